@@ -1,0 +1,139 @@
+// Engine: the facade of w2w's engine layer, and the only thing service/ talks to.
+//
+// It owns the durable Store, the current Taxonomy and matching Policy, and the in-memory
+// matching index, and keeps them consistent: every acknowledged write is first in the
+// store's write-ahead log and then applied to the index before the call returns, so the
+// very next query sees it (read-your-writes). Queries score against immutable snapshots
+// and never wait for writers.
+//
+// Records cross this API as w2w.v1 protobuf messages (plain data, no gRPC types). Every
+// method returns absl::Status codes chosen for the caller:
+//   INVALID_ARGUMENT   bad input; the message starts with the field path, e.g.
+//                      "candidate.trades[1].code: unknown trade 'x'".
+//   NOT_FOUND          unknown id.   ABORTED  stale expected version.
+//   RESOURCE_EXHAUSTED over a documented limit, or the disk is short of space.
+//   FAILED_PRECONDITION e.g. shortlisting a closed vacancy.
+//   UNIMPLEMENTED      a capability that is not built yet (named in the message).
+//
+// Thread safety: every method is safe to call concurrently. Writes of records are
+// serialized internally (one writer at a time); reads run in parallel with them.
+#ifndef W2W_ENGINE_ENGINE_H_
+#define W2W_ENGINE_ENGINE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "engine/storage/store.h"
+#include "engine/taxonomy/taxonomy.h"
+#include "w2w/v1/candidate.pb.h"
+#include "w2w/v1/match.pb.h"
+#include "w2w/v1/policy.pb.h"
+#include "w2w/v1/rematch.pb.h"
+#include "w2w/v1/server.pb.h"
+#include "w2w/v1/taxonomy.pb.h"
+#include "w2w/v1/vacancy.pb.h"
+
+namespace w2w {
+
+struct EngineOptions {
+  storage::StoreOptions store;          // Where and how records are stored.
+  std::string reference_dir = W2W_DEFAULT_DATA_DIR;  // Shipped reference data (data/).
+  int rematch_threads = 2;              // Worker threads shared by all rematch runs.
+  int import_batch_size = 1000;         // Records per atomic batch in streamed imports.
+};
+
+// Bulk import of one stream (ImportCandidates / PushVacancies). Feed items with Add();
+// batches are validated and committed atomically as they fill; Finish() commits the rest
+// and returns the summary. Per-item problems go to the summary, never fail the stream.
+// A stream-level error (disk full, I/O) is returned by Add()/Finish(); items committed
+// before it stay committed and are counted. Not thread-safe: one stream, one thread.
+class Importer {
+ public:
+  virtual ~Importer() = default;
+  virtual absl::Status Add(v1::Candidate candidate) = 0;  // Candidate importer only.
+  virtual absl::Status Add(v1::Vacancy vacancy) = 0;      // Vacancy importer only.
+  virtual absl::StatusOr<v1::ImportSummary> Finish() = 0;
+  // Summary so far (committed counts include only committed batches).
+  virtual const v1::ImportSummary& summary() const = 0;
+};
+
+// Sink for a running rematch: called from the run's thread, in order. Returning false
+// (e.g. the client went away) cancels the run.
+using RematchSink = std::function<bool(const v1::RematchEvent& event)>;
+
+class Engine {
+ public:
+  // Opens the store, loads reference data plus stored taxonomy changes and the latest
+  // policy, rebuilds the index from the store, marks interrupted rematch runs INCOMPLETE.
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+  ~Engine();
+
+  // ---- Candidates --------------------------------------------------------------------
+  // Validates, canonicalises (ESCO UUIDs, region name from municipality) and stores.
+  // `changed` is false when the stored record was identical (no write, version kept).
+  struct CandidateWrite { v1::Candidate candidate; bool changed = false; };
+  absl::StatusOr<CandidateWrite> UpsertCandidate(v1::Candidate candidate);
+  absl::StatusOr<v1::Candidate> GetCandidate(std::string_view id) const;
+  // Returns the version that was deleted.
+  absl::StatusOr<uint64_t> DeleteCandidate(std::string_view id, uint64_t expected_version);
+  absl::StatusOr<v1::ListCandidatesResponse> ListCandidates(const v1::ListCandidatesRequest& request) const;
+  std::unique_ptr<Importer> NewCandidateImporter();
+
+  // ---- Vacancies ---------------------------------------------------------------------
+  struct VacancyWrite { v1::Vacancy vacancy; bool changed = false; };
+  absl::StatusOr<VacancyWrite> UpsertVacancy(v1::Vacancy vacancy);
+  absl::StatusOr<v1::Vacancy> GetVacancy(std::string_view id) const;
+  absl::StatusOr<v1::Vacancy> CloseVacancy(const v1::CloseVacancyRequest& request);
+  absl::StatusOr<uint64_t> DeleteVacancy(std::string_view id, uint64_t expected_version);
+  absl::StatusOr<v1::ListVacanciesResponse> ListVacancies(const v1::ListVacanciesRequest& request) const;
+  std::unique_ptr<Importer> NewVacancyImporter();
+
+  // ---- Taxonomy ----------------------------------------------------------------------
+  std::shared_ptr<const taxonomy::Taxonomy> taxonomy() const;
+  // Each stores the change and returns the new taxonomy version.
+  absl::StatusOr<uint64_t> UpsertQualification(const v1::Qualification& q);
+  absl::StatusOr<uint64_t> UpsertCluster(const v1::Cluster& c);
+  absl::StatusOr<uint64_t> UpsertMunicipality(const v1::Municipality& m);
+  absl::StatusOr<uint64_t> UpdateRegionAnchor(const v1::UpdateRegionAnchorRequest& r);
+
+  // ---- Policy ------------------------------------------------------------------------
+  // version 0 = current. NOT_FOUND for an unknown version.
+  absl::StatusOr<v1::Policy> GetPolicy(uint64_t version) const;
+  // Validates (INVALID_ARGUMENT naming "policy.<field>"), fills defaults, stores as the
+  // next version and applies it to the next query. ABORTED when expected_version is
+  // non-zero and not the current version.
+  absl::StatusOr<v1::Policy> SetPolicy(const v1::Policy& policy, uint64_t expected_version);
+
+  // ---- Matching ----------------------------------------------------------------------
+  absl::StatusOr<v1::ShortlistResponse> Shortlist(const v1::ShortlistRequest& request) const;
+  absl::StatusOr<v1::MatchCandidateResponse> MatchCandidate(const v1::MatchCandidateRequest& request) const;
+  absl::StatusOr<v1::ExplainMatchResponse> ExplainMatch(const v1::ExplainMatchRequest& request) const;
+
+  // ---- Rematch -----------------------------------------------------------------------
+  // Runs a rematch to completion on the bounded pool, streaming events to `sink`.
+  // Returns CANCELLED when cancelled (by CancelRematch or the sink returning false).
+  absl::Status StartRematch(const v1::StartRematchRequest& request, const RematchSink& sink);
+  absl::StatusOr<v1::RematchRun> GetRematch(const v1::GetRematchRequest& request) const;
+  absl::StatusOr<v1::RematchRun> CancelRematch(std::string_view run_id);
+  absl::StatusOr<v1::ListRematchesResponse> ListRematches(const v1::ListRematchesRequest& request) const;
+
+  // ---- Operations --------------------------------------------------------------------
+  v1::ServerInfo Info() const;
+  // Flushes the store; called on graceful shutdown after the server drained.
+  absl::Status Flush();
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace w2w
+
+#endif  // W2W_ENGINE_ENGINE_H_

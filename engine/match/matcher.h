@@ -1,0 +1,70 @@
+// Matcher: the in-memory matching index over all candidates and vacancies, and the
+// scoring model (docs/scoring.md) that ranks them.
+//
+// The Engine facade feeds it every acknowledged write (Upsert*/Remove*, from one writer
+// thread at a time) and asks it queries from any number of threads. Queries never wait
+// for writers: they score against an immutable snapshot of the model (taxonomy + compiled
+// policy) and lock-free, append-only index rows; a write is visible to every query that
+// starts after the write call returned (read-your-writes).
+//
+// Records passed in are canonical (validated by engine/model): trades are ESCO UUIDs
+// known to the taxonomy, regions are region names, qualifications are catalogue codes.
+//
+// Thread safety: Upsert*/Remove*/SetModel must not run concurrently with each other
+// (the caller serializes writers); everything else is safe from any thread, at any time.
+#ifndef W2W_ENGINE_MATCH_MATCHER_H_
+#define W2W_ENGINE_MATCH_MATCHER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "engine/taxonomy/taxonomy.h"
+#include "w2w/v1/candidate.pb.h"
+#include "w2w/v1/match.pb.h"
+#include "w2w/v1/policy.pb.h"
+#include "w2w/v1/vacancy.pb.h"
+
+namespace w2w::match {
+
+class Matcher {
+ public:
+  // `policy` must be complete (defaults filled, see policy.h) and valid.
+  static std::unique_ptr<Matcher> Create(std::shared_ptr<const taxonomy::Taxonomy> taxonomy,
+                                         const v1::Policy& policy);
+  virtual ~Matcher() = default;
+
+  // ---- Writes (one writer at a time) -----------------------------------------------
+  virtual void UpsertCandidate(const v1::Candidate& candidate) = 0;
+  virtual void RemoveCandidate(std::string_view id) = 0;
+  virtual void UpsertVacancy(const v1::Vacancy& vacancy) = 0;
+  virtual void RemoveVacancy(std::string_view id) = 0;
+  // Replaces taxonomy and/or policy for all later queries (policy.version() is reported).
+  virtual void SetModel(std::shared_ptr<const taxonomy::Taxonomy> taxonomy,
+                        const v1::Policy& policy) = 0;
+
+  // ---- Queries (any thread) -----------------------------------------------------------
+  // `vacancy` is the stored or inline vacancy (canonical); request.k/filter apply.
+  // Errors: INVALID_ARGUMENT for a bad filter ("filter.regions[0]"), k over 1000.
+  virtual absl::StatusOr<v1::ShortlistResponse> Shortlist(const v1::Vacancy& vacancy,
+                                                          const v1::ShortlistRequest& request) const = 0;
+  virtual absl::StatusOr<v1::MatchCandidateResponse> MatchCandidate(
+      const v1::Candidate& candidate, const v1::MatchCandidateRequest& request) const = 0;
+  virtual absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate,
+                                                           const v1::Vacancy& vacancy) const = 0;
+
+  // Ids of live candidates of an employer (for rematch selections), sorted.
+  virtual std::vector<std::string> CandidatesOfEmployer(std::string_view employer_id) const = 0;
+
+  // ---- Introspection ------------------------------------------------------------------
+  virtual uint64_t num_candidates() const = 0;      // Live candidate rows.
+  virtual uint64_t num_vacancies() const = 0;       // Live vacancy rows (any status).
+  virtual uint64_t num_open_vacancies() const = 0;
+  virtual uint64_t MemoryBytes() const = 0;         // Heap held by the index.
+  virtual uint64_t policy_version() const = 0;
+};
+
+}  // namespace w2w::match
+
+#endif  // W2W_ENGINE_MATCH_MATCHER_H_

@@ -1,0 +1,144 @@
+// Store: the durable home of every w2w record, on RocksDB. The only code in w2w that
+// knows RocksDB; everything above it sees protobuf messages and absl::Status.
+//
+// Layout (docs/storage.md has the details): one column family per kind of record,
+// keys are the record's id (or a documented composite), values are serialized protobuf
+// messages of package w2w.v1.
+//
+// Durability: every Write() goes to the write-ahead log before it returns OK. With
+// StoreOptions::sync_writes the WAL is fsynced (fdatasync) before returning, so an
+// acknowledged write survives power loss; without it, it survives a process crash
+// (kill -9) but not a power loss. A Write() of a Batch is atomic across families.
+//
+// Disk space: Debian's RocksDB aborts the process on a full disk, so Write() refuses
+// with RESOURCE_EXHAUSTED while the data folder's file system has fewer than
+// StoreOptions::disk_reserve_bytes free.
+//
+// Thread safety: all methods are safe to call concurrently. Version checks are NOT done
+// here: callers that need read-check-write atomicity serialize their writers.
+#ifndef W2W_ENGINE_STORAGE_STORE_H_
+#define W2W_ENGINE_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "google/protobuf/message_lite.h"
+
+namespace w2w::storage {
+
+// The column families. Values are serialized messages of the type named.
+enum class Family {
+  kCandidates,      // key: candidate id            value: w2w.v1.Candidate
+  kVacancies,       // key: vacancy id              value: w2w.v1.Vacancy
+  kPolicies,        // key: 8-byte big-endian version  value: w2w.v1.Policy
+  kTaxonomy,        // key: "<kind>/<name>" (kind: qualification, cluster, municipality,
+                    //      region_anchor)          value: the matching w2w.v1 message
+  kRematchRuns,     // key: run id                  value: w2w.v1.RematchRun (no results)
+  kRematchResults,  // key: run id + '\0' + 8-byte big-endian index  value: w2w.v1.PersonResult
+  kMeta,            // key: name                    value: raw bytes (e.g. counters)
+};
+inline constexpr int kNumFamilies = 7;
+
+// Name of a family's RocksDB column family, e.g. "candidates".
+std::string_view FamilyName(Family family);
+
+// 8-byte big-endian encoding, so numeric keys sort in numeric order.
+std::string EncodeUint64Key(uint64_t value);
+uint64_t DecodeUint64Key(std::string_view key);  // Precondition: key.size() >= 8.
+
+struct StoreOptions {
+  std::string path;                    // Data folder; created when missing.
+  bool sync_writes = false;            // fsync the WAL on every Write().
+  uint64_t disk_reserve_bytes = 256ull << 20;  // Refuse writes below this many free bytes.
+  uint64_t block_cache_bytes = 64ull << 20;
+  bool create_if_missing = true;
+};
+
+// An atomic group of puts and deletes. Not thread-safe; build it on one thread.
+class Batch {
+ public:
+  Batch();
+  ~Batch();
+  Batch(Batch&&) noexcept;
+  Batch& operator=(Batch&&) noexcept;
+
+  // Serializes `value` now; the batch does not keep a reference to it.
+  void Put(Family family, std::string_view key, const google::protobuf::MessageLite& value);
+  void PutRaw(Family family, std::string_view key, std::string_view value);
+  void Delete(Family family, std::string_view key);
+
+  size_t count() const;       // Operations added.
+  size_t byte_size() const;   // Approximate encoded size.
+  void Clear();
+
+ private:
+  friend class Store;
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+// Statistics for operators and the ServerInfo RPC.
+struct StoreStats {
+  uint64_t disk_free_bytes = 0;
+  uint64_t estimated_keys[kNumFamilies] = {};
+  uint64_t live_sst_bytes = 0;
+};
+
+class Store {
+ public:
+  // Opens (creating when allowed) the store in options.path with all column families.
+  // Errors: FAILED_PRECONDITION when the folder is locked by another process or holds an
+  // incompatible store; INTERNAL for I/O errors; RESOURCE_EXHAUSTED when the disk is short.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  // Flushes and closes. Pending writes were already in the WAL.
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Applies `batch` atomically; OK means it is in the WAL (and fsynced if sync_writes).
+  // Errors: RESOURCE_EXHAUSTED when free disk is below the reserve (nothing written);
+  // INTERNAL / UNAVAILABLE for I/O errors. An empty batch is OK and writes nothing.
+  absl::Status Write(Batch& batch);
+
+  // Reads one value into `out`. Returns true when found, false when absent.
+  // Errors: DATA_LOSS when the stored bytes do not parse; INTERNAL for I/O errors.
+  absl::StatusOr<bool> Get(Family family, std::string_view key,
+                           google::protobuf::MessageLite* out) const;
+  absl::StatusOr<bool> GetRaw(Family family, std::string_view key, std::string* out) const;
+
+  // Calls visit(key, value_bytes) for keys >= `start` in key order, on a consistent
+  // snapshot, until it returns false or `limit` keys were visited (0 = no limit).
+  // With a non-empty `prefix`, only keys starting with it (start defaults to prefix).
+  // The views are valid only during the call. Returns the number of keys visited.
+  using Visitor = std::function<bool(std::string_view key, std::string_view value)>;
+  absl::StatusOr<uint64_t> Scan(Family family, std::string_view start, std::string_view prefix,
+                                uint64_t limit, const Visitor& visit) const;
+
+  // Last key of a family (e.g. the newest policy version), or nullopt when empty.
+  absl::StatusOr<std::optional<std::string>> LastKey(Family family) const;
+
+  // Free bytes on the data folder's file system (statvfs), and the reserve.
+  uint64_t DiskFreeBytes() const;
+  const StoreOptions& options() const;
+  StoreStats Stats() const;
+
+  // Flushes memtables and syncs the WAL; used by graceful shutdown.
+  absl::Status Flush();
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace w2w::storage
+
+#endif  // W2W_ENGINE_STORAGE_STORE_H_
