@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The README's second command: installs what is missing, builds everything, runs every test
+# (unit, property, scenario and the integration tests against the real server binary).
+#   scripts/test.sh             all tests
+#   scripts/test.sh -L unit     only unit tests (any ctest arguments are passed on)
+# W2W_SANITIZE=1 builds into build-asan with AddressSanitizer + UBSan and runs the unit tests.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/install-deps.sh"
+if [[ "${W2W_SANITIZE:-0}" == 1 ]]; then
+  export W2W_BUILD_DIR=${W2W_BUILD_DIR:-$root/build-asan}
+  export W2W_CMAKE_ARGS="${W2W_CMAKE_ARGS:-} -DW2W_SANITIZE=ON -DW2W_BUILD_BENCH=OFF"
+  export W2W_BUILD_TYPE=Debug
+fi
+build=${W2W_BUILD_DIR:-$root/build}
+"$root/scripts/build.sh"
+cd "$build"
+ctest --output-on-failure -j"$(nproc)" --timeout 900 "$@"
