@@ -128,6 +128,8 @@ class Store {
   // Free bytes on the data folder's file system (statvfs), and the reserve.
   uint64_t DiskFreeBytes() const;
   const StoreOptions& options() const;
+  // True when every Write() fsyncs the WAL (the effective rocksdb::WriteOptions::sync).
+  bool syncs_writes() const;
   StoreStats Stats() const;
 
   // Flushes memtables and syncs the WAL; used by graceful shutdown.

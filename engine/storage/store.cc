@@ -1,0 +1,383 @@
+// Store on RocksDB: opening with one column family per Family, the disk guard, reads,
+// scans and atomic batches. docs/storage.md explains the choices.
+#include "engine/storage/store.h"
+
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "absl/algorithm/container.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "engine/common/status_macros.h"
+#include "engine/storage/rocks_status.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/convenience.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+
+namespace w2w::storage {
+namespace {
+
+using internal::Context;
+using internal::FromRocks;
+
+constexpr Family kAllFamilies[kNumFamilies] = {
+    Family::kCandidates,  Family::kVacancies,      Family::kPolicies, Family::kTaxonomy,
+    Family::kRematchRuns, Family::kRematchResults, Family::kMeta,
+};
+constexpr uint64_t kMiB = 1ull << 20;
+// Opening replays the WAL and writes a new MANIFEST and OPTIONS file: a few KiB when
+// flushing during recovery is avoided. Below this much free space we do not even try,
+// because Debian's RocksDB aborts the process when a write hits a full disk.
+constexpr uint64_t kOpenFloorBytes = 2 * kMiB;
+// Bloom filter bits per key: ~1% false positives for point lookups of absent ids.
+constexpr double kBloomBitsPerKey = 10;
+// Background flush + compaction threads. The machine has 2 cores shared with serving.
+constexpr int kBackgroundJobs = 2;
+constexpr size_t kKeepInfoLogFiles = 3;
+constexpr size_t kMaxInfoLogBytes = 8 * kMiB;
+
+int FamilyIndex(Family family) { return static_cast<int>(family); }
+
+// Key bytes may be binary (big-endian numbers): escape them for messages.
+std::string Printable(Family family, std::string_view key) {
+  return absl::StrCat(std::string(FamilyName(family)), "/'",
+                      absl::CHexEscape(absl::string_view(key.data(), key.size())), "'");
+}
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+bool Supported(rocksdb::CompressionType type) {
+  return absl::c_linear_search(rocksdb::GetSupportedCompressions(), type);
+}
+
+// Options for one family. Candidates and vacancies are read by id (Get before every
+// upsert), so they get a Bloom filter; all families share one block cache.
+rocksdb::ColumnFamilyOptions FamilyOptions(Family family,
+                                           const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions options;
+  options.compaction_style = rocksdb::kCompactionStyleLevel;
+  // Protobuf records compress well; LZ4 is cheap enough for hot levels, ZSTD squeezes
+  // the bottommost level, which holds most of the data.
+  if (Supported(rocksdb::kLZ4Compression)) {
+    options.compression = rocksdb::kLZ4Compression;
+  } else if (Supported(rocksdb::kSnappyCompression)) {
+    options.compression = rocksdb::kSnappyCompression;
+  }
+  if (Supported(rocksdb::kZSTD)) options.bottommost_compression = rocksdb::kZSTD;
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.format_version = 5;
+  if (family == Family::kCandidates || family == Family::kVacancies) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey));
+  }
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+rocksdb::DBOptions DatabaseOptions(const StoreOptions& store_options) {
+  rocksdb::DBOptions options;
+  options.create_if_missing = store_options.create_if_missing;
+  options.create_missing_column_families = true;
+  options.max_background_jobs = kBackgroundJobs;
+  // Shutdown flushes memtables so the next start replays a short WAL.
+  options.avoid_flush_during_shutdown = false;
+  // Recovery keeps replayed data in the memtable instead of writing small SST files,
+  // so opening a store on a nearly full disk writes almost nothing.
+  options.avoid_flush_during_recovery = true;
+  options.keep_log_file_num = kKeepInfoLogFiles;
+  options.max_log_file_size = kMaxInfoLogBytes;
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // A torn last WAL record (crash mid-write) is dropped; anything else is corruption.
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  return options;
+}
+
+uint64_t FreeBytes(const std::string& path) {
+  struct statvfs info;
+  if (statvfs(path.c_str(), &info) != 0) return 0;
+  return static_cast<uint64_t>(info.f_bavail) * static_cast<uint64_t>(info.f_frsize);
+}
+
+// Smallest key greater than every key starting with `prefix`; empty when none exists.
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty()) {
+    unsigned char last = static_cast<unsigned char>(end.back());
+    if (last != 0xff) {
+      end.back() = static_cast<char>(last + 1);
+      return end;
+    }
+    end.pop_back();
+  }
+  return end;
+}
+
+}  // namespace
+
+// ---- Batch ---------------------------------------------------------------------------
+
+struct Batch::Rep {
+  struct Op {
+    Family family;
+    bool is_delete;
+    std::string key;
+    std::string value;
+  };
+  std::vector<Op> ops;
+  size_t bytes = 0;
+};
+
+// Per-operation overhead in a RocksDB WriteBatch (type tag, family id, two varints).
+constexpr size_t kBatchOpOverhead = 12;
+
+Batch::Batch() : rep_(std::make_unique<Rep>()) {}
+Batch::~Batch() = default;
+Batch::Batch(Batch&&) noexcept = default;
+Batch& Batch::operator=(Batch&&) noexcept = default;
+
+void Batch::Put(Family family, std::string_view key, const google::protobuf::MessageLite& value) {
+  std::string bytes;
+  // SerializeToString only fails for messages missing proto2 required fields; w2w.v1
+  // is proto3, so this cannot fail.
+  (void)value.SerializeToString(&bytes);
+  rep_->bytes += key.size() + bytes.size() + kBatchOpOverhead;
+  rep_->ops.push_back({family, false, std::string(key), std::move(bytes)});
+}
+
+void Batch::PutRaw(Family family, std::string_view key, std::string_view value) {
+  rep_->bytes += key.size() + value.size() + kBatchOpOverhead;
+  rep_->ops.push_back({family, false, std::string(key), std::string(value)});
+}
+
+void Batch::Delete(Family family, std::string_view key) {
+  rep_->bytes += key.size() + kBatchOpOverhead;
+  rep_->ops.push_back({family, true, std::string(key), std::string()});
+}
+
+size_t Batch::count() const { return rep_->ops.size(); }
+size_t Batch::byte_size() const { return rep_->bytes; }
+void Batch::Clear() {
+  rep_->ops.clear();
+  rep_->bytes = 0;
+}
+
+// ---- Store ---------------------------------------------------------------------------
+
+struct Store::Impl {
+  StoreOptions options;
+  std::shared_ptr<rocksdb::Cache> cache;
+  std::unique_ptr<rocksdb::DB> db;
+  // handles[FamilyIndex(f)] for our families; `others` holds the default family and any
+  // family a newer version may have added (RocksDB requires opening all of them).
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::vector<rocksdb::ColumnFamilyHandle*> others;
+  rocksdb::WriteOptions write_options;
+
+  rocksdb::ColumnFamilyHandle* handle(Family family) const {
+    return handles[FamilyIndex(family)];
+  }
+
+  ~Impl() {
+    if (!db) return;
+    for (auto* h : handles) (void)db->DestroyColumnFamilyHandle(h);
+    for (auto* h : others) (void)db->DestroyColumnFamilyHandle(h);
+    // Close() flushes memtables (avoid_flush_during_shutdown = false). Its status cannot
+    // be reported from a destructor; the data is in the WAL either way.
+    (void)db->Close();
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  if (options.path.empty()) return absl::InvalidArgumentError("store: data folder path is empty");
+  std::error_code error;
+  if (options.create_if_missing) std::filesystem::create_directories(options.path, error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("store: cannot create data folder ", options.path, ": ", error.message()));
+  }
+  if (!std::filesystem::is_directory(options.path, error)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("store: data folder ", options.path, " does not exist"));
+  }
+  const uint64_t free_bytes = FreeBytes(options.path);
+  const uint64_t open_floor = std::min(options.disk_reserve_bytes, kOpenFloorBytes);
+  if (free_bytes < open_floor) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "store: only ", free_bytes / kMiB, " MiB free on ", options.path,
+        ", too little to open the store safely; free some space"));
+  }
+
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  impl->write_options.sync = options.sync_writes;
+  impl->write_options.disableWAL = false;
+
+  const rocksdb::DBOptions db_options = DatabaseOptions(options);
+  // Open every family that exists (an older or newer store may have others), plus ours.
+  std::vector<std::string> existing;
+  rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(db_options, options.path, &existing);
+  if (!listed.ok()) existing.clear();  // A new store: only the default family so far.
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  std::vector<int> family_slot;  // Index into handles, or -1 for `others`.
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  family_slot.push_back(-1);
+  for (Family family : kAllFamilies) {
+    descriptors.emplace_back(std::string(FamilyName(family)), FamilyOptions(family, impl->cache));
+    family_slot.push_back(FamilyIndex(family));
+  }
+  for (const std::string& name : existing) {
+    const bool known = absl::c_any_of(
+        descriptors, [&](const rocksdb::ColumnFamilyDescriptor& d) { return d.name == name; });
+    if (!known) {
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+      family_slot.push_back(-1);
+    }
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status status = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &db);
+  if (!status.ok()) return FromRocks(status, Context::kOpen, absl::StrCat("open ", options.path));
+  impl->db.reset(db);
+  impl->handles.assign(kNumFamilies, nullptr);
+  for (size_t i = 0; i < handles.size(); ++i) {
+    if (family_slot[i] >= 0) {
+      impl->handles[family_slot[i]] = handles[i];
+    } else {
+      impl->others.push_back(handles[i]);
+    }
+  }
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+absl::Status Store::Write(Batch& batch) {
+  if (batch.count() == 0) return absl::OkStatus();
+  const uint64_t free_bytes = DiskFreeBytes();
+  if (free_bytes < impl_->options.disk_reserve_bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "store: only ", free_bytes / kMiB, " MiB free on ", impl_->options.path,
+        ", below the reserve of ", impl_->options.disk_reserve_bytes / kMiB,
+        " MiB; writes refused"));
+  }
+  rocksdb::WriteBatch write_batch(batch.byte_size());
+  for (const Batch::Rep::Op& op : batch.rep_->ops) {
+    rocksdb::Status status =
+        op.is_delete ? write_batch.Delete(impl_->handle(op.family), ToSlice(op.key))
+                     : write_batch.Put(impl_->handle(op.family), ToSlice(op.key), ToSlice(op.value));
+    if (!status.ok()) return FromRocks(status, Context::kWrite, "build batch");
+  }
+  return FromRocks(impl_->db->Write(impl_->write_options, &write_batch), Context::kWrite,
+                   absl::StrCat("write of ", batch.count(), " operations"));
+}
+
+absl::StatusOr<bool> Store::GetRaw(Family family, std::string_view key, std::string* out) const {
+  rocksdb::Status status =
+      impl_->db->Get(rocksdb::ReadOptions(), impl_->handle(family), ToSlice(key), out);
+  if (status.IsNotFound()) return false;
+  if (!status.ok()) return FromRocks(status, Context::kRead, absl::StrCat("get ", Printable(family, key)));
+  return true;
+}
+
+absl::StatusOr<bool> Store::Get(Family family, std::string_view key,
+                                google::protobuf::MessageLite* out) const {
+  rocksdb::PinnableSlice value;
+  rocksdb::Status status =
+      impl_->db->Get(rocksdb::ReadOptions(), impl_->handle(family), ToSlice(key), &value);
+  if (status.IsNotFound()) return false;
+  if (!status.ok()) return FromRocks(status, Context::kRead, absl::StrCat("get ", Printable(family, key)));
+  if (!out->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::DataLossError(absl::StrCat("store: value of ", Printable(family, key),
+                                            " does not parse as ", out->GetTypeName()));
+  }
+  return true;
+}
+
+absl::StatusOr<uint64_t> Store::Scan(Family family, std::string_view start,
+                                     std::string_view prefix, uint64_t limit,
+                                     const Visitor& visit) const {
+  // An iterator reads one implicit snapshot taken at its creation: a consistent view
+  // even while writers commit.
+  rocksdb::ReadOptions read_options;
+  const std::string upper = PrefixEnd(prefix);
+  rocksdb::Slice upper_slice(upper);
+  if (!prefix.empty() && !upper.empty()) read_options.iterate_upper_bound = &upper_slice;
+  // Long scans (listing, rebuild) should not evict the hot point-lookup blocks.
+  read_options.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(read_options, impl_->handle(family)));
+  const std::string_view seek = std::max(start, prefix);
+  if (seek.empty()) {
+    it->SeekToFirst();
+  } else {
+    it->Seek(ToSlice(seek));
+  }
+  uint64_t visited = 0;
+  for (; it->Valid(); it->Next()) {
+    if (limit != 0 && visited >= limit) break;
+    const std::string_view key = ToView(it->key());
+    if (!prefix.empty() && key.substr(0, prefix.size()) != prefix) break;
+    ++visited;
+    if (!visit(key, ToView(it->value()))) break;
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), Context::kRead,
+                            absl::StrCat("scan of ", std::string(FamilyName(family)))));
+  return visited;
+}
+
+absl::StatusOr<std::optional<std::string>> Store::LastKey(Family family) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->handle(family)));
+  it->SeekToLast();
+  RETURN_IF_ERROR(FromRocks(it->status(), Context::kRead,
+                            absl::StrCat("last key of ", std::string(FamilyName(family)))));
+  if (!it->Valid()) return std::optional<std::string>();
+  return std::optional<std::string>(it->key().ToString());
+}
+
+uint64_t Store::DiskFreeBytes() const { return FreeBytes(impl_->options.path); }
+const StoreOptions& Store::options() const { return impl_->options; }
+bool Store::syncs_writes() const { return impl_->write_options.sync; }
+
+StoreStats Store::Stats() const {
+  StoreStats stats;
+  stats.disk_free_bytes = DiskFreeBytes();
+  for (Family family : kAllFamilies) {
+    uint64_t keys = 0;
+    if (impl_->db->GetIntProperty(impl_->handle(family), "rocksdb.estimate-num-keys", &keys)) {
+      stats.estimated_keys[FamilyIndex(family)] = keys;
+    }
+  }
+  uint64_t sst = 0;
+  if (impl_->db->GetAggregatedIntProperty("rocksdb.live-sst-files-size", &sst)) {
+    stats.live_sst_bytes = sst;
+  }
+  return stats;
+}
+
+absl::Status Store::Flush() {
+  rocksdb::FlushOptions flush_options;
+  flush_options.wait = true;
+  RETURN_IF_ERROR(FromRocks(impl_->db->Flush(flush_options, impl_->handles), Context::kWrite,
+                            "flush"));
+  return FromRocks(impl_->db->FlushWAL(/*sync=*/true), Context::kWrite, "sync of the WAL");
+}
+
+}  // namespace w2w::storage

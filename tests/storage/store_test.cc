@@ -1,0 +1,303 @@
+// Store on a real RocksDB in a temporary folder: reads, writes, scans, atomic batches,
+// persistence, corruption, locking, the disk reserve and the sync option.
+#include "engine/storage/store.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "w2w/v1/candidate.pb.h"
+#include "w2w/v1/policy.pb.h"
+
+namespace w2w::storage {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string NewTempDir() {
+  static std::atomic<int> counter{0};
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
+                              ("w2w_store_test_" + std::to_string(getpid()) + "_" +
+                               std::to_string(counter++));
+  std::filesystem::remove_all(dir);
+  return dir.string();
+}
+
+v1::Candidate MakeCandidate(const std::string& id, const std::string& region) {
+  v1::Candidate c;
+  c.set_id(id);
+  c.set_region(region);
+  c.set_version(1);
+  return c;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_.path = NewTempDir();
+    options_.disk_reserve_bytes = 0;  // The CI disk may be small; the reserve has its own test.
+    OpenStore();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(options_.path);
+  }
+  void OpenStore() {
+    store_.reset();
+    auto store = Store::Open(options_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+  }
+  void Put(Family family, const std::string& key, const std::string& value) {
+    Batch batch;
+    batch.PutRaw(family, key, value);
+    ASSERT_TRUE(store_->Write(batch).ok());
+  }
+  std::vector<std::string> ScanKeys(Family family, std::string_view start,
+                                    std::string_view prefix, uint64_t limit) {
+    std::vector<std::string> keys;
+    auto visited = store_->Scan(family, start, prefix, limit,
+                                [&](std::string_view key, std::string_view) {
+                                  keys.emplace_back(key);
+                                  return true;
+                                });
+    EXPECT_TRUE(visited.ok()) << visited.status();
+    if (visited.ok()) {
+      EXPECT_EQ(*visited, keys.size());
+    }
+    return keys;
+  }
+
+  StoreOptions options_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, PutGetDeleteMessage) {
+  Batch batch;
+  batch.Put(Family::kCandidates, "c1", MakeCandidate("c1", "Zuidoost-Brabant"));
+  EXPECT_EQ(batch.count(), 1u);
+  EXPECT_GT(batch.byte_size(), 0u);
+  ASSERT_TRUE(store_->Write(batch).ok());
+
+  v1::Candidate out;
+  auto found = store_->Get(Family::kCandidates, "c1", &out);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(*found);
+  EXPECT_EQ(out.region(), "Zuidoost-Brabant");
+
+  // Families are separate key spaces.
+  found = store_->Get(Family::kVacancies, "c1", &out);
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(*found);
+
+  Batch del;
+  del.Delete(Family::kCandidates, "c1");
+  ASSERT_TRUE(store_->Write(del).ok());
+  found = store_->Get(Family::kCandidates, "c1", &out);
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(*found);
+}
+
+TEST_F(StoreTest, EmptyBatchWritesNothingAndSucceeds) {
+  Batch batch;
+  EXPECT_TRUE(store_->Write(batch).ok());
+}
+
+TEST_F(StoreTest, ScanHonoursPrefixStartAndLimit) {
+  for (const char* key : {"a/1", "a/2", "a/3", "b/1", "b/2", "c"}) {
+    Put(Family::kTaxonomy, key, std::string("v") + key);
+  }
+  EXPECT_THAT(ScanKeys(Family::kTaxonomy, "", "", 0),
+              ElementsAre("a/1", "a/2", "a/3", "b/1", "b/2", "c"));
+  EXPECT_THAT(ScanKeys(Family::kTaxonomy, "", "b/", 0), ElementsAre("b/1", "b/2"));
+  EXPECT_THAT(ScanKeys(Family::kTaxonomy, "a/2", "a/", 0), ElementsAre("a/2", "a/3"));
+  EXPECT_THAT(ScanKeys(Family::kTaxonomy, "a/2", "", 3), ElementsAre("a/2", "a/3", "b/1"));
+  EXPECT_THAT(ScanKeys(Family::kTaxonomy, "", "a/", 2), ElementsAre("a/1", "a/2"));
+  EXPECT_THAT(ScanKeys(Family::kTaxonomy, "", "z", 0), ElementsAre());
+  // A start before the prefix begins at the prefix; after it, nothing.
+  EXPECT_THAT(ScanKeys(Family::kTaxonomy, "a", "b/", 0), ElementsAre("b/1", "b/2"));
+  EXPECT_THAT(ScanKeys(Family::kTaxonomy, "b/3", "b/", 0), ElementsAre());
+
+  // The visitor stops the scan by returning false; values are passed along.
+  std::vector<std::string> values;
+  auto visited = store_->Scan(Family::kTaxonomy, "", "", 0,
+                              [&](std::string_view, std::string_view value) {
+                                values.emplace_back(value);
+                                return values.size() < 2;
+                              });
+  ASSERT_TRUE(visited.ok());
+  EXPECT_EQ(*visited, 2u);
+  EXPECT_THAT(values, ElementsAre("va/1", "va/2"));
+}
+
+TEST_F(StoreTest, ScanWithAllOnesPrefixAndBinaryKeys) {
+  Put(Family::kPolicies, EncodeUint64Key(1), "p1");
+  Put(Family::kPolicies, EncodeUint64Key(256), "p256");
+  Put(Family::kPolicies, EncodeUint64Key(2), "p2");
+  Put(Family::kPolicies, std::string("\xff\xff", 2), "ff");
+  std::vector<std::string> keys = ScanKeys(Family::kPolicies, "", "", 0);
+  ASSERT_EQ(keys.size(), 4u);
+  EXPECT_EQ(DecodeUint64Key(keys[0]), 1u);
+  EXPECT_EQ(DecodeUint64Key(keys[1]), 2u);
+  EXPECT_EQ(DecodeUint64Key(keys[2]), 256u);
+  EXPECT_THAT(ScanKeys(Family::kPolicies, "", std::string("\xff", 1), 0),
+              ElementsAre(std::string("\xff\xff", 2)));
+}
+
+TEST_F(StoreTest, LastKey) {
+  auto last = store_->LastKey(Family::kPolicies);
+  ASSERT_TRUE(last.ok());
+  EXPECT_FALSE(last->has_value());
+  for (uint64_t v : {3u, 1u, 12u, 7u}) {
+    v1::Policy policy;
+    policy.set_version(v);
+    Batch batch;
+    batch.Put(Family::kPolicies, EncodeUint64Key(v), policy);
+    ASSERT_TRUE(store_->Write(batch).ok());
+  }
+  last = store_->LastKey(Family::kPolicies);
+  ASSERT_TRUE(last.ok());
+  ASSERT_TRUE(last->has_value());
+  EXPECT_EQ(DecodeUint64Key(**last), 12u);
+}
+
+TEST_F(StoreTest, BatchIsAtomicAcrossFamilies) {
+  Put(Family::kVacancies, "old", "x");
+  Batch batch;
+  batch.Put(Family::kCandidates, "c1", MakeCandidate("c1", "Twente"));
+  batch.PutRaw(Family::kMeta, "counter", "42");
+  batch.Delete(Family::kVacancies, "old");
+  EXPECT_EQ(batch.count(), 3u);
+  ASSERT_TRUE(store_->Write(batch).ok());
+  std::string raw;
+  EXPECT_TRUE(*store_->GetRaw(Family::kMeta, "counter", &raw));
+  EXPECT_EQ(raw, "42");
+  EXPECT_FALSE(*store_->GetRaw(Family::kVacancies, "old", &raw));
+  v1::Candidate c;
+  EXPECT_TRUE(*store_->Get(Family::kCandidates, "c1", &c));
+
+  // A refused batch writes none of its operations, in any family.
+  options_.disk_reserve_bytes = ~0ull >> 1;
+  OpenStore();
+  Batch refused;
+  refused.PutRaw(Family::kMeta, "counter", "43");
+  refused.Delete(Family::kCandidates, "c1");
+  EXPECT_EQ(store_->Write(refused).code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(*store_->GetRaw(Family::kMeta, "counter", &raw));
+  EXPECT_EQ(raw, "42");
+  EXPECT_TRUE(*store_->Get(Family::kCandidates, "c1", &c));
+
+  // Clear() empties a batch for reuse.
+  batch.Clear();
+  EXPECT_EQ(batch.count(), 0u);
+  EXPECT_EQ(batch.byte_size(), 0u);
+}
+
+TEST_F(StoreTest, ReopenKeepsEveryFamily) {
+  Batch batch;
+  batch.Put(Family::kCandidates, "c1", MakeCandidate("c1", "Twente"));
+  batch.PutRaw(Family::kVacancies, "v1", "vac");
+  batch.PutRaw(Family::kPolicies, EncodeUint64Key(1), "pol");
+  batch.PutRaw(Family::kTaxonomy, "change/x", "tax");
+  batch.PutRaw(Family::kRematchRuns, "run", "r");
+  batch.PutRaw(Family::kRematchResults, std::string("run\0", 4) + EncodeUint64Key(0), "res");
+  batch.PutRaw(Family::kMeta, "m", "meta");
+  ASSERT_TRUE(store_->Write(batch).ok());
+  OpenStore();  // Without Flush(): the data comes back from the WAL.
+  std::string raw;
+  EXPECT_TRUE(*store_->GetRaw(Family::kVacancies, "v1", &raw));
+  EXPECT_EQ(raw, "vac");
+  EXPECT_TRUE(*store_->GetRaw(Family::kPolicies, EncodeUint64Key(1), &raw));
+  EXPECT_TRUE(*store_->GetRaw(Family::kTaxonomy, "change/x", &raw));
+  EXPECT_TRUE(*store_->GetRaw(Family::kRematchRuns, "run", &raw));
+  EXPECT_TRUE(*store_->GetRaw(Family::kRematchResults, std::string("run\0", 4) + EncodeUint64Key(0),
+                              &raw));
+  EXPECT_TRUE(*store_->GetRaw(Family::kMeta, "m", &raw));
+  EXPECT_EQ(raw, "meta");
+  v1::Candidate c;
+  ASSERT_TRUE(*store_->Get(Family::kCandidates, "c1", &c));
+  EXPECT_EQ(c.region(), "Twente");
+
+  ASSERT_TRUE(store_->Flush().ok());
+  OpenStore();  // And after a flush, from the SST files.
+  EXPECT_TRUE(*store_->Get(Family::kCandidates, "c1", &c));
+  StoreStats stats = store_->Stats();
+  EXPECT_GT(stats.live_sst_bytes, 0u);
+  EXPECT_GT(stats.disk_free_bytes, 0u);
+  EXPECT_EQ(stats.estimated_keys[static_cast<int>(Family::kCandidates)], 1u);
+}
+
+TEST_F(StoreTest, GarbageBytesAreDataLoss) {
+  // Field 1 as a length-delimited string whose length runs past the end.
+  Put(Family::kCandidates, "bad", std::string("\x0a\x7f\x01", 3));
+  v1::Candidate c;
+  auto found = store_->Get(Family::kCandidates, "bad", &c);
+  EXPECT_EQ(found.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(found.status().message(), HasSubstr("candidates/'bad'"));
+  EXPECT_THAT(found.status().message(), HasSubstr("w2w.v1.Candidate"));
+}
+
+TEST_F(StoreTest, SecondOpenOfTheSameFolderIsFailedPrecondition) {
+  auto second = Store::Open(options_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition) << second.status();
+  EXPECT_THAT(second.status().message(), HasSubstr("in use by another process"));
+  // The first store is unaffected.
+  Put(Family::kMeta, "still", "works");
+}
+
+TEST_F(StoreTest, ReserveAboveFreeSpaceRefusesWrites) {
+  options_.disk_reserve_bytes = store_->DiskFreeBytes() + (1ull << 40);
+  OpenStore();
+  Batch batch;
+  batch.PutRaw(Family::kMeta, "k", "v");
+  absl::Status status = store_->Write(batch);
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(status.message(), HasSubstr("MiB free on " + options_.path));
+  EXPECT_THAT(status.message(), HasSubstr("below the reserve of"));
+  EXPECT_THAT(status.message(), HasSubstr("writes refused"));
+  std::string raw;
+  EXPECT_FALSE(*store_->GetRaw(Family::kMeta, "k", &raw));
+  // Reads still work while writes are refused.
+  EXPECT_TRUE(store_->LastKey(Family::kMeta).ok());
+}
+
+TEST_F(StoreTest, SyncOptionIsHonoured) {
+  EXPECT_FALSE(store_->syncs_writes());
+  options_.sync_writes = true;
+  OpenStore();
+  EXPECT_TRUE(store_->syncs_writes());
+  EXPECT_TRUE(store_->options().sync_writes);
+  Put(Family::kMeta, "synced", "yes");
+  std::string raw;
+  EXPECT_TRUE(*store_->GetRaw(Family::kMeta, "synced", &raw));
+}
+
+TEST(StoreOpenTest, EmptyPathIsInvalid) {
+  StoreOptions options;
+  EXPECT_EQ(Store::Open(options).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(StoreOpenTest, MissingFolderWithoutCreateIsFailedPrecondition) {
+  StoreOptions options;
+  options.path = NewTempDir();
+  options.create_if_missing = false;
+  EXPECT_EQ(Store::Open(options).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(StoreKeysTest, Uint64KeysSortNumerically) {
+  EXPECT_EQ(EncodeUint64Key(1).size(), 8u);
+  EXPECT_LT(EncodeUint64Key(255), EncodeUint64Key(256));
+  EXPECT_LT(EncodeUint64Key(1), EncodeUint64Key(1ull << 40));
+  EXPECT_EQ(DecodeUint64Key(EncodeUint64Key(0x0102030405060708ull)), 0x0102030405060708ull);
+  EXPECT_EQ(FamilyName(Family::kRematchResults), "rematch_results");
+}
+
+}  // namespace
+}  // namespace w2w::storage
