@@ -1,0 +1,137 @@
+// w2w-loadgen: runs one or more workloads against a w2w server on loopback and prints
+// one JSON object with a result per run (latencies in microseconds). All runs of one
+// invocation share the same channels, so their figures compare side by side.
+//
+//   w2w-loadgen --target=127.0.0.1:PORT --candidates=c.jsonl --vacancies=v.jsonl
+//       --workloads=ping,shortlist --concurrency=1,16 --duration_s=5
+//   w2w-loadgen ... --mode=open --rates=500,1000
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "bench/loadgen/dataset.h"
+#include "bench/loadgen/loadgen.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:50051", "Server address (loopback only).");
+ABSL_FLAG(std::string, candidates, "", "Candidates JSON-lines file (w2w-datagen).");
+ABSL_FLAG(std::string, vacancies, "", "Vacancies JSON-lines file (w2w-datagen).");
+ABSL_FLAG(uint64_t, max_records, 0, "Read at most this many records per file (0 = all).");
+ABSL_FLAG(bool, open_vacancies_only, true, "Shortlist only vacancies with status OPEN.");
+ABSL_FLAG(std::string, workloads, "ping",
+          "Comma-separated: ping, get_candidate, get_vacancy, shortlist, match_candidate, "
+          "upsert_candidate, import_candidates, push_vacancies.");
+ABSL_FLAG(std::string, mode, "closed", "closed (fixed concurrency) or open (fixed rate).");
+ABSL_FLAG(std::string, concurrency, "16", "Closed loop: comma-separated concurrencies.");
+ABSL_FLAG(std::string, rates, "1000", "Open loop: comma-separated rates (calls/s).");
+ABSL_FLAG(int, max_in_flight, 4096, "Open loop: cap on calls in flight.");
+ABSL_FLAG(int, threads, 1, "Client worker threads (one CompletionQueue each).");
+ABSL_FLAG(int, channels, 2, "gRPC channels.");
+ABSL_FLAG(double, warmup_s, 1, "Warm-up seconds per run (not recorded).");
+ABSL_FLAG(double, duration_s, 5, "Measured seconds per run.");
+ABSL_FLAG(uint64_t, requests, 0, "Upper bound on calls per run (0 = time only).");
+ABSL_FLAG(uint32_t, k, 20, "Shortlist / MatchCandidate k.");
+ABSL_FLAG(uint64_t, seed, 1, "Random seed for the request mix.");
+ABSL_FLAG(uint64_t, stream_records, 10000, "Streaming workloads: records per stream.");
+ABSL_FLAG(std::string, id_prefix, "", "Streaming workloads: prefix making new ids.");
+ABSL_FLAG(std::string, out, "", "Also write the JSON to this file.");
+
+namespace {
+
+std::vector<double> ParseList(const std::string& text) {
+  std::vector<double> out;
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    double v = 0;
+    if (absl::SimpleAtod(part, &v)) out.push_back(v);
+  }
+  return out;
+}
+
+int Fail(const absl::Status& status) {
+  std::cerr << "w2w-loadgen: " << status << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  using w2w::bench::LoadOptions;
+  std::vector<w2w::v1::Candidate> candidates;
+  std::vector<w2w::v1::Vacancy> vacancies;
+  const uint64_t limit = absl::GetFlag(FLAGS_max_records);
+  if (!absl::GetFlag(FLAGS_candidates).empty()) {
+    auto c = w2w::bench::ReadCandidates(absl::GetFlag(FLAGS_candidates), limit);
+    if (!c.ok()) return Fail(c.status());
+    candidates = std::move(*c);
+  }
+  if (!absl::GetFlag(FLAGS_vacancies).empty()) {
+    auto v = w2w::bench::ReadVacancies(absl::GetFlag(FLAGS_vacancies), limit);
+    if (!v.ok()) return Fail(v.status());
+    vacancies = std::move(*v);
+  }
+  std::vector<w2w::v1::Vacancy> open_vacancies;
+  for (const auto& v : vacancies) {
+    if (v.status() == w2w::v1::VACANCY_STATUS_OPEN ||
+        v.status() == w2w::v1::VACANCY_STATUS_UNSPECIFIED) {
+      open_vacancies.push_back(v);
+    }
+  }
+  if (absl::GetFlag(FLAGS_open_vacancies_only) && !open_vacancies.empty()) {
+    vacancies.swap(open_vacancies);
+  }
+
+  auto conn = w2w::bench::Connect(absl::GetFlag(FLAGS_target), absl::GetFlag(FLAGS_channels));
+  if (!conn.ok()) return Fail(conn.status());
+
+  LoadOptions base;
+  base.target = absl::GetFlag(FLAGS_target);
+  base.open_loop = absl::GetFlag(FLAGS_mode) == "open";
+  base.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);
+  base.threads = absl::GetFlag(FLAGS_threads);
+  base.channels = absl::GetFlag(FLAGS_channels);
+  base.warmup_seconds = absl::GetFlag(FLAGS_warmup_s);
+  base.duration_seconds = absl::GetFlag(FLAGS_duration_s);
+  base.max_requests = absl::GetFlag(FLAGS_requests);
+  base.k = absl::GetFlag(FLAGS_k);
+  base.seed = absl::GetFlag(FLAGS_seed);
+  base.stream_records = absl::GetFlag(FLAGS_stream_records);
+  base.id_prefix = absl::GetFlag(FLAGS_id_prefix);
+  const std::vector<double> levels = ParseList(
+      base.open_loop ? absl::GetFlag(FLAGS_rates) : absl::GetFlag(FLAGS_concurrency));
+
+  std::vector<std::string> runs;
+  for (absl::string_view name :
+       absl::StrSplit(absl::GetFlag(FLAGS_workloads), ',', absl::SkipEmpty())) {
+    auto workload = w2w::bench::ParseWorkload(std::string(name));
+    if (!workload.ok()) return Fail(workload.status());
+    for (double level : levels) {
+      LoadOptions o = base;
+      o.workload = *workload;
+      if (o.open_loop) {
+        o.rate = level;
+      } else {
+        o.concurrency = static_cast<int>(level);
+      }
+      auto result = w2w::bench::Run(o, **conn, candidates, vacancies);
+      if (!result.ok()) return Fail(result.status());
+      runs.push_back(w2w::bench::ResultJson(o, *result));
+      std::cerr << runs.back() << "\n";
+      if (w2w::bench::IsStreaming(o.workload)) break;  // one stream run per workload
+    }
+  }
+  const std::string json =
+      "{\"target\": \"" + base.target + "\", \"runs\": [\n  " + absl::StrJoin(runs, ",\n  ") +
+      "\n]}\n";
+  std::cout << json;
+  if (!absl::GetFlag(FLAGS_out).empty()) {
+    std::ofstream(absl::GetFlag(FLAGS_out)) << json;
+  }
+  return 0;
+}
