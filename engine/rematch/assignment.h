@@ -1,0 +1,86 @@
+// Exact group assignment: people x vacancies with a number of seats each, and an integer
+// score on every feasible (person, vacancy) pair. The assignment places as many people as
+// possible and, among all assignments that place that many, maximises the total score.
+//
+// Method (docs/rematch.md has the full argument): a min-cost flow
+//   source -> person (cap 1) -> vacancy (cap 1, cost S - score) -> sink (cap = seats)
+// plus, for every person, an edge person -> "unplaced" -> sink of cost BIG = (n+1)(S+1)
+// (S = kMaxAssignmentScore). Every person carries one unit of flow, so the flow is a
+// complete choice "seat or unplaced" for everybody, and its cost is
+//   sum over placed (S - score) + (#unplaced) * BIG.
+// Since BIG > n*S, one more placed person lowers the cost more than any score difference
+// can raise it: the minimum-cost flow places the maximum number of people, and among those
+// maximises the total score. It is found by successive shortest paths in the style of the
+// Hungarian method: people are added one at a time (in input order) and each is routed by
+// Dijkstra on reduced costs (potentials keep them non-negative) along the shortest
+// augmenting path, which may move already placed people to other seats or to "unplaced".
+// Each step keeps the flow of minimum cost for the people added so far (LP duality with the
+// potentials as duals), so the last step is optimal for everybody. Ties are deterministic:
+// equal-distance nodes are settled by node index, people in input order.
+//
+// Restricting edges without losing exactness (the runner lists only a person's best
+// vacancies): call a person's list L_i "truncated" when feasible pairs outside it exist,
+// all scoring at most the lowest listed score. The optimum over the listed edges equals the
+// optimum over all feasible edges when every truncated person satisfies either
+//   (lemma)       the seats of L_i add up to at least n (the number of people), or
+//   (certificate) the restricted optimum leaves a free seat in some vacancy of L_i.
+// UncertifiedPeople() checks this; tests/engine/rematch_assignment_test.cc tests both.
+//
+// Thread safety: pure functions; SolveAssignment uses only its arguments.
+#ifndef W2W_ENGINE_REMATCH_ASSIGNMENT_H_
+#define W2W_ENGINE_REMATCH_ASSIGNMENT_H_
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace w2w::rematch {
+
+// Scores are micro-points: a match score in [0, 1] times 1,000,000, rounded.
+inline constexpr int64_t kMaxAssignmentScore = 1'000'000;
+// Largest instance accepted (keeps BIG and all path costs far inside int64).
+inline constexpr int64_t kMaxAssignmentPeople = 1'000'000;
+
+struct AssignmentEdge {
+  int32_t vacancy = 0;  // Index into AssignmentProblem::seats.
+  int64_t score = 0;    // 0..kMaxAssignmentScore.
+};
+
+struct AssignmentProblem {
+  std::vector<int32_t> seats;                       // Per vacancy, >= 0.
+  std::vector<std::vector<AssignmentEdge>> edges;  // Per person: the feasible pairs.
+};
+
+struct AssignmentResult {
+  std::vector<int32_t> vacancy_of;  // Per person: the vacancy index, or kUnplaced.
+  int64_t placed = 0;
+  int64_t total_score = 0;  // Sum of the scores of the assigned pairs.
+  static constexpr int32_t kUnplaced = -1;
+};
+
+// Called every few people with (people routed, people total). Return false to stop.
+using AssignmentProgress = std::function<bool(size_t done, size_t total)>;
+
+// Returns the exact assignment described above.
+// Errors: INVALID_ARGUMENT for a vacancy index out of range, a negative seat count, a score
+// outside [0, kMaxAssignmentScore], a person listing one vacancy twice, or more than
+// kMaxAssignmentPeople people; CANCELLED when `progress` returned false.
+// Cost: one Dijkstra per person over the part of the graph its augmenting path explores.
+absl::StatusOr<AssignmentResult> SolveAssignment(const AssignmentProblem& problem,
+                                                 const AssignmentProgress& progress = nullptr);
+
+// Whether the restricted optimum `result` of `problem` is also optimal over all feasible
+// pairs (see the header comment). `truncated[i]` says person i's list was cut (there are
+// unlisted feasible vacancies, none scoring above i's lowest listed score). Returns the
+// indices of the truncated people for whom neither the lemma nor the certificate holds;
+// empty means proven optimal. Preconditions: `result` came from SolveAssignment(problem)
+// and truncated.size() == problem.edges.size().
+std::vector<int32_t> UncertifiedPeople(const AssignmentProblem& problem,
+                                       const AssignmentResult& result,
+                                       const std::vector<bool>& truncated);
+
+}  // namespace w2w::rematch
+
+#endif  // W2W_ENGINE_REMATCH_ASSIGNMENT_H_
