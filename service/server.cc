@@ -1,0 +1,95 @@
+#include "service/server.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "service/sync_services.h"
+
+namespace w2w::service {
+namespace {
+
+// The sync server needs a few threads of its own to poll for calls; below this many the
+// pool cannot serve a single call reliably.
+constexpr int kMinThreads = 4;
+
+// The host part of "host:port" ("[::1]:0" -> "[::1]"), to print the bound address.
+std::string HostOf(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  return colon == std::string::npos ? address : address.substr(0, colon);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
+                                                      Engine* engine) {
+  if (options.threads < kMinThreads) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("threads: ", options.threads, " is below the minimum of ", kMinThreads));
+  }
+  if (options.max_receive_message_bytes <= 0) {
+    return absl::InvalidArgumentError("max_message_mb: must be positive");
+  }
+  if (options.address.empty() || options.address.rfind(':') == std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("address: '", options.address, "' is not host:port"));
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  grpc::ResourceQuota quota("w2w-server");
+  quota.SetMaxThreads(options.threads);
+  builder.SetResourceQuota(quota);
+
+  std::vector<std::unique_ptr<grpc::Service>> services = MakeSyncServices(engine);
+  for (const auto& service : services) builder.RegisterService(service.get());
+
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "address: cannot listen on '", options.address, "' (in use or not a local address)"));
+  }
+  std::string address = absl::StrCat(HostOf(options.address), ":", port);
+  auto result = std::unique_ptr<Server>(
+      new Server(std::move(server), std::move(services), port, std::move(address)));
+  result->SetServing(false);
+  return result;
+}
+
+Server::Server(std::unique_ptr<grpc::Server> server,
+               std::vector<std::unique_ptr<grpc::Service>> services, int port, std::string address)
+    : services_(std::move(services)),
+      server_(std::move(server)),
+      port_(port),
+      address_(std::move(address)) {}
+
+Server::~Server() {
+  Shutdown(absl::ZeroDuration());
+  server_->Wait();
+}
+
+void Server::SetServing(bool serving) {
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  if (health != nullptr) health->SetServingStatus(serving);
+}
+
+void Server::Shutdown(absl::Duration grace) {
+  SetServing(false);
+  // grpc::Server::Shutdown is idempotent; later calls return at once.
+  server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
+}
+
+void Server::Wait() { server_->Wait(); }
+
+}  // namespace w2w::service

@@ -1,0 +1,81 @@
+// Server: the running gRPC server of w2w — every w2w.v1 service over one Engine, plus the
+// standard health service (grpc.health.v1) and reflection (grpc.reflection.v1alpha).
+//
+// It uses gRPC's synchronous server API on a bounded thread pool (ResourceQuota with
+// ServerOptions::threads threads). The service classes do not depend on that choice
+// (see call.h, sync_services.h).
+//
+// Life cycle: Start() -> SetServing(true) -> ... -> Shutdown(grace) -> Wait() -> destroy.
+//
+// Thread safety: Shutdown() and SetServing() may be called from any thread (e.g. a signal
+// thread) while another thread is in Wait().
+#ifndef W2W_SERVICE_SERVER_H_
+#define W2W_SERVICE_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "engine/engine.h"
+#include "grpcpp/server.h"
+
+namespace w2w::service {
+
+inline constexpr int kDefaultThreads = 16;
+inline constexpr int kDefaultMaxReceiveMessageBytes = 4 << 20;  // gRPC's own default, 4 MiB.
+
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free port (see Server::port()).
+  std::string address = "127.0.0.1:50051";
+  // Upper bound on the threads the server uses for calls (gRPC ResourceQuota). Every
+  // running streaming call (import, rematch) holds one of them.
+  int threads = kDefaultThreads;
+  // Requests above this many bytes are refused by gRPC with RESOURCE_EXHAUSTED before any
+  // handler runs.
+  int max_receive_message_bytes = kDefaultMaxReceiveMessageBytes;
+};
+
+class Server {
+ public:
+  // Builds and starts the server over `engine` (borrowed; must outlive the Server).
+  // Health starts NOT_SERVING: call SetServing(true) when ready.
+  // Errors: INVALID_ARGUMENT for bad options; UNAVAILABLE when the address cannot be
+  // bound (in use, bad host).
+  static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options,
+                                                       Engine* engine);
+  // Shuts down immediately if Shutdown() was not called, then waits for the server.
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The port actually bound, and "host:port" with it (e.g. "127.0.0.1:43121").
+  int port() const { return port_; }
+  const std::string& address() const { return address_; }
+
+  // Sets the health status of the server ("") and every w2w service.
+  void SetServing(bool serving);
+
+  // Health NOT_SERVING, stops accepting calls, lets in-flight calls finish for up to
+  // `grace`, then cancels the rest (handlers see IsCancelled()). Returns when all handlers
+  // have returned. Idempotent.
+  void Shutdown(absl::Duration grace);
+
+  // Blocks until Shutdown() completed.
+  void Wait();
+
+ private:
+  Server(std::unique_ptr<grpc::Server> server, std::vector<std::unique_ptr<grpc::Service>> services,
+         int port, std::string address);
+
+  // The services must outlive server_, so they are declared (and constructed) first.
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  const int port_;
+  const std::string address_;
+};
+
+}  // namespace w2w::service
+
+#endif  // W2W_SERVICE_SERVER_H_
