@@ -1,0 +1,182 @@
+#include "clients/cli/cli.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "clients/cli/env.h"
+
+namespace w2w::cli {
+namespace {
+
+const std::vector<FlagSpec>& GlobalFlags() {
+  static const auto* const kFlags = new std::vector<FlagSpec>{
+      {"server", "", "HOST:PORT",
+       "Server address (default $W2W_SERVER, else 127.0.0.1:50051)"},
+      {"timeout", "", "SECONDS",
+       "Deadline of each call (default 30 for single calls, none for streams)"},
+      {"json", "", "", "Print the raw protobuf JSON responses instead of tables"},
+      {"help", "h", "", "Show help for the command"},
+  };
+  return *kFlags;
+}
+
+const std::vector<Command>& AllCommands() {
+  static const auto* const kCommands = [] {
+    auto* all = new std::vector<Command>;
+    for (auto group : {ImportCommands, RecordCommands, MatchCommands, RematchCommands,
+                       AdminCommands}) {
+      for (Command& c : group()) all->push_back(std::move(c));
+    }
+    return all;
+  }();
+  return *kCommands;
+}
+
+bool IsPrefixOfSomePath(const std::vector<std::string>& words) {
+  for (const Command& c : AllCommands()) {
+    if (c.spec.path.size() >= words.size() &&
+        std::equal(words.begin(), words.end(), c.spec.path.begin())) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const Command* FindCommand(const std::vector<std::string>& words) {
+  for (const Command& c : AllCommands()) {
+    if (c.spec.path == words) return &c;
+  }
+  return nullptr;
+}
+
+// Lists the commands whose path starts with `prefix` (all when empty).
+void PrintOverview(std::ostream& out, const std::vector<std::string>& prefix) {
+  out << "w2w: the command-line tool of the w2w work-to-work matching service.\n\n"
+      << "Usage: w2w [global flags] COMMAND [flags] [arguments]\n\nCommands:\n";
+  size_t width = 0;
+  std::vector<std::pair<std::string, std::string>> lines;
+  for (const Command& c : AllCommands()) {
+    if (c.spec.path.size() < prefix.size() ||
+        !std::equal(prefix.begin(), prefix.end(), c.spec.path.begin())) {
+      continue;
+    }
+    std::string synopsis = absl::StrJoin(c.spec.path, " ");
+    if (!c.spec.usage.empty()) absl::StrAppend(&synopsis, " ", c.spec.usage);
+    width = std::max(width, synopsis.size());
+    lines.emplace_back(synopsis, c.spec.summary);
+  }
+  for (const auto& [synopsis, summary] : lines) {
+    out << "  " << synopsis << std::string(width - synopsis.size() + 2, ' ') << summary << "\n";
+  }
+  out << "\nGlobal flags:\n"
+      << "  --server HOST:PORT  Server address (default $W2W_SERVER, else 127.0.0.1:50051)\n"
+      << "  --timeout SECONDS   Deadline of each call\n"
+      << "  --json              Print raw protobuf JSON instead of tables\n"
+      << "\nRun 'w2w COMMAND --help' for a command's flags and examples.\n"
+      << "Exit codes: 0 ok, 1 RPC or operation error, 2 usage error.\n";
+}
+
+bool IsGlobalValueFlag(const std::string& arg) {
+  return arg == "--server" || arg == "--timeout";
+}
+bool IsGlobalFlag(const std::string& arg) {
+  for (const FlagSpec& f : GlobalFlags()) {
+    const std::string long_form = absl::StrCat("--", f.name);
+    if (arg == long_form || arg.rfind(long_form + "=", 0) == 0) return true;
+    if (!f.short_name.empty() && arg == absl::StrCat("-", f.short_name)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> CommandPaths() {
+  std::vector<std::vector<std::string>> paths;
+  for (const Command& c : AllCommands()) paths.push_back(c.spec.path);
+  return paths;
+}
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+           const std::string& default_server, bool err_is_terminal) {
+  // Leading global flags and the command words; everything else goes to the command.
+  std::vector<std::string> words;
+  std::vector<std::string> rest;
+  size_t i = 0;
+  bool help = false;
+  for (; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (!arg.empty() && arg[0] == '-') {
+      if (!IsGlobalFlag(arg)) break;
+      if (arg == "--help" || arg == "-h") help = true;
+      rest.push_back(arg);
+      if (IsGlobalValueFlag(arg) && i + 1 < args.size()) rest.push_back(args[++i]);
+      continue;
+    }
+    words.push_back(arg);
+    if (!IsPrefixOfSomePath(words)) {
+      words.pop_back();
+      break;
+    }
+  }
+  rest.insert(rest.end(), args.begin() + i, args.end());
+
+  if (words.empty()) {
+    if (i < args.size() && args[i] == "help") {
+      std::vector<std::string> topic(args.begin() + i + 1, args.end());
+      if (const Command* c = FindCommand(topic)) {
+        out << HelpText(c->spec, GlobalFlags());
+        return kExitOk;
+      }
+      PrintOverview(out, topic);
+      return kExitOk;
+    }
+    if (i < args.size() && (args[i] == "--version" || args[i] == "version")) {
+      out << "w2w " << W2W_VERSION << "\n";
+      return kExitOk;
+    }
+    if (help || args.empty()) {
+      PrintOverview(help ? out : err, {});
+      return help ? kExitOk : kExitUsage;
+    }
+    err << "usage error: unknown command \"" << args[i] << "\"\n"
+        << "Run 'w2w --help' for the list of commands.\n";
+    return kExitUsage;
+  }
+  const Command* command = FindCommand(words);
+  if (command == nullptr) {
+    // A group word such as "taxonomy" or "policy" without its subcommand.
+    bool asked = help;
+    for (const std::string& a : rest) asked = asked || a == "--help" || a == "-h";
+    PrintOverview(asked ? out : err, words);
+    if (!asked) {
+      err << "usage error: \"w2w " << absl::StrJoin(words, " ")
+          << "\" needs a subcommand (see above)\n";
+    }
+    return asked ? kExitOk : kExitUsage;
+  }
+
+  Env env(&out, &err);
+  env.command = absl::StrJoin(words, " ");
+  env.progress = err_is_terminal;
+  auto parsed = ParseArgs(command->spec, GlobalFlags(), rest);
+  if (!parsed.ok()) return env.Usage(parsed.status().message());
+  if (parsed->Has("help")) {
+    out << HelpText(command->spec, GlobalFlags());
+    return kExitOk;
+  }
+  env.server = parsed->Get("server", default_server.empty() ? "127.0.0.1:50051" : default_server);
+  env.json = parsed->Has("json");
+  if (parsed->Has("timeout")) {
+    double seconds = 0;
+    if (!absl::SimpleAtod(parsed->Get("timeout"), &seconds) || seconds <= 0) {
+      return env.Usage(absl::StrCat("--timeout expects seconds > 0, got \"",
+                                    parsed->Get("timeout"), "\""));
+    }
+    env.timeout = absl::Seconds(seconds);
+  }
+  return command->run(*parsed, env);
+}
+
+}  // namespace w2w::cli
