@@ -38,8 +38,10 @@ enum class Family {
   kCandidates,      // key: candidate id            value: w2w.v1.Candidate
   kVacancies,       // key: vacancy id              value: w2w.v1.Vacancy
   kPolicies,        // key: 8-byte big-endian version  value: w2w.v1.Policy
-  kTaxonomy,        // key: "<kind>/<name>" (kind: qualification, cluster, municipality,
-                    //      region_anchor)          value: the matching w2w.v1 message
+  kTaxonomy,        // key: "change/" + 8-byte big-endian seq + "/" + kind (kind:
+                    //      qualification, cluster, municipality, region_anchor; seq 1, 2,
+                    //      ... in the order made)  value: w2w.v1.Qualification, Cluster,
+                    //      Municipality or UpdateRegionAnchorRequest
   kRematchRuns,     // key: run id                  value: w2w.v1.RematchRun (no results)
   kRematchResults,  // key: run id + '\0' + 8-byte big-endian index  value: w2w.v1.PersonResult
   kMeta,            // key: name                    value: raw bytes (e.g. counters)
