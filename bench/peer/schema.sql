@@ -1,7 +1,7 @@
 -- The PostgreSQL peer: the same model and records the w2w server holds, loaded with COPY
-SET client_min_messages = warning;
 -- from w2w-peer-export's files, indexed for the Shortlist query (shortlist.sql).
 -- Ids of regions, trades and qualifications are the taxonomy's dense ids.
+SET client_min_messages = warning;
 DROP TABLE IF EXISTS trade_sim, region_pair, sector_mob, status_weight, qual, policy,
   candidates, candidate_trades, vacancies CASCADE;
 
