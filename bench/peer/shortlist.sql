@@ -22,32 +22,40 @@ trade AS (
   JOIN candidate_trades ct ON ct.trade = ts.from_trade
   WHERE ts.to_trade = v.trade AND ts.sim >= p.min_trade_similarity
   GROUP BY ct.cand_id),
+-- Cheap exclusions first (status, travel distance), so that the per-pair retraining sum
+-- below only runs for candidates still in the race.
+reach AS MATERIALIZED (
+  SELECT c.id, c.region, c.sector, c.status, c.available_from, c.max_travel_km, c.willing,
+         c.quals, t.c AS c_trade, rp.km, rp.same_cluster
+  FROM trade t
+  JOIN candidates c ON c.id = t.cand_id
+  CROSS JOIN v
+  JOIN region_pair rp ON rp.a = c.region AND rp.b = v.region
+  WHERE c.status NOT IN (6, 7) AND rp.km <= c.max_travel_km),
 pair AS (
-  SELECT c.id, t.c AS c_trade,
+  SELECT c.id, c.c_trade,
          sm.w * CASE WHEN c.sector = v.sector THEN 1 ELSE 1 - p.own_sector_preference END
            AS c_sector,
          m.weeks, m.cost, m.n_missing, v.cap, v.pref,
          (SELECT count(*) FROM unnest(v.pref) q WHERE q = ANY (c.quals)) AS pref_held,
-         least(1, 1 - rp.km / c.max_travel_km +
-               CASE WHEN rp.same_cluster AND c.region <> v.region THEN p.same_cluster_bonus
+         least(1, 1 - c.km / c.max_travel_km +
+               CASE WHEN c.same_cluster AND c.region <> v.region THEN p.same_cluster_bonus
                     ELSE 0 END) AS c_dist,
          sw.w * CASE WHEN c.available_from IS NULL OR c.available_from <= v.start_day THEN 1
                      ELSE greatest(0, 1 - (c.available_from - v.start_day) / p.horizon_days)
                 END AS c_avail,
          CASE WHEN v.hard_to_fill THEN p.urgency_hard ELSE p.urgency_normal END AS c_urg
-  FROM trade t
-  JOIN candidates c ON c.id = t.cand_id
+  FROM reach c
   CROSS JOIN v CROSS JOIN p
-  JOIN region_pair rp ON rp.a = c.region AND rp.b = v.region
   JOIN sector_mob sm ON sm.from_s = c.sector AND sm.to_s = v.sector
   JOIN status_weight sw ON sw.status = c.status
+  -- Retraining: sums over the required qualifications the candidate lacks.
   CROSS JOIN LATERAL (
     SELECT coalesce(sum(q.weeks), 0) AS weeks, coalesce(sum(q.cost), 0) AS cost,
            count(q.qid) AS n_missing
-    FROM qual q WHERE q.qid = ANY (v.req) AND NOT (q.qid = ANY (c.quals))) m
-  WHERE c.status NOT IN (6, 7)
-    AND rp.km <= c.max_travel_km
-    AND (c.willing OR m.n_missing = 0)
+    FROM unnest(v.req) r(qid) JOIN qual q ON q.qid = r.qid
+    WHERE NOT (r.qid = ANY (c.quals))) m
+  WHERE (c.willing OR m.n_missing = 0)
     AND m.weeks <= v.cap),
 scored AS (
   SELECT id,
