@@ -37,6 +37,15 @@ using ClusterId = int16_t;  // Dense 0..; kNoCluster when a region has none.
 inline constexpr int kMaxRegions = 250;
 inline constexpr int kMaxQualifications = 128;  // The index keeps qualifications as a 128-bit set.
 inline constexpr int kMaxTrades = 4000;
+inline constexpr int kMaxClusters = 250;            // Cluster slots, removed ones included.
+inline constexpr int kMaxMunicipalities = 2000;
+inline constexpr size_t kMaxQualificationCodeBytes = 32;
+inline constexpr size_t kMaxNameBytes = 128;        // Municipality, cluster, anchor city names.
+inline constexpr size_t kMaxQualificationNameBytes = 256;
+inline constexpr size_t kMaxSourceNoteBytes = 256;  // Qualification.source.
+inline constexpr double kMaxQualificationWeeks = 520;   // Ten years.
+inline constexpr double kMaxQualificationCostEur = 1e6;
+inline constexpr double kEarthRadiusKm = 6371.0;
 inline constexpr ClusterId kNoCluster = -1;
 // Sectors are the w2w.v1.Sector enum values 1..6; index 0 (UNSPECIFIED) is unused.
 inline constexpr int kNumSectorSlots = 7;
@@ -84,22 +93,44 @@ class Taxonomy {
   // INVALID_ARGUMENT names the offending field ("qualification.code", ...);
   // RESOURCE_EXHAUSTED past kMaxQualifications.
   absl::StatusOr<std::shared_ptr<const Taxonomy>> WithQualification(const v1::Qualification& q) const;
-  // Replaces a cluster's member regions; an empty list removes the cluster.
+  // Replaces a cluster's member regions (creating the cluster when the name is new); an
+  // empty list removes it (NOT_FOUND when no such cluster exists). A listed region that was
+  // in another cluster moves to this one. INVALID_ARGUMENT "cluster.regions[i]" for an
+  // unknown or repeated region; RESOURCE_EXHAUSTED past kMaxClusters.
   absl::StatusOr<std::shared_ptr<const Taxonomy>> WithCluster(const v1::Cluster& c) const;
+  // Maps a (new or existing) municipality onto a region; the given spelling becomes the
+  // canonical one. INVALID_ARGUMENT "municipality.name" / "municipality.region";
+  // RESOURCE_EXHAUSTED past kMaxMunicipalities.
   absl::StatusOr<std::shared_ptr<const Taxonomy>> WithMunicipality(const v1::Municipality& m) const;
+  // Moves a region's anchor and recomputes its distances. INVALID_ARGUMENT "region",
+  // "anchor_city" (1..128 bytes), "lat" (-90..90), "lon" (-180..180).
   absl::StatusOr<std::shared_ptr<const Taxonomy>> WithRegionAnchor(
       const v1::UpdateRegionAnchorRequest& anchor) const;
 
+  // The checks WithQualification applies: OK or INVALID_ARGUMENT "qualification.<field>: ...".
+  // code 1..32 bytes of A-Z, 0-9, '-'; name 1..256 bytes; kind CERTIFICATE, DIPLOMA or
+  // LICENCE; weeks 0..520 and cost_eur 0..1e6, finite; source at most 256 bytes.
+  static absl::Status ValidateQualification(const v1::Qualification& q);
+
   uint64_t version() const { return version_; }
 
-  // --- Look-ups (case-insensitive for names). nullopt when unknown. ---
+  // --- Look-ups (ASCII case-insensitive for names, surrounding blanks ignored). nullopt
+  // when unknown. Preconditions for the accessors below: ids in range (checked by assert).
+  // Region ids follow the UWV numbers: the region with number N is id N-1 as shipped.
   // A region by name or by its number as text ("20").
   std::optional<RegionId> FindRegion(std::string_view name_or_number) const;
   std::optional<RegionId> FindMunicipality(std::string_view name) const;  // -> its region
   // A trade by ESCO UUID or ESCO code ("7212.1").
   std::optional<TradeId> FindTrade(std::string_view id_or_code) const;
   std::optional<QualId> FindQualification(std::string_view code) const;
+  // A cluster by name; removed clusters (no member regions) are not found.
   std::optional<ClusterId> FindCluster(std::string_view name) const;
+  // A municipality's canonical spelling and region. `name` views storage of this Taxonomy.
+  struct MunicipalityRef {
+    std::string_view name;
+    RegionId region;
+  };
+  std::optional<MunicipalityRef> LookupMunicipality(std::string_view name) const;
 
   size_t num_regions() const;
   size_t num_trades() const;
@@ -108,7 +139,11 @@ class Taxonomy {
   const RegionInfo& region(RegionId id) const;
   const TradeInfo& trade(TradeId id) const;
   const QualificationInfo& qualification(QualId id) const;
+  // Ids 0..num_clusters()-1 stay valid forever: a removed cluster keeps its id and name but
+  // has no member regions (ClusterMembers is empty); upserting it again reuses the id.
   const std::string& cluster_name(ClusterId id) const;
+  // Member regions of a cluster in id order; empty for a removed cluster.
+  std::vector<RegionId> ClusterMembers(ClusterId id) const;
   // Municipality name (as shipped or added) -> region, sorted by name.
   std::vector<std::pair<std::string, RegionId>> municipalities() const;
 
@@ -117,11 +152,18 @@ class Taxonomy {
   bool SameCluster(RegionId a, RegionId b) const;
 
   // Skill coverage of trade `to` by a person practising `from`, in [0, 1]; 1 when equal.
-  // Asymmetric: see docs/scoring.md.
+  // ASYMMETRIC: with w(s) = 1 for an essential and 0.5 for an optional ESCO skill of `to`,
+  // and h(s) = 1 when s is essential for `from`, 0.5 when optional for `from`, else 0:
+  //   sim(from -> to) = sum_{s in skills(to)} w(s) * h(s) / sum_{s in skills(to)} w(s),
+  // and sim(A -> A) = 1. So a specialist whose skills include most of a generalist's
+  // reaches the generalist trade more easily than the reverse. A trade without skills is
+  // reached by nobody but itself. O(1): a dense num_trades^2 matrix. See docs/scoring.md.
   float TradeSimilarity(TradeId from, TradeId to) const;
-  // Trades `from` whose similarity to `to` is > 0, best first (includes `to` itself at 1).
+  // Trades `from` whose similarity to `to` is > 0, best first, ties by ascending id
+  // (includes `to` itself at 1). The span lives as long as this Taxonomy.
   absl::Span<const TradeLink> TradesReaching(TradeId to) const;
-  // Trades `to` that `from` reaches with similarity > 0, best first (includes `from`).
+  // Trades `to` that `from` reaches with similarity > 0, best first, ties by ascending id
+  // (includes `from`). The span lives as long as this Taxonomy.
   absl::Span<const TradeLink> TradesReachableFrom(TradeId from) const;
 
   // Sector code ("ME") and name ("Metalektro") and SBI codes; for UNSPECIFIED: empty.
@@ -135,20 +177,31 @@ class Taxonomy {
   v1::Region RegionProto(RegionId id) const;
   v1::Trade TradeProto(TradeId id) const;
   v1::Qualification QualificationProto(QualId id) const;
+  v1::Cluster ClusterProto(ClusterId id) const;
 
  private:
   Taxonomy() = default;
+  Taxonomy(const Taxonomy&) = default;  // Used by the With*() changes only.
+  Taxonomy& operator=(const Taxonomy&) = delete;
   struct Data;  // Shared, immutable bulk data (ESCO, similarity lists) between versions.
   friend class TaxonomyBuilder;
+
+  // Recomputes distance_km_ from the region anchors.
+  void ComputeDistances();
+  // Rebuilds region_by_key_ and region_by_number_ from regions_.
+  void IndexRegions();
 
   uint64_t version_ = 1;
   std::shared_ptr<const Data> data_;
   std::vector<RegionInfo> regions_;
   std::vector<std::string> cluster_names_;
   std::vector<QualificationInfo> qualifications_;
-  absl::flat_hash_map<std::string, RegionId> region_by_key_;
-  absl::flat_hash_map<std::string, RegionId> municipality_;
-  absl::flat_hash_map<std::string, QualId> qualification_by_code_;
+  absl::flat_hash_map<std::string, RegionId> region_by_key_;       // lower-case name
+  absl::flat_hash_map<uint32_t, RegionId> region_by_number_;
+  absl::flat_hash_map<std::string, ClusterId> cluster_by_key_;     // lower-case; active only
+  // Lower-case name -> (canonical spelling, region).
+  absl::flat_hash_map<std::string, std::pair<std::string, RegionId>> municipality_;
+  absl::flat_hash_map<std::string, QualId> qualification_by_code_;  // upper-case code
   std::vector<float> distance_km_;  // num_regions x num_regions, row-major.
 };
 

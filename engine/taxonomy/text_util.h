@@ -1,0 +1,42 @@
+// Small text helpers for the taxonomy and the model layer. Our Abseil's absl::string_view is
+// its own type (not std::string_view), so conversions at the boundary are explicit here.
+// Thread safety: pure functions.
+#ifndef W2W_ENGINE_TAXONOMY_TEXT_UTIL_H_
+#define W2W_ENGINE_TAXONOMY_TEXT_UTIL_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/string_view.h"
+
+namespace w2w::taxonomy {
+
+inline absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+inline std::string_view ToStd(absl::string_view s) { return std::string_view(s.data(), s.size()); }
+
+// `s` without leading and trailing ASCII whitespace.
+inline std::string_view StripBlanks(std::string_view s) {
+  return ToStd(absl::StripAsciiWhitespace(ToAbsl(s)));
+}
+
+// The look-up key of a name: stripped and ASCII lower-cased.
+inline std::string NameKey(std::string_view s) {
+  return absl::AsciiStrToLower(ToAbsl(StripBlanks(s)));
+}
+
+// ASCII case-insensitive equality.
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) !=
+        absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace w2w::taxonomy
+
+#endif  // W2W_ENGINE_TAXONOMY_TEXT_UTIL_H_
