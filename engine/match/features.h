@@ -1,0 +1,64 @@
+// Features: the compact, fixed-size form of a candidate or a vacancy that the index stores
+// and the scorer reads (dense taxonomy ids, a 128-bit qualification set, day numbers).
+// Converting a record needs the Model (for look-ups); unknown codes are skipped, since
+// records reaching the matcher are canonical.
+//
+// Thread safety: plain value types and pure functions.
+#ifndef W2W_ENGINE_MATCH_FEATURES_H_
+#define W2W_ENGINE_MATCH_FEATURES_H_
+
+#include <cstdint>
+#include <limits>
+
+#include "engine/match/model.h"
+#include "engine/match/qualset.h"
+#include "w2w/v1/candidate.pb.h"
+#include "w2w/v1/vacancy.pb.h"
+
+namespace w2w::match {
+
+inline constexpr int kMaxCandidateTrades = 8;
+inline constexpr int32_t kImmediately = std::numeric_limits<int32_t>::min();  // available_from
+inline constexpr int32_t kNoDate = std::numeric_limits<int32_t>::min();      // starts_at
+inline constexpr int32_t kNoExpiry = std::numeric_limits<int32_t>::max();    // expires_at
+inline constexpr uint16_t kNoTrade = 0xFFFF;
+
+// 56 bytes; with the id pointer an index row is one cache line.
+struct CandFeatures {
+  QualSet quals;
+  int32_t available_from = kImmediately;
+  uint16_t max_travel_km = 0;  // 0 = the policy default.
+  uint8_t region = 0;
+  uint8_t sector = 0;
+  uint8_t status = 0;
+  uint8_t num_trades = 0;
+  uint8_t willing = 0;
+  uint8_t id_len = 0;  // Index rows: length of the id (ids are <= 128 bytes).
+  uint8_t dead = 0;    // Index rows: set once (atomically) when replaced or removed.
+  uint16_t trade[kMaxCandidateTrades] = {};
+  uint8_t years[kMaxCandidateTrades] = {};
+};
+
+struct VacFeatures {
+  QualSet required, preferred;
+  int32_t starts_at = kNoDate;
+  int32_t expires_at = kNoExpiry;
+  uint16_t trade = kNoTrade;
+  uint8_t region = 0;
+  uint8_t sector = 0;
+  uint8_t hard_to_fill = 0;
+  uint8_t open = 0;
+  uint8_t dead = 0;  // Index rows.
+};
+
+// True when the status can ever be matched (not PLACED/UNAVAILABLE/UNSPECIFIED).
+inline bool MatchableStatus(int status) {
+  return status >= v1::CANDIDATE_STATUS_EMPLOYED && status <= v1::CANDIDATE_STATUS_UNEMPLOYED;
+}
+
+CandFeatures CandidateFeatures(const Model& model, const v1::Candidate& c);
+VacFeatures VacancyFeatures(const Model& model, const v1::Vacancy& v);
+
+}  // namespace w2w::match
+
+#endif  // W2W_ENGINE_MATCH_FEATURES_H_

@@ -1,0 +1,301 @@
+// Index: the in-memory stores of candidate and vacancy rows and their (trade, region)
+// buckets, built for one writer and any number of lock-free readers.
+//
+// - Rows are append-only in fixed-address chunks; a row is never modified after it is
+//   published except for its `dead` byte (set once, atomically). An update appends a new
+//   row and marks the old one dead BEFORE publishing the new one, so no reader ever sees
+//   both.
+// - A bucket's posting list is an append-only segmented array (segments double in size
+//   and never move); its size is published with a release store after the row and the
+//   bucket's maxima are written, and readers load it with acquire.
+// - Bucket maxima (for the query's upper bound) only grow (or, for intersections and
+//   minima, only shrink), so a stale-but-published maximum is still a valid bound.
+// - The id -> row map is the writer's alone; the employer -> rows map is shared under a
+//   mutex (a cold path).
+//
+// Thread safety: Add*/Remove* from one writer thread at a time; everything marked
+// "reader" is safe from any thread concurrently with the writer.
+#ifndef W2W_ENGINE_MATCH_INDEX_H_
+#define W2W_ENGINE_MATCH_INDEX_H_
+
+#include <atomic>
+#include <bit>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/match/features.h"
+#include "engine/taxonomy/taxonomy.h"
+
+namespace w2w::match {
+
+// Append-only array of T in fixed-address chunks of 2^kChunkBits elements.
+template <typename T, int kChunkBits = 14>
+class ChunkedRows {
+ public:
+  static constexpr uint32_t kChunkSize = 1u << kChunkBits;
+  static constexpr uint32_t kMaxChunks = 1u << 14;
+
+  ChunkedRows() : chunks_(new std::atomic<T*>[kMaxChunks]) {
+    for (uint32_t i = 0; i < kMaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
+  }
+  ~ChunkedRows() {
+    for (uint32_t i = 0; i < kMaxChunks; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
+  }
+  ChunkedRows(const ChunkedRows&) = delete;
+  ChunkedRows& operator=(const ChunkedRows&) = delete;
+
+  // Reader: a row published through a posting list (or by size()).
+  const T& operator[](uint32_t i) const {
+    return chunks_[i >> kChunkBits].load(std::memory_order_acquire)[i & (kChunkSize - 1)];
+  }
+  // Writer.
+  T& mutable_row(uint32_t i) { return chunks_[i >> kChunkBits].load(std::memory_order_relaxed)[i & (kChunkSize - 1)]; }
+  uint32_t size() const { return size_.load(std::memory_order_acquire); }
+  uint64_t bytes() const { return uint64_t{num_chunks_} * kChunkSize * sizeof(T); }
+
+  // Writer: appends `row` and returns its ordinal. Readers learn about it through a
+  // posting list (release) or size().
+  uint32_t Append(const T& row) {
+    const uint32_t i = size_.load(std::memory_order_relaxed);
+    const uint32_t c = i >> kChunkBits;
+    if (c == num_chunks_) {
+      chunks_[c].store(new T[kChunkSize], std::memory_order_release);
+      ++num_chunks_;
+    }
+    chunks_[c].load(std::memory_order_relaxed)[i & (kChunkSize - 1)] = row;
+    size_.store(i + 1, std::memory_order_release);
+    return i;
+  }
+
+ private:
+  std::unique_ptr<std::atomic<T*>[]> chunks_;
+  uint32_t num_chunks_ = 0;  // Writer.
+  std::atomic<uint32_t> size_{0};
+};
+
+// Append-only list of row ordinals: segment s holds 4 << s entries.
+class PostingList {
+ public:
+  static constexpr int kMaxSegments = 26;
+  PostingList() {
+    for (auto& s : segs_) s.store(nullptr, std::memory_order_relaxed);
+  }
+  ~PostingList() {
+    for (auto& s : segs_) delete[] s.load(std::memory_order_relaxed);
+  }
+  PostingList(const PostingList&) = delete;
+  PostingList& operator=(const PostingList&) = delete;
+
+  // Reader: the published length (acquire).
+  uint32_t size() const { return size_.load(std::memory_order_acquire); }
+  // Reader: calls fn(ordinal) for the first n entries (n <= size()).
+  template <typename Fn>
+  void ForEach(uint32_t n, Fn&& fn) const {
+    uint32_t done = 0;
+    for (int s = 0; done < n; ++s) {
+      const uint32_t* seg = segs_[s].load(std::memory_order_acquire);
+      const uint32_t cap = 4u << s;
+      const uint32_t take = n - done < cap ? n - done : cap;
+      for (uint32_t i = 0; i < take; ++i) fn(seg[i]);
+      done += take;
+    }
+  }
+  // Writer. Returns the bytes newly allocated.
+  uint64_t Append(uint32_t ordinal) {
+    const uint32_t p = size_.load(std::memory_order_relaxed);
+    const uint32_t q = p + 4;
+    const int s = std::bit_width(q) - 3;
+    const uint32_t off = q - (1u << (s + 2));
+    uint64_t allocated = 0;
+    uint32_t* seg = segs_[s].load(std::memory_order_relaxed);
+    if (seg == nullptr) {
+      seg = new uint32_t[4u << s];
+      allocated = (4u << s) * sizeof(uint32_t);
+      segs_[s].store(seg, std::memory_order_release);
+    }
+    seg[off] = ordinal;
+    size_.store(p + 1, std::memory_order_release);
+    return allocated;
+  }
+
+ private:
+  std::atomic<uint32_t> size_{0};
+  std::atomic<uint32_t*> segs_[kMaxSegments];
+};
+
+// Bucket of candidate rows of one (trade, region), with maxima for the upper bound.
+struct CandBucket {
+  PostingList rows;
+  std::atomic<uint8_t> max_years{0};
+  std::atomic<uint8_t> sector_mask{0};  // Bit per sector value.
+  std::atomic<uint8_t> status_mask{0};  // Bit per status value.
+  std::atomic<uint8_t> any_willing{0};
+  std::atomic<uint8_t> any_default_travel{0};
+  std::atomic<uint16_t> max_travel_km{0};
+  std::atomic<int32_t> min_available{kNoExpiry};
+  std::atomic<uint64_t> quals_lo{0}, quals_hi{0};  // Union of held qualifications.
+};
+
+// Bucket of open vacancy rows of one (trade, region).
+struct VacBucket {
+  PostingList rows;
+  std::atomic<uint8_t> sector_mask{0};
+  std::atomic<uint8_t> any_hard{0};
+  std::atomic<uint8_t> any_no_start{0};
+  std::atomic<int32_t> max_start{kNoDate};
+  std::atomic<uint64_t> req_lo{~uint64_t{0}}, req_hi{~uint64_t{0}};  // Intersection of required.
+};
+
+// (trade, region) -> bucket, with fixed-address per-trade region arrays.
+template <typename B>
+class BucketDir {
+ public:
+  struct TradeRow {
+    std::atomic<B*> region[taxonomy::kMaxRegions];
+    TradeRow() {
+      for (auto& r : region) r.store(nullptr, std::memory_order_relaxed);
+    }
+  };
+  BucketDir() : trades_(new std::atomic<TradeRow*>[taxonomy::kMaxTrades]) {
+    for (int i = 0; i < taxonomy::kMaxTrades; ++i) trades_[i].store(nullptr, std::memory_order_relaxed);
+  }
+  ~BucketDir() {
+    for (int i = 0; i < taxonomy::kMaxTrades; ++i) {
+      TradeRow* t = trades_[i].load(std::memory_order_relaxed);
+      if (t == nullptr) continue;
+      for (auto& r : t->region) delete r.load(std::memory_order_relaxed);
+      delete t;
+    }
+  }
+  BucketDir(const BucketDir&) = delete;
+  BucketDir& operator=(const BucketDir&) = delete;
+
+  // Reader: nullptr when the trade has no bucket.
+  const TradeRow* trade(unsigned t) const {
+    return t < taxonomy::kMaxTrades ? trades_[t].load(std::memory_order_acquire) : nullptr;
+  }
+  // Writer: the bucket, created (and published) when missing; adds allocations to *bytes.
+  B* GetOrCreate(unsigned t, unsigned r, uint64_t* bytes) {
+    TradeRow* row = trades_[t].load(std::memory_order_relaxed);
+    if (row == nullptr) {
+      row = new TradeRow;
+      *bytes += sizeof(TradeRow);
+      trades_[t].store(row, std::memory_order_release);
+    }
+    B* b = row->region[r].load(std::memory_order_relaxed);
+    if (b == nullptr) {
+      b = new B;
+      *bytes += sizeof(B);
+      row->region[r].store(b, std::memory_order_release);
+    }
+    return b;
+  }
+
+ private:
+  std::unique_ptr<std::atomic<TradeRow*>[]> trades_;
+};
+
+// Append-only storage of strings at fixed addresses (writer appends, readers read what
+// rows point to).
+class Arena {
+ public:
+  std::string_view Add(std::string_view s);
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  static constexpr size_t kBlock = 256 * 1024;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = kBlock;
+  uint64_t bytes_ = 0;
+};
+
+struct CandRow {
+  CandFeatures f;
+  const char* id = nullptr;
+  std::string_view id_view() const { return {id, f.id_len}; }
+  bool dead() const { return std::atomic_ref<uint8_t>(const_cast<uint8_t&>(f.dead)).load(std::memory_order_acquire) != 0; }
+};
+static_assert(sizeof(CandRow) == 64, "a candidate row should be one cache line");
+
+struct VacRow {
+  VacFeatures f;
+  uint8_t id_len = 0, employer_len = 0;
+  uint16_t title_len = 0;
+  uint8_t status = 0;
+  const char* id = nullptr;
+  const char* employer = nullptr;
+  const char* title = nullptr;
+  std::string_view id_view() const { return {id, id_len}; }
+  bool dead() const { return std::atomic_ref<uint8_t>(const_cast<uint8_t&>(f.dead)).load(std::memory_order_acquire) != 0; }
+};
+
+// All candidates.
+class CandidateIndex {
+ public:
+  // Writer: inserts or replaces the candidate `id`.
+  void Upsert(std::string_view id, std::string_view employer, const CandFeatures& f);
+  // Writer: false when unknown.
+  bool Remove(std::string_view id);
+
+  // Reader.
+  const ChunkedRows<CandRow>& rows() const { return rows_; }
+  const BucketDir<CandBucket>& buckets() const { return buckets_; }
+  uint64_t live() const { return live_.load(std::memory_order_acquire); }
+  uint64_t dead_rows() const { return dead_.load(std::memory_order_acquire); }
+  uint64_t MemoryBytes() const { return memory_.load(std::memory_order_relaxed); }
+  std::vector<std::string> OfEmployer(std::string_view employer) const ABSL_LOCKS_EXCLUDED(emp_mu_);
+
+  // Writer: a fresh index holding only the live rows.
+  std::unique_ptr<CandidateIndex> Compacted() const;
+
+ private:
+  void AddToBuckets(uint32_t ordinal, const CandFeatures& f);
+  void MarkDead(uint32_t ordinal);
+  void UpdateMemory();
+
+  ChunkedRows<CandRow> rows_;
+  BucketDir<CandBucket> buckets_;
+  Arena arena_;
+  absl::flat_hash_map<std::string_view, uint32_t> by_id_;  // Writer only.
+  mutable absl::Mutex emp_mu_;
+  absl::flat_hash_map<std::string_view, std::vector<uint32_t>> by_employer_ ABSL_GUARDED_BY(emp_mu_);
+  uint64_t alloc_bytes_ = 0;           // Writer: buckets and posting segments.
+  std::atomic<uint64_t> live_{0}, dead_{0}, memory_{0};
+};
+
+// All vacancies (any status); only open ones are in buckets.
+class VacancyIndex {
+ public:
+  void Upsert(std::string_view id, std::string_view employer, std::string_view title, int status,
+              const VacFeatures& f);
+  bool Remove(std::string_view id);
+
+  const ChunkedRows<VacRow>& rows() const { return rows_; }
+  const BucketDir<VacBucket>& buckets() const { return buckets_; }
+  uint64_t live() const { return live_.load(std::memory_order_acquire); }
+  uint64_t open() const { return open_.load(std::memory_order_acquire); }
+  uint64_t dead_rows() const { return dead_.load(std::memory_order_acquire); }
+  uint64_t MemoryBytes() const { return memory_.load(std::memory_order_relaxed); }
+
+  std::unique_ptr<VacancyIndex> Compacted() const;
+
+ private:
+  void MarkDead(uint32_t ordinal);
+
+  ChunkedRows<VacRow> rows_;
+  BucketDir<VacBucket> buckets_;
+  Arena arena_;
+  absl::flat_hash_map<std::string_view, uint32_t> by_id_;  // Writer only.
+  uint64_t alloc_bytes_ = 0;
+  std::atomic<uint64_t> live_{0}, open_{0}, dead_{0}, memory_{0};
+};
+
+}  // namespace w2w::match
+
+#endif  // W2W_ENGINE_MATCH_INDEX_H_

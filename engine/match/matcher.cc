@@ -1,0 +1,117 @@
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "engine/match/features.h"
+#include "engine/match/matcher_impl.h"
+
+namespace w2w::match {
+
+std::unique_ptr<Matcher> Matcher::Create(std::shared_ptr<const taxonomy::Taxonomy> taxonomy,
+                                         const v1::Policy& policy) {
+  return std::make_unique<MatcherImpl>(std::move(taxonomy), policy);
+}
+
+MatcherImpl::MatcherImpl(std::shared_ptr<const taxonomy::Taxonomy> taxonomy, const v1::Policy& policy)
+    : model_(Model::Compile(std::move(taxonomy), policy)),
+      cands_(std::make_shared<CandidateIndex>()),
+      vacs_(std::make_shared<VacancyIndex>()) {}
+
+void MatcherImpl::UpsertCandidate(const v1::Candidate& candidate) {
+  const std::shared_ptr<const Model> model = model_.load();
+  std::shared_ptr<CandidateIndex> idx = cands_.load();
+  idx->Upsert(candidate.id(), candidate.employer_id(), CandidateFeatures(*model, candidate));
+  const uint64_t dead = idx->dead_rows();
+  if (dead >= kCompactMinDead && dead > kCompactDeadShare * (dead + idx->live())) {
+    cands_.store(std::shared_ptr<CandidateIndex>(idx->Compacted()));
+  }
+}
+
+void MatcherImpl::RemoveCandidate(std::string_view id) {
+  std::shared_ptr<CandidateIndex> idx = cands_.load();
+  idx->Remove(id);
+  const uint64_t dead = idx->dead_rows();
+  if (dead >= kCompactMinDead && dead > kCompactDeadShare * (dead + idx->live())) {
+    cands_.store(std::shared_ptr<CandidateIndex>(idx->Compacted()));
+  }
+}
+
+void MatcherImpl::UpsertVacancy(const v1::Vacancy& vacancy) {
+  const std::shared_ptr<const Model> model = model_.load();
+  std::shared_ptr<VacancyIndex> idx = vacs_.load();
+  const int status = vacancy.status() == v1::VACANCY_STATUS_UNSPECIFIED ? v1::VACANCY_STATUS_OPEN
+                                                                        : vacancy.status();
+  idx->Upsert(vacancy.id(), vacancy.employer_id(), vacancy.title(), status,
+              VacancyFeatures(*model, vacancy));
+  const uint64_t dead = idx->dead_rows();
+  if (dead >= kCompactMinDead && dead > kCompactDeadShare * (dead + idx->live())) {
+    vacs_.store(std::shared_ptr<VacancyIndex>(idx->Compacted()));
+  }
+}
+
+void MatcherImpl::RemoveVacancy(std::string_view id) {
+  std::shared_ptr<VacancyIndex> idx = vacs_.load();
+  idx->Remove(id);
+  const uint64_t dead = idx->dead_rows();
+  if (dead >= kCompactMinDead && dead > kCompactDeadShare * (dead + idx->live())) {
+    vacs_.store(std::shared_ptr<VacancyIndex>(idx->Compacted()));
+  }
+}
+
+void MatcherImpl::SetModel(std::shared_ptr<const taxonomy::Taxonomy> taxonomy, const v1::Policy& policy) {
+  model_.store(Model::Compile(std::move(taxonomy), policy));
+}
+
+std::vector<std::string> MatcherImpl::CandidatesOfEmployer(std::string_view employer_id) const {
+  return cands_.load()->OfEmployer(employer_id);
+}
+
+uint64_t MatcherImpl::MemoryBytes() const {
+  return cands_.load()->MemoryBytes() + vacs_.load()->MemoryBytes();
+}
+
+absl::StatusOr<QueryFilter> ParseFilter(const Model& m, uint32_t k, const v1::MatchFilter& filter) {
+  QueryFilter q;
+  if (k > kMaxK) return absl::InvalidArgumentError(absl::StrCat("k: must be at most ", kMaxK));
+  q.k = k == 0 ? kDefaultK : k;
+  if (!(filter.min_score() >= 0 && filter.min_score() <= 1)) {
+    return absl::InvalidArgumentError("filter.min_score: must be in [0, 1]");
+  }
+  q.min_score = filter.min_score();
+  if (!(filter.max_retraining_weeks() >= 0 && filter.max_retraining_weeks() <= 1e6)) {
+    return absl::InvalidArgumentError("filter.max_retraining_weeks: must be >= 0");
+  }
+  q.max_weeks = filter.max_retraining_weeks();
+  std::fill(std::begin(q.region_ok), std::end(q.region_ok), filter.regions().empty());
+  for (int i = 0; i < filter.regions_size(); ++i) {
+    auto r = m.FindRegion(filter.regions(i));
+    if (!r) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("filter.regions[", i, "]: unknown region '", filter.regions(i), "'"));
+    }
+    q.region_ok[*r] = true;
+  }
+  if (!filter.sectors().empty()) {
+    q.sector_mask = 0;
+    for (int i = 0; i < filter.sectors_size(); ++i) {
+      const int s = filter.sectors(i);
+      if (s < 1 || s > 6) {
+        return absl::InvalidArgumentError(absl::StrCat("filter.sectors[", i, "]: must be a sector"));
+      }
+      q.sector_mask |= static_cast<uint8_t>(1u << s);
+    }
+  }
+  if (!filter.statuses().empty()) {
+    q.status_mask = 0;
+    for (int i = 0; i < filter.statuses_size(); ++i) {
+      const int s = filter.statuses(i);
+      if (s < 1 || s > 7) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("filter.statuses[", i, "]: must be a candidate status"));
+      }
+      q.status_mask |= static_cast<uint8_t>(1u << s);
+    }
+  }
+  return q;
+}
+
+}  // namespace w2w::match

@@ -1,0 +1,78 @@
+// MatcherImpl: the Matcher of matcher.h. Internal to engine/match.
+//
+// State: the compiled Model and the two indexes, each behind an atomically swapped
+// shared_ptr. Readers load the pointers once per query and never lock (except the
+// employer list). The writer mutates the current indexes in place (append-only, see
+// index.h) and swaps in a compacted copy when dead rows exceed kCompactDeadShare of all
+// rows (and kCompactMinDead).
+//
+// Thread safety: as Matcher.
+#ifndef W2W_ENGINE_MATCH_MATCHER_IMPL_H_
+#define W2W_ENGINE_MATCH_MATCHER_IMPL_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/match/index.h"
+#include "engine/match/matcher.h"
+#include "engine/match/model.h"
+
+namespace w2w::match {
+
+inline constexpr uint64_t kCompactMinDead = 4096;
+inline constexpr double kCompactDeadShare = 0.5;
+inline constexpr uint32_t kDefaultK = 20;
+inline constexpr uint32_t kMaxK = 1000;
+
+// A validated MatchFilter.
+struct QueryFilter {
+  double min_score = 0;
+  double max_weeks = 0;       // 0 = policy cap.
+  bool region_ok[taxonomy::kMaxRegions];  // Filled with true when no region filter.
+  uint8_t sector_mask = 0xFF;  // Bit per sector value.
+  uint8_t status_mask = 0xFF;  // Bit per status value.
+  uint32_t k = kDefaultK;
+};
+
+// Parses request.k and the filter. Errors: INVALID_ARGUMENT naming the field.
+absl::StatusOr<QueryFilter> ParseFilter(const Model& m, uint32_t k, const v1::MatchFilter& filter);
+
+class MatcherImpl final : public Matcher {
+ public:
+  MatcherImpl(std::shared_ptr<const taxonomy::Taxonomy> taxonomy, const v1::Policy& policy);
+
+  void UpsertCandidate(const v1::Candidate& candidate) override;
+  void RemoveCandidate(std::string_view id) override;
+  void UpsertVacancy(const v1::Vacancy& vacancy) override;
+  void RemoveVacancy(std::string_view id) override;
+  void SetModel(std::shared_ptr<const taxonomy::Taxonomy> taxonomy, const v1::Policy& policy) override;
+
+  absl::StatusOr<v1::ShortlistResponse> Shortlist(const v1::Vacancy& vacancy,
+                                                  const v1::ShortlistRequest& request) const override;
+  absl::StatusOr<v1::MatchCandidateResponse> MatchCandidate(
+      const v1::Candidate& candidate, const v1::MatchCandidateRequest& request) const override;
+  absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate,
+                                                   const v1::Vacancy& vacancy) const override;
+  std::vector<std::string> CandidatesOfEmployer(std::string_view employer_id) const override;
+
+  uint64_t num_candidates() const override { return cands_.load()->live(); }
+  uint64_t num_vacancies() const override { return vacs_.load()->live(); }
+  uint64_t num_open_vacancies() const override { return vacs_.load()->open(); }
+  uint64_t MemoryBytes() const override;
+  uint64_t policy_version() const override { return model_.load()->policy_version; }
+
+  // Memory of the candidate side only (rows, buckets, ids, employer lists).
+  uint64_t CandidateMemoryBytes() const { return cands_.load()->MemoryBytes(); }
+
+ private:
+  std::atomic<std::shared_ptr<const Model>> model_;
+  std::atomic<std::shared_ptr<CandidateIndex>> cands_;
+  std::atomic<std::shared_ptr<VacancyIndex>> vacs_;
+};
+
+}  // namespace w2w::match
+
+#endif  // W2W_ENGINE_MATCH_MATCHER_IMPL_H_

@@ -1,0 +1,75 @@
+// Model: the taxonomy plus the policy compiled into flat tables the scorer reads in its
+// inner loop (normalised weights, the sector matrix with the own-sector preference
+// applied, status weights, per-qualification weeks/cost with the policy's overrides,
+// region distances and same-cluster flags), and exact-string look-ups for canonical
+// records.
+//
+// Thread safety: immutable after Compile(); shared as std::shared_ptr<const Model>.
+#ifndef W2W_ENGINE_MATCH_MODEL_H_
+#define W2W_ENGINE_MATCH_MODEL_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/taxonomy/taxonomy.h"
+#include "w2w/v1/policy.pb.h"
+
+namespace w2w::match {
+
+// Component order everywhere in the scorer.
+enum Component : int { kTrade = 0, kSector, kQuals, kDistance, kAvail, kUrgency, kNumComponents };
+
+struct Model {
+  // Compiles a complete policy (see policy.h) against `tax`. Never fails: a complete
+  // policy is valid by construction; unknown override codes are ignored.
+  static std::shared_ptr<const Model> Compile(std::shared_ptr<const taxonomy::Taxonomy> tax,
+                                              const v1::Policy& policy);
+
+  std::shared_ptr<const taxonomy::Taxonomy> tax;
+  v1::Policy policy;
+  uint64_t policy_version = 0;
+
+  std::array<double, kNumComponents> weight{};  // As given (not normalised).
+  double weight_sum = 1;
+  // [candidate sector][vacancy sector], enum values 0..6 (0 is read as OTHER), with
+  // (1 - own_sector_preference) applied off the diagonal.
+  double sector[taxonomy::kNumSectorSlots][taxonomy::kNumSectorSlots] = {};
+  double status_weight[8] = {};  // By CandidateStatus value.
+  std::vector<double> qual_weeks, qual_cost;  // By QualId.
+
+  size_t num_regions = 0;
+  size_t num_trades = 0;
+  std::vector<float> distance_km;     // num_regions^2.
+  std::vector<uint8_t> same_cluster;  // num_regions^2; 1 when both in one SPT cluster.
+
+  double min_trade_similarity = 0, experience_full_years = 1, experience_share = 0;
+  double max_retraining_weeks = 0, hard_to_fill_factor = 1;
+  double cost_scale_eur = 1, cost_share = 0, preferred_bonus_share = 0;
+  double same_cluster_bonus = 0, default_max_travel_km = 50, horizon_days = 1;
+  double urgency_hard = 1, urgency_normal = 0;
+
+  // Trade experience factor by years 0..255 (docs/scoring.md, "Trade").
+  std::array<double, 256> experience_factor{};
+
+  float Distance(unsigned a, unsigned b) const { return distance_km[a * num_regions + b]; }
+  bool SameCluster(unsigned a, unsigned b) const { return same_cluster[a * num_regions + b] != 0; }
+
+  // Exact look-ups of canonical strings first, then the taxonomy's tolerant ones.
+  std::optional<taxonomy::TradeId> FindTrade(std::string_view id) const;
+  std::optional<taxonomy::RegionId> FindRegion(std::string_view name) const;
+  std::optional<taxonomy::QualId> FindQualification(std::string_view code) const;
+
+  absl::flat_hash_map<std::string, taxonomy::TradeId> trade_by_id;
+  absl::flat_hash_map<std::string, taxonomy::RegionId> region_by_name;
+  absl::flat_hash_map<std::string, taxonomy::QualId> qual_by_code;
+};
+
+}  // namespace w2w::match
+
+#endif  // W2W_ENGINE_MATCH_MODEL_H_

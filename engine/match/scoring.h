@@ -1,0 +1,114 @@
+// Scoring: the formulas of docs/scoring.md over Features and a Model, shared by the
+// index's hot loops (as inline helpers) and by the full pair evaluation that fills
+// explanations. Scores are in [0, 1]; the total is rounded to integer micro-points.
+//
+// Thread safety: pure functions over immutable inputs.
+#ifndef W2W_ENGINE_MATCH_SCORING_H_
+#define W2W_ENGINE_MATCH_SCORING_H_
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "engine/match/features.h"
+#include "engine/match/model.h"
+#include "w2w/v1/match.pb.h"
+
+namespace w2w::match {
+
+// Tolerance for "weeks > cap" so that summation order never flips an exclusion.
+inline constexpr double kWeeksEpsilon = 1e-9;
+inline constexpr double kMicro = 1e6;
+
+inline double ExperienceFactor(const Model& m, unsigned years) {
+  return m.experience_factor[years < 256 ? years : 255];
+}
+
+// The policy cap on retraining weeks for a vacancy (hard-to-fill tolerates more).
+inline double PolicyCap(const Model& m, bool hard_to_fill) {
+  return hard_to_fill ? m.max_retraining_weeks * m.hard_to_fill_factor : m.max_retraining_weeks;
+}
+
+// The cap for one query: the filter's, when set and lower, else the policy's.
+inline double QueryCap(double policy_cap, double filter_weeks) {
+  return filter_weeks > 0 ? std::min(filter_weeks, policy_cap) : policy_cap;
+}
+
+inline double QualScore(const Model& m, double weeks, double cost, double policy_cap, int held_pref,
+                        int num_pref) {
+  const double penalty = (1 - m.cost_share) * weeks / policy_cap +
+                         m.cost_share * std::min(1.0, cost / m.cost_scale_eur);
+  const double pref = num_pref == 0 ? 1.0 : static_cast<double>(held_pref) / num_pref;
+  return (1 - m.preferred_bonus_share) * (1 - penalty) + m.preferred_bonus_share * pref;
+}
+
+inline double EffectiveTravelKm(const Model& m, uint16_t max_travel_km) {
+  return max_travel_km == 0 ? m.default_max_travel_km : static_cast<double>(max_travel_km);
+}
+
+inline double DistanceScore(const Model& m, double km, double max_km, bool cluster_bonus) {
+  double d = 1 - km / max_km;
+  if (cluster_bonus) d += m.same_cluster_bonus;
+  return std::min(1.0, d);
+}
+
+// Date factor of availability; `start` is the vacancy's start day (today when unset).
+inline double DateFactor(const Model& m, int32_t available_from, int32_t start) {
+  if (available_from == kImmediately || available_from <= start) return 1.0;
+  const double delay = static_cast<double>(available_from) - static_cast<double>(start);
+  return std::max(0.0, 1 - delay / m.horizon_days);
+}
+
+inline double Total(const Model& m, const double* c) {
+  return (m.weight[kTrade] * c[kTrade] + m.weight[kSector] * c[kSector] +
+          m.weight[kQuals] * c[kQuals] + m.weight[kDistance] * c[kDistance] +
+          m.weight[kAvail] * c[kAvail] + m.weight[kUrgency] * c[kUrgency]) /
+         m.weight_sum;
+}
+
+inline int64_t ToMicro(double total) { return std::llround(total * kMicro); }
+
+// Why a pair is excluded; kNone when it is scored.
+enum class Exclusion : uint8_t {
+  kNone,
+  kCandidateStatus,
+  kVacancyStatus,
+  kVacancyExpired,
+  kTrade,
+  kDistance,
+  kUnwilling,
+  kRetraining,
+};
+
+// Everything an explanation needs about one pair.
+struct PairDetail {
+  std::array<double, kNumComponents> c{};
+  int64_t micro = 0;
+  int slot = -1;  // Index of the candidate's matched trade.
+  double sim = 0;
+  double km = 0;
+  double max_km = 0;
+  bool same_cluster = false;
+  QualSet missing, preferred_held;
+  double weeks = 0, cost = 0, cap = 0;
+};
+
+// Evaluates one pair fully. `query_cap_weeks` is the filter's max_retraining_weeks (0 =
+// none). Trade similarity comes from Taxonomy::TradeSimilarity.
+[[nodiscard]] Exclusion EvaluatePair(const Model& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
+                       double filter_weeks, PairDetail* d);
+
+// A readable exclusion reason for `e` (empty for kNone).
+std::string ExclusionReason(const Model& m, const CandFeatures& c, const VacFeatures& v,
+                            int32_t today, const PairDetail& d, Exclusion e);
+
+// Fills `out` from an evaluated pair (components, trade, distance, retraining plan,
+// reasons). Works for excluded pairs too (components then are what was computed).
+void FillExplanation(const Model& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
+                     const PairDetail& d, v1::Explanation* out);
+
+}  // namespace w2w::match
+
+#endif  // W2W_ENGINE_MATCH_SCORING_H_

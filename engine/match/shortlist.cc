@@ -1,0 +1,190 @@
+// Shortlist: vacancy -> best candidates, by bucket upper bounds (docs/scoring.md, "Index
+// and pruning").
+#include <algorithm>
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "engine/common/dates.h"
+#include "engine/common/status_macros.h"
+#include "engine/match/matcher_impl.h"
+#include "engine/match/scoring.h"
+#include "engine/match/topk.h"
+
+namespace w2w::match {
+namespace {
+
+// Margin (in micro-points) between a bound and a rounded score: rounding adds up to 0.5.
+constexpr double kBoundMarginMicro = 1.0;
+constexpr uint8_t kMatchableStatusBits = 0b111110;  // EMPLOYED..UNEMPLOYED.
+
+struct BucketRef {
+  double bound;
+  const CandBucket* bucket;
+  uint32_t size;
+  uint16_t trade;
+  uint8_t region;
+};
+
+double MaxSector(const Model& m, uint8_t mask, unsigned to) {
+  double best = 0;
+  for (unsigned s = 1; s <= 6; ++s) {
+    if ((mask >> s) & 1) best = std::max(best, m.sector[s][to]);
+  }
+  return best;
+}
+
+double MaxStatusWeight(const Model& m, uint8_t mask) {
+  double best = 0;
+  for (unsigned s = 1; s <= 7; ++s) {
+    if ((mask >> s) & 1) best = std::max(best, m.status_weight[s]);
+  }
+  return best;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& vacancy,
+                                                             const v1::ShortlistRequest& request) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::shared_ptr<const Model> model = model_.load();
+  const std::shared_ptr<CandidateIndex> index = cands_.load();
+  const Model& m = *model;
+  ASSIGN_OR_RETURN(const QueryFilter qf, ParseFilter(m, request.k(), request.filter()));
+  const VacFeatures v = VacancyFeatures(m, vacancy);
+  if (v.trade == kNoTrade) {
+    return absl::InvalidArgumentError(absl::StrCat("vacancy.trade: unknown trade '", vacancy.trade(), "'"));
+  }
+  v1::ShortlistResponse resp;
+  resp.set_policy_version(m.policy_version);
+  const int32_t today = TodayUtc();
+  if (!v.open || v.expires_at < today) return resp;
+
+  const double policy_cap = PolicyCap(m, v.hard_to_fill != 0);
+  const double query_cap = QueryCap(policy_cap, qf.max_weeks) + kWeeksEpsilon;
+  const int32_t start = v.starts_at == kNoDate ? today : v.starts_at;
+  const int num_pref = v.preferred.count();
+  const double urgency = v.hard_to_fill ? m.urgency_hard : m.urgency_normal;
+
+  // Similarity of every candidate trade to the vacancy's (0 below the minimum).
+  thread_local std::vector<float> sim;
+  sim.assign(taxonomy::kMaxTrades, 0.0f);
+  thread_local std::vector<BucketRef> refs;
+  refs.clear();
+  const auto& dir = index->buckets();
+  const uint8_t status_filter = qf.status_mask & kMatchableStatusBits;
+  for (const taxonomy::TradeLink& link : m.tax->TradesReaching(v.trade)) {
+    const double s = link.similarity;
+    if (s <= 0 || s < m.min_trade_similarity) continue;
+    if (link.trade < sim.size()) sim[link.trade] = link.similarity;
+    const auto* trade_row = dir.trade(link.trade);
+    if (trade_row == nullptr) continue;
+    for (unsigned r = 0; r < m.num_regions; ++r) {
+      if (!qf.region_ok[r]) continue;
+      const CandBucket* b = trade_row->region[r].load(std::memory_order_acquire);
+      if (b == nullptr) continue;
+      const uint32_t n = b->rows.size();  // Acquire: the maxima below cover these rows.
+      if (n == 0) continue;
+      const double km = m.Distance(r, v.region);
+      double max_km = b->max_travel_km.load(std::memory_order_relaxed);
+      if (b->any_default_travel.load(std::memory_order_relaxed)) max_km = std::max(max_km, m.default_max_travel_km);
+      if (km > max_km) continue;
+      const uint8_t sectors = b->sector_mask.load(std::memory_order_relaxed) & qf.sector_mask;
+      const uint8_t statuses = b->status_mask.load(std::memory_order_relaxed) & status_filter;
+      if (sectors == 0 || statuses == 0) continue;
+      const QualSet held{b->quals_lo.load(std::memory_order_relaxed), b->quals_hi.load(std::memory_order_relaxed)};
+      const QualSet missing = v.required & ~held;
+      if (!missing.empty() && !b->any_willing.load(std::memory_order_relaxed)) continue;
+      double weeks = 0, cost = 0;
+      missing.ForEach([&](unsigned q) {
+        if (q < m.qual_weeks.size()) {
+          weeks += m.qual_weeks[q];
+          cost += m.qual_cost[q];
+        }
+      });
+      if (weeks > query_cap) continue;
+      double c[kNumComponents];
+      c[kTrade] = s * ExperienceFactor(m, b->max_years.load(std::memory_order_relaxed));
+      c[kSector] = MaxSector(m, sectors, v.sector);
+      c[kQuals] = std::max(0.0, QualScore(m, weeks, cost, policy_cap, (v.preferred & held).count(), num_pref));
+      c[kDistance] = DistanceScore(m, km, max_km, r != v.region && m.SameCluster(r, v.region));
+      c[kAvail] = MaxStatusWeight(m, statuses) *
+                  DateFactor(m, b->min_available.load(std::memory_order_relaxed), start);
+      c[kUrgency] = urgency;
+      const double bound = Total(m, c);
+      if (bound + 2 * kBoundMarginMicro / kMicro < qf.min_score) continue;
+      refs.push_back({bound, b, n, link.trade, static_cast<uint8_t>(r)});
+    }
+  }
+  std::sort(refs.begin(), refs.end(), [](const BucketRef& a, const BucketRef& b) { return a.bound > b.bound; });
+
+  TopK top(qf.k);
+  uint64_t scored = 0;
+  const auto& rows = index->rows();
+  const double min_score = qf.min_score - 1e-9;
+  for (const BucketRef& ref : refs) {
+    if (top.full() && ref.bound * kMicro + kBoundMarginMicro < static_cast<double>(top.threshold())) break;
+    const double km = m.Distance(ref.region, v.region);
+    const bool cluster = ref.region != v.region && m.SameCluster(ref.region, v.region);
+    ref.bucket->rows.ForEach(ref.size, [&](uint32_t o) {
+      const CandRow& row = rows[o];
+      if (row.dead()) return;
+      const CandFeatures& f = row.f;
+      if (!((qf.status_mask >> f.status) & 1) || !((qf.sector_mask >> f.sector) & 1)) return;
+      double best = -1;
+      int slot = -1;
+      for (int i = 0; i < f.num_trades; ++i) {
+        const double s = sim[f.trade[i]];
+        if (s <= 0) continue;
+        const double ts = s * ExperienceFactor(m, f.years[i]);
+        if (ts > best) {
+          best = ts;
+          slot = i;
+        }
+      }
+      if (slot < 0 || f.trade[slot] != ref.trade) return;  // Counted from its best trade's bucket.
+      const double max_km = EffectiveTravelKm(m, f.max_travel_km);
+      if (km > max_km) return;
+      const QualSet missing = v.required & ~f.quals;
+      double weeks = 0, cost = 0;
+      if (!missing.empty()) {
+        if (!f.willing) return;
+        missing.ForEach([&](unsigned q) {
+          if (q < m.qual_weeks.size()) {
+            weeks += m.qual_weeks[q];
+            cost += m.qual_cost[q];
+          }
+        });
+        if (weeks > query_cap) return;
+      }
+      double c[kNumComponents];
+      c[kTrade] = best;
+      c[kSector] = m.sector[f.sector][v.sector];
+      c[kQuals] = std::max(0.0, QualScore(m, weeks, cost, policy_cap, (v.preferred & f.quals).count(), num_pref));
+      c[kDistance] = std::max(0.0, DistanceScore(m, km, max_km, cluster));
+      c[kAvail] = m.status_weight[f.status] * DateFactor(m, f.available_from, start);
+      c[kUrgency] = urgency;
+      const int64_t micro = ToMicro(Total(m, c));
+      ++scored;
+      if (static_cast<double>(micro) / kMicro < min_score) return;
+      top.Offer({micro, o, row.id_view()});
+    });
+  }
+
+  for (const Scored& s : std::move(top).Sorted()) {
+    const CandRow& row = rows[s.ordinal];
+    v1::CandidateMatch* match = resp.add_matches();
+    match->set_candidate_id(std::string(s.id));
+    match->set_score(static_cast<double>(s.micro) / kMicro);
+    match->set_region(m.tax->region(row.f.region).name);
+    match->set_sector(static_cast<v1::Sector>(row.f.sector));
+    match->set_status(static_cast<v1::CandidateStatus>(row.f.status));
+    PairDetail detail;
+    (void)EvaluatePair(m, row.f, v, today, qf.max_weeks, &detail);
+    FillExplanation(m, row.f, v, today, detail, match->mutable_explanation());
+  }
+  resp.set_candidates_scored(scored);
+  resp.set_elapsed_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  return resp;
+}
+
+}  // namespace w2w::match
