@@ -1,0 +1,136 @@
+#include "engine/rematch/manager.h"
+
+#include <random>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "engine/common/dates.h"
+#include "engine/common/status_macros.h"
+#include "engine/rematch/run_store.h"
+#include "engine/rematch/selection.h"
+
+namespace w2w::rematch {
+
+absl::StatusOr<std::unique_ptr<RematchManager>> RematchManager::Create(
+    storage::Store* store, const match::Matcher* matcher, TaxonomySource taxonomy, int threads) {
+  ASSIGN_OR_RETURN(uint64_t marked, MarkInterruptedRuns(*store));
+  (void)marked;
+  return std::unique_ptr<RematchManager>(
+      new RematchManager(store, matcher, std::move(taxonomy), threads));
+}
+
+RematchManager::RematchManager(storage::Store* store, const match::Matcher* matcher,
+                               TaxonomySource taxonomy, int threads)
+    : store_(store), matcher_(matcher), taxonomy_(std::move(taxonomy)), pool_(threads) {}
+
+RematchManager::~RematchManager() {
+  absl::MutexLock lock(&mu_);
+  for (auto& [id, run] : active_) run->cancel.store(true, std::memory_order_release);
+  auto none = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return active_.empty(); };
+  mu_.Await(absl::Condition(&none));
+}
+
+absl::Status RematchManager::Start(const v1::StartRematchRequest& request,
+                                   const EventSink& sink) {
+  std::shared_ptr<const taxonomy::Taxonomy> tax = taxonomy_();
+  RETURN_IF_ERROR(ValidateRequest(request, *tax));
+  ASSIGN_OR_RETURN(Selection selection, Select(request.selection(), *store_, *matcher_, *tax));
+
+  v1::RematchRun run;
+  auto active = std::make_shared<ActiveRun>();
+  {
+    absl::MutexLock lock(&mu_);
+    thread_local std::mt19937 rng(std::random_device{}());
+    do {
+      run.set_run_id(NewRunId(absl::Now(), static_cast<uint32_t>(rng())));
+    } while (active_.contains(run.run_id()));
+    active_[run.run_id()] = active;
+  }
+  *run.mutable_selection() = request.selection();
+  *run.mutable_options() = request.options();
+  run.set_policy_version(matcher_->policy_version());
+  run.set_created_at(NowRfc3339());
+  run.set_state(v1::REMATCH_STATE_RUNNING);
+  run.mutable_progress()->set_total(selection.people.size());
+  run.mutable_progress()->set_phase("scoring");
+  const std::string run_id = run.run_id();
+
+  absl::Status status = PutRun(*store_, run);
+  if (status.ok()) {
+    RunEnv env{store_, matcher_, &pool_};
+    status = ExecuteRun(env, std::move(run), std::move(selection), *active, sink);
+  }
+  absl::MutexLock lock(&mu_);
+  active_.erase(run_id);
+  return status;
+}
+
+void RematchManager::OverlayLive(v1::RematchRun& run) const {
+  std::shared_ptr<ActiveRun> active;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = active_.find(run.run_id());
+    if (it == active_.end()) return;
+    active = it->second;
+  }
+  absl::MutexLock lock(&active->mu);
+  if (run.state() == v1::REMATCH_STATE_RUNNING && active->progress.total() > 0) {
+    *run.mutable_progress() = active->progress;
+  }
+}
+
+absl::StatusOr<v1::RematchRun> RematchManager::Get(const v1::GetRematchRequest& request) const {
+  ASSIGN_OR_RETURN(std::optional<v1::RematchRun> run, GetRun(*store_, request.run_id()));
+  if (!run.has_value()) {
+    return absl::NotFoundError(absl::StrCat("run_id: unknown rematch run '", request.run_id(), "'"));
+  }
+  OverlayLive(*run);
+  if (request.include_results()) RETURN_IF_ERROR(ReadResults(*store_, run->run_id(), &*run));
+  return *std::move(run);
+}
+
+absl::StatusOr<v1::RematchRun> RematchManager::Cancel(std::string_view run_id_view) {
+  const std::string run_id(run_id_view);  // Our Abseil's string_view is not std's.
+  std::shared_ptr<ActiveRun> active;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = active_.find(run_id);
+    if (it != active_.end()) {
+      active = it->second;
+      active->cancel.store(true, std::memory_order_release);
+      auto gone = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !active_.contains(run_id); };
+      mu_.AwaitWithTimeout(absl::Condition(&gone), kCancelWait);
+    }
+  }
+  ASSIGN_OR_RETURN(std::optional<v1::RematchRun> run, GetRun(*store_, run_id));
+  if (!run.has_value()) {
+    return absl::NotFoundError(absl::StrCat("run_id: unknown rematch run '", run_id, "'"));
+  }
+  if (active == nullptr && run->state() != v1::REMATCH_STATE_CANCELLED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "run_id: rematch run '", run_id, "' is not running (", v1::RematchState_Name(run->state()), ")"));
+  }
+  OverlayLive(*run);
+  return *std::move(run);
+}
+
+absl::StatusOr<v1::ListRematchesResponse> RematchManager::List(
+    const v1::ListRematchesRequest& request) const {
+  if (request.page_size() > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: ", request.page_size(), " is over ", kMaxPageSize));
+  }
+  const size_t page = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  ASSIGN_OR_RETURN(std::vector<v1::RematchRun> runs,
+                   ListRuns(*store_, request.page_token(), page + 1));
+  v1::ListRematchesResponse response;
+  for (size_t i = 0; i < runs.size() && i < page; ++i) {
+    OverlayLive(runs[i]);
+    *response.add_runs() = std::move(runs[i]);
+  }
+  if (runs.size() > page) response.set_next_page_token(response.runs(page - 1).run_id());
+  return response;
+}
+
+}  // namespace w2w::rematch

@@ -1,0 +1,116 @@
+#include "engine/rematch/run_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_format.h"
+#include "engine/common/status_macros.h"
+
+namespace w2w::rematch {
+namespace {
+
+using storage::Family;
+
+std::string ResultsPrefix(std::string_view run_id) {
+  std::string prefix(run_id);
+  prefix.push_back('\0');
+  return prefix;
+}
+
+}  // namespace
+
+std::string NewRunId(absl::Time now, uint32_t tag) {
+  const int64_t millis = absl::ToUnixMillis(now) % 1000;
+  return absl::StrFormat("r-%s%03d-%06x", absl::FormatTime("%Y%m%d%H%M%S", now, absl::UTCTimeZone()),
+                         millis, tag & 0xffffff);
+}
+
+absl::Status PutRun(storage::Store& store, const v1::RematchRun& run) {
+  storage::Batch batch;
+  if (run.results_size() == 0) {
+    batch.Put(Family::kRematchRuns, run.run_id(), run);
+  } else {
+    v1::RematchRun copy = run;
+    copy.clear_results();
+    batch.Put(Family::kRematchRuns, run.run_id(), copy);
+  }
+  return store.Write(batch);
+}
+
+absl::StatusOr<std::optional<v1::RematchRun>> GetRun(const storage::Store& store,
+                                                     std::string_view run_id) {
+  v1::RematchRun run;
+  ASSIGN_OR_RETURN(bool found, store.Get(Family::kRematchRuns, run_id, &run));
+  if (!found) return std::nullopt;
+  return run;
+}
+
+absl::Status PutResults(storage::Store& store, std::string_view run_id, uint64_t first_index,
+                        absl::Span<const v1::PersonResult> results, const v1::RematchRun* run) {
+  storage::Batch batch;
+  const std::string prefix = ResultsPrefix(run_id);
+  for (size_t i = 0; i < results.size(); ++i) {
+    batch.Put(Family::kRematchResults, prefix + storage::EncodeUint64Key(first_index + i),
+              results[i]);
+  }
+  if (run != nullptr) {
+    v1::RematchRun copy = *run;
+    copy.clear_results();
+    batch.Put(Family::kRematchRuns, run->run_id(), copy);
+  }
+  return store.Write(batch);
+}
+
+absl::Status ReadResults(const storage::Store& store, std::string_view run_id,
+                         v1::RematchRun* out) {
+  const std::string prefix = ResultsPrefix(run_id);
+  bool parse_ok = true;
+  ASSIGN_OR_RETURN(uint64_t visited,
+                   store.Scan(Family::kRematchResults, prefix, prefix, 0,
+                              [&](std::string_view, std::string_view value) {
+                                parse_ok = out->add_results()->ParseFromArray(
+                                    value.data(), static_cast<int>(value.size()));
+                                return parse_ok;
+                              }));
+  (void)visited;
+  if (!parse_ok) return absl::DataLossError("rematch result of run " + std::string(run_id) + " does not parse");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::RematchRun>> ListRuns(const storage::Store& store,
+                                                     std::string_view before, size_t limit) {
+  // Runs are few (one per reorganisation), so a forward scan of the ids is cheap enough.
+  std::vector<v1::RematchRun> runs;
+  bool parse_ok = true;
+  ASSIGN_OR_RETURN(uint64_t visited,
+                   store.Scan(Family::kRematchRuns, "", "", 0,
+                              [&](std::string_view key, std::string_view value) {
+                                if (!before.empty() && key >= before) return false;
+                                v1::RematchRun run;
+                                parse_ok = run.ParseFromArray(value.data(), static_cast<int>(value.size()));
+                                if (parse_ok) runs.push_back(std::move(run));
+                                return parse_ok;
+                              }));
+  (void)visited;
+  if (!parse_ok) return absl::DataLossError("a stored rematch run does not parse");
+  std::reverse(runs.begin(), runs.end());
+  if (runs.size() > limit) runs.resize(limit);
+  return runs;
+}
+
+absl::StatusOr<uint64_t> MarkInterruptedRuns(storage::Store& store) {
+  ASSIGN_OR_RETURN(std::vector<v1::RematchRun> runs, ListRuns(store, "", SIZE_MAX));
+  uint64_t marked = 0;
+  storage::Batch batch;
+  for (v1::RematchRun& run : runs) {
+    if (run.state() != v1::REMATCH_STATE_RUNNING) continue;
+    run.set_state(v1::REMATCH_STATE_INCOMPLETE);
+    run.clear_summary();  // A summary of an unfinished run would read as a finished one.
+    batch.Put(Family::kRematchRuns, run.run_id(), run);
+    ++marked;
+  }
+  RETURN_IF_ERROR(store.Write(batch));
+  return marked;
+}
+
+}  // namespace w2w::rematch

@@ -1,0 +1,59 @@
+// Rematch runs as durable records (docs/rematch.md, "Runs are records").
+//   kRematchRuns    key: run id            value: w2w.v1.RematchRun without results
+//   kRematchResults key: run id + '\0' + 8-byte big-endian index   value: w2w.v1.PersonResult
+// Run ids are "r-<yyyymmddhhmmssmmm>-<6 hex>" (UTC time of creation, milliseconds, then a
+// random tag), so the byte order of ids is the order of creation to the millisecond, and
+// the newest run is the last key.
+// Thread safety: free functions over a thread-safe Store; writers of one run are the run's
+// own thread (and, once, Engine::Open for interrupted runs).
+#ifndef W2W_ENGINE_REMATCH_RUN_STORE_H_
+#define W2W_ENGINE_REMATCH_RUN_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "engine/storage/store.h"
+#include "w2w/v1/rematch.pb.h"
+
+namespace w2w::rematch {
+
+// A new run id for a run created at `now`; `tag` supplies the random part (24 bits used).
+std::string NewRunId(absl::Time now, uint32_t tag);
+
+// Stores `run` (its results field is not stored). Errors as Store::Write.
+absl::Status PutRun(storage::Store& store, const v1::RematchRun& run);
+
+// The stored run, or nullopt. Errors as Store::Get.
+absl::StatusOr<std::optional<v1::RematchRun>> GetRun(const storage::Store& store,
+                                                     std::string_view run_id);
+
+// Stores `results` as the results first_index, first_index+1, ... of run `run_id`,
+// atomically together with `run` when it is non-null.
+absl::Status PutResults(storage::Store& store, std::string_view run_id, uint64_t first_index,
+                        absl::Span<const v1::PersonResult> results,
+                        const v1::RematchRun* run = nullptr);
+
+// Appends the stored results of `run_id`, in index order, to `out`.
+absl::Status ReadResults(const storage::Store& store, std::string_view run_id,
+                         v1::RematchRun* out);
+
+// Every stored run, newest first, whose id sorts before `before` (all when empty), at
+// most `limit` of them. Errors as Store::Scan (DATA_LOSS for an unreadable record).
+absl::StatusOr<std::vector<v1::RematchRun>> ListRuns(const storage::Store& store,
+                                                     std::string_view before, size_t limit);
+
+// Marks every run stored as RUNNING as INCOMPLETE: called when an engine opens the store,
+// before any run can start, since a RUNNING record then belongs to a process that stopped.
+// Returns how many runs were marked.
+absl::StatusOr<uint64_t> MarkInterruptedRuns(storage::Store& store);
+
+}  // namespace w2w::rematch
+
+#endif  // W2W_ENGINE_REMATCH_RUN_STORE_H_

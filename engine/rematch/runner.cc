@@ -1,0 +1,331 @@
+#include "engine/rematch/runner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "engine/common/dates.h"
+#include "engine/common/status_macros.h"
+#include "engine/rematch/assignment.h"
+#include "engine/rematch/run_store.h"
+#include "engine/rematch/summary.h"
+
+namespace w2w::rematch {
+namespace {
+
+// Results per store batch while streaming them.
+constexpr size_t kResultsPerBatch = 500;
+// How long the run thread sleeps between looks at the pool and the cancel flag.
+constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
+// Group mode: rounds of lengthening the lists of people the optimality check flags.
+constexpr int kMaxRefineRounds = 3;
+constexpr uint32_t kListGrowth = 4;
+
+constexpr char kUnknownCandidate[] = "unknown candidate";
+constexpr char kNoMatch[] = "no open vacancy within reach and the retraining limits";
+
+// What scoring produced for one person.
+struct Scored {
+  std::vector<v1::VacancyMatch> matches;  // Best first.
+  uint32_t requested = 0;                 // List length asked for.
+  bool truncated() const { return matches.size() >= requested && requested > 0; }
+};
+
+class Execution {
+ public:
+  Execution(const RunEnv& env, v1::RematchRun run, Selection selection, ActiveRun& active,
+            const EventSink& sink)
+      : env_(env), run_(std::move(run)), sel_(std::move(selection)), active_(active),
+        sink_(sink), start_(absl::Now()),
+        k_(run_.options().k() == 0 ? kDefaultK : run_.options().k()),
+        group_(run_.options().mode() == v1::REMATCH_MODE_GROUP),
+        scored_(sel_.people.size()) {}
+
+  absl::Status Run() {
+    absl::Status status = RunSteps();
+    if (status.ok()) return status;
+    const bool cancelled = status.code() == absl::StatusCode::kCancelled;
+    run_.set_state(cancelled ? v1::REMATCH_STATE_CANCELLED : v1::REMATCH_STATE_FAILED);
+    run_.set_finished_at(NowRfc3339());
+    *run_.mutable_progress() = Progress(phase_, done_, total_);
+    // Best effort: when the store is what failed, the record may stay RUNNING and the next
+    // Engine::Open marks it INCOMPLETE, which is still never "finished".
+    (void)PutRun(*env_.store, run_);
+    return status;
+  }
+
+ private:
+  absl::Status RunSteps() {
+    total_ = sel_.people.size();
+    {
+      v1::RematchEvent e;
+      *e.mutable_started() = run_;
+      e.mutable_started()->mutable_progress()->set_total(total_);
+      RETURN_IF_ERROR(Emit(e));
+    }
+    // Score everybody.
+    const uint32_t first_list = group_ ? std::max(k_ + 1, kGroupInitialList) : k_ + 1;
+    std::vector<size_t> everybody(sel_.people.size());
+    for (size_t i = 0; i < everybody.size(); ++i) everybody[i] = i;
+    RETURN_IF_ERROR(Score(everybody, [&](size_t) { return first_list; }));
+
+    std::vector<int32_t> chosen(sel_.people.size(), -1);  // Index into matches, or -1.
+    bool exact = true;
+    if (group_) {
+      RETURN_IF_ERROR(AssignGroup(chosen, exact));
+    } else {
+      for (size_t i = 0; i < scored_.size(); ++i) {
+        if (!scored_[i].matches.empty()) chosen[i] = 0;
+      }
+    }
+    return Finish(chosen, exact);
+  }
+
+  v1::RematchProgress Progress(const std::string& phase, uint64_t done, uint64_t total) const {
+    v1::RematchProgress p;
+    p.set_done(done);
+    p.set_total(total);
+    p.set_elapsed_seconds(absl::ToDoubleSeconds(absl::Now() - start_));
+    p.set_phase(phase);
+    return p;
+  }
+
+  absl::Status Emit(const v1::RematchEvent& event) {
+    if (active_.cancel.load(std::memory_order_acquire)) return Cancelled();
+    if (!sink_(event)) {
+      active_.cancel.store(true, std::memory_order_release);
+      return Cancelled();
+    }
+    return absl::OkStatus();
+  }
+
+  static absl::Status Cancelled() { return absl::CancelledError("rematch cancelled"); }
+
+  // Records progress for Get/List and sends a progress event when one is due (or forced).
+  absl::Status ReportProgress(std::string phase, uint64_t done, uint64_t total, bool force) {
+    phase_ = std::move(phase);
+    done_ = done;
+    total_ = total;
+    const v1::RematchProgress p = Progress(phase_, done, total);
+    {
+      absl::MutexLock lock(&active_.mu);
+      active_.progress = p;
+    }
+    const absl::Time now = absl::Now();
+    if (!force && now - last_progress_ < kProgressInterval) {
+      return active_.cancel.load(std::memory_order_acquire) ? Cancelled() : absl::OkStatus();
+    }
+    last_progress_ = now;
+    v1::RematchEvent e;
+    *e.mutable_progress() = p;
+    return Emit(e);
+  }
+
+  // Scores people `who` on the pool, each with list length list_size(person).
+  template <typename ListSize>
+  absl::Status Score(const std::vector<size_t>& who, ListSize list_size) {
+    std::vector<absl::Status> errors(who.size());
+    std::vector<uint32_t> sizes(who.size());
+    for (size_t w = 0; w < who.size(); ++w) sizes[w] = list_size(who[w]);
+    std::atomic<uint64_t> pairs{0};
+    auto score_one = [&](size_t w) {
+      const size_t i = who[w];
+      const SelectedPerson& person = sel_.people[i];
+      if (!person.candidate.has_value()) return;
+      v1::MatchCandidateRequest request;
+      request.set_k(sizes[w]);
+      request.mutable_filter()->set_min_score(run_.options().min_score());
+      request.mutable_filter()->set_max_retraining_weeks(run_.options().max_retraining_weeks());
+      absl::StatusOr<v1::MatchCandidateResponse> response =
+          env_.matcher->MatchCandidate(*person.candidate, request);
+      if (!response.ok()) {
+        errors[w] = response.status();
+        return;
+      }
+      pairs.fetch_add(response->vacancies_scored(), std::memory_order_relaxed);
+      Scored& s = scored_[i];
+      s.requested = sizes[w];
+      s.matches.assign(std::make_move_iterator(response->mutable_matches()->begin()),
+                       std::make_move_iterator(response->mutable_matches()->end()));
+    };
+    std::shared_ptr<WorkerPool::Batch> batch = env_.pool->Submit(who.size(), score_one);
+    absl::Status status = ReportProgress("scoring", 0, who.size(), /*force=*/true);
+    while (!batch->WaitFor(kPollInterval)) {
+      if (status.ok()) status = ReportProgress("scoring", batch->done(), who.size(), false);
+      if (!status.ok()) batch->Cancel();  // Then wait for the running items to finish.
+    }
+    pairs_scored_ += pairs.load();
+    RETURN_IF_ERROR(status);
+    if (active_.cancel.load(std::memory_order_acquire)) return Cancelled();
+    for (const absl::Status& e : errors) RETURN_IF_ERROR(e);
+    return ReportProgress("scoring", who.size(), who.size(), false);
+  }
+
+  // Seats of every vacancy in some list; closed or deleted ones get none.
+  absl::Status LoadSeats(absl::flat_hash_map<std::string, int32_t>& index,
+                         std::vector<int32_t>& seats) {
+    for (const Scored& s : scored_) {
+      for (const v1::VacancyMatch& m : s.matches) {
+        auto [it, inserted] = index.try_emplace(m.vacancy_id(), static_cast<int32_t>(seats.size()));
+        if (!inserted) continue;
+        v1::Vacancy v;
+        ASSIGN_OR_RETURN(bool found, env_.store->Get(storage::Family::kVacancies, m.vacancy_id(), &v));
+        const bool open = found && (v.status() == v1::VACANCY_STATUS_OPEN ||
+                                    v.status() == v1::VACANCY_STATUS_UNSPECIFIED);
+        seats.push_back(open ? static_cast<int32_t>(std::max<uint32_t>(v.positions(), 1)) : 0);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status AssignGroup(std::vector<int32_t>& chosen, bool& exact) {
+    for (int round = 0;; ++round) {
+      absl::flat_hash_map<std::string, int32_t> index;
+      AssignmentProblem problem;
+      RETURN_IF_ERROR(LoadSeats(index, problem.seats));
+      problem.edges.resize(scored_.size());
+      std::vector<bool> truncated(scored_.size(), false);
+      for (size_t i = 0; i < scored_.size(); ++i) {
+        truncated[i] = scored_[i].truncated();
+        for (const v1::VacancyMatch& m : scored_[i].matches) {
+          const int64_t score = std::clamp<int64_t>(std::llround(m.score() * 1e6), 0, kMaxAssignmentScore);
+          problem.edges[i].push_back({index.at(m.vacancy_id()), score});
+        }
+      }
+      absl::Status progress_status;
+      absl::StatusOr<AssignmentResult> result =
+          SolveAssignment(problem, [&](size_t done, size_t total) {
+            progress_status = ReportProgress("assigning", done, total, false);
+            return progress_status.ok();
+          });
+      RETURN_IF_ERROR(progress_status);
+      RETURN_IF_ERROR(result.status());
+
+      std::vector<int32_t> open = UncertifiedPeople(problem, *result, truncated);
+      std::vector<size_t> grow;
+      for (int32_t i : open) {
+        if (scored_[i].requested < kMaxList) grow.push_back(static_cast<size_t>(i));
+      }
+      if (open.empty() || grow.empty() || round == kMaxRefineRounds) {
+        exact = open.empty();
+        for (size_t i = 0; i < scored_.size(); ++i) {
+          const int32_t j = result->vacancy_of[i];
+          if (j == AssignmentResult::kUnplaced) continue;
+          for (size_t t = 0; t < scored_[i].matches.size(); ++t) {
+            if (problem.edges[i][t].vacancy == j) chosen[i] = static_cast<int32_t>(t);
+          }
+        }
+        return absl::OkStatus();
+      }
+      RETURN_IF_ERROR(Score(grow, [&](size_t i) {
+        return std::min(kMaxList, scored_[i].requested * kListGrowth);
+      }));
+    }
+  }
+
+  v1::PersonResult MakeResult(size_t i, int32_t chosen) {
+    const SelectedPerson& person = sel_.people[i];
+    std::vector<v1::VacancyMatch>& matches = scored_[i].matches;
+    v1::PersonResult r;
+    r.set_candidate_id(person.id);
+    if (!person.candidate.has_value()) {
+      r.set_placement(v1::PLACEMENT_NOT_PLACEABLE);
+      r.set_reason(kUnknownCandidate);
+      return r;
+    }
+    if (chosen >= 0) {
+      *r.mutable_assigned() = matches[chosen];
+      r.set_placement(NeedsRetraining(matches[chosen]) ? v1::PLACEMENT_AFTER_RETRAINING
+                                                       : v1::PLACEMENT_NOW);
+    } else {
+      r.set_placement(v1::PLACEMENT_NOT_PLACEABLE);
+      r.set_reason(matches.empty()
+                       ? kNoMatch
+                       : absl::StrCat("no seat left: the seats of all ", matches.size(),
+                                      " vacancies within reach went to others in the group"));
+    }
+    for (size_t t = 0; t < matches.size() && static_cast<uint32_t>(r.alternatives_size()) < k_; ++t) {
+      if (static_cast<int32_t>(t) != chosen) *r.add_alternatives() = matches[t];
+    }
+    return r;
+  }
+
+  absl::Status Finish(const std::vector<int32_t>& chosen, bool exact) {
+    std::vector<v1::PersonResult> results;
+    results.reserve(sel_.people.size());
+    std::vector<SummaryPerson> people;
+    people.reserve(sel_.people.size());
+    RETURN_IF_ERROR(ReportProgress("summarising", 0, sel_.people.size(), true));
+    for (size_t i = 0; i < sel_.people.size(); ++i) {
+      results.push_back(MakeResult(i, chosen[i]));
+      scored_[i].matches.clear();  // The result holds what is kept.
+    }
+    size_t stored = 0;
+    for (size_t i = 0; i < results.size(); ++i) {
+      v1::RematchEvent e;
+      *e.mutable_result() = results[i];
+      RETURN_IF_ERROR(Emit(e));
+      if (i + 1 - stored >= kResultsPerBatch) {
+        RETURN_IF_ERROR(PutResults(*env_.store, run_.run_id(), stored,
+                                   absl::MakeConstSpan(results).subspan(stored, i + 1 - stored)));
+        stored = i + 1;
+      }
+      RETURN_IF_ERROR(ReportProgress("summarising", i + 1, results.size(), false));
+    }
+    for (size_t i = 0; i < results.size(); ++i) {
+      const SelectedPerson& p = sel_.people[i];
+      people.push_back({&results[i],
+                        p.candidate ? p.candidate->sector() : v1::SECTOR_UNSPECIFIED,
+                        p.candidate ? p.candidate->region() : std::string()});
+    }
+    v1::RematchSummary* summary = run_.mutable_summary();
+    FillSummary(people, summary);
+    summary->set_selected(sel_.selected);
+    summary->set_skipped(sel_.skipped);
+    summary->set_pairs_scored(pairs_scored_);
+    if (group_) summary->set_exact(exact);
+    summary->set_elapsed_seconds(absl::ToDoubleSeconds(absl::Now() - start_));
+    phase_ = "summarising";
+    done_ = total_ = results.size();
+    run_.set_state(v1::REMATCH_STATE_FINISHED);
+    run_.set_finished_at(NowRfc3339());
+    *run_.mutable_progress() = Progress(phase_, done_, total_);
+    // The final record goes with the last results: FINISHED is never seen without them.
+    RETURN_IF_ERROR(PutResults(*env_.store, run_.run_id(), stored,
+                               absl::MakeConstSpan(results).subspan(stored), &run_));
+    v1::RematchEvent e;
+    *e.mutable_summary() = *summary;
+    // The run is finished and stored; a client gone at this point changes nothing.
+    (void)sink_(e);
+    return absl::OkStatus();
+  }
+
+  const RunEnv& env_;
+  v1::RematchRun run_;
+  Selection sel_;
+  ActiveRun& active_;
+  const EventSink& sink_;
+  const absl::Time start_;
+  const uint32_t k_;
+  const bool group_;
+  std::vector<Scored> scored_;
+  uint64_t pairs_scored_ = 0;
+  absl::Time last_progress_ = absl::InfinitePast();
+  std::string phase_ = "scoring";
+  uint64_t done_ = 0, total_ = 0;
+};
+
+}  // namespace
+
+absl::Status ExecuteRun(const RunEnv& env, v1::RematchRun run, Selection selection,
+                        ActiveRun& active, const EventSink& sink) {
+  Execution execution(env, std::move(run), std::move(selection), active, sink);
+  return execution.Run();
+}
+
+}  // namespace w2w::rematch
