@@ -1,0 +1,316 @@
+// Matching commands: shortlist (vacancy -> candidates), matches (candidate -> vacancies),
+// explain (one pair, full breakdown).
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "clients/cli/enums.h"
+#include "clients/cli/env.h"
+#include "clients/cli/format.h"
+#include "clients/cli/labels.h"
+#include "clients/cli/records.h"
+#include "clients/cli/table.h"
+#include "w2w/v1/match.grpc.pb.h"
+
+namespace w2w::cli {
+namespace {
+
+using w2w::v1::Explanation;
+
+constexpr size_t kReasonsWidth = 60;
+constexpr int kScoreDecimals = 3;
+
+std::string Weeks(double weeks) { return weeks == 0 ? "-" : absl::StrFormat("%.1f", weeks); }
+
+std::string Euros(double euros) { return absl::StrFormat("EUR %.0f", euros); }
+
+// The six contributions, as table cells.
+std::vector<std::string> ContributionCells(const Explanation& e) {
+  return {Fixed(e.trade().contribution(), kScoreDecimals),
+          Fixed(e.sector().contribution(), kScoreDecimals),
+          Fixed(e.qualifications().contribution(), kScoreDecimals),
+          Fixed(e.distance().contribution(), kScoreDecimals),
+          Fixed(e.availability().contribution(), kScoreDecimals),
+          Fixed(e.urgency().contribution(), kScoreDecimals)};
+}
+
+void PrintExplanation(std::ostream& out, const Explanation& e, double score,
+                      TradeLabels* labels) {
+  Table components({"COMPONENT", "VALUE", "", "WEIGHT", "", "CONTRIBUTION"});
+  for (size_t c : {1, 3, 5}) components.AlignRight(c);
+  const std::pair<const char*, const w2w::v1::Component*> rows[] = {
+      {"trade", &e.trade()},         {"sector mobility", &e.sector()},
+      {"qualifications", &e.qualifications()}, {"distance", &e.distance()},
+      {"availability", &e.availability()},     {"urgency", &e.urgency()}};
+  for (const auto& [name, c] : rows) {
+    components.AddRow({name, Fixed(c->value(), kScoreDecimals), "x",
+                       Fixed(c->weight(), kScoreDecimals), "=",
+                       Fixed(c->contribution(), kScoreDecimals)});
+  }
+  components.AddRow({"total score", "", "", "", "", Fixed(score, kScoreDecimals)});
+  components.Print(out);
+  out << "\n";
+  std::vector<std::pair<std::string, std::string>> fields;
+  if (!e.matched_trade().empty()) {
+    const std::string label = labels->Label(e.matched_trade());
+    fields.emplace_back("matched trade",
+                        absl::StrFormat("%s%s, skill coverage %.2f, %d years experience", label,
+                                        label == e.matched_trade()
+                                            ? ""
+                                            : absl::StrCat(" [", e.matched_trade(), "]"),
+                                        e.trade_similarity(), e.years_experience()));
+  }
+  fields.emplace_back("distance", absl::StrFormat("%.0f km%s", e.distance_km(),
+                                                  e.same_cluster() ? " (same SPT cluster)"
+                                                                   : " (different clusters)"));
+  fields.emplace_back("preferred held",
+                      e.preferred_held().empty() ? "-" : absl::StrJoin(e.preferred_held(), ", "));
+  if (e.missing().empty()) {
+    fields.emplace_back("retraining", "none needed");
+  } else {
+    fields.emplace_back("retraining", absl::StrFormat("%.1f weeks, %s in total",
+                                                      e.retraining_weeks(),
+                                                      Euros(e.retraining_cost_eur())));
+  }
+  PrintFields(out, fields);
+  if (!e.missing().empty()) {
+    out << "\nRetraining plan:\n";
+    Table plan({"QUALIFICATION", "NAME", "WEEKS", "COST", "NEEDED"});
+    plan.AlignRight(2);
+    plan.AlignRight(3);
+    for (const auto& step : e.missing()) {
+      plan.AddRow({step.qualification(), OrDash(step.name()), Weeks(step.weeks()),
+                   Euros(step.cost_eur()), step.required() ? "required" : "preferred"});
+    }
+    plan.Print(out);
+  }
+  if (!e.reasons().empty()) {
+    out << "\nReasons:\n";
+    for (const std::string& r : e.reasons()) out << "  - " << r << "\n";
+  }
+}
+
+// Parses the filter flags shared by shortlist and matches.
+absl::Status ParseFilter(const ParsedArgs& args, bool with_status, w2w::v1::MatchFilter* f,
+                         uint32_t* k) {
+  auto kv = args.GetUint("k");
+  if (!kv.ok()) return kv.status();
+  *k = static_cast<uint32_t>(kv->value_or(0));
+  auto min_score = args.GetDouble("min-score");
+  if (!min_score.ok()) return min_score.status();
+  f->set_min_score(min_score->value_or(0));
+  auto weeks = args.GetDouble("max-weeks");
+  if (!weeks.ok()) return weeks.status();
+  f->set_max_retraining_weeks(weeks->value_or(0));
+  for (const std::string& r : args.GetList("region")) f->add_regions(r);
+  for (const std::string& s : args.GetList("sector")) {
+    auto sector = ParseSector(s);
+    if (!sector.ok()) return sector.status();
+    f->add_sectors(*sector);
+  }
+  if (with_status) {
+    for (const std::string& s : args.GetList("status")) {
+      auto status = ParseCandidateStatus(s);
+      if (!status.ok()) return status.status();
+      f->add_statuses(*status);
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<FlagSpec> FilterFlags(bool with_status) {
+  std::vector<FlagSpec> flags = {
+      {"k", "k", "N", "Number of results, 1..1000 (default 20)"},
+      {"min-score", "", "S", "Leave out results scoring below S (0..1)"},
+      {"region", "", "R[,R...]", "Only these regions of the other side (repeatable)"},
+      {"sector", "", "S[,S...]", "Only these sectors of the other side (ME, INST, ...)"},
+      {"max-weeks", "", "W", "At most W weeks of retraining (default: policy cap)"},
+      {"explain", "", "", "Print the full breakdown of every result after the table"},
+  };
+  if (with_status) {
+    flags.insert(flags.begin() + 4,
+                 {"status", "", "ST[,ST...]", "Only candidates with these statuses"});
+  }
+  return flags;
+}
+
+int RunShortlist(const ParsedArgs& args, Env& env) {
+  w2w::v1::ShortlistRequest request;
+  request.set_vacancy_id(args.positional()[0]);
+  uint32_t k = 0;
+  if (auto s = ParseFilter(args, true, request.mutable_filter(), &k); !s.ok()) {
+    return env.Usage(s.message());
+  }
+  request.set_k(k);
+  grpc::ClientContext context;
+  env.SetDeadline(&context, false);
+  w2w::v1::ShortlistResponse response;
+  auto status =
+      w2w::v1::MatchService::NewStub(env.channel())->Shortlist(&context, request, &response);
+  if (!status.ok()) {
+    return env.RpcError(status, absl::StrCat("shortlist for vacancy ", request.vacancy_id()));
+  }
+  if (env.json) {
+    env.out() << MessageToJson(response, true) << "\n";
+    return kExitOk;
+  }
+  TradeLabels labels(&env);
+  env.out() << absl::StrFormat(
+      "Shortlist for vacancy %s: %d candidates (policy v%d, %d scored in %.1f ms)\n\n",
+      request.vacancy_id(), response.matches_size(), response.policy_version(),
+      response.candidates_scored(), response.elapsed_ms());
+  Table table({"#", "CANDIDATE", "SCORE", "TRADE", "SECT", "QUAL", "DIST", "AVAIL", "URG", "KM",
+               "RETRAIN WKS", "REGION", "STATUS", "REASONS"});
+  for (size_t c = 0; c <= 10; ++c) {
+    if (c != 1) table.AlignRight(c);
+  }
+  table.LimitWidth(13, kReasonsWidth);
+  int rank = 0;
+  for (const auto& m : response.matches()) {
+    std::vector<std::string> row = {absl::StrCat(++rank), m.candidate_id(),
+                                    Fixed(m.score(), kScoreDecimals)};
+    for (std::string& cell : ContributionCells(m.explanation())) row.push_back(cell);
+    row.push_back(absl::StrFormat("%.0f", m.explanation().distance_km()));
+    row.push_back(Weeks(m.explanation().retraining_weeks()));
+    row.push_back(m.region());
+    row.push_back(CandidateStatusName(m.status()));
+    row.push_back(absl::StrJoin(m.explanation().reasons(), "; "));
+    table.AddRow(std::move(row));
+  }
+  table.Print(env.out());
+  if (args.Has("explain")) {
+    rank = 0;
+    for (const auto& m : response.matches()) {
+      env.out() << absl::StrFormat("\n== #%d candidate %s: score %.3f ==\n", ++rank,
+                                   m.candidate_id(), m.score());
+      PrintExplanation(env.out(), m.explanation(), m.score(), &labels);
+    }
+  }
+  return kExitOk;
+}
+
+int RunMatches(const ParsedArgs& args, Env& env) {
+  w2w::v1::MatchCandidateRequest request;
+  request.set_candidate_id(args.positional()[0]);
+  uint32_t k = 0;
+  if (auto s = ParseFilter(args, false, request.mutable_filter(), &k); !s.ok()) {
+    return env.Usage(s.message());
+  }
+  request.set_k(k);
+  grpc::ClientContext context;
+  env.SetDeadline(&context, false);
+  w2w::v1::MatchCandidateResponse response;
+  auto status = w2w::v1::MatchService::NewStub(env.channel())->MatchCandidate(&context, request,
+                                                                              &response);
+  if (!status.ok()) {
+    return env.RpcError(status, absl::StrCat("matches for candidate ", request.candidate_id()));
+  }
+  if (env.json) {
+    env.out() << MessageToJson(response, true) << "\n";
+    return kExitOk;
+  }
+  TradeLabels labels(&env);
+  env.out() << absl::StrFormat(
+      "Vacancies for candidate %s: %d matches (policy v%d, %d scored in %.1f ms)\n\n",
+      request.candidate_id(), response.matches_size(), response.policy_version(),
+      response.vacancies_scored(), response.elapsed_ms());
+  Table table({"#", "VACANCY", "SCORE", "TRADE", "SECT", "QUAL", "DIST", "AVAIL", "URG", "KM",
+               "RETRAIN WKS", "EMPLOYER", "REGION", "SECTOR", "JOB", "REASONS"});
+  for (size_t c = 0; c <= 10; ++c) {
+    if (c != 1) table.AlignRight(c);
+  }
+  table.LimitWidth(14, 30);
+  table.LimitWidth(15, kReasonsWidth);
+  int rank = 0;
+  for (const auto& m : response.matches()) {
+    std::vector<std::string> row = {absl::StrCat(++rank), m.vacancy_id(),
+                                    Fixed(m.score(), kScoreDecimals)};
+    for (std::string& cell : ContributionCells(m.explanation())) row.push_back(cell);
+    row.push_back(absl::StrFormat("%.0f", m.explanation().distance_km()));
+    row.push_back(Weeks(m.explanation().retraining_weeks()));
+    row.push_back(m.employer_id());
+    row.push_back(m.region());
+    row.push_back(SectorCode(m.sector()));
+    std::string job = m.title().empty() ? labels.Label(m.trade()) : m.title();
+    if (m.hard_to_fill()) job += " (hard to fill)";
+    row.push_back(job);
+    row.push_back(absl::StrJoin(m.explanation().reasons(), "; "));
+    table.AddRow(std::move(row));
+  }
+  table.Print(env.out());
+  if (args.Has("explain")) {
+    rank = 0;
+    for (const auto& m : response.matches()) {
+      env.out() << absl::StrFormat("\n== #%d vacancy %s: score %.3f ==\n", ++rank,
+                                   m.vacancy_id(), m.score());
+      PrintExplanation(env.out(), m.explanation(), m.score(), &labels);
+    }
+  }
+  return kExitOk;
+}
+
+int RunExplain(const ParsedArgs& args, Env& env) {
+  w2w::v1::ExplainMatchRequest request;
+  request.set_candidate_id(args.positional()[0]);
+  request.set_vacancy_id(args.positional()[1]);
+  grpc::ClientContext context;
+  env.SetDeadline(&context, false);
+  w2w::v1::ExplainMatchResponse response;
+  auto status = w2w::v1::MatchService::NewStub(env.channel())->ExplainMatch(&context, request,
+                                                                            &response);
+  if (!status.ok()) {
+    return env.RpcError(status, absl::StrCat("explain candidate ", request.candidate_id(),
+                                             " x vacancy ", request.vacancy_id()));
+  }
+  if (env.json) {
+    env.out() << MessageToJson(response, true) << "\n";
+    return kExitOk;
+  }
+  TradeLabels labels(&env);
+  env.out() << "Candidate " << request.candidate_id() << " x vacancy " << request.vacancy_id()
+            << " (policy v" << response.policy_version() << ")\n";
+  if (response.excluded()) {
+    env.out() << "EXCLUDED: " << OrDash(response.exclusion_reason())
+              << "\nThis pair never appears in a shortlist. Breakdown for reference:\n\n";
+  } else {
+    env.out() << "score " << Fixed(response.score(), kScoreDecimals) << "\n\n";
+  }
+  PrintExplanation(env.out(), response.explanation(), response.score(), &labels);
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<Command> MatchCommands() {
+  std::vector<Command> commands;
+  commands.push_back(
+      {{{"shortlist"},
+        "VACANCY_ID",
+        "Rank candidates for an open vacancy (the coach's shortlist).",
+        "Columns TRADE..URG are each component's contribution to the score (they add up\n"
+        "to SCORE); KM is the distance between the regions; RETRAIN WKS the retraining\n"
+        "needed for missing required qualifications.\n\n"
+        "Examples:\n  w2w shortlist v-42 -k 10\n"
+        "  w2w shortlist v-42 --status at_risk,notice_given --max-weeks 4 --explain",
+        FilterFlags(true), 1, 1},
+       RunShortlist});
+  commands.push_back(
+      {{{"matches"},
+        "CANDIDATE_ID",
+        "Rank open vacancies for a candidate, now or after short retraining.",
+        "Examples:\n  w2w matches c-1 -k 10\n  w2w matches c-1 --sector ME,INST --min-score 0.5",
+        FilterFlags(false), 1, 1},
+       RunMatches});
+  commands.push_back(
+      {{{"explain"},
+        "CANDIDATE_ID VACANCY_ID",
+        "Explain one candidate-vacancy pair: every component, distance, retraining plan.",
+        "Shows each component as value x weight = contribution, the distance in km and\n"
+        "whether both regions share an SPT cluster, the retraining plan (qualification,\n"
+        "weeks, cost) and the reasons; or why the pair is excluded.\n\n"
+        "Example:\n  w2w explain c-1 v-42",
+        {}, 2, 2},
+       RunExplain});
+  return commands;
+}
+
+}  // namespace w2w::cli
