@@ -1,0 +1,336 @@
+// End-to-end tests of the `w2w` command-line tool: the real binary ($W2W_CLI_BIN) against
+// the real server ($W2W_SERVER_BIN, started on a free port by testkit::ServerProcess).
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/util/json_util.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testkit/records.h"
+#include "tests/testkit/server_process.h"
+
+namespace w2w {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct CliResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Protobuf JSON, one line (the JSON Lines import format).
+std::string ToJson(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(message, &out, options).ok());
+  return out;
+}
+
+bool FromJson(const std::string& json, google::protobuf::Message* message) {
+  return google::protobuf::util::JsonStringToMessage(json, message).ok();
+}
+
+std::string TempDir() {
+  const char* dir = std::getenv("TMPDIR");
+  return dir != nullptr ? dir : "/tmp";
+}
+
+// Runs the w2w binary with `args`; captures stdout, stderr and the exit code.
+CliResult RunCli(const std::vector<std::string>& args) {
+  const char* bin = std::getenv("W2W_CLI_BIN");
+  CliResult result;
+  if (bin == nullptr) {
+    ADD_FAILURE() << "W2W_CLI_BIN is not set";
+    return result;
+  }
+  const std::string base = absl::StrCat(TempDir(), "/w2w-cli-test-", getpid());
+  const std::string out_path = base + ".out", err_path = base + ".err";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(out, STDOUT_FILENO);
+    dup2(err, STDERR_FILENO);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(bin));
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    unsetenv("W2W_SERVER");
+    execv(bin, argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = ReadFile(out_path);
+  result.err = ReadFile(err_path);
+  unlink(out_path.c_str());
+  unlink(err_path.c_str());
+  return result;
+}
+
+// Every command path of the tool (kept in step with `w2w --help`, checked below).
+const std::vector<std::vector<std::string>>& AllCommands() {
+  static const auto* const kCommands = new std::vector<std::vector<std::string>>{
+      {"import"},           {"get"},
+      {"list"},             {"delete"},
+      {"close"},            {"upsert"},
+      {"shortlist"},        {"matches"},
+      {"explain"},          {"rematch"},
+      {"rematch", "get"},   {"rematch", "cancel"},
+      {"rematch", "list"},  {"policy", "get"},
+      {"policy", "set"},    {"taxonomy", "regions"},
+      {"taxonomy", "clusters"}, {"taxonomy", "sectors"},
+      {"taxonomy", "municipalities"}, {"taxonomy", "trades"},
+      {"taxonomy", "qualifications"}, {"taxonomy", "add-qualification"},
+      {"info"},             {"ping"}};
+  return *kCommands;
+}
+
+TEST(CliHelpTest, EverySubcommandPrintsItsHelpAndExitsZero) {
+  const CliResult overview = RunCli({"--help"});
+  ASSERT_EQ(overview.code, 0) << overview.err;
+  for (const auto& path : AllCommands()) {
+    const std::string name = absl::StrJoin(path, " ");
+    EXPECT_THAT(overview.out, HasSubstr("  " + name)) << name;
+    std::vector<std::string> args = path;
+    args.push_back("--help");
+    const CliResult help = RunCli(args);
+    EXPECT_EQ(help.code, 0) << name << ": " << help.err;
+    EXPECT_THAT(help.out, HasSubstr("Usage: w2w " + name)) << name;
+  }
+  EXPECT_EQ(RunCli({"no-such-command"}).code, 2);
+  EXPECT_EQ(RunCli({"get", "candidate"}).code, 2);
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = testkit::ServerProcess::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    dir_ = absl::StrCat(TempDir(), "/w2w-cli-files-", getpid());
+    ASSERT_EQ(system(absl::StrCat("mkdir -p '", dir_, "'").c_str()), 0);
+  }
+  void TearDown() override {
+    if (!dir_.empty()) EXPECT_EQ(system(absl::StrCat("rm -rf '", dir_, "'").c_str()), 0);
+  }
+
+  // Runs the tool against the test server.
+  CliResult Cli(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--server", server_->address(), "--timeout", "30"});
+    return RunCli(args);
+  }
+
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    const std::string path = absl::StrCat(dir_, "/", name);
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  // A CSV of `n` valid candidates "csv-c<i>" in Twente, welders with VCA-BASIS.
+  std::string CandidatesCsv(int n) {
+    std::string text =
+        "id,region,sector,trades,qualifications,employer_id,status,max_travel_km,"
+        "willing_to_retrain,source\n";
+    for (int i = 1; i <= n; ++i) {
+      absl::StrAppend(&text, "csv-c", i, ",", testkit::kTwente, ",ME,\"", testkit::kWelderCode,
+                      ":", i, "\",", testkit::kVcaBasis, ",emp-cli,at_risk,60,true,cli\n");
+    }
+    return text;
+  }
+
+  std::unique_ptr<testkit::ServerProcess> server_;
+  std::string dir_;
+};
+
+TEST_F(CliTest, ImportCsvThenGetAndList) {
+  const std::string path = WriteFile("people.csv", CandidatesCsv(3));
+  const CliResult import = Cli({"import", "candidates", path});
+  ASSERT_EQ(import.code, 0) << import.out << import.err;
+  EXPECT_THAT(import.out, HasSubstr("3 committed"));
+  EXPECT_THAT(import.out, HasSubstr("0 rejected"));
+
+  const CliResult get = Cli({"get", "candidate", "csv-c2"});
+  ASSERT_EQ(get.code, 0) << get.err;
+  EXPECT_THAT(get.out, AllOf(HasSubstr("csv-c2"), HasSubstr("Twente"), HasSubstr("at_risk"),
+                             HasSubstr(testkit::kVcaBasis), HasSubstr("2 yrs"),
+                             HasSubstr("emp-cli")));
+
+  const CliResult list = Cli({"list", "candidates", "--employer", "emp-cli"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_THAT(list.out, AllOf(HasSubstr("csv-c1"), HasSubstr("csv-c2"), HasSubstr("csv-c3"),
+                              HasSubstr("3 candidates")));
+
+  // --json prints protobuf JSON that parses back into the record.
+  const CliResult json = Cli({"--json", "get", "candidate", "csv-c3"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  v1::Candidate c;
+  ASSERT_TRUE(FromJson(json.out, &c)) << json.out;
+  EXPECT_EQ(c.id(), "csv-c3");
+  EXPECT_EQ(c.trades(0).years(), 3u);
+
+  // Importing the same file again changes nothing.
+  const CliResult again = Cli({"import", "candidates", path});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("3 unchanged"));
+}
+
+TEST_F(CliTest, ImportJsonlVacanciesThenGetListCloseDelete) {
+  std::string text;
+  for (int i = 0; i < 4; ++i) {
+    absl::StrAppend(&text, ToJson(testkit::MakeVacancy(absl::StrCat("jl-v", i), i)),
+                    "\n");
+    if (i == 1) text += "\n";  // Empty lines are skipped.
+  }
+  const std::string path = WriteFile("vacancies.jsonl", text);
+  const CliResult import = Cli({"import", "vacancies", path, "--chunk", "2"});
+  ASSERT_EQ(import.code, 0) << import.out << import.err;
+  EXPECT_THAT(import.out, HasSubstr("4 committed"));
+
+  const CliResult get = Cli({"get", "vacancy", "jl-v2"});
+  ASSERT_EQ(get.code, 0) << get.err;
+  EXPECT_THAT(get.out, AllOf(HasSubstr("jl-v2"), HasSubstr("Vacature 2"), HasSubstr("open")));
+
+  const CliResult list = Cli({"list", "vacancies"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  for (int i = 0; i < 4; ++i) EXPECT_THAT(list.out, HasSubstr(absl::StrCat("jl-v", i)));
+
+  const CliResult close = Cli({"close", "vacancy", "jl-v1", "--filled"});
+  ASSERT_EQ(close.code, 0) << close.err;
+  EXPECT_THAT(close.out, HasSubstr("filled"));
+
+  const CliResult del = Cli({"delete", "vacancy", "jl-v3"});
+  ASSERT_EQ(del.code, 0) << del.err;
+  const CliResult gone = Cli({"get", "vacancy", "jl-v3"});
+  EXPECT_EQ(gone.code, 1);
+  EXPECT_THAT(gone.err, HasSubstr("NOT_FOUND"));
+}
+
+TEST_F(CliTest, BadFileReportsLineNumbersAndImportsTheRest) {
+  std::string text = CandidatesCsv(2);                       // Lines 1-3.
+  text += "csv-bad1,\"Twente,ME,x:1,,e,at_risk,50,true,cli\n";  // Line 4: open quote.
+  text += "\n";                                               // Line 5: empty.
+  absl::StrAppend(&text, "csv-bad2,Twente,ME,9999.9:3,,e,at_risk,50,true,cli\n");  // 6: trade.
+  absl::StrAppend(&text, "csv-bad3,Twente,STEEL,", testkit::kWelderCode,
+                  ":3,,e,at_risk,50,true,cli\n");            // Line 7: sector.
+  absl::StrAppend(&text, "csv-ok3,Twente,ME,", testkit::kWelderCode,
+                  ":3,,e,unemployed,50,true,cli\n");         // Line 8: fine.
+  const std::string path = WriteFile("bad.csv", text);
+  const CliResult import = Cli({"import", "candidates", path});
+  EXPECT_EQ(import.code, 1);
+  EXPECT_THAT(import.out, AllOf(HasSubstr("3 committed"), HasSubstr("3 rejected")));
+  EXPECT_THAT(import.err, AllOf(HasSubstr("bad.csv:4:"), HasSubstr("unterminated"),
+                                HasSubstr("bad.csv:6:"), HasSubstr("trades[0]"),
+                                HasSubstr("bad.csv:7:"), HasSubstr("column sector")));
+  EXPECT_THAT(import.err, Not(HasSubstr("bad.csv:8:")));
+  EXPECT_EQ(Cli({"get", "candidate", "csv-ok3"}).code, 0);
+
+  const std::string header = WriteFile("header.csv", "id,region,shoe_size\nx,Twente,44\n");
+  const CliResult bad_header = Cli({"import", "candidates", header});
+  EXPECT_EQ(bad_header.code, 1);
+  EXPECT_THAT(bad_header.err, AllOf(HasSubstr("line 1"), HasSubstr("shoe_size")));
+}
+
+TEST_F(CliTest, RpcErrorsPrintTheCodeAndTheField) {
+  const std::string path = WriteFile(
+      "c.json", R"({"id":"js-1","region":"Atlantis","sector":"SECTOR_ME",)"
+                R"("trades":[{"code":"7212.3","years":2}],"status":"CANDIDATE_STATUS_AT_RISK"})");
+  const CliResult upsert = Cli({"upsert", "candidate", "--file", path});
+  EXPECT_EQ(upsert.code, 1);
+  EXPECT_THAT(upsert.err, AllOf(HasSubstr("INVALID_ARGUMENT"), HasSubstr("region")));
+
+  const CliResult missing = Cli({"get", "candidate", "nobody"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("NOT_FOUND"));
+}
+
+TEST_F(CliTest, ServerInfoPingTaxonomyAndPolicy) {
+  const CliResult ping = Cli({"ping"});
+  ASSERT_EQ(ping.code, 0) << ping.err;
+  EXPECT_THAT(ping.out, HasSubstr("pong"));
+
+  const CliResult info = Cli({"info"});
+  ASSERT_EQ(info.code, 0) << info.err;
+  EXPECT_THAT(info.out, AllOf(HasSubstr("candidates"), HasSubstr("policy version")));
+
+  const CliResult regions = Cli({"taxonomy", "regions"});
+  ASSERT_EQ(regions.code, 0) << regions.err;
+  EXPECT_THAT(regions.out, AllOf(HasSubstr("Twente"), HasSubstr("35 regions")));
+
+  const CliResult trades = Cli({"taxonomy", "trades", "--query", testkit::kWelderCode});
+  ASSERT_EQ(trades.code, 0) << trades.err;
+  EXPECT_THAT(trades.out, HasSubstr(testkit::kWelderId));
+
+  const CliResult quals = Cli({"taxonomy", "qualifications"});
+  ASSERT_EQ(quals.code, 0) << quals.err;
+  EXPECT_THAT(quals.out, HasSubstr(testkit::kVcaVol));
+
+  const CliResult policy = Cli({"policy", "get"});
+  ASSERT_EQ(policy.code, 0) << policy.err;
+  EXPECT_THAT(policy.out, HasSubstr("Component weights"));
+}
+
+TEST_F(CliTest, ShortlistMatchesExplainAndRematch) {
+  ASSERT_EQ(Cli({"import", "candidates", WriteFile("p.csv", CandidatesCsv(5))}).code, 0);
+  v1::Vacancy v = testkit::MakeVacancy("sl-v1", 0);
+  v.set_region(testkit::kTwente);
+  v.set_sector(v1::SECTOR_ME);
+  v.set_trade(testkit::kWelderCode);
+  v.clear_required_qualifications();
+  v.add_required_qualifications(testkit::kVcaBasis);
+  const std::string vpath = WriteFile("v.json", ToJson(v));
+  const CliResult upsert = Cli({"upsert", "vacancy", "--file", vpath});
+  ASSERT_EQ(upsert.code, 0) << upsert.err;
+
+  const CliResult shortlist = Cli({"shortlist", "sl-v1", "-k", "3"});
+  ASSERT_EQ(shortlist.code, 0) << shortlist.err;
+  EXPECT_THAT(shortlist.out, AllOf(HasSubstr("Shortlist for vacancy sl-v1"), HasSubstr("csv-c"),
+                                   HasSubstr("SCORE")));
+
+  const CliResult matches = Cli({"matches", "csv-c5"});
+  ASSERT_EQ(matches.code, 0) << matches.err;
+  EXPECT_THAT(matches.out, HasSubstr("sl-v1"));
+
+  const CliResult explain = Cli({"explain", "csv-c5", "sl-v1"});
+  ASSERT_EQ(explain.code, 0) << explain.err;
+  EXPECT_THAT(explain.out, AllOf(HasSubstr("trade"), HasSubstr(" x "), HasSubstr("km"),
+                                 HasSubstr("total score")));
+
+  // Rematch: a full summary, or (while the server lacks it) a clear UNIMPLEMENTED.
+  const std::string csv = absl::StrCat(dir_, "/rematch.csv");
+  const CliResult rematch = Cli({"rematch", "--employer", "emp-cli", "--csv", csv});
+  if (rematch.code == 0) {
+    EXPECT_THAT(rematch.out, AllOf(HasSubstr("placeable now"), HasSubstr("not placeable")));
+    const std::string rows = ReadFile(csv);
+    EXPECT_THAT(rows, AllOf(HasSubstr("candidate_id,placement"), HasSubstr("csv-c1,")));
+  } else {
+    EXPECT_EQ(rematch.code, 1);
+    EXPECT_THAT(rematch.err, HasSubstr("UNIMPLEMENTED"));
+  }
+}
+
+}  // namespace
+}  // namespace w2w
