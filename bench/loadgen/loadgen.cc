@@ -89,7 +89,15 @@ class CallFactory {
  public:
   CallFactory(const LoadOptions& options, const std::vector<v1::Candidate>& candidates,
               const std::vector<v1::Vacancy>& vacancies, uint64_t seed)
-      : options_(options), candidates_(candidates), vacancies_(vacancies), rng_(seed) {}
+      : options_(options), candidates_(candidates), vacancies_(vacancies), rng_(seed) {
+    // Placed and unavailable candidates are never matched (FAILED_PRECONDITION).
+    for (size_t i = 0; i < candidates_.size(); ++i) {
+      const auto s = candidates_[i].status();
+      if (s != v1::CANDIDATE_STATUS_PLACED && s != v1::CANDIDATE_STATUS_UNAVAILABLE) {
+        matchable_.push_back(static_cast<uint32_t>(i));
+      }
+    }
+  }
 
   // Creates and starts one call on `stubs`, reporting to `cq`.
   Call* StartOne(Stubs& stubs, grpc::CompletionQueue* cq, int64_t intended_ns) {
@@ -127,7 +135,7 @@ class CallFactory {
       }
       case Workload::kMatchCandidate: {
         auto* c = new UnaryCall<v1::MatchCandidateRequest, v1::MatchCandidateResponse>();
-        c->req.set_candidate_id(RandomCandidate().id());
+        c->req.set_candidate_id(RandomMatchable().id());
         c->req.set_k(options_.k);
         return Launch(c, deadline, intended_ns, [&] {
           return stubs.match->PrepareAsyncMatchCandidate(&c->ctx, c->req, cq);
@@ -160,6 +168,10 @@ class CallFactory {
   const v1::Candidate& RandomCandidate() {
     return candidates_[rng_() % candidates_.size()];
   }
+  const v1::Candidate& RandomMatchable() {
+    if (matchable_.empty()) return RandomCandidate();
+    return candidates_[matchable_[rng_() % matchable_.size()]];
+  }
   const v1::Vacancy& RandomVacancy() { return vacancies_[rng_() % vacancies_.size()]; }
 
  private:
@@ -176,6 +188,7 @@ class CallFactory {
   const LoadOptions& options_;
   const std::vector<v1::Candidate>& candidates_;
   const std::vector<v1::Vacancy>& vacancies_;
+  std::vector<uint32_t> matchable_;  // indexes into candidates_
   std::mt19937_64 rng_;
 };
 
