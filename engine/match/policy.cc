@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
@@ -184,11 +185,12 @@ absl::StatusOr<v1::Policy> CompletePolicy(const v1::Policy& in, const taxonomy::
 
   // Per-qualification retraining overrides: kept as given (0 weeks/cost are meaningful).
   {
-    absl::flat_hash_set<std::string> seen;
+    absl::flat_hash_set<int> seen;
     for (int i = 0; i < in.retraining_size(); ++i) {
       const v1::RetrainingWeight& r = in.retraining(i);
       const std::string path = absl::StrCat("policy.retraining[", i, "]");
-      if (!tax.FindQualification(r.qualification()).has_value()) {
+      const std::optional<taxonomy::QualId> qual = tax.FindQualification(r.qualification());
+      if (!qual.has_value()) {
         return Invalid(path + ".qualification",
                        absl::StrCat("unknown qualification '", r.qualification(), "'"));
       }
@@ -198,13 +200,13 @@ absl::StatusOr<v1::Policy> CompletePolicy(const v1::Policy& in, const taxonomy::
       if (!std::isfinite(r.cost_eur()) || r.cost_eur() < 0 || r.cost_eur() > kMaxOverrideCostEur) {
         return Invalid(path + ".cost_eur", absl::StrCat("must be in [0, ", kMaxOverrideCostEur, "]"));
       }
-      if (!seen.insert(r.qualification()).second) {
+      if (!seen.insert(*qual).second) {
         return Invalid(path + ".qualification",
                        absl::StrCat("duplicate qualification '", r.qualification(), "'"));
       }
       v1::RetrainingWeight* kept = out.add_retraining();
       *kept = r;
-      kept->set_qualification(tax.qualification(*tax.FindQualification(r.qualification())).code);
+      kept->set_qualification(tax.qualification(*qual).code);
     }
   }
 
