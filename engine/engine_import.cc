@@ -1,0 +1,193 @@
+// Engine facade: streamed imports (ImportCandidates / PushVacancies).
+//
+// Items are collected into batches of EngineOptions::import_batch_size. A batch is
+// committed as if its valid items were upserted one after another, but with one atomic
+// store write: each item is checked against the state left by the earlier items of the
+// batch (so a later item with the same id supersedes an earlier one, and its version
+// check sees the earlier one's version), unchanged items are dropped, the final state of
+// every touched id is written in one Batch, and only then is it applied to the index
+// and counted as committed. Invalid items become ItemErrors and never block the others.
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "engine/common/dates.h"
+#include "engine/common/status_macros.h"
+#include "engine/engine.h"
+#include "engine/internal/engine_impl.h"
+#include "engine/internal/record_ops.h"
+
+namespace w2w {
+namespace {
+
+using internal::RecordTraits;
+
+template <typename Record>
+class RecordImporter final : public Importer {
+ public:
+  explicit RecordImporter(internal::EngineCore* impl)  // Borrows impl; the Engine outlives this.
+      : impl_(impl), start_(std::chrono::steady_clock::now()) {}
+
+  absl::Status Add(v1::Candidate candidate) override { return AddItem(std::move(candidate)); }
+  absl::Status Add(v1::Vacancy vacancy) override { return AddItem(std::move(vacancy)); }
+
+  absl::StatusOr<v1::ImportSummary> Finish() override {
+    RETURN_IF_ERROR(stream_error_);
+    RETURN_IF_ERROR(CommitPending());
+    UpdateElapsed();
+    return summary_;
+  }
+
+  const v1::ImportSummary& summary() const override { return summary_; }
+
+ private:
+  struct Item {
+    uint32_t index;
+    Record record;
+  };
+
+  template <typename Other>
+  absl::Status AddItem(Other item) {
+    if constexpr (!std::is_same_v<Other, Record>) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "a ", std::string(RecordTraits<Record>::kName), " import got a ",
+          std::string(RecordTraits<Other>::kName)));
+    } else {
+      RETURN_IF_ERROR(stream_error_);
+      pending_.push_back({static_cast<uint32_t>(summary_.received()), std::move(item)});
+      summary_.set_received(summary_.received() + 1);
+      if (pending_.size() >= static_cast<size_t>(impl_->options.import_batch_size)) {
+        RETURN_IF_ERROR(CommitPending());
+      }
+      return absl::OkStatus();
+    }
+  }
+
+  void Reject(std::vector<v1::ItemError>* errors, const Item& item, std::string_view id,
+              const absl::Status& status) {
+    summary_.set_rejected(summary_.rejected() + 1);
+    v1::ItemError error;
+    error.set_index(item.index);
+    error.set_id(std::string(id));
+    const std::string message(status.message());
+    error.set_field(internal::ErrorField(message, RecordTraits<Record>::kName));
+    error.set_code(absl::StatusCodeToString(status.code()));
+    error.set_message(message);
+    errors->push_back(std::move(error));
+  }
+
+  absl::Status CommitPending() {
+    if (pending_.empty()) return absl::OkStatus();
+    std::vector<Item> items = std::move(pending_);
+    pending_.clear();
+    absl::Status status = CommitItems(items);
+    if (!status.ok()) stream_error_ = status;
+    UpdateElapsed();
+    return status;
+  }
+
+  // Commits one batch of items; see the file comment. A non-OK return is a stream-level
+  // failure: nothing of this batch was stored.
+  absl::Status CommitItems(std::vector<Item>& items) {
+    using Traits = RecordTraits<Record>;
+    const std::string name(Traits::kName);
+    std::vector<v1::ItemError> errors;
+
+    // Validation needs no lock: it reads an immutable taxonomy snapshot.
+    const std::shared_ptr<const taxonomy::Taxonomy> tax = impl_->taxonomy();
+    std::vector<Item*> valid;
+    valid.reserve(items.size());
+    for (Item& item : items) {
+      const std::string sent_id = item.record.id();
+      absl::Status status = Traits::Canonicalize(*tax, &item.record, Traits::kName);
+      if (status.ok()) {
+        valid.push_back(&item);
+      } else {
+        Reject(&errors, item, sent_id, status);
+      }
+    }
+
+    absl::MutexLock lock(&impl_->writer_mu);
+    // State of each id after the batch's earlier items; nullopt = not stored.
+    absl::flat_hash_map<std::string, std::optional<Record>> state;
+    std::vector<std::string> dirty;  // Ids to write, in order of their first change.
+    absl::flat_hash_set<std::string> dirty_set;
+    uint64_t changed = 0, unchanged = 0;
+    const std::string now = NowRfc3339();
+    for (Item* item : valid) {
+      Record& record = item->record;
+      auto it = state.find(record.id());
+      if (it == state.end()) {
+        std::optional<Record> stored;
+        Record read;
+        ASSIGN_OR_RETURN(bool found, impl_->store->Get(Traits::kFamily, record.id(), &read));
+        if (found) stored = std::move(read);
+        it = state.emplace(record.id(), std::move(stored)).first;
+      }
+      std::optional<Record>& current = it->second;
+      const uint64_t given = record.version();
+      if (given != 0 && !current.has_value()) {
+        Reject(&errors, *item, record.id(), internal::NotFound(Traits::kName, record.id()));
+        continue;
+      }
+      if (given != 0 && current->version() != given) {
+        Reject(&errors, *item, record.id(),
+               internal::Stale(name + ".version", given, current->version()));
+        continue;
+      }
+      if (current.has_value() && internal::SameContent(record, *current)) {
+        ++unchanged;
+        continue;
+      }
+      record.set_version(current.has_value() ? current->version() + 1 : 1);
+      record.set_updated_at(now);
+      current = record;
+      if (dirty_set.insert(record.id()).second) dirty.push_back(record.id());
+      ++changed;
+    }
+
+    std::sort(errors.begin(), errors.end(),
+              [](const v1::ItemError& a, const v1::ItemError& b) { return a.index() < b.index(); });
+    for (v1::ItemError& error : errors) {
+      if (summary_.errors_size() >= kMaxListedItemErrors) break;
+      *summary_.add_errors() = std::move(error);
+    }
+
+    storage::Batch batch;
+    for (const std::string& id : dirty) batch.Put(Traits::kFamily, id, *state[id]);
+    RETURN_IF_ERROR(impl_->store->Write(batch));
+    for (const std::string& id : dirty) Traits::Index(*impl_->matcher, *state[id]);
+    if (batch.count() > 0) summary_.set_batches(summary_.batches() + 1);
+    summary_.set_committed(summary_.committed() + changed);
+    summary_.set_unchanged(summary_.unchanged() + unchanged);
+    return absl::OkStatus();
+  }
+
+  void UpdateElapsed() {
+    summary_.set_elapsed_seconds(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+  }
+
+  internal::EngineCore* const impl_;
+  const std::chrono::steady_clock::time_point start_;
+  std::vector<Item> pending_;
+  v1::ImportSummary summary_;
+  absl::Status stream_error_;
+};
+
+}  // namespace
+
+std::unique_ptr<Importer> Engine::NewCandidateImporter() {
+  return std::make_unique<RecordImporter<v1::Candidate>>(impl_.get());
+}
+
+std::unique_ptr<Importer> Engine::NewVacancyImporter() {
+  return std::make_unique<RecordImporter<v1::Vacancy>>(impl_.get());
+}
+
+}  // namespace w2w

@@ -1,0 +1,152 @@
+// Engine facade: paged, filtered listing of candidates and vacancies in id order.
+//
+// A page scans the family from the token's id onwards, at most kListScanBudget records
+// per call; sparse filters may therefore return short (even empty) pages with a token
+// to continue. Filters given as names or codes (region, trade) are resolved through
+// the taxonomy first, because stored records hold canonical values (region names,
+// ESCO UUIDs).
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "engine/common/status_macros.h"
+#include "engine/engine.h"
+#include "engine/internal/engine_impl.h"
+#include "engine/internal/record_ops.h"
+
+namespace w2w {
+namespace {
+
+// The resolved filters of a list request.
+struct ListFilter {
+  std::optional<std::string> region;  // Canonical region name.
+  std::optional<std::string> trade;   // ESCO UUID.
+  v1::Sector sector = v1::SECTOR_UNSPECIFIED;
+  int status = 0;  // The record's status enum value; 0 = any.
+  std::string employer_id;
+};
+
+template <typename Request>
+absl::StatusOr<ListFilter> ResolveFilter(const taxonomy::Taxonomy& tax, const Request& request) {
+  ListFilter filter;
+  if (!request.region().empty()) {
+    std::optional<taxonomy::RegionId> region = tax.FindRegion(request.region());
+    if (!region.has_value()) region = tax.FindMunicipality(request.region());
+    if (!region.has_value()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("region: unknown region '", request.region(), "'"));
+    }
+    filter.region = tax.region(*region).name;
+  }
+  if (!request.trade().empty()) {
+    std::optional<taxonomy::TradeId> trade = tax.FindTrade(request.trade());
+    if (!trade.has_value()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("trade: unknown trade '", request.trade(), "'"));
+    }
+    filter.trade = tax.trade(*trade).id;
+  }
+  if (!v1::Sector_IsValid(request.sector())) {
+    return absl::InvalidArgumentError(absl::StrCat("sector: unknown value ", request.sector()));
+  }
+  filter.sector = request.sector();
+  filter.status = request.status();
+  filter.employer_id = request.employer_id();
+  return filter;
+}
+
+bool Matches(const ListFilter& f, const v1::Candidate& c) {
+  if (f.region.has_value() && c.region() != *f.region) return false;
+  if (f.sector != v1::SECTOR_UNSPECIFIED && c.sector() != f.sector) return false;
+  if (f.status != 0 && c.status() != f.status) return false;
+  if (!f.employer_id.empty() && c.employer_id() != f.employer_id) return false;
+  if (f.trade.has_value()) {
+    for (const v1::TradeExperience& t : c.trades()) {
+      if (t.code() == *f.trade) return true;
+    }
+    return false;
+  }
+  return true;
+}
+
+bool Matches(const ListFilter& f, const v1::Vacancy& v) {
+  if (f.region.has_value() && v.region() != *f.region) return false;
+  if (f.sector != v1::SECTOR_UNSPECIFIED && v.sector() != f.sector) return false;
+  if (f.status != 0 && v.status() != f.status) return false;
+  if (!f.employer_id.empty() && v.employer_id() != f.employer_id) return false;
+  if (f.trade.has_value() && v.trade() != *f.trade) return false;
+  return true;
+}
+
+// One page: records in id order after the token, filtered. `add` receives each match.
+template <typename Record, typename Request, typename Response, typename AddFn>
+absl::Status ListPage(const internal::EngineCore& impl, const Request& request, Response* response,
+                      AddFn add) {
+  constexpr storage::Family kFamily = internal::RecordTraits<Record>::kFamily;
+  uint32_t page_size = request.page_size();
+  if (page_size == 0) page_size = kDefaultPageSize;
+  if (page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: ", page_size, " is over the maximum of ", kMaxPageSize));
+  }
+  ASSIGN_OR_RETURN(ListFilter filter, ResolveFilter(*impl.taxonomy(), request));
+  std::string start;
+  if (!request.page_token().empty()) {
+    ASSIGN_OR_RETURN(start, internal::DecodePageToken(request.page_token()));
+    start.push_back('\0');  // The smallest key after the last id returned.
+  }
+
+  uint32_t found = 0;
+  uint64_t examined = 0;
+  bool more = false;
+  std::string last_key;
+  absl::Status parse_error;
+  Record record;
+  auto visited = impl.store->Scan(
+      kFamily, start, "", kListScanBudget + 1, [&](std::string_view key, std::string_view value) {
+        if (found == page_size || examined == kListScanBudget) {
+          more = true;  // One record beyond the page or the budget: keep paging.
+          return false;
+        }
+        ++examined;
+        last_key.assign(key);
+        if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          parse_error = absl::DataLossError(absl::StrCat(
+              "store: ", std::string(storage::FamilyName(kFamily)), "/'", last_key,
+              "' does not parse as ", record.GetTypeName()));
+          return false;
+        }
+        if (Matches(filter, record)) {
+          add(std::move(record));
+          ++found;
+        }
+        return true;
+      });
+  RETURN_IF_ERROR(visited.status());
+  RETURN_IF_ERROR(parse_error);
+  response->set_scanned(examined);
+  if (more) response->set_next_page_token(internal::EncodePageToken(last_key));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListCandidatesResponse> Engine::ListCandidates(
+    const v1::ListCandidatesRequest& request) const {
+  v1::ListCandidatesResponse response;
+  RETURN_IF_ERROR(ListPage<v1::Candidate>(
+      *impl_, request, &response,
+      [&](v1::Candidate&& c) { *response.add_candidates() = std::move(c); }));
+  return response;
+}
+
+absl::StatusOr<v1::ListVacanciesResponse> Engine::ListVacancies(
+    const v1::ListVacanciesRequest& request) const {
+  v1::ListVacanciesResponse response;
+  RETURN_IF_ERROR(ListPage<v1::Vacancy>(
+      *impl_, request, &response,
+      [&](v1::Vacancy&& v) { *response.add_vacancies() = std::move(v); }));
+  return response;
+}
+
+}  // namespace w2w

@@ -1,0 +1,117 @@
+// Engine facade: matching queries. Resolves the request's targets (a stored record by id,
+// or an inline record that is validated but not stored) and hands them to the matcher.
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/common/status_macros.h"
+#include "engine/engine.h"
+#include "engine/internal/engine_impl.h"
+#include "engine/internal/record_ops.h"
+
+namespace w2w {
+namespace {
+
+using internal::RecordTraits;
+
+// Validates and canonicalises an inline record (id optional) under `path`.
+template <typename Record>
+absl::StatusOr<Record> Inline(const internal::EngineCore& impl, Record record) {
+  if (record.id().empty()) record.set_id(std::string(kInlineId));
+  RETURN_IF_ERROR(RecordTraits<Record>::Canonicalize(*impl.taxonomy(), &record,
+                                                     RecordTraits<Record>::kName));
+  return record;
+}
+
+absl::StatusOr<v1::Vacancy> OpenVacancy(const Engine& engine, std::string_view id) {
+  ASSIGN_OR_RETURN(v1::Vacancy vacancy, engine.GetVacancy(id));
+  if (vacancy.status() != v1::VACANCY_STATUS_OPEN) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "vacancy '", std::string(id), "' is closed (",
+        v1::VacancyStatus_Name(vacancy.status()), ")"));
+  }
+  return vacancy;
+}
+
+absl::StatusOr<v1::Candidate> MatchableCandidate(const Engine& engine, std::string_view id) {
+  ASSIGN_OR_RETURN(v1::Candidate candidate, engine.GetCandidate(id));
+  if (candidate.status() == v1::CANDIDATE_STATUS_PLACED ||
+      candidate.status() == v1::CANDIDATE_STATUS_UNAVAILABLE) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "candidate '", std::string(id), "' is not available for matching (",
+        v1::CandidateStatus_Name(candidate.status()), ")"));
+  }
+  return candidate;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ShortlistResponse> Engine::Shortlist(const v1::ShortlistRequest& request) const {
+  v1::Vacancy vacancy;
+  switch (request.target_case()) {
+    case v1::ShortlistRequest::kVacancyId: {
+      ASSIGN_OR_RETURN(vacancy, OpenVacancy(*this, request.vacancy_id()));
+      break;
+    }
+    case v1::ShortlistRequest::kVacancy: {
+      ASSIGN_OR_RETURN(vacancy, Inline(*impl_, request.vacancy()));
+      break;
+    }
+    case v1::ShortlistRequest::TARGET_NOT_SET:
+      return absl::InvalidArgumentError("vacancy_id: set vacancy_id or an inline vacancy");
+  }
+  return impl_->matcher->Shortlist(vacancy, request);
+}
+
+absl::StatusOr<v1::MatchCandidateResponse> Engine::MatchCandidate(
+    const v1::MatchCandidateRequest& request) const {
+  v1::Candidate candidate;
+  switch (request.target_case()) {
+    case v1::MatchCandidateRequest::kCandidateId: {
+      ASSIGN_OR_RETURN(candidate, MatchableCandidate(*this, request.candidate_id()));
+      break;
+    }
+    case v1::MatchCandidateRequest::kCandidate: {
+      ASSIGN_OR_RETURN(candidate, Inline(*impl_, request.candidate()));
+      break;
+    }
+    case v1::MatchCandidateRequest::TARGET_NOT_SET:
+      return absl::InvalidArgumentError("candidate_id: set candidate_id or an inline candidate");
+  }
+  return impl_->matcher->MatchCandidate(candidate, request);
+}
+
+absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
+    const v1::ExplainMatchRequest& request) const {
+  // Explaining shows excluded pairs too, so closed vacancies and placed candidates are
+  // explained rather than refused.
+  v1::Candidate candidate;
+  switch (request.candidate_target_case()) {
+    case v1::ExplainMatchRequest::kCandidateId: {
+      ASSIGN_OR_RETURN(candidate, GetCandidate(request.candidate_id()));
+      break;
+    }
+    case v1::ExplainMatchRequest::kCandidate: {
+      ASSIGN_OR_RETURN(candidate, Inline(*impl_, request.candidate()));
+      break;
+    }
+    case v1::ExplainMatchRequest::CANDIDATE_TARGET_NOT_SET:
+      return absl::InvalidArgumentError("candidate_id: set candidate_id or an inline candidate");
+  }
+  v1::Vacancy vacancy;
+  switch (request.vacancy_target_case()) {
+    case v1::ExplainMatchRequest::kVacancyId: {
+      ASSIGN_OR_RETURN(vacancy, GetVacancy(request.vacancy_id()));
+      break;
+    }
+    case v1::ExplainMatchRequest::kVacancy: {
+      ASSIGN_OR_RETURN(vacancy, Inline(*impl_, request.vacancy()));
+      break;
+    }
+    case v1::ExplainMatchRequest::VACANCY_TARGET_NOT_SET:
+      return absl::InvalidArgumentError("vacancy_id: set vacancy_id or an inline vacancy");
+  }
+  return impl_->matcher->Explain(candidate, vacancy);
+}
+
+}  // namespace w2w

@@ -1,0 +1,109 @@
+// EngineCore and Engine::Impl: the state behind the Engine facade, shared by the
+// engine*.cc files that implement it (engine.cc: open/info; engine_records.cc, engine_list.cc,
+// engine_import.cc: records; engine_admin.cc: taxonomy and policy; engine_match.cc:
+// queries; engine_rematch.cc: rematch runs). Private to engine/.
+//
+// Concurrency model:
+//   * writer_mu serializes every write (records, taxonomy changes, policy): the
+//     read-check-write of a version and the order "store, then index" are atomic with
+//     respect to other writers. Readers never take it.
+//   * model_mu guards only the two current-model pointers (taxonomy, policy); it is
+//     held for a pointer copy, never across I/O, so readers do not wait on writers.
+//   * The store and the matcher are thread-safe for reads; the matcher's writes happen
+//     under writer_mu only.
+#ifndef W2W_ENGINE_INTERNAL_ENGINE_IMPL_H_
+#define W2W_ENGINE_INTERNAL_ENGINE_IMPL_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/engine.h"
+#include "engine/match/matcher.h"
+#include "engine/storage/store.h"
+#include "engine/taxonomy/taxonomy.h"
+#include "w2w/v1/policy.pb.h"
+
+namespace w2w {
+
+// Limits of the facade (documented in the proto where callers see them).
+inline constexpr uint32_t kDefaultPageSize = 100;
+inline constexpr uint32_t kMaxPageSize = 1000;
+// Records examined per List call at most; a sparse filter returns a short page and a
+// token to continue, so one call never walks a million records.
+inline constexpr uint64_t kListScanBudget = 100'000;
+// ItemErrors listed per import summary (all are counted in `rejected`).
+inline constexpr int kMaxListedItemErrors = 1000;
+// Id used for inline (not stored) records given without one in matching requests.
+inline constexpr std::string_view kInlineId = "inline";
+// Taxonomy changes live in Family::kTaxonomy under
+//   "change/" + EncodeUint64Key(seq) + "/" + kind
+// where seq = 1, 2, 3, ... in the order the changes were made (seq + 1 is the taxonomy
+// version after the change) and kind is one of the names below.
+inline constexpr std::string_view kTaxonomyChangePrefix = "change/";
+inline constexpr std::string_view kChangeQualification = "qualification";
+inline constexpr std::string_view kChangeCluster = "cluster";
+inline constexpr std::string_view kChangeMunicipality = "municipality";
+inline constexpr std::string_view kChangeRegionAnchor = "region_anchor";
+
+namespace internal {
+
+// Everything the facade's operations need. A separate (non-nested) struct so the
+// helpers of the engine*.cc files can take it by reference; Engine::Impl extends it.
+struct EngineCore {
+  // ---- Set at Open (const afterwards) ------------------------------------------------
+  EngineOptions options;
+  std::unique_ptr<storage::Store> store;
+  // Created once at Open; SetModel swaps its taxonomy and policy.
+  std::unique_ptr<match::Matcher> matcher;
+  std::chrono::steady_clock::time_point started_at;
+  double rebuild_seconds = 0;
+
+  // ---- Writers --------------------------------------------------------------------------
+  mutable absl::Mutex writer_mu;
+
+  // ---- Current model (pointer copies under model_mu) -----------------------------------
+  mutable absl::Mutex model_mu;
+  std::shared_ptr<const taxonomy::Taxonomy> taxonomy_ ABSL_GUARDED_BY(model_mu);
+  std::shared_ptr<const v1::Policy> policy_ ABSL_GUARDED_BY(model_mu);
+
+  std::shared_ptr<const taxonomy::Taxonomy> taxonomy() const ABSL_LOCKS_EXCLUDED(model_mu) {
+    absl::ReaderMutexLock lock(&model_mu);
+    return taxonomy_;
+  }
+  std::shared_ptr<const v1::Policy> policy() const ABSL_LOCKS_EXCLUDED(model_mu) {
+    absl::ReaderMutexLock lock(&model_mu);
+    return policy_;
+  }
+  // Publishes a new model to readers and to the matcher. Caller holds writer_mu.
+  void SetModelLocked(std::shared_ptr<const taxonomy::Taxonomy> taxonomy,
+                      std::shared_ptr<const v1::Policy> policy)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu) ABSL_LOCKS_EXCLUDED(model_mu);
+
+  // ---- Open-time steps (engine.cc) -------------------------------------------------------
+  // Loads the shipped taxonomy and replays the stored changes in order.
+  absl::Status LoadTaxonomy();
+  // Loads the newest stored policy, or stores the default as version 1.
+  absl::Status LoadPolicy();
+  // Creates the matcher and feeds it every stored record; sets rebuild_seconds.
+  absl::Status RebuildIndex();
+
+};
+
+}  // namespace internal
+
+struct Engine::Impl : internal::EngineCore {
+  // ---- Rematch (engine_rematch.cc) ------------------------------------------------------
+  // Called last in Open, after the index is built (e.g. to mark interrupted runs).
+  absl::Status OpenRematch();
+};
+
+}  // namespace w2w
+
+#endif  // W2W_ENGINE_INTERNAL_ENGINE_IMPL_H_

@@ -1,0 +1,85 @@
+// Record plumbing shared by the facade's record operations, lists and importers:
+// per-type traits (family, name, canonicalisation, index updates) so candidates and
+// vacancies share one implementation, plus small helpers (content equality, error
+// field paths, page tokens). Private to engine/. Thread safety: stateless helpers.
+#ifndef W2W_ENGINE_INTERNAL_RECORD_OPS_H_
+#define W2W_ENGINE_INTERNAL_RECORD_OPS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "engine/match/matcher.h"
+#include "engine/model/validate.h"
+#include "engine/storage/store.h"
+#include "engine/taxonomy/taxonomy.h"
+#include "w2w/v1/candidate.pb.h"
+#include "w2w/v1/vacancy.pb.h"
+
+namespace w2w::internal {
+
+template <typename Record>
+struct RecordTraits;
+
+template <>
+struct RecordTraits<v1::Candidate> {
+  static constexpr storage::Family kFamily = storage::Family::kCandidates;
+  static constexpr std::string_view kName = "candidate";
+  static absl::Status Canonicalize(const taxonomy::Taxonomy& tax, v1::Candidate* record,
+                                   std::string_view path) {
+    return model::CanonicalizeCandidate(tax, record, path);
+  }
+  static void Index(match::Matcher& matcher, const v1::Candidate& record) {
+    matcher.UpsertCandidate(record);
+  }
+  static void Unindex(match::Matcher& matcher, std::string_view id) {
+    matcher.RemoveCandidate(id);
+  }
+};
+
+template <>
+struct RecordTraits<v1::Vacancy> {
+  static constexpr storage::Family kFamily = storage::Family::kVacancies;
+  static constexpr std::string_view kName = "vacancy";
+  static absl::Status Canonicalize(const taxonomy::Taxonomy& tax, v1::Vacancy* record,
+                                   std::string_view path) {
+    absl::Status status = model::CanonicalizeVacancy(tax, record, path);
+    // The contract stores UNSPECIFIED as OPEN, whatever validation left in place.
+    if (status.ok() && record->status() == v1::VACANCY_STATUS_UNSPECIFIED) {
+      record->set_status(v1::VACANCY_STATUS_OPEN);
+    }
+    return status;
+  }
+  static void Index(match::Matcher& matcher, const v1::Vacancy& record) {
+    matcher.UpsertVacancy(record);
+  }
+  static void Unindex(match::Matcher& matcher, std::string_view id) {
+    matcher.RemoveVacancy(id);
+  }
+};
+
+// True when the two records are equal apart from `version` and `updated_at`, the two
+// fields the server sets on every change.
+bool SameContent(const v1::Candidate& a, const v1::Candidate& b);
+bool SameContent(const v1::Vacancy& a, const v1::Vacancy& b);
+
+// The field path an INVALID_ARGUMENT message starts with ("candidate.trades[1].code:
+// ..." -> "trades[1].code" after removing `strip_prefix` + "."); empty when the message
+// names none.
+std::string ErrorField(std::string_view message, std::string_view strip_prefix);
+
+// Opaque page tokens: the last id of a page, web-safe base64 without padding.
+std::string EncodePageToken(std::string_view last_id);
+// Errors: INVALID_ARGUMENT "page_token: ..." for a token we did not issue.
+absl::StatusOr<std::string> DecodePageToken(std::string_view token);
+
+// "candidate 'x' not found" as a NOT_FOUND status.
+absl::Status NotFound(std::string_view kind, std::string_view id);
+// ABORTED "<field>: stale version N, stored version M".
+absl::Status Stale(std::string_view field, uint64_t given, uint64_t stored);
+
+}  // namespace w2w::internal
+
+#endif  // W2W_ENGINE_INTERNAL_RECORD_OPS_H_
