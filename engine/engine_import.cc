@@ -68,14 +68,16 @@ class RecordImporter final : public Importer {
     }
   }
 
+  // Counts a rejected item and lists it. `field` overrides the path found in the message.
   void Reject(std::vector<v1::ItemError>* errors, const Item& item, std::string_view id,
-              const absl::Status& status) {
+              const absl::Status& status, std::string_view field = {}) {
     summary_.set_rejected(summary_.rejected() + 1);
     v1::ItemError error;
     error.set_index(item.index);
     error.set_id(std::string(id));
     const std::string message(status.message());
-    error.set_field(internal::ErrorField(message, RecordTraits<Record>::kName));
+    error.set_field(field.empty() ? internal::ErrorField(message, RecordTraits<Record>::kName)
+                                  : std::string(field));
     error.set_code(absl::StatusCodeToString(status.code()));
     error.set_message(message);
     errors->push_back(std::move(error));
@@ -132,7 +134,8 @@ class RecordImporter final : public Importer {
       std::optional<Record>& current = it->second;
       const uint64_t given = record.version();
       if (given != 0 && !current.has_value()) {
-        Reject(&errors, *item, record.id(), internal::NotFound(Traits::kName, record.id()));
+        Reject(&errors, *item, record.id(), internal::NotFound(Traits::kName, record.id()),
+               "version");
         continue;
       }
       if (given != 0 && current->version() != given) {

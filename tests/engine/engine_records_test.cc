@@ -323,6 +323,18 @@ TEST_F(EngineRecordsTest, ImporterCommitsInBatchesAndReportsItemErrors) {
   EXPECT_EQ(summary->errors(1).field(), "version");
   EXPECT_EQ(summary->errors(1).code(), "ABORTED");
 
+  // A version on a record that does not exist: NOT_FOUND, naming the version field.
+  auto second = engine_->NewCandidateImporter();
+  v1::Candidate ghost = MakeCandidate("ghost");
+  ghost.set_version(2);
+  ASSERT_TRUE(second->Add(ghost).ok());
+  auto second_summary = second->Finish();
+  ASSERT_TRUE(second_summary.ok());
+  ASSERT_EQ(second_summary->errors_size(), 1);
+  EXPECT_EQ(second_summary->errors(0).code(), "NOT_FOUND");
+  EXPECT_EQ(second_summary->errors(0).field(), "version");
+  EXPECT_EQ(second_summary->batches(), 0u);  // Nothing to write: no batch used.
+
   auto i1 = engine_->GetCandidate("i1");
   ASSERT_TRUE(i1.ok());
   EXPECT_EQ(i1->version(), 2u);
