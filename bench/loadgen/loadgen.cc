@@ -481,8 +481,8 @@ absl::StatusOr<LoadResult> Run(const LoadOptions& o, Connection& connection,
     result.elapsed_seconds = static_cast<double>(last_done - start_ns) / 1e9;
     result.throughput = result.elapsed_seconds > 0 ? result.records / result.elapsed_seconds : 0;
   } else {
-    result.throughput =
-        result.elapsed_seconds > 0 ? result.latency.count() / result.elapsed_seconds : 0;
+    // Only successful calls count: a server that fails fast must not look fast.
+    result.throughput = result.elapsed_seconds > 0 ? result.ok / result.elapsed_seconds : 0;
   }
   return result;
 }

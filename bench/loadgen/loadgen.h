@@ -72,7 +72,7 @@ struct LoadResult {
   uint64_t ok = 0;
   std::map<std::string, uint64_t> errors;  // by gRPC status code name
   double elapsed_seconds = 0;  // measured window
-  double throughput = 0;       // recorded calls (or streamed records) per second
+  double throughput = 0;       // successful calls (or streamed records) per second
   uint64_t records = 0;        // streaming: records sent
   uint64_t committed = 0;      // streaming: records the server committed
   uint64_t unchanged = 0;
