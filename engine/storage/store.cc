@@ -213,8 +213,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
         absl::StrCat("store: cannot create data folder ", options.path, ": ", error.message()));
   }
   if (!std::filesystem::is_directory(options.path, error)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("store: data folder ", options.path, " does not exist"));
+    const bool exists = std::filesystem::exists(options.path, error);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "store: data folder ", options.path, exists ? " is not a folder" : " does not exist"));
   }
   const uint64_t free_bytes = FreeBytes(options.path);
   const uint64_t open_floor = std::min(options.disk_reserve_bytes, kOpenFloorBytes);
