@@ -138,7 +138,7 @@ int Check() {
                                      grpc::InsecureChannelCredentials());
   auto stub = w2w::v1::MatchService::NewStub(channel);
   const uint32_t k = absl::GetFlag(FLAGS_k);
-  int identical = 0, tie_only = 0, differing = 0, errors = 0;
+  int identical = 0, tie_only = 0, differing = 0, errors = 0, shortlist_misses = 0;
   std::vector<std::string> diffs;
   for (const std::string& id : ids) {
     std::vector<Row> theirs;
@@ -183,21 +183,75 @@ int Check() {
                             : "-";
       if (a != b) positions.push_back(absl::StrFormat("{\"rank\": %d, \"w2w\": \"%s\", \"pg\": \"%s\"}", i + 1, a, b));
     }
+    // Why: ask w2w's own ExplainMatch about every pair only one side returned.
+    std::vector<std::string> explained;
+    auto in = [](const std::vector<Row>& rows, const std::string& cand) {
+      for (const Row& r : rows) {
+        if (r.id == cand) return true;
+      }
+      return false;
+    };
+    // Returns true when w2w's ExplainMatch gives the pair exactly the score `row` has.
+    auto explain = [&](const Row& row, const char* side) {
+      grpc::ClientContext ectx;
+      ectx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+      w2w::v1::ExplainMatchRequest ereq;
+      ereq.set_candidate_id(row.id);
+      ereq.set_vacancy_id(id);
+      w2w::v1::ExplainMatchResponse eresp;
+      const grpc::Status es = stub->ExplainMatch(&ectx, ereq, &eresp);
+      std::string why;
+      if (!es.ok()) {
+        why = absl::StrCat("ExplainMatch failed: ", es.error_message());
+      } else if (eresp.excluded()) {
+        why = absl::StrCat("w2w ExplainMatch excludes it (", eresp.exclusion_reason(), ")");
+      } else if (std::abs(eresp.score() - row.score) < 2e-6) {
+        why = absl::StrFormat("w2w ExplainMatch scores it %.6f like %s", eresp.score(), side);
+      } else {
+        why = absl::StrFormat("w2w ExplainMatch scores it %.6f, %s %.6f", eresp.score(), side,
+                              row.score);
+      }
+      explained.push_back(absl::StrFormat("{\"candidate\": \"%s\", \"only_in\": \"%s\", \"why\": \"%s\"}",
+                                          Escape(row.id), side, Escape(why)));
+      return es.ok() && !eresp.excluded() && std::abs(eresp.score() - row.score) < 2e-6;
+    };
+    // Pairs above the cut-off of the other side's list are real disagreements; a pair at
+    // or below the other side's k-th score may just have lost a tie there.
+    // A pair PostgreSQL ranks above w2w's k-th score, that w2w's own ExplainMatch scores
+    // the same, but that w2w's Shortlist left out: the Shortlist missed it.
+    bool w2w_missed = false;
+    for (const Row& r : theirs) {
+      if (in(ours, r.id)) continue;
+      const bool agreed = explain(r, "pg");
+      const bool above_cut =
+          ours.size() < k || r.score > ours.back().score + 2e-6;
+      if (agreed && above_cut) w2w_missed = true;
+    }
+    for (const Row& r : ours) {
+      if (!in(theirs, r.id)) explain(r, "w2w");
+    }
     if (scores_agree) {
       ++tie_only;
     } else {
       ++differing;
+      if (w2w_missed) ++shortlist_misses;
     }
     diffs.push_back(absl::StrFormat(
-        "{\"vacancy\": \"%s\", \"reason\": \"%s\", \"positions\": [%s]}", Escape(id),
+        "{\"vacancy\": \"%s\", \"reason\": \"%s\", \"only_one_side\": [%s], "
+        "\"positions\": [%s]}",
+        Escape(id),
         scores_agree ? "equal scores (to 2e-6) in another order: a tie at the 6th decimal"
+        : w2w_missed ? "w2w Shortlist left out a pair that its own ExplainMatch scores as "
+                       "PostgreSQL does, above the k-th score: a Shortlist (index) miss"
                      : "score differs",
-        absl::StrJoin(positions, ", ")));
+        absl::StrJoin(explained, ", "), absl::StrJoin(positions, ", ")));
   }
   const std::string json = absl::StrFormat(
       "{\"mode\": \"check\", \"k\": %d, \"sampled\": %d, \"identical\": %d, "
-      "\"tie_order_only\": %d, \"differing\": %d, \"w2w_errors\": %d,\n \"differences\": [%s]}\n",
-      k, ids.size(), identical, tie_only, differing, errors, absl::StrJoin(diffs, ",\n  "));
+      "\"tie_order_only\": %d, \"differing\": %d, \"w2w_shortlist_misses\": %d, "
+      "\"w2w_errors\": %d,\n \"differences\": [%s]}\n",
+      k, ids.size(), identical, tie_only, differing, shortlist_misses, errors,
+      absl::StrJoin(diffs, ",\n  "));
   std::cout << json;
   if (!absl::GetFlag(FLAGS_out).empty()) std::ofstream(absl::GetFlag(FLAGS_out)) << json;
   return differing == 0 && errors == 0 ? 0 : 3;
