@@ -22,6 +22,7 @@ inline constexpr int32_t kImmediately = std::numeric_limits<int32_t>::min();  //
 inline constexpr int32_t kNoDate = std::numeric_limits<int32_t>::min();      // starts_at
 inline constexpr int32_t kNoExpiry = std::numeric_limits<int32_t>::max();    // expires_at
 inline constexpr uint16_t kNoTrade = 0xFFFF;
+inline constexpr uint32_t kAlive = 0xFFFFFFFF;  // died_at of a live index row.
 
 // 56 bytes; with the id pointer an index row is one cache line.
 struct CandFeatures {
@@ -34,9 +35,11 @@ struct CandFeatures {
   uint8_t num_trades = 0;
   uint8_t willing = 0;
   uint8_t id_len = 0;  // Index rows: length of the id (ids are <= 128 bytes).
-  uint8_t dead = 0;    // Index rows: set once (atomically) when replaced or removed.
   uint16_t trade[kMaxCandidateTrades] = {};
   uint8_t years[kMaxCandidateTrades] = {};
+  // Index rows: ordinal of the row that replaced this one (or of its removal's
+  // tombstone); set once, atomically. See index.h.
+  uint32_t died_at = kAlive;
 };
 
 struct VacFeatures {
@@ -48,7 +51,7 @@ struct VacFeatures {
   uint8_t sector = 0;
   uint8_t hard_to_fill = 0;
   uint8_t open = 0;
-  uint8_t dead = 0;  // Index rows.
+  uint32_t died_at = kAlive;  // Index rows, as CandFeatures::died_at.
 };
 
 // True when the status can ever be matched (not PLACED/UNAVAILABLE/UNSPECIFIED).

@@ -28,7 +28,9 @@ void AndStore(std::atomic<uint64_t>& a, uint64_t v) {
   a.store(a.load(std::memory_order_relaxed) & v, std::memory_order_relaxed);
 }
 
-void SetDead(uint8_t& dead) { std::atomic_ref<uint8_t>(dead).store(1, std::memory_order_release); }
+void SetDiedAt(uint32_t& died_at, uint32_t ordinal) {
+  std::atomic_ref<uint32_t>(died_at).store(ordinal, std::memory_order_release);
+}
 
 }  // namespace
 
@@ -52,8 +54,8 @@ std::string_view Arena::Add(std::string_view s) {
 
 // ---------------------------------------------------------------- candidates
 
-void CandidateIndex::MarkDead(uint32_t ordinal) {
-  SetDead(rows_.mutable_row(ordinal).f.dead);
+void CandidateIndex::MarkDead(uint32_t ordinal, uint32_t died_at) {
+  SetDiedAt(rows_.mutable_row(ordinal).f.died_at, died_at);
   dead_.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -87,18 +89,19 @@ void CandidateIndex::UpdateMemory() {
 void CandidateIndex::Upsert(std::string_view id, std::string_view employer, const CandFeatures& f) {
   CandRow row;
   row.f = f;
-  row.f.dead = 0;
+  row.f.died_at = kAlive;
   row.f.id_len = static_cast<uint8_t>(std::min<size_t>(id.size(), 255));
   auto it = by_id_.find(id);
   if (it != by_id_.end()) {
     row.id = rows_[it->second].id;  // Same string: reuse the arena copy.
-    MarkDead(it->second);           // Before the new row is published.
   } else {
     row.id = arena_.Add(id.substr(0, row.f.id_len)).data();
     live_.fetch_add(1, std::memory_order_relaxed);
   }
-  const uint32_t ordinal = rows_.Append(row);
+  const uint32_t ordinal = rows_.Stage(row);
+  if (it != by_id_.end()) MarkDead(it->second, ordinal);
   AddToBuckets(ordinal, row.f);
+  rows_.Publish();  // The write is visible from here on, all at once.
   if (it != by_id_.end()) {
     it->second = ordinal;
   } else {
@@ -119,7 +122,12 @@ void CandidateIndex::Upsert(std::string_view id, std::string_view employer, cons
 bool CandidateIndex::Remove(std::string_view id) {
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return false;
-  MarkDead(it->second);
+  CandRow tombstone;
+  tombstone.f.died_at = 0;  // Never visible.
+  const uint32_t ordinal = rows_.Stage(tombstone);
+  MarkDead(it->second, ordinal);
+  dead_.fetch_add(1, std::memory_order_relaxed);  // The tombstone.
+  rows_.Publish();
   by_id_.erase(it);
   live_.fetch_sub(1, std::memory_order_relaxed);
   return true;
@@ -164,9 +172,9 @@ std::unique_ptr<CandidateIndex> CandidateIndex::Compacted() const {
 
 // ---------------------------------------------------------------- vacancies
 
-void VacancyIndex::MarkDead(uint32_t ordinal) {
+void VacancyIndex::MarkDead(uint32_t ordinal, uint32_t died_at) {
   VacRow& r = rows_.mutable_row(ordinal);
-  SetDead(r.f.dead);
+  SetDiedAt(r.f.died_at, died_at);
   if (r.f.open) open_.fetch_sub(1, std::memory_order_relaxed);
   dead_.fetch_add(1, std::memory_order_relaxed);
 }
@@ -175,23 +183,22 @@ void VacancyIndex::Upsert(std::string_view id, std::string_view employer, std::s
                           int status, const VacFeatures& f) {
   VacRow row;
   row.f = f;
-  row.f.dead = 0;
+  row.f.died_at = kAlive;
   row.status = static_cast<uint8_t>(status);
   row.id_len = static_cast<uint8_t>(std::min<size_t>(id.size(), 255));
   row.employer_len = static_cast<uint8_t>(std::min<size_t>(employer.size(), 255));
   row.title_len = static_cast<uint16_t>(std::min<size_t>(title.size(), 0xFFFF));
   auto it = by_id_.find(id);
   if (it != by_id_.end()) {
-    const VacRow& old = rows_[it->second];
-    row.id = old.id;
-    MarkDead(it->second);
+    row.id = rows_[it->second].id;
   } else {
     row.id = arena_.Add(id.substr(0, row.id_len)).data();
     live_.fetch_add(1, std::memory_order_relaxed);
   }
   row.employer = arena_.Add(employer.substr(0, row.employer_len)).data();
   row.title = arena_.Add(title.substr(0, row.title_len)).data();
-  const uint32_t ordinal = rows_.Append(row);
+  const uint32_t ordinal = rows_.Stage(row);
+  if (it != by_id_.end()) MarkDead(it->second, ordinal);
   if (row.f.open) {
     open_.fetch_add(1, std::memory_order_relaxed);
     if (row.f.trade != kNoTrade) {
@@ -205,6 +212,7 @@ void VacancyIndex::Upsert(std::string_view id, std::string_view employer, std::s
       alloc_bytes_ += b->rows.Append(ordinal);
     }
   }
+  rows_.Publish();
   if (it != by_id_.end()) {
     it->second = ordinal;
   } else {
@@ -217,7 +225,12 @@ void VacancyIndex::Upsert(std::string_view id, std::string_view employer, std::s
 bool VacancyIndex::Remove(std::string_view id) {
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return false;
-  MarkDead(it->second);
+  VacRow tombstone;
+  tombstone.f.died_at = 0;  // Never visible.
+  const uint32_t ordinal = rows_.Stage(tombstone);
+  MarkDead(it->second, ordinal);
+  dead_.fetch_add(1, std::memory_order_relaxed);
+  rows_.Publish();
   by_id_.erase(it);
   live_.fetch_sub(1, std::memory_order_relaxed);
   return true;

@@ -2,9 +2,13 @@
 // buckets, built for one writer and any number of lock-free readers.
 //
 // - Rows are append-only in fixed-address chunks; a row is never modified after it is
-//   published except for its `dead` byte (set once, atomically). An update appends a new
-//   row and marks the old one dead BEFORE publishing the new one, so no reader ever sees
-//   both.
+//   written except for its `died_at` (set once, atomically). Every write appends exactly
+//   one row (an update the new version, a removal a tombstone), stamps the replaced row's
+//   died_at with the new ordinal, adds the row to its buckets, and only then publishes
+//   the row count (release). A query takes the row count as its snapshot `snap` first
+//   (acquire) and accepts row o iff o < snap and died_at >= snap: it sees exactly the
+//   writes that returned before it started, each record once (never both versions,
+//   never neither).
 // - A bucket's posting list is an append-only segmented array (segments double in size
 //   and never move); its size is published with a release store after the row and the
 //   bucket's maxima are written, and readers load it with acquire.
@@ -59,9 +63,8 @@ class ChunkedRows {
   uint32_t size() const { return size_.load(std::memory_order_acquire); }
   uint64_t bytes() const { return uint64_t{num_chunks_} * kChunkSize * sizeof(T); }
 
-  // Writer: appends `row` and returns its ordinal. Readers learn about it through a
-  // posting list (release) or size().
-  uint32_t Append(const T& row) {
+  // Writer: writes `row` at the next ordinal and returns it, without publishing it.
+  uint32_t Stage(const T& row) {
     const uint32_t i = size_.load(std::memory_order_relaxed);
     const uint32_t c = i >> kChunkBits;
     if (c == num_chunks_) {
@@ -69,9 +72,10 @@ class ChunkedRows {
       ++num_chunks_;
     }
     chunks_[c].load(std::memory_order_relaxed)[i & (kChunkSize - 1)] = row;
-    size_.store(i + 1, std::memory_order_release);
     return i;
   }
+  // Writer: publishes the staged row (release).
+  void Publish() { size_.store(size_.load(std::memory_order_relaxed) + 1, std::memory_order_release); }
 
  private:
   std::unique_ptr<std::atomic<T*>[]> chunks_;
@@ -215,11 +219,17 @@ class Arena {
   uint64_t bytes_ = 0;
 };
 
+inline uint32_t LoadDiedAt(const uint32_t& died_at) {
+  return std::atomic_ref<uint32_t>(const_cast<uint32_t&>(died_at)).load(std::memory_order_acquire);
+}
+
 struct CandRow {
   CandFeatures f;
   const char* id = nullptr;
   std::string_view id_view() const { return {id, f.id_len}; }
-  bool dead() const { return std::atomic_ref<uint8_t>(const_cast<uint8_t&>(f.dead)).load(std::memory_order_acquire) != 0; }
+  // Reader: visible in the snapshot `snap` (see the file comment); `ordinal` is its own.
+  bool VisibleAt(uint32_t ordinal, uint32_t snap) const { return ordinal < snap && LoadDiedAt(f.died_at) >= snap; }
+  bool dead() const { return LoadDiedAt(f.died_at) != kAlive; }
 };
 static_assert(sizeof(CandRow) == 64, "a candidate row should be one cache line");
 
@@ -232,7 +242,8 @@ struct VacRow {
   const char* employer = nullptr;
   const char* title = nullptr;
   std::string_view id_view() const { return {id, id_len}; }
-  bool dead() const { return std::atomic_ref<uint8_t>(const_cast<uint8_t&>(f.dead)).load(std::memory_order_acquire) != 0; }
+  bool VisibleAt(uint32_t ordinal, uint32_t snap) const { return ordinal < snap && LoadDiedAt(f.died_at) >= snap; }
+  bool dead() const { return LoadDiedAt(f.died_at) != kAlive; }
 };
 
 // All candidates.
@@ -256,7 +267,7 @@ class CandidateIndex {
 
  private:
   void AddToBuckets(uint32_t ordinal, const CandFeatures& f);
-  void MarkDead(uint32_t ordinal);
+  void MarkDead(uint32_t ordinal, uint32_t died_at);
   void UpdateMemory();
 
   ChunkedRows<CandRow> rows_;
@@ -286,7 +297,7 @@ class VacancyIndex {
   std::unique_ptr<VacancyIndex> Compacted() const;
 
  private:
-  void MarkDead(uint32_t ordinal);
+  void MarkDead(uint32_t ordinal, uint32_t died_at);
 
   ChunkedRows<VacRow> rows_;
   BucketDir<VacBucket> buckets_;

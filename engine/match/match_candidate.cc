@@ -36,6 +36,8 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidate(
   v1::MatchCandidateResponse resp;
   resp.set_policy_version(m.policy_version);
   if (!MatchableStatus(f.status)) return resp;
+  // The snapshot: every write that returned before this point, nothing later.
+  const uint32_t snap = index->rows().size();
   const int32_t today = TodayUtc();
   const double max_km = EffectiveTravelKm(m, f.max_travel_km);
   const double status_weight = m.status_weight[f.status];
@@ -117,7 +119,7 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidate(
     const double trade = tscore[ref.trade];
     ref.bucket->rows.ForEach(ref.size, [&](uint32_t o) {
       const VacRow& row = rows[o];
-      if (row.dead()) return;
+      if (!row.VisibleAt(o, snap)) return;
       const VacFeatures& v = row.f;
       if (v.expires_at < today || !((qf.sector_mask >> v.sector) & 1)) return;
       const QualSet missing = v.required & ~f.quals;

@@ -58,6 +58,8 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
   resp.set_policy_version(m.policy_version);
   const int32_t today = TodayUtc();
   if (!v.open || v.expires_at < today) return resp;
+  // The snapshot: every write that returned before this point, nothing later.
+  const uint32_t snap = index->rows().size();
 
   const double policy_cap = PolicyCap(m, v.hard_to_fill != 0);
   const double query_cap = QueryCap(policy_cap, qf.max_weeks) + kWeeksEpsilon;
@@ -127,7 +129,7 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
     const bool cluster = ref.region != v.region && m.SameCluster(ref.region, v.region);
     ref.bucket->rows.ForEach(ref.size, [&](uint32_t o) {
       const CandRow& row = rows[o];
-      if (row.dead()) return;
+      if (!row.VisibleAt(o, snap)) return;
       const CandFeatures& f = row.f;
       if (!((qf.status_mask >> f.status) & 1) || !((qf.sector_mask >> f.sector) & 1)) return;
       double best = -1;
