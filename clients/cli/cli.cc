@@ -136,7 +136,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       out << "w2w " << W2W_VERSION << "\n";
       return kExitOk;
     }
-    if (help || args.empty()) {
+    if (help || i >= args.size()) {
       PrintOverview(help ? out : err, {});
       return help ? kExitOk : kExitUsage;
     }

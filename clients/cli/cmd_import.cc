@@ -1,6 +1,8 @@
 // `w2w import candidates|vacancies FILE...`: streams records to ImportCandidates or
 // PushVacancies, one stream per chunk so that a huge file gets periodic acknowledgements.
+#include <algorithm>
 #include <fstream>
+#include <tuple>
 #include <iostream>
 #include <memory>
 
@@ -19,6 +21,8 @@ using w2w::v1::ImportSummary;
 
 constexpr uint64_t kDefaultChunk = 50000;
 constexpr size_t kMaxPrintedErrors = 20;
+// Errors kept for sorting by line before the first kMaxPrintedErrors are printed.
+constexpr size_t kMaxKeptErrors = 100000;
 constexpr absl::Duration kProgressEvery = absl::Milliseconds(500);
 
 // Totals over every chunk of every file, and the errors with their file lines.
@@ -56,13 +60,19 @@ class ImportRun {
   uint64_t lines_read_ = 0;
   uint64_t malformed_ = 0;
   uint64_t file_errors_ = 0;
-  std::vector<std::string> printed_;
+  struct KeptError {
+    int file;  // Index of the file in the command line.
+    int line;
+    std::string text;
+  };
+  std::vector<KeptError> kept_;  // Sorted at the end.
+  int file_index_ = -1;
   absl::Time last_progress_ = absl::InfinitePast();
 };
 
 void ImportRun::AddError(int line, absl::string_view text) {
-  if (printed_.size() < kMaxPrintedErrors) {
-    printed_.push_back(absl::StrCat(file_, ":", line, ": ", text));
+  if (kept_.size() < kMaxKeptErrors) {
+    kept_.push_back({file_index_, line, absl::StrCat(file_, ":", line, ": ", text)});
   }
 }
 
@@ -164,6 +174,7 @@ bool ImportRun::CloseStream() {
 
 bool ImportRun::ImportFile(const std::string& path, FileFormat format) {
   file_ = path;
+  ++file_index_;
   std::ifstream file;
   std::istream* in = &std::cin;
   if (path != "-") {
@@ -220,11 +231,15 @@ int ImportRun::Finish() {
         summary_.committed(), summary_.unchanged(), errors, malformed_, summary_.rejected(),
         summary_.batches(), seconds, seconds > 0 ? lines_read_ / seconds : 0.0);
   }
-  for (const std::string& line : printed_) env_.err() << line << "\n";
+  // Malformed lines are found before the server's verdicts on earlier lines: sort by
+  // file (in command-line order), then line.
+  std::stable_sort(kept_.begin(), kept_.end(), [](const KeptError& a, const KeptError& b) {
+    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+  });
+  const size_t printed = std::min(kept_.size(), kMaxPrintedErrors);
+  for (size_t i = 0; i < printed; ++i) env_.err() << kept_[i].text << "\n";
   // Errors the server did not list (it lists its first 1,000 per stream) count too.
-  if (errors > printed_.size()) {
-    env_.err() << "... and " << errors - printed_.size() << " more errors\n";
-  }
+  if (errors > printed) env_.err() << "... and " << errors - printed << " more errors\n";
   return errors > 0 || file_errors_ > 0 ? kExitError : kExitOk;
 }
 

@@ -59,9 +59,13 @@ void PrintExplanation(std::ostream& out, const Explanation& e, double score,
                                             : absl::StrCat(" [", e.matched_trade(), "]"),
                                         e.trade_similarity(), e.years_experience()));
   }
-  fields.emplace_back("distance", absl::StrFormat("%.0f km%s", e.distance_km(),
-                                                  e.same_cluster() ? " (same SPT cluster)"
-                                                                   : " (different clusters)"));
+  std::string cluster;
+  if (e.same_cluster()) {
+    cluster = " (same SPT cluster)";
+  } else if (e.distance_km() > 0) {
+    cluster = " (not in one SPT cluster)";
+  }
+  fields.emplace_back("distance", absl::StrFormat("%.0f km%s", e.distance_km(), cluster));
   fields.emplace_back("preferred held",
                       e.preferred_held().empty() ? "-" : absl::StrJoin(e.preferred_held(), ", "));
   if (e.missing().empty()) {

@@ -125,6 +125,7 @@ TEST(RunCliTest, EveryCommandHasHelpAndExitsZero) {
 
 TEST(RunCliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(RunTool({}).code, 2);
+  EXPECT_EQ(RunTool({"--server", "h:1"}).code, 2);
   EXPECT_EQ(RunTool({"frobnicate"}).code, 2);
   EXPECT_EQ(RunTool({"taxonomy"}).code, 2);
   EXPECT_EQ(RunTool({"get", "candidate"}).code, 2);

@@ -57,12 +57,26 @@ std::string TempDir() {
   return dir != nullptr ? dir : "/tmp";
 }
 
+// $W2W_CLI_BIN, else the w2w binary of this build tree (this test runs from
+// <build>/tests/, the tool is <build>/clients/w2w).
+std::string CliBinary() {
+  if (const char* bin = std::getenv("W2W_CLI_BIN"); bin != nullptr && *bin != '\0') return bin;
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (n <= 0) return "";
+  std::string path(self, static_cast<size_t>(n));
+  path = path.substr(0, path.rfind('/'));  // <build>/tests
+  path = path.substr(0, path.rfind('/'));  // <build>
+  return path + "/clients/w2w";
+}
+
 // Runs the w2w binary with `args`; captures stdout, stderr and the exit code.
 CliResult RunCli(const std::vector<std::string>& args) {
-  const char* bin = std::getenv("W2W_CLI_BIN");
+  static const std::string* const kBinary = new std::string(CliBinary());
+  const char* bin = kBinary->c_str();
   CliResult result;
-  if (bin == nullptr) {
-    ADD_FAILURE() << "W2W_CLI_BIN is not set";
+  if (access(bin, X_OK) != 0) {
+    ADD_FAILURE() << "no w2w binary at \"" << *kBinary << "\" (set W2W_CLI_BIN)";
     return result;
   }
   const std::string base = absl::StrCat(TempDir(), "/w2w-cli-test-", getpid());
@@ -135,7 +149,9 @@ class CliTest : public ::testing::Test {
     ASSERT_EQ(system(absl::StrCat("mkdir -p '", dir_, "'").c_str()), 0);
   }
   void TearDown() override {
-    if (!dir_.empty()) EXPECT_EQ(system(absl::StrCat("rm -rf '", dir_, "'").c_str()), 0);
+    if (!dir_.empty()) {
+      EXPECT_EQ(system(absl::StrCat("rm -rf '", dir_, "'").c_str()), 0);
+    }
   }
 
   // Runs the tool against the test server.
