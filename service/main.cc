@@ -115,15 +115,21 @@ int main(int argc, char** argv) {
     sigwait(&shutdown_signals, &signal_number);
     std::fprintf(stderr, "w2w-server: %s received, shutting down\n",
                  signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-    running->Shutdown(grace);
+    const absl::Time start = absl::Now();
+    const bool drained = running->Shutdown(grace);
+    std::fprintf(stderr, "w2w-server: %s in %s\n",
+                 drained ? "in-flight calls finished" : "calls past the grace period cancelled",
+                 absl::FormatDuration(absl::Now() - start).c_str());
   });
 
   running->Wait();
   signal_thread.join();
+  const absl::Time drained = absl::Now();
   absl::Status flushed = (*engine)->Flush();
   server->reset();
   engine->reset();  // Closes the store.
   if (!flushed.ok()) return Fail(absl::StrCat("flush on shutdown failed: ", flushed.ToString()));
-  std::fprintf(stderr, "w2w-server: stopped cleanly\n");
+  std::fprintf(stderr, "w2w-server: stopped cleanly (store flushed and closed in %s)\n",
+               absl::FormatDuration(absl::Now() - drained).c_str());
   return EXIT_SUCCESS;
 }

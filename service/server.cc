@@ -52,7 +52,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   quota.SetMaxThreads(options.threads);
   builder.SetResourceQuota(quota);
 
-  std::vector<std::unique_ptr<grpc::Service>> services = MakeSyncServices(engine);
+  auto tracker = std::make_unique<CallTracker>();
+  std::vector<std::unique_ptr<grpc::Service>> services = MakeSyncServices(engine, tracker.get());
   for (const auto& service : services) builder.RegisterService(service.get());
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -62,20 +63,22 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   std::string address = absl::StrCat(HostOf(options.address), ":", port);
   auto result = std::unique_ptr<Server>(
-      new Server(std::move(server), std::move(services), port, std::move(address)));
+      new Server(std::move(tracker), std::move(server), std::move(services), port,
+                 std::move(address)));
   result->SetServing(false);
   return result;
 }
 
-Server::Server(std::unique_ptr<grpc::Server> server,
+Server::Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<grpc::Server> server,
                std::vector<std::unique_ptr<grpc::Service>> services, int port, std::string address)
-    : services_(std::move(services)),
+    : tracker_(std::move(tracker)),
+      services_(std::move(services)),
       server_(std::move(server)),
       port_(port),
       address_(std::move(address)) {}
 
 Server::~Server() {
-  Shutdown(absl::ZeroDuration());
+  (void)Shutdown(absl::ZeroDuration());  // Normally a no-op: main shut down already.
   server_->Wait();
 }
 
@@ -84,10 +87,15 @@ void Server::SetServing(bool serving) {
   if (health != nullptr) health->SetServingStatus(serving);
 }
 
-void Server::Shutdown(absl::Duration grace) {
+bool Server::Shutdown(absl::Duration grace) {
   SetServing(false);
-  // grpc::Server::Shutdown is idempotent; later calls return at once.
-  server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
+  tracker_->StartDraining();
+  const bool drained = tracker_->WaitIdle(absl::Now() + grace);
+  // Our calls are done (or out of grace). grpc::Server::Shutdown with a deadline would
+  // also wait for idle client connections to close; a deadline of now cancels what still
+  // runs and closes the connections at once. It is idempotent.
+  server_->Shutdown(std::chrono::system_clock::now());
+  return drained;
 }
 
 void Server::Wait() { server_->Wait(); }

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "engine/engine.h"
 #include "grpcpp/server.h"
+#include "service/call_tracker.h"
 
 namespace w2w::service {
 
@@ -57,19 +58,23 @@ class Server {
   // Sets the health status of the server ("") and every w2w service.
   void SetServing(bool serving);
 
-  // Health NOT_SERVING, stops accepting calls, lets in-flight calls finish for up to
-  // `grace`, then cancels the rest (handlers see IsCancelled()). Returns when all handlers
-  // have returned. Idempotent.
-  void Shutdown(absl::Duration grace);
+  // Health NOT_SERVING; new calls are refused with UNAVAILABLE; in-flight calls may
+  // finish for up to `grace`; then the rest are cancelled (handlers see IsCancelled()) and
+  // client connections are closed. Returns as soon as all handlers have returned (not
+  // after the whole grace period when nothing runs). Idempotent. Returns true when every
+  // call finished within the grace period, false when some had to be cancelled.
+  bool Shutdown(absl::Duration grace);
 
   // Blocks until Shutdown() completed.
   void Wait();
 
  private:
-  Server(std::unique_ptr<grpc::Server> server, std::vector<std::unique_ptr<grpc::Service>> services,
-         int port, std::string address);
+  Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<grpc::Server> server,
+         std::vector<std::unique_ptr<grpc::Service>> services, int port, std::string address);
 
-  // The services must outlive server_, so they are declared (and constructed) first.
+  // The tracker and the services must outlive server_, so they are declared first.
+  // tracker_ is allocated so that its address is stable before the Server exists.
+  std::unique_ptr<CallTracker> tracker_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   const int port_;

@@ -2,11 +2,13 @@
 
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/sync_stream.h"
+#include "absl/status/status.h"
 #include "service/candidate_service.h"
 #include "service/match_service.h"
 #include "service/policy_service.h"
 #include "service/rematch_service.h"
 #include "service/server_info_service.h"
+#include "service/status.h"
 #include "service/taxonomy_service.h"
 #include "service/vacancy_service.h"
 #include "w2w/v1/candidate.grpc.pb.h"
@@ -23,10 +25,21 @@ namespace {
 using grpc::ServerContext;
 using grpc::Status;
 
+// The answer to a call that arrives while the server drains for shutdown.
+Status Draining() {
+  return ToGrpcStatus(absl::UnavailableError("server is shutting down; retry on another"));
+}
+
+// Counts the call in tracker_ for the rest of the handler, or refuses it while draining.
+#define W2W_ADMIT_CALL()                     \
+  ScopedCall w2w_call_(tracker_);            \
+  if (!w2w_call_.admitted()) return Draining()
+
 // Forwards one unary RPC to the method of the same meaning on `impl_`.
 #define W2W_SYNC_UNARY(Rpc, Request, Response, Method)                                   \
   Status Rpc(ServerContext* /*context*/, const v1::Request* request, v1::Response* response) \
       override {                                                                        \
+    W2W_ADMIT_CALL();                                                                   \
     return impl_.Method(*request, response);                                            \
   }
 
@@ -34,12 +47,13 @@ using grpc::Status;
 #define W2W_SYNC_UNARY_CANCELLABLE(Rpc, Request, Response, Method)                       \
   Status Rpc(ServerContext* context, const v1::Request* request, v1::Response* response)  \
       override {                                                                        \
+    W2W_ADMIT_CALL();                                                                   \
     return impl_.Method([context] { return context->IsCancelled(); }, *request, response); \
   }
 
 class SyncCandidateService final : public v1::CandidateService::Service {
  public:
-  explicit SyncCandidateService(Engine* engine) : impl_(engine) {}
+  SyncCandidateService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {}
   W2W_SYNC_UNARY(UpsertCandidate, UpsertCandidateRequest, UpsertCandidateResponse, Upsert)
   W2W_SYNC_UNARY(GetCandidate, GetCandidateRequest, Candidate, Get)
   W2W_SYNC_UNARY(DeleteCandidate, DeleteCandidateRequest, DeleteCandidateResponse, Delete)
@@ -47,6 +61,7 @@ class SyncCandidateService final : public v1::CandidateService::Service {
   Status ImportCandidates(ServerContext* context,
                           grpc::ServerReader<v1::ImportCandidatesRequest>* reader,
                           v1::ImportSummary* summary) override {
+    W2W_ADMIT_CALL();
     return impl_.Import([context] { return context->IsCancelled(); },
                         [reader](v1::ImportCandidatesRequest* m) { return reader->Read(m); },
                         summary);
@@ -54,11 +69,12 @@ class SyncCandidateService final : public v1::CandidateService::Service {
 
  private:
   CandidateService impl_;
+  CallTracker* const tracker_;  // Borrowed.
 };
 
 class SyncVacancyService final : public v1::VacancyService::Service {
  public:
-  explicit SyncVacancyService(Engine* engine) : impl_(engine) {}
+  SyncVacancyService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {}
   W2W_SYNC_UNARY(UpsertVacancy, UpsertVacancyRequest, UpsertVacancyResponse, Upsert)
   W2W_SYNC_UNARY(GetVacancy, GetVacancyRequest, Vacancy, Get)
   W2W_SYNC_UNARY(CloseVacancy, CloseVacancyRequest, Vacancy, Close)
@@ -67,30 +83,34 @@ class SyncVacancyService final : public v1::VacancyService::Service {
   Status PushVacancies(ServerContext* context,
                        grpc::ServerReader<v1::PushVacanciesRequest>* reader,
                        v1::ImportSummary* summary) override {
+    W2W_ADMIT_CALL();
     return impl_.Push([context] { return context->IsCancelled(); },
                       [reader](v1::PushVacanciesRequest* m) { return reader->Read(m); }, summary);
   }
 
  private:
   VacancyService impl_;
+  CallTracker* const tracker_;  // Borrowed.
 };
 
 class SyncMatchService final : public v1::MatchService::Service {
  public:
-  explicit SyncMatchService(Engine* engine) : impl_(engine) {}
+  SyncMatchService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {}
   W2W_SYNC_UNARY(Shortlist, ShortlistRequest, ShortlistResponse, Shortlist)
   W2W_SYNC_UNARY(MatchCandidate, MatchCandidateRequest, MatchCandidateResponse, MatchCandidate)
   W2W_SYNC_UNARY(ExplainMatch, ExplainMatchRequest, ExplainMatchResponse, ExplainMatch)
 
  private:
   MatchService impl_;
+  CallTracker* const tracker_;  // Borrowed.
 };
 
 class SyncRematchService final : public v1::RematchService::Service {
  public:
-  explicit SyncRematchService(Engine* engine) : impl_(engine) {}
+  SyncRematchService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {}
   Status StartRematch(ServerContext* context, const v1::StartRematchRequest* request,
                       grpc::ServerWriter<v1::RematchEvent>* writer) override {
+    W2W_ADMIT_CALL();
     return impl_.StartRematch([context] { return context->IsCancelled(); }, *request,
                               [writer](const v1::RematchEvent& e) { return writer->Write(e); });
   }
@@ -101,21 +121,23 @@ class SyncRematchService final : public v1::RematchService::Service {
 
  private:
   RematchService impl_;
+  CallTracker* const tracker_;  // Borrowed.
 };
 
 class SyncPolicyService final : public v1::PolicyService::Service {
  public:
-  explicit SyncPolicyService(Engine* engine) : impl_(engine) {}
+  SyncPolicyService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {}
   W2W_SYNC_UNARY(GetPolicy, GetPolicyRequest, Policy, GetPolicy)
   W2W_SYNC_UNARY(SetPolicy, SetPolicyRequest, Policy, SetPolicy)
 
  private:
   PolicyService impl_;
+  CallTracker* const tracker_;  // Borrowed.
 };
 
 class SyncTaxonomyService final : public v1::TaxonomyService::Service {
  public:
-  explicit SyncTaxonomyService(Engine* engine) : impl_(engine) {}
+  SyncTaxonomyService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {}
   W2W_SYNC_UNARY(ListRegions, ListRegionsRequest, ListRegionsResponse, ListRegions)
   W2W_SYNC_UNARY(ListClusters, ListClustersRequest, ListClustersResponse, ListClusters)
   W2W_SYNC_UNARY(ListMunicipalities, ListMunicipalitiesRequest, ListMunicipalitiesResponse,
@@ -134,32 +156,35 @@ class SyncTaxonomyService final : public v1::TaxonomyService::Service {
 
  private:
   TaxonomyService impl_;
+  CallTracker* const tracker_;  // Borrowed.
 };
 
 class SyncServerInfoService final : public v1::ServerInfoService::Service {
  public:
-  explicit SyncServerInfoService(Engine* engine) : impl_(engine) {}
+  SyncServerInfoService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {}
   W2W_SYNC_UNARY(Ping, PingRequest, PingResponse, Ping)
   W2W_SYNC_UNARY(GetServerInfo, GetServerInfoRequest, ServerInfo, GetServerInfo)
 
  private:
   ServerInfoService impl_;
+  CallTracker* const tracker_;  // Borrowed.
 };
 
 #undef W2W_SYNC_UNARY
 #undef W2W_SYNC_UNARY_CANCELLABLE
+#undef W2W_ADMIT_CALL
 
 }  // namespace
 
-std::vector<std::unique_ptr<grpc::Service>> MakeSyncServices(Engine* engine) {
+std::vector<std::unique_ptr<grpc::Service>> MakeSyncServices(Engine* engine, CallTracker* tracker) {
   std::vector<std::unique_ptr<grpc::Service>> services;
-  services.push_back(std::make_unique<SyncCandidateService>(engine));
-  services.push_back(std::make_unique<SyncVacancyService>(engine));
-  services.push_back(std::make_unique<SyncMatchService>(engine));
-  services.push_back(std::make_unique<SyncRematchService>(engine));
-  services.push_back(std::make_unique<SyncPolicyService>(engine));
-  services.push_back(std::make_unique<SyncTaxonomyService>(engine));
-  services.push_back(std::make_unique<SyncServerInfoService>(engine));
+  services.push_back(std::make_unique<SyncCandidateService>(engine, tracker));
+  services.push_back(std::make_unique<SyncVacancyService>(engine, tracker));
+  services.push_back(std::make_unique<SyncMatchService>(engine, tracker));
+  services.push_back(std::make_unique<SyncRematchService>(engine, tracker));
+  services.push_back(std::make_unique<SyncPolicyService>(engine, tracker));
+  services.push_back(std::make_unique<SyncTaxonomyService>(engine, tracker));
+  services.push_back(std::make_unique<SyncServerInfoService>(engine, tracker));
   return services;
 }
 

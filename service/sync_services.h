@@ -12,14 +12,16 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "service/call_tracker.h"
 #include "grpcpp/impl/codegen/service_type.h"
 
 namespace w2w::service {
 
-// Every w2w.v1 service, as sync-API grpc::Service objects over `engine` (borrowed; it
-// must outlive the returned services and the server they are registered with).
+// Every w2w.v1 service, as sync-API grpc::Service objects over `engine`. Every call is
+// counted in `tracker` and refused with UNAVAILABLE once it drains. Both are borrowed and
+// must outlive the returned services and the server they are registered with.
 // Register each with grpc::ServerBuilder::RegisterService; they own their service classes.
-std::vector<std::unique_ptr<grpc::Service>> MakeSyncServices(Engine* engine);
+std::vector<std::unique_ptr<grpc::Service>> MakeSyncServices(Engine* engine, CallTracker* tracker);
 
 }  // namespace w2w::service
 
