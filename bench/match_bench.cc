@@ -216,6 +216,20 @@ void BM_MatchCandidate(benchmark::State& state) {
 }
 BENCHMARK(BM_MatchCandidate)->UseManualTime()->Iterations(static_cast<int64_t>(kQueries) * 4)->Unit(benchmark::kMicrosecond);
 
+// One ExplainMatch (the work done per returned match, times k).
+void BM_Explain(benchmark::State& state) {
+  Dataset& d = Data();
+  size_t i = 0;
+  for (auto _ : state) {
+    const v1::Candidate& c = d.match_queries[i % d.match_queries.size()];
+    const v1::Vacancy& v = d.shortlist_queries[i % d.shortlist_queries.size()];
+    ++i;
+    auto r = d.matcher->Explain(c, v);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_Explain)->Unit(benchmark::kMicrosecond);
+
 // The full scan: every record scored with the same model (EvaluatePair), top-k by heap.
 template <typename Features, typename Score>
 int64_t BruteForce(const std::vector<Features>& all, const std::vector<std::string>& ids, Score score) {

@@ -110,6 +110,19 @@ class PostingList {
       done += take;
     }
   }
+  // Reader: calls fn(const uint32_t* entries, uint32_t count) per segment for the first n
+  // entries (lets a scan prefetch ahead).
+  template <typename Fn>
+  void ForEachSpan(uint32_t n, Fn&& fn) const {
+    uint32_t done = 0;
+    for (int s = 0; done < n; ++s) {
+      const uint32_t* seg = segs_[s].load(std::memory_order_acquire);
+      const uint32_t cap = 4u << s;
+      const uint32_t take = n - done < cap ? n - done : cap;
+      fn(seg, take);
+      done += take;
+    }
+  }
   // Writer. Returns the bytes newly allocated.
   uint64_t Append(uint32_t ordinal) {
     const uint32_t p = size_.load(std::memory_order_relaxed);

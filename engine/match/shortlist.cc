@@ -16,6 +16,7 @@ namespace {
 // Margin (in micro-points) between a bound and a rounded score: rounding adds up to 0.5.
 constexpr double kBoundMarginMicro = 1.0;
 constexpr uint8_t kMatchableStatusBits = 0b111110;  // EMPLOYED..UNEMPLOYED.
+constexpr uint32_t kPrefetchAhead = 8;
 
 struct BucketRef {
   double bound;
@@ -127,7 +128,7 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
     if (top.full() && ref.bound * kMicro + kBoundMarginMicro < static_cast<double>(top.threshold())) break;
     const double km = m.Distance(ref.region, v.region);
     const bool cluster = ref.region != v.region && m.SameCluster(ref.region, v.region);
-    ref.bucket->rows.ForEach(ref.size, [&](uint32_t o) {
+    auto visit = [&](uint32_t o) {
       const CandRow& row = rows[o];
       if (!row.VisibleAt(o, snap)) return;
       const CandFeatures& f = row.f;
@@ -169,6 +170,15 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
       ++scored;
       if (static_cast<double>(micro) / kMicro < min_score) return;
       top.Offer({micro, o, row.id_view()});
+    };
+    ref.bucket->rows.ForEachSpan(ref.size, [&](const uint32_t* entries, uint32_t count) {
+      for (uint32_t j = 0; j < count; ++j) {
+        // Rows are scattered: fetch a few ahead to overlap the cache misses.
+        if (j + kPrefetchAhead < count && entries[j + kPrefetchAhead] < snap) {
+          __builtin_prefetch(&rows[entries[j + kPrefetchAhead]]);
+        }
+        visit(entries[j]);
+      }
     });
   }
 
