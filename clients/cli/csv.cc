@@ -68,6 +68,15 @@ std::string CsvEscape(absl::string_view field) {
   return out;
 }
 
+bool EndsInsideQuotes(absl::string_view text) {
+  // In well-formed CSV every quote opens, closes or is doubled inside a quoted field, so
+  // an odd number of quotes means a quoted field is still open. A stray quote in an
+  // unquoted field also counts as open; the reader then gives up after a few lines.
+  size_t quotes = 0;
+  for (char c : text) quotes += c == '"' ? 1 : 0;
+  return quotes % 2 == 1;
+}
+
 bool IsBlankLine(absl::string_view line) {
   for (char c : line) {
     if (c != ' ' && c != '\t' && c != '\r') return false;

@@ -1,9 +1,9 @@
-// CSV splitting for the `w2w` command-line tool: one physical line is one record.
+// CSV splitting for the `w2w` command-line tool (RFC 4180, docs/formats.md).
 //
 // Fields are separated by commas; a field may be quoted with double quotes, and a quote
-// inside a quoted field is written twice (""). A quoted field cannot span lines: the
-// import formats (docs/formats.md) keep every record on one line so that a malformed line
-// is reported by its number and the next line parses independently.
+// inside a quoted field is written twice (""). A quoted field may contain line breaks:
+// the reader joins the following lines (see EndsInsideQuotes) for a bounded number of
+// lines, so that a stray quote cannot swallow the rest of a file.
 //
 // Thread safety: pure functions.
 #ifndef W2W_CLIENTS_CLI_CSV_H_
@@ -17,11 +17,16 @@
 
 namespace w2w::cli {
 
-// Splits one CSV line (without its line terminator; a trailing '\r' is ignored) into its
+// Splits one CSV record (without its final line terminator; a trailing '\r' is ignored;
+// quoted fields may hold line breaks) into its
 // fields, unquoting quoted ones. Leading and trailing spaces of unquoted fields are kept.
 // Returns INVALID_ARGUMENT naming the 1-based column for an unterminated quoted field, a
 // quote inside an unquoted field, or text after a closing quote.
 absl::StatusOr<std::vector<std::string>> SplitCsvLine(absl::string_view line);
+
+// True when `text` ends inside a quoted field (an opening quote with no closing quote
+// yet), i.e. the record continues on the next line.
+bool EndsInsideQuotes(absl::string_view text);
 
 // Quotes `field` for CSV output when it holds a comma, quote, CR or LF; else returns it.
 std::string CsvEscape(absl::string_view field);

@@ -337,14 +337,52 @@ absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Create(std::istream*
   return absl::InvalidArgumentError("the file is empty: a CSV file needs a header row");
 }
 
+bool RecordReader::NextLine(std::string* line, int* number) {
+  if (!pending_.empty()) {
+    *number = pending_.front().first;
+    *line = std::move(pending_.front().second);
+    pending_.pop_front();
+    return true;
+  }
+  if (!std::getline(*in_, *line)) return false;
+  if (!line->empty() && line->back() == '\r') line->pop_back();
+  *number = ++line_;
+  return true;
+}
+
 bool RecordReader::Next(google::protobuf::Message* message, ReadRecord* record) {
-  while (std::getline(*in_, buffer_)) {
-    ++line_;
+  int number = 0;
+  while (NextLine(&buffer_, &number)) {
     if (IsBlankLine(buffer_)) continue;
-    record->line = line_;
+    record->line = number;
     if (format_ == FileFormat::kJsonl) {
       record->status = MessageFromJson(buffer_, message);
       return true;
+    }
+    if (EndsInsideQuotes(buffer_)) {
+      // Join the following lines until the quoted field closes, within a bound; when it
+      // never closes, the extra lines are read again as records of their own.
+      std::vector<std::pair<int, std::string>> extra;
+      std::string joined = buffer_;
+      std::string next;
+      int next_number = 0;
+      bool closed = false;
+      while (static_cast<int>(extra.size()) + 1 < kMaxCsvRecordLines &&
+             NextLine(&next, &next_number)) {
+        absl::StrAppend(&joined, "\n", next);
+        extra.emplace_back(next_number, std::move(next));
+        if (!EndsInsideQuotes(joined)) {
+          closed = true;
+          break;
+        }
+      }
+      if (closed) {
+        buffer_ = std::move(joined);
+      } else {
+        for (auto it = extra.rbegin(); it != extra.rend(); ++it) {
+          pending_.push_front(std::move(*it));
+        }
+      }
     }
     auto row = SplitCsvLine(buffer_);
     if (!row.ok()) {

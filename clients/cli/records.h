@@ -8,6 +8,8 @@
 // Vacancies: id, employer_id, region, municipality, sector, trade,
 // required_qualifications, preferred_qualifications, positions, hard_to_fill, status,
 // expires_at, starts_at, title, source, version. Sectors are written as "ME", "INST", ...
+// A quoted CSV field may span lines (up to kMaxCsvRecordLines); the record is reported
+// by its first line.
 // JSON Lines: one protobuf JSON object (Candidate or Vacancy) per line.
 // Empty lines are skipped in both formats.
 //
@@ -15,7 +17,9 @@
 #ifndef W2W_CLIENTS_CLI_RECORDS_H_
 #define W2W_CLIENTS_CLI_RECORDS_H_
 
+#include <deque>
 #include <istream>
+#include <utility>
 #include <memory>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -28,6 +32,9 @@
 #include "w2w/v1/vacancy.pb.h"
 
 namespace w2w::cli {
+
+// The most physical lines one CSV record may span (quoted fields with line breaks).
+inline constexpr int kMaxCsvRecordLines = 16;
 
 enum class RecordKind { kCandidate, kVacancy };
 enum class FileFormat { kCsv, kJsonl };
@@ -101,12 +108,18 @@ class RecordReader {
   RecordReader(std::istream* in, FileFormat format, RecordKind kind)
       : in_(in), format_(format), kind_(kind) {}
 
+  // The next physical line and its number, from `pending_` first. False at the end.
+  bool NextLine(std::string* line, int* number);
+
   std::istream* in_;  // Borrowed.
   FileFormat format_;
   RecordKind kind_;
   std::unique_ptr<CsvSchema> schema_;
-  int line_ = 0;
+  int line_ = 0;  // Physical lines read from `in_`.
   std::string buffer_;
+  // Lines read ahead while looking for the end of a quoted field that never ended; they
+  // are read again as records of their own.
+  std::deque<std::pair<int, std::string>> pending_;
 };
 
 }  // namespace w2w::cli

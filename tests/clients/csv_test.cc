@@ -235,6 +235,35 @@ TEST(RecordReaderTest, CsvSkipsEmptyLinesAndReportsMalformedLinesByNumber) {
               ElementsAre("3:c-1", "5:c-2", "6:ERR", "7:ERR", "8:ERR", "10:c-6"));
 }
 
+TEST(RecordReaderTest, CsvQuotedFieldsMaySpanLines) {
+  const std::string text =
+      "id,title,positions\n"                       // 1
+      "v-1,\"Monteur \"\"koel\"\",\nlucht\",2\r\n"    // 2-3: title over two lines
+      "v-2,plain,1\n"                              // 4
+      "v-3,\"never closed,1\n"                    // 5: open quote ...
+      "v-4,after,1\n";                             // 6: ... which does not eat this line
+  std::istringstream in(text);
+  auto reader = RecordReader::Create(&in, FileFormat::kCsv, RecordKind::kVacancy);
+  ASSERT_TRUE(reader.ok());
+  w2w::v1::Vacancy v;
+  ReadRecord record;
+  ASSERT_TRUE((*reader)->Next(&v, &record));
+  ASSERT_TRUE(record.status.ok()) << record.status;
+  EXPECT_EQ(record.line, 2);
+  EXPECT_EQ(v.title(), "Monteur \"koel\",\nlucht");
+  EXPECT_EQ(v.positions(), 2u);
+  EXPECT_THAT(ReadAll(text, FileFormat::kCsv, RecordKind::kVacancy),
+              ElementsAre("2:v-1", "4:v-2", "5:ERR", "6:v-4"));
+}
+
+TEST(EndsInsideQuotesTest, CountsOpenQuotes) {
+  EXPECT_FALSE(EndsInsideQuotes("a,b"));
+  EXPECT_FALSE(EndsInsideQuotes("a,\"b,c\""));
+  EXPECT_FALSE(EndsInsideQuotes("\"say \"\"hi\"\"\""));
+  EXPECT_TRUE(EndsInsideQuotes("a,\"b"));
+  EXPECT_TRUE(EndsInsideQuotes("a,\"b\"\"c"));
+}
+
 TEST(RecordReaderTest, CsvHeaderErrorsCarryTheLineNumber) {
   std::istringstream unknown("\nid,region,colour\nc-1,Twente,red\n");
   auto reader = RecordReader::Create(&unknown, FileFormat::kCsv, RecordKind::kCandidate);
