@@ -133,18 +133,7 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
       if (!row.VisibleAt(o, snap)) return;
       const CandFeatures& f = row.f;
       if (!((qf.status_mask >> f.status) & 1) || !((qf.sector_mask >> f.sector) & 1)) return;
-      double best = -1;
-      int slot = -1;
-      for (int i = 0; i < f.num_trades; ++i) {
-        const double s = sim[f.trade[i]];
-        if (s <= 0) continue;
-        const double ts = s * ExperienceFactor(m, f.years[i]);
-        if (ts > best) {
-          best = ts;
-          slot = i;
-        }
-      }
-      if (slot < 0 || f.trade[slot] != ref.trade) return;  // Counted from its best trade's bucket.
+      // Cheapest rejections first.
       const double max_km = EffectiveTravelKm(m, f.max_travel_km);
       if (km > max_km) return;
       const QualSet missing = v.required & ~f.quals;
@@ -159,6 +148,18 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
         });
         if (weeks > query_cap) return;
       }
+      double best = -1;
+      int slot = -1;
+      for (int i = 0; i < f.num_trades; ++i) {
+        const double s = sim[f.trade[i]];
+        if (s <= 0) continue;
+        const double ts = s * ExperienceFactor(m, f.years[i]);
+        if (ts > best) {
+          best = ts;
+          slot = i;
+        }
+      }
+      if (slot < 0 || f.trade[slot] != ref.trade) return;  // Counted from its best trade's bucket.
       double c[kNumComponents];
       c[kTrade] = best;
       c[kSector] = m.sector[f.sector][v.sector];
