@@ -162,6 +162,11 @@ int RunShortlist(const ParsedArgs& args, Env& env) {
       "Shortlist for vacancy %s: %d candidates (policy v%d, %d scored in %.1f ms)\n\n",
       request.vacancy_id(), response.matches_size(), response.policy_version(),
       response.candidates_scored(), response.elapsed_ms());
+  if (response.matches().empty()) {
+    env.out() << "No candidate qualifies: check that the vacancy is open and not expired, "
+                 "or relax the filters.\n";
+    return kExitOk;
+  }
   Table table({"#", "CANDIDATE", "SCORE", "TRADE", "SECT", "QUAL", "DIST", "AVAIL", "URG", "KM",
                "RETRAIN WKS", "REGION", "STATUS", "REASONS"});
   for (size_t c = 0; c <= 10; ++c) {
@@ -217,6 +222,11 @@ int RunMatches(const ParsedArgs& args, Env& env) {
       "Vacancies for candidate %s: %d matches (policy v%d, %d scored in %.1f ms)\n\n",
       request.candidate_id(), response.matches_size(), response.policy_version(),
       response.vacancies_scored(), response.elapsed_ms());
+  if (response.matches().empty()) {
+    env.out() << "No open vacancy qualifies: check the candidate's status and travel "
+                 "distance, or relax the filters.\n";
+    return kExitOk;
+  }
   Table table({"#", "VACANCY", "SCORE", "TRADE", "SECT", "QUAL", "DIST", "AVAIL", "URG", "KM",
                "RETRAIN WKS", "EMPLOYER", "REGION", "SECTOR", "JOB", "REASONS"});
   for (size_t c = 0; c <= 10; ++c) {
