@@ -59,7 +59,12 @@ inline bool MatchableStatus(int status) {
   return status >= v1::CANDIDATE_STATUS_EMPLOYED && status <= v1::CANDIDATE_STATUS_UNEMPLOYED;
 }
 
+// The features of a canonical candidate: region (or the municipality's region), sector
+// (UNSPECIFIED reads as OTHER), the first 8 known trades with years (capped at 255), held
+// qualifications, available_from as a day number. Never fails; unknown codes are skipped.
 CandFeatures CandidateFeatures(const Model& model, const v1::Candidate& c);
+// The features of a canonical vacancy; `open` is status OPEN or UNSPECIFIED, trade is
+// kNoTrade when unknown. Never fails; unknown codes are skipped.
 VacFeatures VacancyFeatures(const Model& model, const v1::Vacancy& v);
 
 }  // namespace w2w::match

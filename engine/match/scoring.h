@@ -22,6 +22,7 @@ namespace w2w::match {
 inline constexpr double kWeeksEpsilon = 1e-9;
 inline constexpr double kMicro = 1e6;
 
+// Experience factor of the trade component for `years` (saturates at experience_full_years).
 inline double ExperienceFactor(const Model& m, unsigned years) {
   return m.experience_factor[years < 256 ? years : 255];
 }
@@ -36,6 +37,9 @@ inline double QueryCap(double policy_cap, double filter_weeks) {
   return filter_weeks > 0 ? std::min(filter_weeks, policy_cap) : policy_cap;
 }
 
+// Qualifications component from the retraining weeks/cost, the policy cap (> 0) and the
+// preferred qualifications held out of those asked (num_pref 0 = full bonus). Can dip
+// below 0 only for pairs over the cap (excluded anyway).
 inline double QualScore(const Model& m, double weeks, double cost, double policy_cap, int held_pref,
                         int num_pref) {
   const double penalty = (1 - m.cost_share) * weeks / policy_cap +
@@ -44,10 +48,12 @@ inline double QualScore(const Model& m, double weeks, double cost, double policy
   return (1 - m.preferred_bonus_share) * (1 - penalty) + m.preferred_bonus_share * pref;
 }
 
+// The candidate's max_travel_km, or the policy default for 0.
 inline double EffectiveTravelKm(const Model& m, uint16_t max_travel_km) {
   return max_travel_km == 0 ? m.default_max_travel_km : static_cast<double>(max_travel_km);
 }
 
+// Distance component for km <= max_km, with the SPT cluster bonus when `cluster_bonus`.
 inline double DistanceScore(const Model& m, double km, double max_km, bool cluster_bonus) {
   double d = 1 - km / max_km;
   if (cluster_bonus) d += m.same_cluster_bonus;
@@ -61,6 +67,7 @@ inline double DateFactor(const Model& m, int32_t available_from, int32_t start) 
   return std::max(0.0, 1 - delay / m.horizon_days);
 }
 
+// The weighted total of the kNumComponents values in `c`, in [0, 1].
 inline double Total(const Model& m, const double* c) {
   return (m.weight[kTrade] * c[kTrade] + m.weight[kSector] * c[kSector] +
           m.weight[kQuals] * c[kQuals] + m.weight[kDistance] * c[kDistance] +
@@ -68,6 +75,7 @@ inline double Total(const Model& m, const double* c) {
          m.weight_sum;
 }
 
+// The total rounded to integer micro-points (6 decimals).
 inline int64_t ToMicro(double total) { return std::llround(total * kMicro); }
 
 // Why a pair is excluded; kNone when it is scored.
