@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <string>
@@ -97,21 +98,27 @@ TEST(DiskFullTest, WritesAreRefusedBeforeTheDiskIsFullAndTheServerLives) {
       for (int i = 0; i < kItemsPerStream; ++i) {
         *request.mutable_candidate() = testkit::MakeCandidate(Id(streams, i), i);
         // Long text fills the disk faster; still far below every limit.
-        request.mutable_candidate()->set_source(std::string(120, 'a' + i % 26));
-        if (!writer->Write(request)) break;
+        request.mutable_candidate()->set_source(std::string(60, 'a' + i % 26));
+        if (!writer->Write(request)) {
+          ADD_FAILURE() << "stream " << streams << " broke at item " << i;
+          break;
+        }
       }
       writer->WritesDone();
       refused = writer->Finish();
       if (refused.ok()) {
-        ASSERT_EQ(summary.committed(), static_cast<uint64_t>(kItemsPerStream));
+        ASSERT_EQ(summary.committed(), static_cast<uint64_t>(kItemsPerStream))
+            << summary.ShortDebugString().substr(0, 2000);
         for (int i = 0; i < kItemsPerStream; ++i) {
           v1::Candidate c = testkit::MakeCandidate(Id(streams, i), i);
-          c.set_source(std::string(120, 'a' + i % 26));
+          c.set_source(std::string(60, 'a' + i % 26));
           acknowledged[c.id()] = c;
         }
       }
     }
     ASSERT_FALSE(refused.ok()) << "16 MiB never filled up after " << streams << " streams";
+    std::cout << "[ figures  ] " << acknowledged.size() << " records acknowledged before the "
+              << "reserve was reached: " << refused.error_message() << "\n";
     EXPECT_THAT(refused, StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED, HasSubstr("disk")));
 
     // Single writes are refused too, with the same code.

@@ -114,8 +114,10 @@ TEST(ShutdownTest, AStalledImportIsCancelledAfterTheGracePeriod) {
 TEST(ShutdownTest, SigintAlsoStopsCleanly) {
   auto started = ServerProcess::Start();
   ASSERT_TRUE(started.ok()) << started.status();
+  const absl::Time signalled = absl::Now();
   ASSERT_TRUE((*started)->SendSignal(SIGINT).ok());
   absl::StatusOr<int> code = (*started)->WaitForExit(absl::Seconds(20));
+  EXPECT_LT(absl::Now() - signalled, absl::Seconds(10)) << "an idle server stops at once";
   ASSERT_TRUE(code.ok()) << code.status();
   EXPECT_EQ(*code, 0);
 }
