@@ -142,7 +142,7 @@ void BM_ShortlistDuringGroupRun(benchmark::State& state) {
   size_t i = 0;
   for (auto _ : state) {
     v1::ShortlistRequest request;
-    char id[16];
+    char id[32];
     snprintf(id, sizeof(id), "v%06zu", 1 + (i++ * 7919) % g_vacancies);
     request.set_vacancy_id(id);
     request.set_k(20);

@@ -1,33 +1,40 @@
-// Engine facade: batch rematching (issue 4). Not built yet: every rematch call answers
-// UNIMPLEMENTED naming the missing capability, so the service can expose the RPCs now.
+// Engine facade: batch rematching (issue 4). The work is done by rematch::RematchManager
+// (engine/rematch/manager.h, docs/rematch.md); this file only passes the calls through.
+#include <memory>
+#include <utility>
+
 #include "absl/status/status.h"
+#include "engine/common/status_macros.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_impl.h"
+#include "engine/rematch/manager.h"
 
 namespace w2w {
-namespace {
 
-absl::Status NotBuilt() {
-  return absl::UnimplementedError("rematch (issue 4: batch rematching) is not built yet");
+absl::Status Engine::Impl::OpenRematch() {
+  // Marks the runs a previous process left RUNNING as INCOMPLETE before any run starts.
+  ASSIGN_OR_RETURN(rematch, rematch::RematchManager::Create(
+                                store.get(), matcher.get(), [this] { return taxonomy(); },
+                                options.rematch_threads));
+  return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::Status Engine::Impl::OpenRematch() { return absl::OkStatus(); }
-
-absl::Status Engine::StartRematch(const v1::StartRematchRequest&, const RematchSink&) {
-  return NotBuilt();
+absl::Status Engine::StartRematch(const v1::StartRematchRequest& request,
+                                  const RematchSink& sink) {
+  return impl_->rematch->Start(request, sink);
 }
 
-absl::StatusOr<v1::RematchRun> Engine::GetRematch(const v1::GetRematchRequest&) const {
-  return NotBuilt();
+absl::StatusOr<v1::RematchRun> Engine::GetRematch(const v1::GetRematchRequest& request) const {
+  return impl_->rematch->Get(request);
 }
 
-absl::StatusOr<v1::RematchRun> Engine::CancelRematch(std::string_view) { return NotBuilt(); }
+absl::StatusOr<v1::RematchRun> Engine::CancelRematch(std::string_view run_id) {
+  return impl_->rematch->Cancel(run_id);
+}
 
 absl::StatusOr<v1::ListRematchesResponse> Engine::ListRematches(
-    const v1::ListRematchesRequest&) const {
-  return NotBuilt();
+    const v1::ListRematchesRequest& request) const {
+  return impl_->rematch->List(request);
 }
 
 }  // namespace w2w

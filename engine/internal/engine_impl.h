@@ -26,6 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "engine/engine.h"
 #include "engine/match/matcher.h"
+#include "engine/rematch/manager.h"
 #include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "w2w/v1/policy.pb.h"
@@ -102,6 +103,8 @@ struct Engine::Impl : internal::EngineCore {
   // ---- Rematch (engine_rematch.cc) ------------------------------------------------------
   // Called last in Open, after the index is built (e.g. to mark interrupted runs).
   absl::Status OpenRematch();
+  // Runs, the shared pool and the live-run registry; created by OpenRematch().
+  std::unique_ptr<rematch::RematchManager> rematch;
 };
 
 }  // namespace w2w

@@ -1,6 +1,7 @@
 #include "engine/rematch/assignment.h"
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 #include <queue>
 #include <utility>
@@ -75,7 +76,14 @@ class Solver {
         settled_(sink_ + 1, false),
         assignment_(n_, kNotRouted),
         assignment_cost_(n_, 0),
-        occupants_(m_) {}
+        occupants_(m_),
+        sorted_(problem.edges) {
+    for (std::vector<AssignmentEdge>& list : sorted_) {
+      std::sort(list.begin(), list.end(), [](const AssignmentEdge& a, const AssignmentEdge& b) {
+        return a.score != b.score ? a.score > b.score : a.vacancy < b.vacancy;
+      });
+    }
+  }
 
   absl::StatusOr<AssignmentResult> Run(const AssignmentProgress& progress) {
     for (int32_t p = 0; p < n_; ++p) {
@@ -98,7 +106,14 @@ class Solver {
   }
 
  private:
-  using Entry = std::pair<int64_t, int32_t>;  // (distance, node); min-heap, ties by node.
+  // (distance, rank); min-heap. rank = node + 1, except the sink's 0: among equal
+  // distances the sink is settled first, so a plateau of zero reduced costs (common when
+  // many people want the same vacancies) is not explored needlessly; other ties by node.
+  using Entry = std::pair<int64_t, int32_t>;
+  int32_t Rank(int32_t node) const { return node == sink_ ? 0 : node + 1; }
+  int32_t NodeOf(int32_t rank) const { return rank == 0 ? sink_ : rank - 1; }
+
+  static int64_t Cost(const AssignmentEdge& e) { return kMaxAssignmentScore - e.score; }
 
   void Relax(int32_t from, int32_t to, int64_t reduced_cost) {
     const int64_t d = dist_[from] + reduced_cost;
@@ -106,7 +121,7 @@ class Solver {
       if (dist_[to] == kInf) touched_.push_back(to);
       dist_[to] = d;
       parent_[to] = from;
-      heap_.push({d, to});
+      heap_.push({d, Rank(to)});
     }
   }
 
@@ -114,27 +129,28 @@ class Solver {
   void Route(int32_t root) {
     // A potential for the new node that keeps all its out-edges' reduced costs >= 0.
     int64_t pot = potential_[unplaced_] - big_;
-    for (const AssignmentEdge& e : problem_.edges[root]) {
-      pot = std::max(pot, potential_[n_ + e.vacancy] - (kMaxAssignmentScore - e.score));
+    for (const AssignmentEdge& e : sorted_[root]) {
+      pot = std::max(pot, potential_[n_ + e.vacancy] - Cost(e));
     }
     potential_[root] = pot;
 
     dist_[root] = 0;
     touched_.push_back(root);
-    heap_.push({0, root});
+    heap_.push({0, Rank(root)});
     while (!heap_.empty()) {
-      const auto [d, u] = heap_.top();
+      const auto [d, rank] = heap_.top();
       heap_.pop();
+      const int32_t u = NodeOf(rank);
       if (settled_[u] || d != dist_[u]) continue;
       settled_[u] = true;
       settled_list_.push_back(u);
       if (u == sink_) break;
       if (u < n_) {
-        for (const AssignmentEdge& e : problem_.edges[u]) {
+        for (const AssignmentEdge& e : sorted_[u]) {
           if (e.vacancy == assignment_[u]) continue;
           const int32_t v = n_ + e.vacancy;
           if (settled_[v]) continue;
-          Relax(u, v, (kMaxAssignmentScore - e.score) + potential_[u] - potential_[v]);
+          Relax(u, v, Cost(e) + potential_[u] - potential_[v]);
         }
         if (assignment_[u] != kAtUnplaced && !settled_[unplaced_]) {
           Relax(u, unplaced_, big_ + potential_[u] - potential_[unplaced_]);
@@ -194,9 +210,9 @@ class Solver {
       return;
     }
     const int32_t j = to_node - n_;
-    for (const AssignmentEdge& e : problem_.edges[p]) {
+    for (const AssignmentEdge& e : sorted_[p]) {
       if (e.vacancy == j) {
-        assignment_cost_[p] = kMaxAssignmentScore - e.score;
+        assignment_cost_[p] = Cost(e);
         break;
       }
     }
@@ -217,6 +233,7 @@ class Solver {
   std::vector<int32_t> assignment_;       // Vacancy, kAtUnplaced or kNotRouted.
   std::vector<int64_t> assignment_cost_;  // S - score of the current seat.
   std::vector<std::vector<int32_t>> occupants_;  // Per vacancy: people seated there.
+  std::vector<std::vector<AssignmentEdge>> sorted_;  // Per person, best score first.
 };
 
 }  // namespace
@@ -228,24 +245,93 @@ absl::StatusOr<AssignmentResult> SolveAssignment(const AssignmentProblem& proble
   return solver.Run(progress);
 }
 
+std::vector<int64_t> MinimumPrices(const AssignmentProblem& problem,
+                                   const AssignmentResult& result) {
+  const size_t n = problem.edges.size();
+  const size_t m = problem.seats.size();
+  if (result.vacancy_of.size() != n) return {};
+  const int64_t big = (static_cast<int64_t>(n) + 1) * (kMaxAssignmentScore + 1);
+  // For a placed person p at vacancy a: price(j) >= price(a) + s_pj - s_pa for every
+  // listed j (p must not prefer j). For an unplaced p: price(j) >= BIG + s_pj.
+  std::vector<std::vector<int32_t>> occupants(m);
+  std::vector<int64_t> seat_score(n, -1);
+  std::vector<int64_t> price(m, 0);
+  for (size_t p = 0; p < n; ++p) {
+    const int32_t a = result.vacancy_of[p];
+    for (const AssignmentEdge& e : problem.edges[p]) {
+      if (a == AssignmentResult::kUnplaced) {
+        price[e.vacancy] = std::max(price[e.vacancy], big + e.score);
+      } else if (e.vacancy == a) {
+        seat_score[p] = e.score;
+      }
+    }
+    if (a == AssignmentResult::kUnplaced) continue;
+    if (seat_score[p] < 0) return {};  // Not a listed pair.
+    occupants[a].push_back(static_cast<int32_t>(p));
+  }
+  for (size_t j = 0; j < m; ++j) {
+    if (static_cast<int64_t>(occupants[j].size()) > problem.seats[j]) return {};
+  }
+  // Longest paths by label correction (SPFA). A path of more than m hops means a positive
+  // cycle: an improving exchange, so `result` is not optimal.
+  std::deque<int32_t> queue;
+  std::vector<bool> queued(m, true);
+  std::vector<uint32_t> hops(m, 0);
+  for (size_t j = 0; j < m; ++j) queue.push_back(static_cast<int32_t>(j));
+  while (!queue.empty()) {
+    const int32_t a = queue.front();
+    queue.pop_front();
+    queued[a] = false;
+    for (int32_t p : occupants[a]) {
+      for (const AssignmentEdge& e : problem.edges[p]) {
+        if (e.vacancy == a) continue;
+        const int64_t candidate = price[a] + e.score - seat_score[p];
+        if (candidate <= price[e.vacancy]) continue;
+        price[e.vacancy] = candidate;
+        hops[e.vacancy] = hops[a] + 1;
+        if (hops[e.vacancy] > m) return {};
+        if (!queued[e.vacancy]) {
+          queued[e.vacancy] = true;
+          queue.push_back(e.vacancy);
+        }
+      }
+    }
+  }
+  // Complementary slackness: a free seat costs nothing, and nobody pays more for their
+  // seat than it is worth to them (BIG + score).
+  for (size_t j = 0; j < m; ++j) {
+    if (price[j] > 0 && static_cast<int64_t>(occupants[j].size()) < problem.seats[j]) return {};
+  }
+  for (size_t p = 0; p < n; ++p) {
+    const int32_t a = result.vacancy_of[p];
+    if (a != AssignmentResult::kUnplaced && price[a] > big + seat_score[p]) return {};
+  }
+  return price;
+}
+
 std::vector<int32_t> UncertifiedPeople(const AssignmentProblem& problem,
                                        const AssignmentResult& result,
                                        const std::vector<bool>& truncated) {
   const int64_t n = static_cast<int64_t>(problem.edges.size());
-  std::vector<int32_t> used(problem.seats.size(), 0);
-  for (int32_t j : result.vacancy_of) {
-    if (j >= 0) ++used[j];
-  }
+  const std::vector<int64_t> price = MinimumPrices(problem, result);
   std::vector<int32_t> uncertified;
   for (int64_t i = 0; i < n; ++i) {
     if (!truncated[i]) continue;
     int64_t listed_seats = 0;
-    bool free_seat = false;
+    int64_t cutoff = kMaxAssignmentScore;  // The lowest listed score.
+    int64_t seat_score = -1;
+    const int32_t seat = result.vacancy_of[i];
     for (const AssignmentEdge& e : problem.edges[i]) {
       listed_seats += problem.seats[e.vacancy];
-      if (used[e.vacancy] < problem.seats[e.vacancy]) free_seat = true;
+      cutoff = std::min(cutoff, e.score);
+      if (e.vacancy == seat) seat_score = e.score;
     }
-    if (listed_seats >= n || free_seat) continue;
+    if (listed_seats >= n) continue;  // The lemma.
+    // The certificate: i's surplus at its seat covers the best unlisted option.
+    if (seat != AssignmentResult::kUnplaced && !price.empty() &&
+        price[seat] <= seat_score - cutoff) {
+      continue;
+    }
     uncertified.push_back(static_cast<int32_t>(i));
   }
   return uncertified;

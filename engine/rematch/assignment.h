@@ -19,11 +19,18 @@
 // equal-distance nodes are settled by node index, people in input order.
 //
 // Restricting edges without losing exactness (the runner lists only a person's best
-// vacancies): call a person's list L_i "truncated" when feasible pairs outside it exist,
-// all scoring at most the lowest listed score. The optimum over the listed edges equals the
-// optimum over all feasible edges when every truncated person satisfies either
+// vacancies): call a person's list L_i "truncated" when feasible pairs outside it may
+// exist, all scoring at most the lowest listed score c_i. The optimum over the listed
+// edges equals the optimum over all feasible edges when every truncated person satisfies
 //   (lemma)       the seats of L_i add up to at least n (the number of people), or
-//   (certificate) the restricted optimum leaves a free seat in some vacancy of L_i.
+//   (certificate) i is placed, and with the minimum competitive prices p_j of the
+//                 restricted optimum (the least vacancy duals: no person prefers another
+//                 listed vacancy at those prices, free seats cost 0, an unplaced person's
+//                 listed vacancies cost more than BIG + its score), the surplus of i at its
+//                 seat a covers its best unlisted option: s_ia - p_a >= c_i.
+// The certificate makes (u_i = BIG + s_ia - p_a, p) an optimal dual that stays feasible for
+// every unlisted pair (unlisted vacancies get price 0), so by LP duality the restricted
+// optimum is optimal over all pairs. It holds in particular when L_i has a free seat.
 // UncertifiedPeople() checks this; tests/engine/rematch_assignment_test.cc tests both.
 //
 // Thread safety: pure functions; SolveAssignment uses only its arguments.
@@ -71,8 +78,17 @@ using AssignmentProgress = std::function<bool(size_t done, size_t total)>;
 absl::StatusOr<AssignmentResult> SolveAssignment(const AssignmentProblem& problem,
                                                  const AssignmentProgress& progress = nullptr);
 
+// The minimum competitive prices of the vacancies (in micro-points, BIG-scaled where an
+// unplaced person bids) for the assignment `result` of `problem`, when they prove it
+// optimal: every listed pair satisfies u_i + p_j >= BIG + s_ij with u_i = BIG + s_ia - p_a
+// for placed i (0 for unplaced), free seats have price 0 and u_i >= 0 — an optimal LP dual.
+// Returns an empty vector when `result` is not an optimal assignment of `problem` (or not a
+// feasible one). Cost: label-correcting longest paths over the listed pairs.
+std::vector<int64_t> MinimumPrices(const AssignmentProblem& problem,
+                                   const AssignmentResult& result);
+
 // Whether the restricted optimum `result` of `problem` is also optimal over all feasible
-// pairs (see the header comment). `truncated[i]` says person i's list was cut (there are
+// pairs (see the header comment: the lemma or the price certificate). `truncated[i]` says person i's list was cut (there are
 // unlisted feasible vacancies, none scoring above i's lowest listed score). Returns the
 // indices of the truncated people for whom neither the lemma nor the certificate holds;
 // empty means proven optimal. Preconditions: `result` came from SolveAssignment(problem)

@@ -23,7 +23,7 @@ constexpr size_t kResultsPerBatch = 500;
 // How long the run thread sleeps between looks at the pool and the cancel flag.
 constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
 // Group mode: rounds of lengthening the lists of people the optimality check flags.
-constexpr int kMaxRefineRounds = 3;
+constexpr int kMaxRefineRounds = 6;
 constexpr uint32_t kListGrowth = 4;
 
 constexpr char kUnknownCandidate[] = "unknown candidate";
@@ -166,66 +166,79 @@ class Execution {
     return ReportProgress("scoring", who.size(), who.size(), false);
   }
 
-  // Seats of every vacancy in some list; closed or deleted ones get none.
-  absl::Status LoadSeats(absl::flat_hash_map<std::string, int32_t>& index,
-                         std::vector<int32_t>& seats) {
-    for (const Scored& s : scored_) {
-      for (const v1::VacancyMatch& m : s.matches) {
-        auto [it, inserted] = index.try_emplace(m.vacancy_id(), static_cast<int32_t>(seats.size()));
-        if (!inserted) continue;
+  // Adds the vacancies of person i's list to `index_` / `problem_.seats` (closed or
+  // deleted ones get no seat) and sets i's edges.
+  absl::Status BuildEdges(size_t i) {
+    std::vector<AssignmentEdge>& edges = problem_.edges[i];
+    edges.clear();
+    for (const v1::VacancyMatch& m : scored_[i].matches) {
+      auto [it, inserted] = index_.try_emplace(m.vacancy_id(), static_cast<int32_t>(problem_.seats.size()));
+      if (inserted) {
         v1::Vacancy v;
         ASSIGN_OR_RETURN(bool found, env_.store->Get(storage::Family::kVacancies, m.vacancy_id(), &v));
         const bool open = found && (v.status() == v1::VACANCY_STATUS_OPEN ||
                                     v.status() == v1::VACANCY_STATUS_UNSPECIFIED);
-        seats.push_back(open ? static_cast<int32_t>(std::max<uint32_t>(v.positions(), 1)) : 0);
+        problem_.seats.push_back(open ? static_cast<int32_t>(std::max<uint32_t>(v.positions(), 1)) : 0);
       }
+      const int64_t score = std::clamp<int64_t>(std::llround(m.score() * 1e6), 0, kMaxAssignmentScore);
+      edges.push_back({it->second, score});
     }
     return absl::OkStatus();
   }
 
-  absl::Status AssignGroup(std::vector<int32_t>& chosen, bool& exact) {
-    for (int round = 0;; ++round) {
-      absl::flat_hash_map<std::string, int32_t> index;
-      AssignmentProblem problem;
-      RETURN_IF_ERROR(LoadSeats(index, problem.seats));
-      problem.edges.resize(scored_.size());
-      std::vector<bool> truncated(scored_.size(), false);
-      for (size_t i = 0; i < scored_.size(); ++i) {
-        truncated[i] = scored_[i].truncated();
-        for (const v1::VacancyMatch& m : scored_[i].matches) {
-          const int64_t score = std::clamp<int64_t>(std::llround(m.score() * 1e6), 0, kMaxAssignmentScore);
-          problem.edges[i].push_back({index.at(m.vacancy_id()), score});
-        }
-      }
-      absl::Status progress_status;
-      absl::StatusOr<AssignmentResult> result =
-          SolveAssignment(problem, [&](size_t done, size_t total) {
-            progress_status = ReportProgress("assigning", done, total, false);
-            return progress_status.ok();
-          });
-      RETURN_IF_ERROR(progress_status);
-      RETURN_IF_ERROR(result.status());
+  absl::Status Solve(AssignmentResult& result) {
+    absl::Status progress_status;
+    absl::StatusOr<AssignmentResult> solved =
+        SolveAssignment(problem_, [&](size_t done, size_t total) {
+          progress_status = ReportProgress("assigning", done, total, false);
+          return progress_status.ok();
+        });
+    RETURN_IF_ERROR(progress_status);
+    RETURN_IF_ERROR(solved.status());
+    result = *std::move(solved);
+    return absl::OkStatus();
+  }
 
-      std::vector<int32_t> open = UncertifiedPeople(problem, *result, truncated);
+  // The exact assignment over short lists, lengthening the lists of people whose
+  // optimality is not proven (docs/rematch.md, "Exactness with short lists"): unplaced
+  // people first (their bids are what keeps others' seats expensive), then the rest.
+  // After a lengthening the previous assignment is kept when it is still provably optimal.
+  absl::Status AssignGroup(std::vector<int32_t>& chosen, bool& exact) {
+    problem_.edges.resize(scored_.size());
+    for (size_t i = 0; i < scored_.size(); ++i) RETURN_IF_ERROR(BuildEdges(i));
+    AssignmentResult result;
+    RETURN_IF_ERROR(Solve(result));
+    for (int round = 0;; ++round) {
+      std::vector<bool> truncated(scored_.size(), false);
+      for (size_t i = 0; i < scored_.size(); ++i) truncated[i] = scored_[i].truncated();
+      const std::vector<int32_t> open = UncertifiedPeople(problem_, result, truncated);
       std::vector<size_t> grow;
-      for (int32_t i : open) {
-        if (scored_[i].requested < kMaxList) grow.push_back(static_cast<size_t>(i));
+      for (bool unplaced_only : {true, false}) {
+        for (int32_t i : open) {
+          if (scored_[i].requested >= kMaxList) continue;
+          if (unplaced_only && result.vacancy_of[i] != AssignmentResult::kUnplaced) continue;
+          grow.push_back(static_cast<size_t>(i));
+        }
+        if (!grow.empty()) break;
       }
       if (open.empty() || grow.empty() || round == kMaxRefineRounds) {
         exact = open.empty();
-        for (size_t i = 0; i < scored_.size(); ++i) {
-          const int32_t j = result->vacancy_of[i];
-          if (j == AssignmentResult::kUnplaced) continue;
-          for (size_t t = 0; t < scored_[i].matches.size(); ++t) {
-            if (problem.edges[i][t].vacancy == j) chosen[i] = static_cast<int32_t>(t);
-          }
-        }
-        return absl::OkStatus();
+        break;
       }
       RETURN_IF_ERROR(Score(grow, [&](size_t i) {
         return std::min(kMaxList, scored_[i].requested * kListGrowth);
       }));
+      for (size_t i : grow) RETURN_IF_ERROR(BuildEdges(i));
+      if (MinimumPrices(problem_, result).empty()) RETURN_IF_ERROR(Solve(result));
     }
+    for (size_t i = 0; i < scored_.size(); ++i) {
+      const int32_t j = result.vacancy_of[i];
+      if (j == AssignmentResult::kUnplaced) continue;
+      for (size_t t = 0; t < problem_.edges[i].size(); ++t) {
+        if (problem_.edges[i][t].vacancy == j) chosen[i] = static_cast<int32_t>(t);
+      }
+    }
+    return absl::OkStatus();
   }
 
   v1::PersonResult MakeResult(size_t i, int32_t chosen) {
@@ -314,6 +327,9 @@ class Execution {
   const uint32_t k_;
   const bool group_;
   std::vector<Scored> scored_;
+  // Group mode: the assignment problem over the people's lists, and vacancy id -> index.
+  AssignmentProblem problem_;
+  absl::flat_hash_map<std::string, int32_t> index_;
   uint64_t pairs_scored_ = 0;
   absl::Time last_progress_ = absl::InfinitePast();
   std::string phase_ = "scoring";

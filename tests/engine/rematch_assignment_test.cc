@@ -249,7 +249,7 @@ TEST(AssignmentTest, LemmaListsWithEnoughSeatsKeepTheOptimum) {
 TEST(AssignmentTest, CertifiedRestrictionsKeepTheOptimum) {
   std::mt19937 rng(99);
   int certified_cuts = 0, uncertified = 0;
-  for (int round = 0; round < 1500; ++round) {
+  for (int round = 0; round < 5000; ++round) {
     AssignmentProblem full = RandomProblem(rng, 7, 6, 3);
     SortBestFirst(full);
     AssignmentProblem cut = full;
@@ -273,6 +273,71 @@ TEST(AssignmentTest, CertifiedRestrictionsKeepTheOptimum) {
   }
   EXPECT_GT(certified_cuts, 100);
   EXPECT_GT(uncertified, 10);  // The check does refuse some restrictions.
+}
+
+TEST(AssignmentTest, PriceCertificateWithoutAFreeSeat) {
+  // A's list {X} is truncated (A may have unlisted options scoring at most 0.6). X is full
+  // (A holds it) but nobody else wants it: its price is 0 and A's surplus 0.6 covers any
+  // unlisted option: certified.
+  AssignmentProblem p;
+  p.seats = {1, 1};
+  p.edges = {{{0, 600'000}}, {{1, 500'000}}};
+  absl::StatusOr<AssignmentResult> r = SolveAssignment(p);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(UncertifiedPeople(p, *r, {true, false}).empty());
+  // Now B also wants X but is placed at Y: moving A elsewhere could free X for B, gaining
+  // 0.2 - (0.6 - c_A): certified only while A's surplus s_AX - price(X) >= c_A.
+  p.edges = {{{0, 600'000}}, {{1, 500'000}, {0, 700'000}}};
+  r = SolveAssignment(p);
+  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r->vacancy_of, testing::ElementsAre(0, 1));
+  // price(X) = 0.2 (B's gain from X over Y); A's surplus 0.4 < c_A = 0.6: uncertified.
+  EXPECT_THAT(UncertifiedPeople(p, *r, {true, false}), testing::ElementsAre(0));
+  // An unplaced person who lists A's seat makes it uncertifiable.
+  p.seats = {1};
+  p.edges = {{{0, 600'000}}, {{0, 500'000}}};
+  r = SolveAssignment(p);
+  ASSERT_TRUE(r.ok());
+  EXPECT_THAT(UncertifiedPeople(p, *r, {true, false}), testing::ElementsAre(0));
+}
+
+// Greedy as an AssignmentResult (best pair first), to have feasible, often suboptimal,
+// assignments to verify.
+AssignmentResult GreedyResult(const AssignmentProblem& p) {
+  std::vector<std::pair<int64_t, std::pair<int32_t, int32_t>>> pairs;
+  for (size_t i = 0; i < p.edges.size(); ++i) {
+    for (const AssignmentEdge& e : p.edges[i]) pairs.push_back({-e.score, {static_cast<int32_t>(i), e.vacancy}});
+  }
+  std::sort(pairs.begin(), pairs.end());
+  AssignmentResult r;
+  r.vacancy_of.assign(p.edges.size(), AssignmentResult::kUnplaced);
+  std::vector<int32_t> used(p.seats.size(), 0);
+  for (const auto& [neg, pv] : pairs) {
+    const auto [person, vacancy] = pv;
+    if (r.vacancy_of[person] != AssignmentResult::kUnplaced || used[vacancy] >= p.seats[vacancy]) continue;
+    r.vacancy_of[person] = vacancy;
+    ++used[vacancy];
+    ++r.placed;
+    r.total_score -= neg;
+  }
+  return r;
+}
+
+TEST(AssignmentTest, MinimumPricesProveOptimalityExactly) {
+  std::mt19937 rng(314);
+  int optimal_greedy = 0, suboptimal_greedy = 0;
+  for (int round = 0; round < 3000; ++round) {
+    const AssignmentProblem p = RandomProblem(rng, 8, 5, 2);
+    absl::StatusOr<AssignmentResult> exact = SolveAssignment(p);
+    ASSERT_TRUE(exact.ok());
+    EXPECT_FALSE(MinimumPrices(p, *exact).size() != p.seats.size()) << "round " << round;
+    const AssignmentResult greedy = GreedyResult(p);
+    const bool greedy_optimal = Value{greedy.placed, greedy.total_score} == Optimum(p);
+    EXPECT_EQ(!MinimumPrices(p, greedy).empty(), greedy_optimal) << "round " << round;
+    (greedy_optimal ? optimal_greedy : suboptimal_greedy)++;
+  }
+  EXPECT_GT(suboptimal_greedy, 100);
+  EXPECT_GT(optimal_greedy, 100);
 }
 
 TEST(AssignmentTest, LargeInstanceIsFast) {
