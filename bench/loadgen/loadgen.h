@@ -41,7 +41,7 @@ enum class Workload {
   kPushVacancies,     // client stream
 };
 
-// Parses "ping", "get_candidate", ...; nullopt-like error when unknown.
+// Parses "ping", "get_candidate", ...; INVALID_ARGUMENT naming an unknown workload.
 absl::StatusOr<Workload> ParseWorkload(const std::string& name);
 const char* WorkloadName(Workload w);
 bool IsStreaming(Workload w);
