@@ -135,7 +135,7 @@ bool CandidateIndex::Remove(std::string_view id) {
 
 std::vector<std::string> CandidateIndex::OfEmployer(std::string_view employer) const {
   std::vector<std::string> out;
-  absl::MutexLock lock(&emp_mu_);
+  absl::ReaderMutexLock lock(&emp_mu_);
   auto e = by_employer_.find(employer);
   if (e == by_employer_.end()) return out;
   for (uint32_t o : e->second) {
