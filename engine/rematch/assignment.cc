@@ -272,8 +272,22 @@ std::vector<int64_t> MinimumPrices(const AssignmentProblem& problem,
   for (size_t j = 0; j < m; ++j) {
     if (static_cast<int64_t>(occupants[j].size()) > problem.seats[j]) return {};
   }
+  // The cheap, common way to be suboptimal: someone prefers (or, unplaced, accepts) a
+  // vacancy that still has a free seat.
+  size_t total_edges = 0;
+  for (size_t p = 0; p < n; ++p) {
+    total_edges += problem.edges[p].size();
+    const bool unplaced = result.vacancy_of[p] == AssignmentResult::kUnplaced;
+    for (const AssignmentEdge& e : problem.edges[p]) {
+      const bool free = static_cast<int64_t>(occupants[e.vacancy].size()) < problem.seats[e.vacancy];
+      if (free && (unplaced || e.score > seat_score[p])) return {};
+    }
+  }
   // Longest paths by label correction (SPFA). A path of more than m hops means a positive
-  // cycle: an improving exchange, so `result` is not optimal.
+  // cycle: an improving exchange, so `result` is not optimal. Detecting a cycle that way
+  // can take long, so the work is also capped (far above what an optimal assignment needs);
+  // past the cap the answer is "not proven", which is safe.
+  uint64_t budget = 64 * static_cast<uint64_t>(total_edges) + 1'000'000;
   std::deque<int32_t> queue;
   std::vector<bool> queued(m, true);
   std::vector<uint32_t> hops(m, 0);
@@ -283,6 +297,8 @@ std::vector<int64_t> MinimumPrices(const AssignmentProblem& problem,
     queue.pop_front();
     queued[a] = false;
     for (int32_t p : occupants[a]) {
+      if (budget < problem.edges[p].size()) return {};
+      budget -= problem.edges[p].size();
       for (const AssignmentEdge& e : problem.edges[p]) {
         if (e.vacancy == a) continue;
         const int64_t candidate = price[a] + e.score - seat_score[p];

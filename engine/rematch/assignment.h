@@ -83,7 +83,8 @@ absl::StatusOr<AssignmentResult> SolveAssignment(const AssignmentProblem& proble
 // optimal: every listed pair satisfies u_i + p_j >= BIG + s_ij with u_i = BIG + s_ia - p_a
 // for placed i (0 for unplaced), free seats have price 0 and u_i >= 0 — an optimal LP dual.
 // Returns an empty vector when `result` is not an optimal assignment of `problem` (or not a
-// feasible one). Cost: label-correcting longest paths over the listed pairs.
+// feasible one), and also (conservatively) when proving it would take more than about 64
+// passes over the listed pairs. Cost: label-correcting longest paths over the listed pairs.
 std::vector<int64_t> MinimumPrices(const AssignmentProblem& problem,
                                    const AssignmentResult& result);
 

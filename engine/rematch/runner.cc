@@ -199,10 +199,9 @@ class Execution {
     return absl::OkStatus();
   }
 
-  // The exact assignment over short lists, lengthening the lists of people whose
-  // optimality is not proven (docs/rematch.md, "Exactness with short lists"): unplaced
-  // people first (their bids are what keeps others' seats expensive), then the rest.
-  // After a lengthening the previous assignment is kept when it is still provably optimal.
+  // The exact assignment over short lists, lengthening the lists of the people whose
+  // optimality is not proven (docs/rematch.md, "Exactness with short lists"). After a
+  // lengthening the previous assignment is kept when it is still provably optimal.
   absl::Status AssignGroup(std::vector<int32_t>& chosen, bool& exact) {
     problem_.edges.resize(scored_.size());
     for (size_t i = 0; i < scored_.size(); ++i) RETURN_IF_ERROR(BuildEdges(i));
@@ -213,13 +212,8 @@ class Execution {
       for (size_t i = 0; i < scored_.size(); ++i) truncated[i] = scored_[i].truncated();
       const std::vector<int32_t> open = UncertifiedPeople(problem_, result, truncated);
       std::vector<size_t> grow;
-      for (bool unplaced_only : {true, false}) {
-        for (int32_t i : open) {
-          if (scored_[i].requested >= kMaxList) continue;
-          if (unplaced_only && result.vacancy_of[i] != AssignmentResult::kUnplaced) continue;
-          grow.push_back(static_cast<size_t>(i));
-        }
-        if (!grow.empty()) break;
+      for (int32_t i : open) {
+        if (scored_[i].requested < kMaxList) grow.push_back(static_cast<size_t>(i));
       }
       if (open.empty() || grow.empty() || round == kMaxRefineRounds) {
         exact = open.empty();
@@ -279,10 +273,13 @@ class Execution {
       scored_[i].matches.clear();  // The result holds what is kept.
     }
     size_t stored = 0;
+    v1::RematchEvent event;
     for (size_t i = 0; i < results.size(); ++i) {
-      v1::RematchEvent e;
-      *e.mutable_result() = results[i];
-      RETURN_IF_ERROR(Emit(e));
+      // Lend the result to the event instead of copying it.
+      event.mutable_result()->Swap(&results[i]);
+      const absl::Status emitted = Emit(event);
+      event.mutable_result()->Swap(&results[i]);
+      RETURN_IF_ERROR(emitted);
       if (i + 1 - stored >= kResultsPerBatch) {
         RETURN_IF_ERROR(PutResults(*env_.store, run_.run_id(), stored,
                                    absl::MakeConstSpan(results).subspan(stored, i + 1 - stored)));
