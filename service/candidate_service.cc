@@ -34,8 +34,7 @@ grpc::Status CandidateService::Delete(const v1::DeleteCandidateRequest& request,
   return grpc::Status::OK;
 }
 
-grpc::Status CandidateService::List(IsCancelled cancelled,
-                                    const v1::ListCandidatesRequest& request,
+grpc::Status CandidateService::List(IsCancelled cancelled, const v1::ListCandidatesRequest& request,
                                     v1::ListCandidatesResponse* response) {
   if (cancelled()) return ToGrpcStatus(absl::CancelledError("ListCandidates cancelled"));
   absl::StatusOr<v1::ListCandidatesResponse> page = engine_->ListCandidates(request);
@@ -50,8 +49,7 @@ grpc::Status CandidateService::Import(IsCancelled cancelled,
   std::unique_ptr<Importer> importer = engine_->NewCandidateImporter();
   return internal::DrainImport<v1::ImportCandidatesRequest>(
       *importer, cancelled, next,
-      [](v1::ImportCandidatesRequest& m) { return std::move(*m.mutable_candidate()); },
-      summary);
+      [](v1::ImportCandidatesRequest& m) { return std::move(*m.mutable_candidate()); }, summary);
 }
 
 }  // namespace w2w::service

@@ -58,13 +58,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "address: cannot listen on '", options.address, "' (in use or not a local address)"));
+    return absl::UnavailableError(absl::StrCat("address: cannot listen on '", options.address,
+                                               "' (in use or not a local address)"));
   }
   std::string address = absl::StrCat(HostOf(options.address), ":", port);
-  auto result = std::unique_ptr<Server>(
-      new Server(std::move(tracker), std::move(server), std::move(services), port,
-                 std::move(address)));
+  auto result = std::unique_ptr<Server>(new Server(std::move(tracker), std::move(server),
+                                                   std::move(services), port, std::move(address)));
   result->SetServing(false);
   return result;
 }

@@ -1,8 +1,8 @@
 #include "service/sync_services.h"
 
+#include "absl/status/status.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/sync_stream.h"
-#include "absl/status/status.h"
 #include "service/candidate_service.h"
 #include "service/match_service.h"
 #include "service/policy_service.h"
@@ -31,23 +31,23 @@ Status Draining() {
 }
 
 // Counts the call in tracker_ for the rest of the handler, or refuses it while draining.
-#define W2W_ADMIT_CALL()                     \
-  ScopedCall w2w_call_(tracker_);            \
+#define W2W_ADMIT_CALL()          \
+  ScopedCall w2w_call_(tracker_); \
   if (!w2w_call_.admitted()) return Draining()
 
 // Forwards one unary RPC to the method of the same meaning on `impl_`.
-#define W2W_SYNC_UNARY(Rpc, Request, Response, Method)                                   \
+#define W2W_SYNC_UNARY(Rpc, Request, Response, Method)                                       \
   Status Rpc(ServerContext* /*context*/, const v1::Request* request, v1::Response* response) \
-      override {                                                                        \
-    W2W_ADMIT_CALL();                                                                   \
-    return impl_.Method(*request, response);                                            \
+      override {                                                                             \
+    W2W_ADMIT_CALL();                                                                        \
+    return impl_.Method(*request, response);                                                 \
   }
 
 // As W2W_SYNC_UNARY, for methods that poll for cancellation.
-#define W2W_SYNC_UNARY_CANCELLABLE(Rpc, Request, Response, Method)                       \
-  Status Rpc(ServerContext* context, const v1::Request* request, v1::Response* response)  \
-      override {                                                                        \
-    W2W_ADMIT_CALL();                                                                   \
+#define W2W_SYNC_UNARY_CANCELLABLE(Rpc, Request, Response, Method)                         \
+  Status Rpc(ServerContext* context, const v1::Request* request, v1::Response* response)   \
+      override {                                                                           \
+    W2W_ADMIT_CALL();                                                                      \
     return impl_.Method([context] { return context->IsCancelled(); }, *request, response); \
   }
 
@@ -80,8 +80,7 @@ class SyncVacancyService final : public v1::VacancyService::Service {
   W2W_SYNC_UNARY(CloseVacancy, CloseVacancyRequest, Vacancy, Close)
   W2W_SYNC_UNARY(DeleteVacancy, DeleteVacancyRequest, DeleteVacancyResponse, Delete)
   W2W_SYNC_UNARY_CANCELLABLE(ListVacancies, ListVacanciesRequest, ListVacanciesResponse, List)
-  Status PushVacancies(ServerContext* context,
-                       grpc::ServerReader<v1::PushVacanciesRequest>* reader,
+  Status PushVacancies(ServerContext* context, grpc::ServerReader<v1::PushVacanciesRequest>* reader,
                        v1::ImportSummary* summary) override {
     W2W_ADMIT_CALL();
     return impl_.Push([context] { return context->IsCancelled(); },
@@ -149,10 +148,8 @@ class SyncTaxonomyService final : public v1::TaxonomyService::Service {
   W2W_SYNC_UNARY(UpsertQualification, UpsertQualificationRequest, TaxonomyChange,
                  UpsertQualification)
   W2W_SYNC_UNARY(UpsertCluster, UpsertClusterRequest, TaxonomyChange, UpsertCluster)
-  W2W_SYNC_UNARY(UpsertMunicipality, UpsertMunicipalityRequest, TaxonomyChange,
-                 UpsertMunicipality)
-  W2W_SYNC_UNARY(UpdateRegionAnchor, UpdateRegionAnchorRequest, TaxonomyChange,
-                 UpdateRegionAnchor)
+  W2W_SYNC_UNARY(UpsertMunicipality, UpsertMunicipalityRequest, TaxonomyChange, UpsertMunicipality)
+  W2W_SYNC_UNARY(UpdateRegionAnchor, UpdateRegionAnchorRequest, TaxonomyChange, UpdateRegionAnchor)
 
  private:
   TaxonomyService impl_;

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "service/call_tracker.h"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "service/call_tracker.h"
 
 namespace w2w::service {
 

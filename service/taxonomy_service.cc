@@ -26,13 +26,15 @@ constexpr v1::Sector kSectors[] = {v1::SECTOR_ME,   v1::SECTOR_INST, v1::SECTOR_
 constexpr char kTradeTokenPrefix[] = "t";
 
 bool ContainsLower(std::string_view haystack, std::string_view lower_needle) {
-  return absl::StrContains(absl::AsciiStrToLower(absl::string_view(haystack.data(), haystack.size())),
-                           absl::string_view(lower_needle.data(), lower_needle.size()));
+  return absl::StrContains(
+      absl::AsciiStrToLower(absl::string_view(haystack.data(), haystack.size())),
+      absl::string_view(lower_needle.data(), lower_needle.size()));
 }
 
 bool TradeMatches(const taxonomy::TradeInfo& trade, std::string_view lower_query,
                   std::string_view isco_prefix) {
-  if (!absl::StartsWith(trade.isco_group, absl::string_view(isco_prefix.data(), isco_prefix.size()))) {
+  if (!absl::StartsWith(trade.isco_group,
+                        absl::string_view(isco_prefix.data(), isco_prefix.size()))) {
     return false;
   }
   if (lower_query.empty()) return true;
@@ -122,8 +124,8 @@ grpc::Status TaxonomyService::ListTrades(const v1::ListTradesRequest& request,
   if (!request.page_token().empty()) {
     absl::string_view token = request.page_token();
     uint64_t parsed = 0;
-    if (!absl::ConsumePrefix(&token, kTradeTokenPrefix) ||
-        !absl::SimpleAtoi(token, &parsed) || parsed > tax->num_trades()) {
+    if (!absl::ConsumePrefix(&token, kTradeTokenPrefix) || !absl::SimpleAtoi(token, &parsed) ||
+        parsed > tax->num_trades()) {
       return ToGrpcStatus(absl::InvalidArgumentError(
           absl::StrCat("page_token: '", request.page_token(), "' is not a ListTrades token")));
     }

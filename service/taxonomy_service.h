@@ -26,13 +26,15 @@ class TaxonomyService {
   explicit TaxonomyService(Engine* engine) : engine_(engine) {}
 
   // Listings: always OK except where noted.
-  grpc::Status ListRegions(const v1::ListRegionsRequest& request, v1::ListRegionsResponse* response);
+  grpc::Status ListRegions(const v1::ListRegionsRequest& request,
+                           v1::ListRegionsResponse* response);
   grpc::Status ListClusters(const v1::ListClustersRequest& request,
                             v1::ListClustersResponse* response);
   // INVALID_ARGUMENT "region: ..." for an unknown region filter.
   grpc::Status ListMunicipalities(const v1::ListMunicipalitiesRequest& request,
                                   v1::ListMunicipalitiesResponse* response);
-  grpc::Status ListSectors(const v1::ListSectorsRequest& request, v1::ListSectorsResponse* response);
+  grpc::Status ListSectors(const v1::ListSectorsRequest& request,
+                           v1::ListSectorsResponse* response);
   // Trades in taxonomy order whose label (en/nl), ESCO code or id contains `query`
   // (case-insensitive) and whose ISCO group starts with `isco_group`; paged.
   // INVALID_ARGUMENT "page_size: ..." above 1000, "page_token: ..." for a foreign token.

@@ -24,8 +24,7 @@ grpc::Status VacancyService::Get(const v1::GetVacancyRequest& request, v1::Vacan
   return grpc::Status::OK;
 }
 
-grpc::Status VacancyService::Close(const v1::CloseVacancyRequest& request,
-                                   v1::Vacancy* response) {
+grpc::Status VacancyService::Close(const v1::CloseVacancyRequest& request, v1::Vacancy* response) {
   absl::StatusOr<v1::Vacancy> closed = engine_->CloseVacancy(request);
   if (!closed.ok()) return ToGrpcStatus(closed.status());
   *response = *std::move(closed);

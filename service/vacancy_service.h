@@ -21,12 +21,10 @@ class VacancyService {
 
   // Each returns OK with `*response` filled, or the engine's status translated code for
   // code (INVALID_ARGUMENT naming the field, NOT_FOUND, ABORTED, RESOURCE_EXHAUSTED, ...).
-  grpc::Status Upsert(const v1::UpsertVacancyRequest& request,
-                      v1::UpsertVacancyResponse* response);
+  grpc::Status Upsert(const v1::UpsertVacancyRequest& request, v1::UpsertVacancyResponse* response);
   grpc::Status Get(const v1::GetVacancyRequest& request, v1::Vacancy* response);
   grpc::Status Close(const v1::CloseVacancyRequest& request, v1::Vacancy* response);
-  grpc::Status Delete(const v1::DeleteVacancyRequest& request,
-                      v1::DeleteVacancyResponse* response);
+  grpc::Status Delete(const v1::DeleteVacancyRequest& request, v1::DeleteVacancyResponse* response);
   // CANCELLED when the call was cancelled before the page was read.
   grpc::Status List(IsCancelled cancelled, const v1::ListVacanciesRequest& request,
                     v1::ListVacanciesResponse* response);

@@ -39,11 +39,12 @@ grpc::Status DrainImport(Importer& importer, IsCancelled cancelled, ReadNext<Req
   // A stream that ended because the call broke is not a complete import: do not commit
   // the tail the client can no longer be told about.
   if (cancelled()) {
-    return grpc::Status(grpc::StatusCode::CANCELLED,
-                        absl::StrCat("import cancelled (client cancelled or deadline passed) "
-                                     "after ", importer.summary().received(), " items; ",
-                                     importer.summary().committed(),
-                                     " were committed in earlier batches"));
+    return grpc::Status(
+        grpc::StatusCode::CANCELLED,
+        absl::StrCat("import cancelled (client cancelled or deadline passed) "
+                     "after ",
+                     importer.summary().received(), " items; ", importer.summary().committed(),
+                     " were committed in earlier batches"));
   }
   absl::StatusOr<v1::ImportSummary> finished = importer.Finish();
   if (!finished.ok()) return ToGrpcStatus(finished.status());

@@ -126,7 +126,8 @@ TEST(CrashTest, AcknowledgedWritesSurviveSigkillDuringConcurrentImports) {
             testkit::MakeCandidate(absl::StrFormat("u%d-%02d", t, round % kUpsertIds), round);
         const int index = ledger.Sent(request.candidate());
         v1::UpsertCandidateResponse response;
-        grpc::Status status = stub->UpsertCandidate(ContextWithDeadline().get(), request, &response);
+        grpc::Status status =
+            stub->UpsertCandidate(ContextWithDeadline().get(), request, &response);
         if (status.ok()) {
           ledger.Acked(request.candidate().id(), index);
           acked_upserts.fetch_add(1);
@@ -165,7 +166,8 @@ TEST(CrashTest, AcknowledgedWritesSurviveSigkillDuringConcurrentImports) {
       matches = SameContent(record, versions->second[i]);
     }
     EXPECT_TRUE(matches) << "record " << id << " is none of the versions sent since the last "
-                         << "acknowledged one:\n" << record.DebugString();
+                         << "acknowledged one:\n"
+                         << record.DebugString();
   }
   int unacknowledged_present = 0;
   for (const auto& [id, record] : present) unacknowledged_present += acked.count(id) == 0;

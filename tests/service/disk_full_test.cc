@@ -43,8 +43,8 @@ class ScopedTmpfs {
  public:
   ScopedTmpfs() {
     const char* tmp = getenv("TMPDIR");
-    std::string pattern = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
-                                       "/w2w-diskfull-XXXXXX");
+    std::string pattern =
+        absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/w2w-diskfull-XXXXXX");
     if (mkdtemp(pattern.data()) == nullptr) {
       error_ = absl::StrCat("mkdtemp: ", std::strerror(errno));
       return;
@@ -150,8 +150,8 @@ TEST(DiskFullTest, WritesAreRefusedBeforeTheDiskIsFullAndTheServerLives) {
     }
     EXPECT_EQ(found, acknowledged.size());
     v1::ServerInfo info;
-    ASSERT_THAT(server.info()->GetServerInfo(ContextWithDeadline().get(), v1::GetServerInfoRequest(),
-                                             &info),
+    ASSERT_THAT(server.info()->GetServerInfo(ContextWithDeadline().get(),
+                                             v1::GetServerInfoRequest(), &info),
                 IsOk());
     EXPECT_EQ(info.disk_reserve_bytes(), static_cast<uint64_t>(kReserveMb) << 20);
     EXPECT_LT(info.disk_free_bytes(), static_cast<uint64_t>(kReserveMb) << 20);

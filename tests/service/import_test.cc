@@ -226,5 +226,26 @@ TEST_F(ImportTest, AStaleVersionInAStreamIsAnItemError) {
   EXPECT_EQ(summary.errors(0).code(), "ABORTED");
 }
 
+TEST_F(ImportTest, ADeadlineCutsAStalledImportWithoutAcknowledgingIt) {
+  auto stub = server_->candidates();
+  auto context = ContextWithDeadline(absl::Milliseconds(500));
+  v1::ImportSummary summary;
+  auto writer = stub->ImportCandidates(context.get(), &summary);
+  v1::ImportCandidatesRequest request;
+  for (int i = 0; i < 10; ++i) {
+    *request.mutable_candidate() = testkit::MakeCandidate(Id("late", i), i);
+    ASSERT_TRUE(writer->Write(request));
+  }
+  absl::SleepFor(absl::Seconds(1));  // The client stalls past its deadline.
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+
+  // The unfinished batch was not committed, and the server serves on.
+  v1::GetCandidateRequest get;
+  get.set_id(Id("late", 0));
+  v1::Candidate c;
+  EXPECT_EQ(stub->GetCandidate(ContextWithDeadline().get(), get, &c).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 }  // namespace
 }  // namespace w2w

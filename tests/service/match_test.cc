@@ -71,7 +71,8 @@ class MatchTest : public ::testing::Test {
     v1::UpsertCandidateRequest request;
     *request.mutable_candidate() = c;
     v1::UpsertCandidateResponse response;
-    ASSERT_THAT(candidates_->UpsertCandidate(ContextWithDeadline().get(), request, &response), IsOk());
+    ASSERT_THAT(candidates_->UpsertCandidate(ContextWithDeadline().get(), request, &response),
+                IsOk());
   }
   void Put(const v1::Vacancy& v) {
     v1::UpsertVacancyRequest request;
@@ -233,7 +234,8 @@ TEST_F(MatchTest, ExplainGivesTheRetrainingPlanAndExclusions) {
   v1::ExplainMatchRequest inline_request;
   *inline_request.mutable_candidate() = Welder("ghost", testkit::kZuidoostBrabant, true, 50);
   inline_request.set_vacancy_id("vac-las");
-  ASSERT_THAT(match_->ExplainMatch(ContextWithDeadline().get(), inline_request, &explained), IsOk());
+  ASSERT_THAT(match_->ExplainMatch(ContextWithDeadline().get(), inline_request, &explained),
+              IsOk());
   v1::GetCandidateRequest get;
   get.set_id("ghost");
   v1::Candidate ghost;

@@ -1,6 +1,8 @@
 // Integration tests of candidate and vacancy records over gRPC against the real
 // w2w-server: write, read, restart, versions, idempotency, delete/close, paged listing
 // with filters, and the standard health and reflection services.
+#include "tests/testkit/records.h"
+
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -11,7 +13,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testkit/probes.h"
-#include "tests/testkit/records.h"
 #include "tests/testkit/server_process.h"
 #include "tests/testkit/status_matchers.h"
 
@@ -147,7 +148,8 @@ TEST_F(RecordsTest, VersionsGuardConcurrentWriters) {
   // A conditional write of a record that does not exist.
   v1::Candidate missing = MakeCandidate("cand-missing", 0);
   missing.set_version(3);
-  EXPECT_THAT(Upsert(missing, &ignored), StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("cand-missing")));
+  EXPECT_THAT(Upsert(missing, &ignored),
+              StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("cand-missing")));
 
   // Version 0 writes unconditionally.
   v1::UpsertCandidateResponse third;
@@ -160,7 +162,8 @@ TEST_F(RecordsTest, VersionsGuardConcurrentWriters) {
   v1::Vacancy stale_vacancy = MakeVacancy("vac-v", 1);
   stale_vacancy.set_version(7);
   v1::UpsertVacancyResponse vac_ignored;
-  EXPECT_THAT(Upsert(stale_vacancy, &vac_ignored), StatusIs(grpc::StatusCode::ABORTED, HasSubstr("version")));
+  EXPECT_THAT(Upsert(stale_vacancy, &vac_ignored),
+              StatusIs(grpc::StatusCode::ABORTED, HasSubstr("version")));
 }
 
 TEST_F(RecordsTest, UpsertIsIdempotent) {
@@ -200,7 +203,8 @@ TEST_F(RecordsTest, DeleteAndClose) {
   ASSERT_THAT(candidates_->DeleteCandidate(ContextWithDeadline().get(), del, &deleted), IsOk());
   EXPECT_EQ(deleted.deleted_version(), 1u);
   v1::Candidate gone;
-  EXPECT_THAT(GetCandidate("cand-d", &gone), StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("cand-d")));
+  EXPECT_THAT(GetCandidate("cand-d", &gone),
+              StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("cand-d")));
   EXPECT_THAT(candidates_->DeleteCandidate(ContextWithDeadline().get(), del, &deleted),
               StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("cand-d")));
 
@@ -228,9 +232,11 @@ TEST_F(RecordsTest, DeleteAndClose) {
   v1::DeleteVacancyRequest del_vac;
   del_vac.set_id("vac-c");
   v1::DeleteVacancyResponse vac_deleted;
-  ASSERT_THAT(vacancies_->DeleteVacancy(ContextWithDeadline().get(), del_vac, &vac_deleted), IsOk());
+  ASSERT_THAT(vacancies_->DeleteVacancy(ContextWithDeadline().get(), del_vac, &vac_deleted),
+              IsOk());
   EXPECT_EQ(vac_deleted.deleted_version(), 2u);
-  EXPECT_THAT(GetVacancy("vac-c", &stored), StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("vac-c")));
+  EXPECT_THAT(GetVacancy("vac-c", &stored),
+              StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("vac-c")));
 }
 
 TEST_F(RecordsTest, ListPagesInIdOrderAndFilters) {
@@ -257,22 +263,24 @@ TEST_F(RecordsTest, ListPagesInIdOrderAndFilters) {
   v1::ListCandidatesRequest by_region;
   by_region.set_page_size(7);
   by_region.set_region(testkit::kTwente);
-  EXPECT_THAT(ListAllCandidateIds(by_region), ElementsAreArray(expected_ids([](const v1::Candidate& c) {
-                return c.region() == testkit::kTwente;
-              })));
+  EXPECT_THAT(ListAllCandidateIds(by_region),
+              ElementsAreArray(expected_ids(
+                  [](const v1::Candidate& c) { return c.region() == testkit::kTwente; })));
   by_region.set_region("twente");  // Case-insensitive.
-  EXPECT_EQ(ListAllCandidateIds(by_region).size(),
-            expected_ids([](const v1::Candidate& c) { return c.region() == testkit::kTwente; }).size());
+  EXPECT_EQ(ListAllCandidateIds(by_region).size(), expected_ids([](const v1::Candidate& c) {
+                                                     return c.region() == testkit::kTwente;
+                                                   }).size());
 
   v1::ListCandidatesRequest by_sector;
   by_sector.set_sector(v1::SECTOR_ME);
-  EXPECT_THAT(ListAllCandidateIds(by_sector), ElementsAreArray(expected_ids([](const v1::Candidate& c) {
-                return c.sector() == v1::SECTOR_ME;
-              })));
+  EXPECT_THAT(ListAllCandidateIds(by_sector),
+              ElementsAreArray(expected_ids(
+                  [](const v1::Candidate& c) { return c.sector() == v1::SECTOR_ME; })));
 
   v1::ListCandidatesRequest by_trade;
   by_trade.set_trade(testkit::kPipeWelderCode);  // Code or UUID; any position in trades.
-  EXPECT_THAT(ListAllCandidateIds(by_trade), ElementsAreArray(expected_ids([](const v1::Candidate& c) {
+  EXPECT_THAT(ListAllCandidateIds(by_trade),
+              ElementsAreArray(expected_ids([](const v1::Candidate& c) {
                 for (const auto& t : c.trades()) {
                   if (t.code() == testkit::kPipeWelderId) return true;
                 }
@@ -323,9 +331,10 @@ TEST_F(RecordsTest, HealthAndReflectionAreServed) {
   absl::StatusOr<std::vector<std::string>> services =
       testkit::ListServicesByReflection(server_->channel());
   ASSERT_TRUE(services.ok()) << services.status();
-  for (const char* name : {"w2w.v1.CandidateService", "w2w.v1.VacancyService", "w2w.v1.MatchService",
-                           "w2w.v1.RematchService", "w2w.v1.PolicyService", "w2w.v1.TaxonomyService",
-                           "w2w.v1.ServerInfoService", "grpc.health.v1.Health"}) {
+  for (const char* name :
+       {"w2w.v1.CandidateService", "w2w.v1.VacancyService", "w2w.v1.MatchService",
+        "w2w.v1.RematchService", "w2w.v1.PolicyService", "w2w.v1.TaxonomyService",
+        "w2w.v1.ServerInfoService", "grpc.health.v1.Health"}) {
     EXPECT_THAT(*services, Contains(std::string(name)));
   }
 
@@ -335,8 +344,9 @@ TEST_F(RecordsTest, HealthAndReflectionAreServed) {
   v1::UpsertCandidateResponse out;
   ASSERT_THAT(Upsert(MakeCandidate("cand-info"), &out), IsOk());
   v1::ServerInfo server_info;
-  ASSERT_THAT(info->GetServerInfo(ContextWithDeadline().get(), v1::GetServerInfoRequest(), &server_info),
-              IsOk());
+  ASSERT_THAT(
+      info->GetServerInfo(ContextWithDeadline().get(), v1::GetServerInfoRequest(), &server_info),
+      IsOk());
   EXPECT_EQ(server_info.candidates(), 1u);
   EXPECT_EQ(server_info.data_dir(), server_->data_dir());
   EXPECT_FALSE(server_info.version().empty());

@@ -71,8 +71,9 @@ TEST(ShutdownTest, SigtermDuringAnImportFinishesItAndExitsZero) {
     EXPECT_TRUE(SameContent(c, testkit::MakeCandidate(Id(i), i)));
   }
   v1::ServerInfo info;
-  ASSERT_THAT(server.info()->GetServerInfo(ContextWithDeadline().get(), v1::GetServerInfoRequest(), &info),
-              IsOk());
+  ASSERT_THAT(
+      server.info()->GetServerInfo(ContextWithDeadline().get(), v1::GetServerInfoRequest(), &info),
+      IsOk());
   EXPECT_EQ(info.candidates(), static_cast<uint64_t>(kItems));
 }
 

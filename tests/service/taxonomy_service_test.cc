@@ -61,8 +61,9 @@ TEST_F(TaxonomyServiceTest, ListsTheShippedReferenceData) {
   v1::ListMunicipalitiesRequest in_twente;
   in_twente.set_region("twente");
   v1::ListMunicipalitiesResponse municipalities;
-  ASSERT_THAT(taxonomy_->ListMunicipalities(ContextWithDeadline().get(), in_twente, &municipalities),
-              IsOk());
+  ASSERT_THAT(
+      taxonomy_->ListMunicipalities(ContextWithDeadline().get(), in_twente, &municipalities),
+      IsOk());
   ASSERT_GT(municipalities.municipalities_size(), 5);
   std::vector<std::string> regions_of;
   std::set<std::string> municipality_names;
@@ -84,7 +85,8 @@ TEST_F(TaxonomyServiceTest, ListsTheShippedReferenceData) {
   EXPECT_THAT(sectors.sectors(0).sbi(), HasSubstr("25-30"));
 
   v1::ListQualificationsResponse qualifications;
-  ASSERT_THAT(taxonomy_->ListQualifications(ContextWithDeadline().get(), {}, &qualifications), IsOk());
+  ASSERT_THAT(taxonomy_->ListQualifications(ContextWithDeadline().get(), {}, &qualifications),
+              IsOk());
   bool vca = false;
   for (const auto& q : qualifications.qualifications()) {
     if (q.code() != testkit::kVcaBasis) continue;
@@ -154,8 +156,9 @@ TEST_F(TaxonomyServiceTest, AnAddedQualificationIsVersionedUsableAndDurable) {
   candidate.mutable_candidate()->clear_qualifications();
   candidate.mutable_candidate()->add_qualifications("WATERSTOF-1");
   v1::UpsertCandidateResponse written;
-  ASSERT_THAT(server_->candidates()->UpsertCandidate(ContextWithDeadline().get(), candidate, &written),
-              IsOk());
+  ASSERT_THAT(
+      server_->candidates()->UpsertCandidate(ContextWithDeadline().get(), candidate, &written),
+      IsOk());
 
   // A bad one names the field.
   q->set_code("lower case");

@@ -19,8 +19,7 @@ using google::protobuf::UnknownField;
 using google::protobuf::UnknownFieldSet;
 
 constexpr char kHealthCheck[] = "/grpc.health.v1.Health/Check";
-constexpr char kReflectionInfo[] =
-    "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+constexpr char kReflectionInfo[] = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
 // HealthCheckRequest.service = 1; HealthCheckResponse.status = 1.
 constexpr int kHealthServiceField = 1;
 constexpr int kHealthStatusField = 1;
@@ -54,7 +53,8 @@ std::string FromBuffer(const grpc::ByteBuffer& buffer) {
   std::vector<grpc::Slice> slices;
   std::string out;
   if (!buffer.Dump(&slices).ok()) return out;
-  for (const grpc::Slice& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const grpc::Slice& s : slices)
+    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
   return out;
 }
 

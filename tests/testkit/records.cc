@@ -13,7 +13,7 @@ struct Profile {
   const char* region;
   v1::Sector sector;
   const char* trade;
-  const char* second_trade;  // nullptr: one trade only.
+  const char* second_trade;                 // nullptr: one trade only.
   std::vector<std::string> qualifications;  // Sorted.
 };
 
@@ -33,7 +33,6 @@ constexpr v1::CandidateStatus kStatuses[] = {
     v1::CANDIDATE_STATUS_UNEMPLOYED, v1::CANDIDATE_STATUS_EMPLOYED,
     v1::CANDIDATE_STATUS_BANKRUPT_EMPLOYER};
 constexpr int kEmployers = 7;
-
 
 template <typename Record>
 bool SameContentImpl(const Record& a, const Record& b) {

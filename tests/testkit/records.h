@@ -58,7 +58,8 @@ bool SameContent(const v1::Candidate& a, const v1::Candidate& b);
 bool SameContent(const v1::Vacancy& a, const v1::Vacancy& b);
 
 // A client context with a deadline `timeout` from now.
-std::unique_ptr<grpc::ClientContext> ContextWithDeadline(absl::Duration timeout = absl::Seconds(10));
+std::unique_ptr<grpc::ClientContext> ContextWithDeadline(
+    absl::Duration timeout = absl::Seconds(10));
 
 }  // namespace w2w::testkit
 

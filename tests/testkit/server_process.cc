@@ -66,8 +66,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(ServerProces
   std::string data_dir = options.data_dir;
   if (data_dir.empty()) {
     const char* tmp = getenv("TMPDIR");
-    std::string pattern = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
-                                       "/w2w-test-XXXXXX");
+    std::string pattern =
+        absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/w2w-test-XXXXXX");
     if (mkdtemp(pattern.data()) == nullptr) {
       return absl::InternalError(absl::StrCat("mkdtemp: ", std::strerror(errno)));
     }
@@ -144,9 +144,9 @@ absl::Status ServerProcess::Launch() {
                                       : std::string(line.status().message());
     absl::StatusOr<int> code = WaitForExit(absl::Milliseconds(200));
     if (running()) (void)Kill();
-    return absl::UnavailableError(absl::StrCat(
-        "w2w-server did not start: ", why,
-        code.ok() ? absl::StrCat(" (exit code ", *code, ")") : std::string()));
+    return absl::UnavailableError(
+        absl::StrCat("w2w-server did not start: ", why,
+                     code.ok() ? absl::StrCat(" (exit code ", *code, ")") : std::string()));
   }
   address_ = line->substr(std::strlen(kListeningPrefix));
   const size_t colon = address_.rfind(':');
@@ -158,10 +158,10 @@ absl::Status ServerProcess::Launch() {
     absl::StatusOr<HealthStatus> health = CheckHealth(channel_, "", absl::Seconds(2));
     if (health.ok() && *health == HealthStatus::kServing) return absl::OkStatus();
     if (absl::Now() > deadline) {
-      return absl::UnavailableError(absl::StrCat(
-          "w2w-server on ", address_, " not SERVING in time: ",
-          health.ok() ? absl::StrCat("status ", static_cast<int>(*health))
-                      : health.status().ToString()));
+      return absl::UnavailableError(
+          absl::StrCat("w2w-server on ", address_, " not SERVING in time: ",
+                       health.ok() ? absl::StrCat("status ", static_cast<int>(*health))
+                                   : health.status().ToString()));
     }
     absl::SleepFor(kPollStep);
   }
