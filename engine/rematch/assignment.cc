@@ -73,7 +73,7 @@ class Solver {
         potential_(sink_ + 1, 0),
         dist_(sink_ + 1, kInf),
         parent_(sink_ + 1, -1),
-        settled_(sink_ + 1, false),
+        settled_(sink_ + 1, 0),
         assignment_(n_, kNotRouted),
         assignment_cost_(n_, 0),
         occupants_(m_),
@@ -142,15 +142,23 @@ class Solver {
       heap_.pop();
       const int32_t u = NodeOf(rank);
       if (settled_[u] || d != dist_[u]) continue;
-      settled_[u] = true;
+      settled_[u] = 1;
       settled_list_.push_back(u);
       if (u == sink_) break;
       if (u < n_) {
+        // The hot loop: distance through u is base + cost - potential(v).
+        const int64_t base = d + potential_[u];
+        const int32_t own = assignment_[u];
         for (const AssignmentEdge& e : sorted_[u]) {
-          if (e.vacancy == assignment_[u]) continue;
+          if (e.vacancy == own) continue;
           const int32_t v = n_ + e.vacancy;
-          if (settled_[v]) continue;
-          Relax(u, v, Cost(e) + potential_[u] - potential_[v]);
+          const int64_t dv = base + Cost(e) - potential_[v];
+          if (dv < dist_[v] && !settled_[v]) {
+            if (dist_[v] == kInf) touched_.push_back(v);
+            dist_[v] = dv;
+            parent_[v] = u;
+            heap_.push({dv, Rank(v)});
+          }
         }
         if (assignment_[u] != kAtUnplaced && !settled_[unplaced_]) {
           Relax(u, unplaced_, big_ + potential_[u] - potential_[unplaced_]);
@@ -177,7 +185,7 @@ class Solver {
     for (int32_t v : touched_) {
       dist_[v] = kInf;
       parent_[v] = -1;
-      settled_[v] = false;
+      settled_[v] = 0;
     }
     touched_.clear();
     settled_list_.clear();
@@ -226,7 +234,7 @@ class Solver {
   std::vector<int64_t> potential_;
   std::vector<int64_t> dist_;
   std::vector<int32_t> parent_;
-  std::vector<bool> settled_;
+  std::vector<uint8_t> settled_;
   std::vector<int32_t> touched_;
   std::vector<int32_t> settled_list_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap_;
