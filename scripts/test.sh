@@ -15,4 +15,5 @@ fi
 build=${W2W_BUILD_DIR:-$root/build}
 "$root/scripts/build.sh"
 cd "$build"
+export W2W_SERVER_BIN="$build/service/w2w-server" W2W_CLI_BIN="$build/clients/w2w" W2W_DATA_DIR="$root/data"
 ctest --output-on-failure -j"$(nproc)" --timeout 900 "$@"
