@@ -91,22 +91,20 @@ void CandidateIndex::Upsert(std::string_view id, std::string_view employer, cons
   row.f = f;
   row.f.died_at = kAlive;
   row.f.id_len = static_cast<uint8_t>(std::min<size_t>(id.size(), 255));
-  auto it = by_id_.find(id);
-  if (it != by_id_.end()) {
-    row.id = rows_[it->second].id;  // Same string: reuse the arena copy.
-  } else {
-    row.id = arena_.Add(id.substr(0, row.f.id_len)).data();
-    live_.fetch_add(1, std::memory_order_relaxed);
-  }
+  // One hash probe: a new id is inserted right away (keyed by its arena copy).
+  bool is_new = false;
+  const std::string_view key = id.substr(0, row.f.id_len);
+  auto it = by_id_.lazy_emplace(key, [&](const auto& ctor) {
+    is_new = true;
+    ctor(arena_.Add(key), kAlive);
+  });
+  row.id = it->first.data();  // Same string for every version: the arena copy.
+  if (is_new) live_.fetch_add(1, std::memory_order_relaxed);
   const uint32_t ordinal = rows_.Stage(row);
-  if (it != by_id_.end()) MarkDead(it->second, ordinal);
+  if (!is_new) MarkDead(it->second, ordinal);
   AddToBuckets(ordinal, row.f);
   rows_.Publish();  // The write is visible from here on, all at once.
-  if (it != by_id_.end()) {
-    it->second = ordinal;
-  } else {
-    by_id_.emplace(std::string_view(row.id, row.f.id_len), ordinal);
-  }
+  it->second = ordinal;
   if (!employer.empty()) {
     absl::MutexLock lock(&emp_mu_);
     auto e = by_employer_.find(employer);
