@@ -17,6 +17,16 @@
 
 namespace w2w::service::internal {
 
+// `status` with how far the import got appended, so that a client whose stream failed
+// (e.g. RESOURCE_EXHAUSTED on a full disk) knows what is durable without a summary.
+inline absl::Status WithProgress(const absl::Status& status, const Importer& importer) {
+  return absl::Status(status.code(),
+                      absl::StrCat(status.message(), " (import stopped after ",
+                                   importer.summary().received(), " items; ",
+                                   importer.summary().committed(),
+                                   " committed in earlier batches are durable)"));
+}
+
 // Reads messages with `next` until the end of the stream, hands each record (taken out of
 // the message by `take(message)`) to `importer`, and on a clean end of stream stores the
 // importer's summary in `*summary`.
@@ -24,7 +34,8 @@ namespace w2w::service::internal {
 // Returns OK with the summary; CANCELLED when the client cancelled or the deadline passed
 // mid-stream (batches committed before that stay committed; the partial batch is dropped
 // and nothing is acknowledged); the importer's error (e.g. RESOURCE_EXHAUSTED on a full
-// disk) translated by ToGrpcStatus. Per-item problems are in the summary, not the status.
+// disk) with the progress note of WithProgress, translated by ToGrpcStatus. Per-item
+// problems are in the summary, not the status.
 template <typename Request, typename Take>
 grpc::Status DrainImport(Importer& importer, IsCancelled cancelled, ReadNext<Request> next,
                          Take take, v1::ImportSummary* summary) {
@@ -34,7 +45,7 @@ grpc::Status DrainImport(Importer& importer, IsCancelled cancelled, ReadNext<Req
     message.Clear();
     if (!next(&message)) break;
     absl::Status added = importer.Add(take(message));
-    if (!added.ok()) return ToGrpcStatus(added);
+    if (!added.ok()) return ToGrpcStatus(WithProgress(added, importer));
   }
   // A stream that ended because the call broke is not a complete import: do not commit
   // the tail the client can no longer be told about.
@@ -47,7 +58,7 @@ grpc::Status DrainImport(Importer& importer, IsCancelled cancelled, ReadNext<Req
                      " were committed in earlier batches"));
   }
   absl::StatusOr<v1::ImportSummary> finished = importer.Finish();
-  if (!finished.ok()) return ToGrpcStatus(finished.status());
+  if (!finished.ok()) return ToGrpcStatus(WithProgress(finished.status(), importer));
   *summary = *std::move(finished);
   return grpc::Status::OK;
 }
