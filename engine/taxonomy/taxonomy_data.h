@@ -33,6 +33,7 @@ struct Taxonomy::Data {
 struct TradeSkills {
   std::vector<uint32_t> essential;
   std::vector<uint32_t> optional;
+  std::string isco_group;  // 4-digit ISCO-08 unit group, for the similarity floor.
 };
 
 // Builds Taxonomy objects; a friend of Taxonomy so it may fill the private parts.

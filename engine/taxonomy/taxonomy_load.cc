@@ -305,6 +305,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyBuilder::Load(
     ts.optional = std::move(only_optional);
     data->trades[t].essential_skills = static_cast<uint32_t>(ts.essential.size());
     data->trades[t].optional_skills = static_cast<uint32_t>(ts.optional.size());
+    ts.isco_group = data->trades[t].isco_group;
   }
   ComputeTradeSimilarity(skills, skill_index.size(), data.get());
   tax->data_ = std::move(data);

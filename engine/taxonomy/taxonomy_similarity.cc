@@ -1,4 +1,14 @@
-// Trade similarity: skill coverage computed from the ESCO occupation-skill links.
+// Trade similarity: skill coverage computed from the ESCO occupation-skill links, with a
+// floor from the ISCO-08 structure.
+//
+// ESCO describes occupations with fine-grained, often occupation-specific skills, so two
+// occupations that are the same work in practice (pipe welder and welder) share few skill
+// URIs: their coverage is about 0.1. The ISCO-08 structure knows they belong together, so
+// the similarity is floor + (1 - floor) * coverage, with floor = kSameUnitGroupFloor for
+// occupations of the same 4-digit unit group (e.g. 7212 welders and flame cutters),
+// kSameMinorGroupFloor for the same 3-digit minor group (e.g. 721 sheet and structural
+// metal workers, moulders and welders), else 0 (plain coverage). The coverage term keeps
+// the asymmetry of real skill overlap within a group.
 //
 // Instead of intersecting per-trade bitsets for all n^2 pairs, this walks an inverted index
 // (skill -> trades having it) and accumulates, per source trade, integer "quarter points"
@@ -7,7 +17,10 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <string>
 #include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "engine/taxonomy/taxonomy_data.h"
 
@@ -16,6 +29,20 @@ namespace {
 
 constexpr uint32_t kEssentialWeight2 = 2;  // Twice the weight 1 of an essential skill.
 constexpr uint32_t kOptionalWeight2 = 1;   // Twice the weight 0.5 of an optional skill.
+constexpr float kSameUnitGroupFloor = 0.6f;   // Same 4-digit ISCO unit group.
+constexpr float kSameMinorGroupFloor = 0.35f; // Same 3-digit ISCO minor group.
+constexpr size_t kMinorGroupDigits = 3;
+
+// The ISCO floor of a pair of distinct trades, 0 when unrelated in ISCO.
+float IscoFloor(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return 0.0f;
+  if (a == b) return kSameUnitGroupFloor;
+  if (a.size() >= kMinorGroupDigits && b.size() >= kMinorGroupDigits &&
+      a.compare(0, kMinorGroupDigits, b, 0, kMinorGroupDigits) == 0) {
+    return kSameMinorGroupFloor;
+  }
+  return 0.0f;
+}
 
 struct SkillUse {
   TradeId trade;
@@ -54,6 +81,20 @@ void TaxonomyBuilder::ComputeTradeSimilarity(const std::vector<TradeSkills>& ski
                            kOptionalWeight2 * static_cast<uint32_t>(skills[t].optional.size()));
   }
 
+  // Trades by ISCO minor group, for the floor.
+  std::vector<size_t> minor_group_of(n);
+  std::vector<std::vector<size_t>> minor_group_members;
+  {
+    absl::flat_hash_map<std::string, size_t> group_index;
+    for (size_t t = 0; t < n; ++t) {
+      const std::string key = skills[t].isco_group.substr(0, kMinorGroupDigits);
+      auto [it, inserted] = group_index.emplace(key, minor_group_members.size());
+      if (inserted) minor_group_members.emplace_back();
+      minor_group_of[t] = it->second;
+      if (!key.empty()) minor_group_members[it->second].push_back(t);
+    }
+  }
+
   data->similarity.assign(n * n, 0.0f);
   data->reachable.clear();
   data->reachable_offsets.assign(1, 0);
@@ -70,20 +111,21 @@ void TaxonomyBuilder::ComputeTradeSimilarity(const std::vector<TradeSkills>& ski
     acc[from] = denominator4[from];  // sim(A -> A) = 1 by definition.
 
     float* out = &data->similarity[from * n];
+    for (size_t to : minor_group_members[minor_group_of[from]]) {
+      if (to != from) out[to] = IscoFloor(skills[from].isco_group, skills[to].isco_group);
+    }
     keys.clear();
     for (size_t to = 0; to < n; ++to) {
-      if (acc[to] == 0 || denominator4[to] == 0) continue;
-      // acc <= denominator since h <= 1; min() guards rounding only.
-      const float sim = std::min(
-          1.0f, static_cast<float>(static_cast<double>(acc[to]) / denominator4[to]));
-      out[to] = sim;
-      keys.push_back(LinkKey(sim, static_cast<TradeId>(to)));
-      column_keys[to].push_back(LinkKey(sim, static_cast<TradeId>(from)));
-    }
-    if (denominator4[from] == 0) {  // A trade without skills still reaches itself.
-      out[from] = 1.0f;
-      keys.push_back(LinkKey(1.0f, static_cast<TradeId>(from)));
-      column_keys[from].push_back(LinkKey(1.0f, static_cast<TradeId>(from)));
+      if (acc[to] != 0 && denominator4[to] != 0) {
+        // acc <= denominator since h <= 1; min() guards rounding only.
+        const float coverage = std::min(
+            1.0f, static_cast<float>(static_cast<double>(acc[to]) / denominator4[to]));
+        out[to] = out[to] + (1.0f - out[to]) * coverage;
+      }
+      if (to == from) out[to] = 1.0f;  // sim(A -> A) = 1, also for a trade without skills.
+      if (out[to] <= 0.0f) continue;
+      keys.push_back(LinkKey(out[to], static_cast<TradeId>(to)));
+      column_keys[to].push_back(LinkKey(out[to], static_cast<TradeId>(from)));
     }
     AppendSorted(&keys, &data->reachable);
     data->reachable_offsets.push_back(static_cast<uint32_t>(data->reachable.size()));

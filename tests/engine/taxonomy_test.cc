@@ -226,6 +226,21 @@ TEST_F(TaxonomyTest, SimilarityIsDomainPlausible) {
             tax().TradeSimilarity(carpenter, electrician));
 }
 
+TEST_F(TaxonomyTest, IscoGroupsGiveSiblingsAFloor) {
+  // ESCO skill lists are granular: a pipe welder covers ~10% of a welder's skill URIs.
+  // Same ISCO unit group (7212) lifts the similarity to at least 0.6, same minor group
+  // (721x) to at least 0.35, and the coverage on top keeps the asymmetry.
+  const TradeId welder = Trade("7212.3");
+  const TradeId pipe_welder = Trade("7212.3.3");
+  const TradeId carpenter = Trade("7115.1");
+  EXPECT_GE(tax().TradeSimilarity(pipe_welder, welder), 0.6f);
+  EXPECT_GE(tax().TradeSimilarity(welder, pipe_welder), 0.6f);
+  EXPECT_LT(tax().TradeSimilarity(carpenter, welder), 0.35f);
+  const TradeId sheet_metal = Trade("7213.1");  // Boilermaker, minor group 721.
+  EXPECT_GE(tax().TradeSimilarity(sheet_metal, welder), 0.35f);
+  EXPECT_LT(tax().TradeSimilarity(sheet_metal, welder), tax().TradeSimilarity(pipe_welder, welder));
+}
+
 TEST_F(TaxonomyTest, LinkListsMatchMatrix) {
   const size_t n = tax().num_trades();
   size_t total_reaching = 0, total_reachable = 0;
