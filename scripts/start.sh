@@ -35,9 +35,9 @@ if [[ $fresh == 1 && $demo_c -gt 0 ]]; then
   demo=$(mktemp -d)
   echo "Generating and loading the demo dataset ($demo_c candidates, $demo_v vacancies)..." >&2
   "$bin/clients/w2w-datagen" --candidates="$demo_c" --vacancies="$demo_v" --seed=42 \
-    --format=jsonl --out="$demo" >/dev/null
-  "$bin/clients/w2w" --server="$address" import vacancies "$demo/vacancies.jsonl"
-  "$bin/clients/w2w" --server="$address" import candidates "$demo/candidates.jsonl"
+    --format=csv --out="$demo" >/dev/null
+  "$bin/clients/w2w" --server="$address" import vacancies "$demo/vacancies.csv"
+  "$bin/clients/w2w" --server="$address" import candidates "$demo/candidates.csv"
   rm -rf "$demo"
 fi
 cat >&2 <<MSG
