@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <atomic>
 #include <thread>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -181,8 +180,7 @@ TEST_F(EngineRecordsTest, CloseVacancy) {
 
 TEST_F(EngineRecordsTest, ListPagesInIdOrder) {
   for (int i = 24; i >= 0; --i) {
-    char id[8];
-    std::snprintf(id, sizeof(id), "c%02d", i);
+    const std::string id = (i < 10 ? "c0" : "c") + std::to_string(i);
     ASSERT_TRUE(engine_->UpsertCandidate(MakeCandidate(id)).ok());
   }
   v1::ListCandidatesRequest request;
