@@ -25,6 +25,8 @@ constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
 // Group mode: rounds of lengthening the lists of people the optimality check flags.
 constexpr int kMaxRefineRounds = 6;
 constexpr uint32_t kListGrowth = 4;
+// Group mode: most listed pairs the lengthening may reach (about 1 s of assignment work).
+constexpr uint64_t kMaxGroupPairs = 1'500'000;
 
 constexpr char kUnknownCandidate[] = "unknown candidate";
 constexpr char kNoMatch[] = "no open vacancy within reach and the retraining limits";
@@ -212,8 +214,17 @@ class Execution {
       for (size_t i = 0; i < scored_.size(); ++i) truncated[i] = scored_[i].truncated();
       const std::vector<int32_t> open = UncertifiedPeople(problem_, result, truncated);
       std::vector<size_t> grow;
+      uint64_t pairs = 0;
+      for (const auto& edges : problem_.edges) pairs += edges.size();
       for (int32_t i : open) {
-        if (scored_[i].requested < kMaxList) grow.push_back(static_cast<size_t>(i));
+        if (scored_[i].requested >= kMaxList) continue;
+        // Past the budget the proof is given up (exact = false) rather than the time.
+        pairs += std::min(kMaxList, scored_[i].requested * kListGrowth) - scored_[i].requested;
+        if (pairs > kMaxGroupPairs) {
+          grow.clear();
+          break;
+        }
+        grow.push_back(static_cast<size_t>(i));
       }
       if (open.empty() || grow.empty() || round == kMaxRefineRounds) {
         exact = open.empty();
