@@ -367,6 +367,18 @@ TEST(ServerStartupTest, SecondServerOnTheSameFolderFailsClearly) {
   EXPECT_EQ(*health, testkit::HealthStatus::kServing);
 }
 
+TEST(ServerStartupTest, ABusyPortFailsClearly) {
+  auto first = ServerProcess::Start();
+  ASSERT_TRUE(first.ok()) << first.status();
+  testkit::ServerProcessOptions options;
+  // A later flag overrides the testkit's --address=127.0.0.1:0.
+  options.extra_flags = {"--address=" + (*first)->address()};
+  options.start_timeout = absl::Seconds(20);
+  auto second = ServerProcess::Start(options);
+  EXPECT_FALSE(second.ok()) << "two servers share port " << (*first)->port();
+  EXPECT_THAT(std::string(second.status().message()), HasSubstr("exit code 1"));
+}
+
 TEST(ServerStartupTest, BadFlagsExitNonZero) {
   testkit::ServerProcessOptions options;
   options.extra_flags = {"--max_message_mb=0"};
