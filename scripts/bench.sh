@@ -119,7 +119,8 @@ log "checking top-20 of $SAMPLE vacancies against PostgreSQL"
 
 # ---- Reads: RPC floor and our side of the peer comparison --------------------------------
 log "reads: ping, get_candidate, shortlist, match_candidate at concurrency 1 and $CONC"
-"${LG[@]}" --target="$addr" --workloads=ping,get_candidate,shortlist,match_candidate \
+# Ping runs before and after each call, so each call's floor is measured next to it.
+"${LG[@]}" --target="$addr" --workloads=ping,get_candidate,ping,shortlist,ping,match_candidate,ping \
   --concurrency="1,$CONC" --out="$R/reads.json" >/dev/null 2>"$work/lg.err"
 log "PostgreSQL shortlist at concurrency 1 and 2"
 "$B/w2w-peer" --mode=bench --pg="$PGCONN" --concurrency=1 --duration_s="$PGDUR" \
@@ -128,7 +129,7 @@ log "PostgreSQL shortlist at concurrency 1 and 2"
   --out="$R/pg_c2.json" >/dev/null
 "$root/bench/peer/pg.sh" stop "$work/pg"
 # Open loop at half the closed-loop throughput: latency from the intended send time.
-rate_ping=$($py -c "import json;r=json.load(open('$R/reads.json'))['runs'];print(max(50,int(0.5*[x for x in r if x['workload']=='ping' and x['concurrency']==$CONC][0]['throughput_per_s'])))")
+rate_ping=$($py -c "import json;r=json.load(open('$R/reads.json'))['runs'];print(max(50,int(0.5*max(x['throughput_per_s'] for x in r if x['workload']=='ping' and x['concurrency']==$CONC))))")
 rate_sl=$($py -c "import json;r=json.load(open('$R/reads.json'))['runs'];print(max(5,int(0.5*[x for x in r if x['workload']=='shortlist' and x['concurrency']==$CONC][0]['throughput_per_s'])))")
 log "open loop: ping at $rate_ping/s, shortlist at $rate_sl/s"
 "${LG[@]}" --target="$addr" --mode=open --workloads=ping --rates="$rate_ping" \
@@ -173,6 +174,8 @@ mkdir -p "$root/bench/results"
 out="$root/bench/results/$(date -u +%F)-$mode.json"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 dirty="$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo true || echo false)"
+# When the report fails, the raw measurements are kept in bench/results/failed-<mode>/.
+trap 'cp -r "$R" "$root/bench/results/failed-$mode" 2>/dev/null; cleanup' EXIT
 $py - "$R" "$out" "$mode" "$NC" "$NV" "$CONC" "$commit" "$dirty" "$API_THREADS" "$API_ROUNDS" <<'PY'
 import json, os, platform, subprocess, sys, datetime
 R, out, mode, nc, nv, conc, commit, dirty, api_threads, api_rounds = sys.argv[1:11]
@@ -199,20 +202,27 @@ def add(name, ours, ref, ratio, target=None, op=">="):
     rows.append({"measure": name, "ours": ours, "reference": ref, "ratio": round(ratio, 4),
                  "target": None if target is None else f"{op} {target}", "met": met})
 
-ping_c = run(reads, "ping", conc)
+def ping_floor(doc, workload, c, key):
+    """The Ping runs right before and after `workload` at concurrency c, averaged."""
+    runs = doc["runs"]
+    i = next(j for j, r in enumerate(runs) if r["workload"] == workload and r["concurrency"] == c)
+    pings = [j for j, r in enumerate(runs) if r["workload"] == "ping" and r["concurrency"] == c]
+    near = [max((j for j in pings if j < i), default=None), min((j for j in pings if j > i), default=None)]
+    vals = [key(runs[j]) for j in near if j is not None]
+    return sum(vals) / len(vals)
+tput = lambda r: r["throughput_per_s"]
+p50 = lambda r: r["latency_us"]["p50"]
 for w, label in [("shortlist", "Shortlist"), ("match_candidate", "MatchCandidate"),
                  ("get_candidate", "GetCandidate")]:
-    r = run(reads, w, conc)
+    r, ping_t = run(reads, w, conc), ping_floor(reads, w, conc, tput)
     add(f"RPC floor: {label} throughput / Ping throughput (c={conc})",
-        f"{r['throughput_per_s']:.0f}/s", f"{ping_c['throughput_per_s']:.0f}/s",
-        r["throughput_per_s"] / ping_c["throughput_per_s"],
+        f"{r['throughput_per_s']:.0f}/s", f"{ping_t:.0f}/s", r["throughput_per_s"] / ping_t,
         0.3 if w == "shortlist" else None)
 for w, label in [("shortlist", "Shortlist"), ("match_candidate", "MatchCandidate"),
                  ("get_candidate", "GetCandidate")]:
-    r, p = run(reads, w, 1), run(reads, "ping", 1)
+    r, ping_l = run(reads, w, 1), ping_floor(reads, w, 1, p50)
     add(f"RPC floor: Ping p50 / {label} p50 latency (c=1)",
-        f"{r['latency_us']['p50']:.0f} us", f"{p['latency_us']['p50']:.0f} us",
-        p["latency_us"]["p50"] / r["latency_us"]["p50"])
+        f"{r['latency_us']['p50']:.0f} us", f"{ping_l:.0f} us", ping_l / r["latency_us"]["p50"])
 up1, pw1 = run(writes, "upsert_candidate", 1), run(writes, "ping", 1)
 raw_plus_ping = floor["single_put"]["mean_us"] + pw1["latency_us"]["mean"]
 add("Storage floor: (raw put + Ping) / acknowledged upsert, mean latency (c=1)",
@@ -301,4 +311,5 @@ for name, a in api.items():
           f"{errs or ''} |")
 print(f"\nResults: {out}")
 PY
+trap cleanup EXIT
 log "done"
