@@ -30,8 +30,9 @@ ABSL_FLAG(uint64_t, vacancies, 2000, "Number of vacancies to generate.");
 ABSL_FLAG(uint64_t, seed, 1, "Random seed; the same seed gives the same output.");
 ABSL_FLAG(std::string, out, ".", "Output folder (created when missing).");
 ABSL_FLAG(std::string, format, "jsonl", "Output format: jsonl or csv.");
-ABSL_FLAG(std::string, today, "2026-01-01",
-          "The day dates are drawn around (YYYY-MM-DD); not the clock, for determinism.");
+ABSL_FLAG(std::string, today, "",
+          "The day dates are drawn around (YYYY-MM-DD); default: today (UTC), so the "
+          "vacancies are open now. Give a fixed day for byte-identical output.");
 ABSL_FLAG(std::string, data_dir, W2W_DEFAULT_DATA_DIR,
           "Reference data folder (data/ of the repository).");
 
@@ -119,7 +120,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "w2w-datagen: --format must be jsonl or csv\n");
     return 1;
   }
-  std::optional<int32_t> today = w2w::ParseIsoDate(absl::GetFlag(FLAGS_today));
+  const std::string today_flag = absl::GetFlag(FLAGS_today);
+  std::optional<int32_t> today =
+      today_flag.empty() ? std::optional<int32_t>(w2w::TodayUtc()) : w2w::ParseIsoDate(today_flag);
   if (!today) {
     std::fprintf(stderr, "w2w-datagen: --today must be a date YYYY-MM-DD\n");
     return 1;
