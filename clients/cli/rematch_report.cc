@@ -90,8 +90,9 @@ void PrintRematchSummary(std::ostream& out, const RematchSummary& s) {
       const std::string q =
           d.name().empty() ? d.qualification() : absl::StrCat(d.qualification(), " (", d.name(), ")");
       demand.AddRow({absl::StrCat(d.rank()),
-                     absl::StrFormat("%d %s need %s to reach %d %s", d.people(),
-                                     d.people() == 1 ? "person" : "people", q, d.vacancies(),
+                     absl::StrFormat("%d %s %s to reach %d %s", d.people(),
+                                     d.people() == 1 ? "person needs" : "people need", q,
+                                     d.vacancies(),
                                      d.vacancies() == 1 ? "vacancy" : "vacancies"),
                      absl::StrFormat("%.1f", d.weeks()), absl::StrFormat("EUR %.0f", d.cost_eur()),
                      absl::StrJoin(d.regions(), ", ")});
