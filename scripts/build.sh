@@ -7,5 +7,7 @@ build=${W2W_BUILD_DIR:-$root/build}
 type=${W2W_BUILD_TYPE:-RelWithDebInfo}
 jobs=${W2W_JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Share the cache between clones in different folders (CI builds a fresh clone).
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="$type" ${W2W_CMAKE_ARGS:-} >/dev/null
 make -C "$build" -j"$jobs" --no-print-directory "$@"
