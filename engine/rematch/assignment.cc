@@ -333,32 +333,55 @@ std::vector<int64_t> MinimumPrices(const AssignmentProblem& problem,
   return price;
 }
 
-std::vector<int32_t> UncertifiedPeople(const AssignmentProblem& problem,
-                                       const AssignmentResult& result,
-                                       const std::vector<bool>& truncated) {
+std::vector<UncertifiedPerson> UncertifiedPeopleWithBounds(
+    const AssignmentProblem& problem, const AssignmentResult& result,
+    const std::vector<int64_t>& unlisted_max) {
   const int64_t n = static_cast<int64_t>(problem.edges.size());
-  const std::vector<int64_t> price = MinimumPrices(problem, result);
-  std::vector<int32_t> uncertified;
+  std::vector<UncertifiedPerson> uncertified;
+  std::vector<int64_t> price;
+  bool priced = false;  // MinimumPrices is only computed when somebody needs it.
   for (int64_t i = 0; i < n; ++i) {
-    if (!truncated[i]) continue;
+    if (unlisted_max[i] == kCompleteList) continue;
     int64_t listed_seats = 0;
-    int64_t cutoff = kMaxAssignmentScore;  // The lowest listed score.
     int64_t seat_score = -1;
     const int32_t seat = result.vacancy_of[i];
     for (const AssignmentEdge& e : problem.edges[i]) {
       listed_seats += problem.seats[e.vacancy];
-      cutoff = std::min(cutoff, e.score);
       if (e.vacancy == seat) seat_score = e.score;
     }
     if (listed_seats >= n) continue;  // The lemma.
-    // The certificate: i's surplus at its seat covers the best unlisted option.
-    if (seat != AssignmentResult::kUnplaced && !price.empty() &&
-        price[seat] <= seat_score - cutoff) {
-      continue;
+    if (!priced) {
+      price = MinimumPrices(problem, result);
+      priced = true;
     }
-    uncertified.push_back(static_cast<int32_t>(i));
+    // The certificate: i's surplus at its seat covers the best unlisted option.
+    UncertifiedPerson open{static_cast<int32_t>(i), UncertifiedPerson::kUnknown};
+    if (seat != AssignmentResult::kUnplaced && !price.empty()) {
+      const int64_t surplus = seat_score - price[seat];
+      if (surplus >= unlisted_max[i]) continue;
+      open.needed_bound = surplus;
+    }
+    uncertified.push_back(open);
   }
   return uncertified;
+}
+
+std::vector<int32_t> UncertifiedPeople(const AssignmentProblem& problem,
+                                       const AssignmentResult& result,
+                                       const std::vector<bool>& truncated) {
+  // A list cut after its k best: the unlisted options score at most the lowest listed one.
+  std::vector<int64_t> unlisted_max(problem.edges.size(), kCompleteList);
+  for (size_t i = 0; i < problem.edges.size(); ++i) {
+    if (!truncated[i]) continue;
+    int64_t cutoff = kMaxAssignmentScore;
+    for (const AssignmentEdge& e : problem.edges[i]) cutoff = std::min(cutoff, e.score);
+    unlisted_max[i] = cutoff;
+  }
+  std::vector<int32_t> people;
+  for (const UncertifiedPerson& u : UncertifiedPeopleWithBounds(problem, result, unlisted_max)) {
+    people.push_back(u.person);
+  }
+  return people;
 }
 
 }  // namespace w2w::rematch

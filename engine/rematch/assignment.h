@@ -39,6 +39,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -97,6 +98,31 @@ std::vector<int64_t> MinimumPrices(const AssignmentProblem& problem,
 std::vector<int32_t> UncertifiedPeople(const AssignmentProblem& problem,
                                        const AssignmentResult& result,
                                        const std::vector<bool>& truncated);
+
+// A person whose optimality over all pairs is not proven, and what would prove it.
+struct UncertifiedPerson {
+  int32_t person = 0;
+  // The largest bound on i's unlisted scores the certificate would accept with the current
+  // prices: s_ia - p_a for a placed person (a list reaching down to just below it would
+  // likely certify i, unless lengthening lists raises the prices). It is negative when i's
+  // seat is priced above its score, typically because an unplaced person bids for it; no
+  // list can certify i then until that person is placed. kUnknown when i is unplaced or
+  // the prices could not be computed (then only a longer list helps).
+  int64_t needed_bound = kUnknown;
+  static constexpr int64_t kUnknown = std::numeric_limits<int64_t>::min();
+};
+
+// Like UncertifiedPeople, with a finer description of each list: `unlisted_max[i]` is an
+// upper bound on the scores of i's unlisted feasible pairs (micro-points), or kCompleteList
+// when i's list holds all of i's feasible pairs. A list cut after its k best has
+// unlisted_max = its lowest listed score; a list cut by a minimum score t has
+// unlisted_max = t (or anything above). Returns the people the lemma and the certificate
+// (with c_i = unlisted_max[i]) both leave open, in index order, with the bound each needs.
+// Preconditions: as UncertifiedPeople, and unlisted_max.size() == problem.edges.size().
+inline constexpr int64_t kCompleteList = -1;
+std::vector<UncertifiedPerson> UncertifiedPeopleWithBounds(
+    const AssignmentProblem& problem, const AssignmentResult& result,
+    const std::vector<int64_t>& unlisted_max);
 
 }  // namespace w2w::rematch
 

@@ -31,11 +31,45 @@ constexpr uint64_t kMaxGroupPairs = 1'500'000;
 constexpr char kUnknownCandidate[] = "unknown candidate";
 constexpr char kNoMatch[] = "no open vacancy within reach and the retraining limits";
 
-// What scoring produced for one person.
+// Group mode: a lengthened list reaches this far (micro-points) below the score the
+// certificate asks for, so that the prices may rise a little (other lists grow too) without
+// another round.
+constexpr int64_t kThresholdMargin = 20'000;
+
+// One option of a person's list: all the assignment needs.
+struct Option {
+  std::string vacancy_id;
+  int64_t score = 0;  // Micro-points.
+};
+
+// Micro-points of a match score.
+int64_t MicroScore(const v1::VacancyMatch& m) {
+  return std::clamp<int64_t>(std::llround(m.score() * 1e6), 0, kMaxAssignmentScore);
+}
+
+// What scoring produced for one person. Group-mode lists grow to hundreds of options, so
+// they are kept compact (id and score); the full matches (explanations, retraining plans)
+// are kept only for the first k+1, the ones a result can show as alternatives.
 struct Scored {
-  std::vector<v1::VacancyMatch> matches;  // Best first.
+  std::vector<Option> options;            // Best first.
+  std::vector<v1::VacancyMatch> top;      // The full matches of options[0 .. k].
   uint32_t requested = 0;                 // List length asked for.
-  bool truncated() const { return matches.size() >= requested && requested > 0; }
+  // Minimum score asked for in micro-points, when above the run's min_score (a lengthened
+  // list asks only for the options the certificate may need); 0 = the run's min_score.
+  int64_t threshold = 0;
+  // The largest score an unlisted feasible pair of this person can have (the list's
+  // lowest score when cut at `requested`, else the threshold), or kCompleteList.
+  int64_t UnlistedMax() const {
+    if (requested > 0 && options.size() >= requested) return options.back().score;
+    return threshold > 0 ? threshold : kCompleteList;
+  }
+};
+
+// A scoring request for one person: list length and minimum score (micro-points; 0 = the
+// run's own min_score).
+struct ListRequest {
+  uint32_t k = 0;
+  int64_t threshold = 0;
 };
 
 class Execution {
@@ -74,15 +108,15 @@ class Execution {
     const uint32_t first_list = group_ ? std::max(k_ + 1, kGroupInitialList) : k_ + 1;
     std::vector<size_t> everybody(sel_.people.size());
     for (size_t i = 0; i < everybody.size(); ++i) everybody[i] = i;
-    RETURN_IF_ERROR(Score(everybody, [&](size_t) { return first_list; }));
+    RETURN_IF_ERROR(Score(everybody, std::vector<ListRequest>(everybody.size(), {first_list, 0})));
 
-    std::vector<int32_t> chosen(sel_.people.size(), -1);  // Index into matches, or -1.
+    std::vector<int32_t> chosen(sel_.people.size(), -1);  // Index into options, or -1.
     bool exact = true;
     if (group_) {
       RETURN_IF_ERROR(AssignGroup(chosen, exact));
     } else {
       for (size_t i = 0; i < scored_.size(); ++i) {
-        if (!scored_[i].matches.empty()) chosen[i] = 0;
+        if (!scored_[i].options.empty()) chosen[i] = 0;
       }
     }
     return Finish(chosen, exact);
@@ -128,20 +162,19 @@ class Execution {
     return Emit(e);
   }
 
-  // Scores people `who` on the pool, each with list length list_size(person).
-  template <typename ListSize>
-  absl::Status Score(const std::vector<size_t>& who, ListSize list_size) {
+  // Scores people `who` on the pool, person who[w] with requests[w].
+  absl::Status Score(const std::vector<size_t>& who, const std::vector<ListRequest>& requests) {
     std::vector<absl::Status> errors(who.size());
-    std::vector<uint32_t> sizes(who.size());
-    for (size_t w = 0; w < who.size(); ++w) sizes[w] = list_size(who[w]);
     std::atomic<uint64_t> pairs{0};
     auto score_one = [&](size_t w) {
       const size_t i = who[w];
       const SelectedPerson& person = sel_.people[i];
       if (!person.candidate.has_value()) return;
       v1::MatchCandidateRequest request;
-      request.set_k(sizes[w]);
-      request.mutable_filter()->set_min_score(run_.options().min_score());
+      request.set_k(requests[w].k);
+      request.mutable_filter()->set_min_score(
+          requests[w].threshold > 0 ? static_cast<double>(requests[w].threshold) / 1e6
+                                    : run_.options().min_score());
       request.mutable_filter()->set_max_retraining_weeks(run_.options().max_retraining_weeks());
       absl::StatusOr<v1::MatchCandidateResponse> response =
           env_.matcher->MatchCandidate(*person.candidate, request);
@@ -151,9 +184,17 @@ class Execution {
       }
       pairs.fetch_add(response->vacancies_scored(), std::memory_order_relaxed);
       Scored& s = scored_[i];
-      s.requested = sizes[w];
-      s.matches.assign(std::make_move_iterator(response->mutable_matches()->begin()),
-                       std::make_move_iterator(response->mutable_matches()->end()));
+      s.requested = requests[w].k;
+      s.threshold = requests[w].threshold;
+      auto* matches = response->mutable_matches();
+      s.options.clear();
+      s.options.reserve(matches->size());
+      for (const v1::VacancyMatch& m : *matches) {
+        s.options.push_back({m.vacancy_id(), MicroScore(m)});
+      }
+      const size_t keep = std::min<size_t>(matches->size(), k_ + 1);
+      s.top.assign(std::make_move_iterator(matches->begin()),
+                   std::make_move_iterator(matches->begin() + keep));
     };
     std::shared_ptr<WorkerPool::Batch> batch = env_.pool->Submit(who.size(), score_one);
     absl::Status status = ReportProgress("scoring", 0, who.size(), /*force=*/true);
@@ -173,17 +214,16 @@ class Execution {
   absl::Status BuildEdges(size_t i) {
     std::vector<AssignmentEdge>& edges = problem_.edges[i];
     edges.clear();
-    for (const v1::VacancyMatch& m : scored_[i].matches) {
-      auto [it, inserted] = index_.try_emplace(m.vacancy_id(), static_cast<int32_t>(problem_.seats.size()));
+    for (const Option& m : scored_[i].options) {
+      auto [it, inserted] = index_.try_emplace(m.vacancy_id, static_cast<int32_t>(problem_.seats.size()));
       if (inserted) {
         v1::Vacancy v;
-        ASSIGN_OR_RETURN(bool found, env_.store->Get(storage::Family::kVacancies, m.vacancy_id(), &v));
+        ASSIGN_OR_RETURN(bool found, env_.store->Get(storage::Family::kVacancies, m.vacancy_id, &v));
         const bool open = found && (v.status() == v1::VACANCY_STATUS_OPEN ||
                                     v.status() == v1::VACANCY_STATUS_UNSPECIFIED);
         problem_.seats.push_back(open ? static_cast<int32_t>(std::max<uint32_t>(v.positions(), 1)) : 0);
       }
-      const int64_t score = std::clamp<int64_t>(std::llround(m.score() * 1e6), 0, kMaxAssignmentScore);
-      edges.push_back({it->second, score});
+      edges.push_back({it->second, m.score});
     }
     return absl::OkStatus();
   }
@@ -209,30 +249,41 @@ class Execution {
     for (size_t i = 0; i < scored_.size(); ++i) RETURN_IF_ERROR(BuildEdges(i));
     AssignmentResult result;
     RETURN_IF_ERROR(Solve(result));
+    const int64_t run_min = std::llround(run_.options().min_score() * 1e6);
     for (int round = 0;; ++round) {
-      std::vector<bool> truncated(scored_.size(), false);
-      for (size_t i = 0; i < scored_.size(); ++i) truncated[i] = scored_[i].truncated();
-      const std::vector<int32_t> open = UncertifiedPeople(problem_, result, truncated);
+      std::vector<int64_t> unlisted_max(scored_.size());
+      for (size_t i = 0; i < scored_.size(); ++i) unlisted_max[i] = scored_[i].UnlistedMax();
+      const std::vector<UncertifiedPerson> open =
+          UncertifiedPeopleWithBounds(problem_, result, unlisted_max);
       std::vector<size_t> grow;
+      std::vector<ListRequest> requests;
       uint64_t pairs = 0;
       for (const auto& edges : problem_.edges) pairs += edges.size();
-      for (int32_t i : open) {
-        if (scored_[i].requested >= kMaxList) continue;
+      for (const UncertifiedPerson& u : open) {
+        const Scored& s = scored_[u.person];
+        if (s.options.size() >= kMaxList) continue;  // Cut at the matcher's largest k.
+        // A longer list, and (when the certificate says how far down it must reach) only
+        // the options down to just below that score: far fewer options to score and build.
+        ListRequest r;
+        r.k = std::min(kMaxList, std::max(s.requested, kGroupInitialList) * kListGrowth);
+        if (u.needed_bound != UncertifiedPerson::kUnknown) {
+          const int64_t t = std::max<int64_t>(u.needed_bound, 0) - kThresholdMargin;
+          r.threshold = t > run_min ? t : 0;
+        }
         // Past the budget the proof is given up (exact = false) rather than the time.
-        pairs += std::min(kMaxList, scored_[i].requested * kListGrowth) - scored_[i].requested;
+        pairs += r.k > s.options.size() ? r.k - s.options.size() : 0;
         if (pairs > kMaxGroupPairs) {
           grow.clear();
           break;
         }
-        grow.push_back(static_cast<size_t>(i));
+        grow.push_back(static_cast<size_t>(u.person));
+        requests.push_back(r);
       }
       if (open.empty() || grow.empty() || round == kMaxRefineRounds) {
         exact = open.empty();
         break;
       }
-      RETURN_IF_ERROR(Score(grow, [&](size_t i) {
-        return std::min(kMaxList, scored_[i].requested * kListGrowth);
-      }));
+      RETURN_IF_ERROR(Score(grow, requests));
       for (size_t i : grow) RETURN_IF_ERROR(BuildEdges(i));
       if (MinimumPrices(problem_, result).empty()) RETURN_IF_ERROR(Solve(result));
     }
@@ -246,9 +297,35 @@ class Execution {
     return absl::OkStatus();
   }
 
+  // The full match of person i's option `t`: kept from scoring for the first k+1, else
+  // asked again from the matcher (the same request cut after option t, which lists the same
+  // vacancy unless the vacancy changed meanwhile; then a match with only its id and score).
+  v1::VacancyMatch FullMatch(size_t i, size_t t) {
+    Scored& s = scored_[i];
+    if (t < s.top.size()) return std::move(s.top[t]);
+    v1::MatchCandidateRequest request;
+    request.set_k(static_cast<uint32_t>(t + 1));
+    request.mutable_filter()->set_min_score(
+        s.threshold > 0 ? static_cast<double>(s.threshold) / 1e6 : run_.options().min_score());
+    request.mutable_filter()->set_max_retraining_weeks(run_.options().max_retraining_weeks());
+    absl::StatusOr<v1::MatchCandidateResponse> response =
+        env_.matcher->MatchCandidate(*sel_.people[i].candidate, request);
+    if (response.ok()) {
+      for (v1::VacancyMatch& m : *response->mutable_matches()) {
+        if (m.vacancy_id() == s.options[t].vacancy_id) return std::move(m);
+      }
+    }
+    v1::VacancyMatch m;
+    m.set_vacancy_id(s.options[t].vacancy_id);
+    m.set_score(static_cast<double>(s.options[t].score) / 1e6);
+    return m;
+  }
+
+  // Person i's result. Consumes scored_[i] (the result takes what it keeps). Safe to call
+  // concurrently for different people.
   v1::PersonResult MakeResult(size_t i, int32_t chosen) {
     const SelectedPerson& person = sel_.people[i];
-    std::vector<v1::VacancyMatch>& matches = scored_[i].matches;
+    Scored& s = scored_[i];
     v1::PersonResult r;
     r.set_candidate_id(person.id);
     if (!person.candidate.has_value()) {
@@ -257,31 +334,40 @@ class Execution {
       return r;
     }
     if (chosen >= 0) {
-      *r.mutable_assigned() = matches[chosen];
-      r.set_placement(NeedsRetraining(matches[chosen]) ? v1::PLACEMENT_AFTER_RETRAINING
-                                                       : v1::PLACEMENT_NOW);
+      *r.mutable_assigned() = FullMatch(i, static_cast<size_t>(chosen));
+      r.set_placement(NeedsRetraining(r.assigned()) ? v1::PLACEMENT_AFTER_RETRAINING
+                                                    : v1::PLACEMENT_NOW);
     } else {
       r.set_placement(v1::PLACEMENT_NOT_PLACEABLE);
-      r.set_reason(matches.empty()
+      r.set_reason(s.options.empty()
                        ? kNoMatch
-                       : absl::StrCat("no seat left: the seats of all ", matches.size(),
+                       : absl::StrCat("no seat left: the seats of all ", s.options.size(),
                                       " vacancies within reach went to others in the group"));
     }
-    for (size_t t = 0; t < matches.size() && static_cast<uint32_t>(r.alternatives_size()) < k_; ++t) {
-      if (static_cast<int32_t>(t) != chosen) *r.add_alternatives() = matches[t];
+    for (size_t t = 0; t < s.top.size() && static_cast<uint32_t>(r.alternatives_size()) < k_; ++t) {
+      if (static_cast<int32_t>(t) != chosen) *r.add_alternatives() = std::move(s.top[t]);
     }
+    s = Scored();  // Frees the lists.
     return r;
   }
 
   absl::Status Finish(const std::vector<int32_t>& chosen, bool exact) {
-    std::vector<v1::PersonResult> results;
-    results.reserve(sel_.people.size());
     std::vector<SummaryPerson> people;
     people.reserve(sel_.people.size());
     RETURN_IF_ERROR(ReportProgress("summarising", 0, sel_.people.size(), true));
-    for (size_t i = 0; i < sel_.people.size(); ++i) {
-      results.push_back(MakeResult(i, chosen[i]));
-      scored_[i].matches.clear();  // The result holds what is kept.
+    // Building the results (and freeing the long option lists of group mode, up to
+    // kMaxList protos per person) is done on the pool: it is most of this step's work.
+    std::vector<v1::PersonResult> results(sel_.people.size());
+    {
+      std::shared_ptr<WorkerPool::Batch> batch = env_.pool->Submit(
+          results.size(), [&](size_t i) { results[i] = MakeResult(i, chosen[i]); });
+      absl::Status status;
+      while (!batch->WaitFor(kPollInterval)) {
+        if (status.ok()) status = ReportProgress("summarising", 0, results.size(), false);
+        if (!status.ok()) batch->Cancel();  // Then wait for the running items to finish.
+      }
+      RETURN_IF_ERROR(status);
+      if (batch->cancelled()) return Cancelled();
     }
     size_t stored = 0;
     v1::RematchEvent event;
