@@ -275,6 +275,52 @@ TEST(AssignmentTest, CertifiedRestrictionsKeepTheOptimum) {
   EXPECT_GT(uncertified, 10);  // The check does refuse some restrictions.
 }
 
+// Lists cut by a minimum score (the runner's lengthened lists) instead of a length: every
+// unlisted pair scores below the person's threshold t_i, so unlisted_max = t_i. Whenever
+// UncertifiedPeopleWithBounds certifies the cut, its optimum is the full optimum, and the
+// bound it asks for an open placed person is below that person's threshold.
+TEST(AssignmentTest, ScoreThresholdCutsCertifiedKeepTheOptimum) {
+  std::mt19937 rng(7);
+  int certified_cuts = 0, uncertified = 0;
+  for (int round = 0; round < 5000; ++round) {
+    AssignmentProblem full = RandomProblem(rng, 7, 6, 3);
+    SortBestFirst(full);
+    AssignmentProblem cut = full;
+    std::vector<int64_t> unlisted_max(full.edges.size(), kCompleteList);
+    bool cut_somewhere = false;
+    for (size_t i = 0; i < cut.edges.size(); ++i) {
+      if (rng() % 3 == 0) continue;  // A complete list.
+      const int64_t t = std::uniform_int_distribution<int64_t>(1, kMaxAssignmentScore)(rng);
+      std::vector<AssignmentEdge>& edges = cut.edges[i];
+      const size_t before = edges.size();
+      edges.erase(std::remove_if(edges.begin(), edges.end(),
+                                 [&](const AssignmentEdge& e) { return e.score < t; }),
+                  edges.end());
+      unlisted_max[i] = t;
+      cut_somewhere |= edges.size() < before;
+    }
+    absl::StatusOr<AssignmentResult> r = SolveAssignment(cut);
+    ASSERT_TRUE(r.ok());
+    const Value got = CheckedValue(cut, *r);
+    const std::vector<UncertifiedPerson> open = UncertifiedPeopleWithBounds(cut, *r, unlisted_max);
+    if (open.empty()) {
+      EXPECT_EQ(got, Optimum(full)) << "round " << round;
+      certified_cuts += cut_somewhere;
+    } else {
+      ++uncertified;
+      for (const UncertifiedPerson& u : open) {
+        ASSERT_NE(unlisted_max[u.person], kCompleteList);
+        if (u.needed_bound != UncertifiedPerson::kUnknown) {
+          EXPECT_NE(r->vacancy_of[u.person], AssignmentResult::kUnplaced);
+          EXPECT_LT(u.needed_bound, unlisted_max[u.person]);
+        }
+      }
+    }
+  }
+  EXPECT_GT(certified_cuts, 100);
+  EXPECT_GT(uncertified, 10);
+}
+
 TEST(AssignmentTest, PriceCertificateWithoutAFreeSeat) {
   // A's list {X} is truncated (A may have unlisted options scoring at most 0.6). X is full
   // (A holds it) but nobody else wants it: its price is 0 and A's surplus 0.6 covers any
