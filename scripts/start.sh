@@ -45,7 +45,7 @@ cat >&2 <<MSG
 w2w-server is serving on $address (data in $data). Try, in another terminal:
   $bin/clients/w2w --server=$address info
   $bin/clients/w2w --server=$address list vacancies --limit 5
-  $bin/clients/w2w --server=$address shortlist v000001
+  $bin/clients/w2w --server=$address shortlist v000002
 Press Ctrl-C to stop.
 MSG
 wait $server
