@@ -12,6 +12,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/engine/test_taxonomy.h"
 #include "engine/common/dates.h"
 #include "engine/datagen/record_format.h"
 #include "engine/datagen/rng.h"
@@ -23,17 +24,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-std::string DataDir() {
-  const char* env = std::getenv("W2W_DATA_DIR");
-  return env != nullptr && *env != '\0' ? env : W2W_DEFAULT_DATA_DIR;
-}
-
 class DatagenTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto loaded = taxonomy::Taxonomy::LoadFromDir(DataDir());
-    ASSERT_TRUE(loaded.ok()) << loaded.status();
-    tax_ = new std::shared_ptr<const taxonomy::Taxonomy>(*loaded);
+    tax_ = new std::shared_ptr<const taxonomy::Taxonomy>(w2w::testing::SharedTaxonomy());
   }
   static void TearDownTestSuite() {
     delete tax_;
@@ -43,7 +37,7 @@ class DatagenTest : public ::testing::Test {
   static GeneratorOptions Options(uint64_t seed) {
     GeneratorOptions o;
     o.seed = seed;
-    o.data_dir = DataDir();
+    o.data_dir = w2w::testing::DataDir();
     o.today = *ParseIsoDate("2026-06-01");
     return o;
   }

@@ -12,7 +12,7 @@
 #include "engine/match/matcher.h"
 #include "engine/match/policy.h"
 #include "gtest/gtest.h"
-#include "tests/engine/match_test_util.h"
+#include "tests/engine/test_taxonomy.h"
 
 namespace w2w::match {
 namespace {

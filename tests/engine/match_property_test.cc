@@ -14,7 +14,7 @@
 #include "engine/match/matcher.h"
 #include "engine/match/policy.h"
 #include "gtest/gtest.h"
-#include "tests/engine/match_test_util.h"
+#include "tests/engine/test_taxonomy.h"
 #include "tests/engine/match_world.h"
 #include "tests/engine/reference_scorer.h"
 

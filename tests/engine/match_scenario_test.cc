@@ -10,7 +10,7 @@
 #include "engine/match/policy.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/engine/match_test_util.h"
+#include "tests/engine/test_taxonomy.h"
 
 namespace w2w::match {
 namespace {

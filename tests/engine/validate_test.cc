@@ -8,6 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/engine/test_taxonomy.h"
 #include "engine/model/limits.h"
 
 namespace w2w::model {
@@ -17,17 +18,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-std::string DataDir() {
-  const char* env = std::getenv("W2W_DATA_DIR");
-  return env != nullptr && *env != '\0' ? env : W2W_DEFAULT_DATA_DIR;
-}
-
 class ValidateTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto loaded = taxonomy::Taxonomy::LoadFromDir(DataDir());
-    ASSERT_TRUE(loaded.ok()) << loaded.status();
-    tax_ = new std::shared_ptr<const taxonomy::Taxonomy>(*loaded);
+    tax_ = new std::shared_ptr<const taxonomy::Taxonomy>(w2w::testing::SharedTaxonomy());
   }
   static void TearDownTestSuite() {
     delete tax_;

@@ -1,7 +1,8 @@
-// Shared helpers of the match_*_test binaries: loading the shipped taxonomy, building
-// records tersely, comparing ranked lists. Header-only (each test is its own binary).
-#ifndef W2W_TESTS_ENGINE_MATCH_TEST_UTIL_H_
-#define W2W_TESTS_ENGINE_MATCH_TEST_UTIL_H_
+// Shared helpers of the engine tests: where the shipped reference data is, the shipped
+// taxonomy loaded once per binary, and dates relative to today. Header-only (each test is
+// its own binary).
+#ifndef W2W_TESTS_ENGINE_TEST_TAXONOMY_H_
+#define W2W_TESTS_ENGINE_TEST_TAXONOMY_H_
 
 #include <cstdlib>
 #include <memory>
@@ -37,4 +38,4 @@ inline std::string DayFromToday(int days) { return FormatIsoDate(TodayUtc() + da
 
 }  // namespace w2w::testing
 
-#endif  // W2W_TESTS_ENGINE_MATCH_TEST_UTIL_H_
+#endif  // W2W_TESTS_ENGINE_TEST_TAXONOMY_H_
