@@ -42,11 +42,12 @@ fi
 log "building (Release) in $build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 make -C "$build" -j2 --no-print-directory w2w-server w2w w2w-datagen w2w-loadgen \
-  w2w-storage-floor w2w-peer-export w2w-peer w2w-server-callback scoring_floor_bench \
+  w2w-storage-floor w2w-peer-export w2w-peer w2w-server-callback w2w-server-cq scoring_floor_bench \
   2>&1 | grep -E 'error|warning' >&2 || true
 B="$build/bench"; S="$build/service/w2w-server"; CLI="$build/clients/w2w"
 for f in "$S" "$CLI" "$build/clients/w2w-datagen" "$B/w2w-loadgen" "$B/w2w-storage-floor" \
-         "$B/w2w-peer-export" "$B/w2w-peer" "$B/w2w-server-callback" "$B/scoring_floor_bench"; do
+         "$B/w2w-peer-export" "$B/w2w-peer" "$B/w2w-server-callback" "$B/w2w-server-cq" \
+         "$B/scoring_floor_bench"; do
   [[ -x $f ]] || { echo "bench: $f was not built" >&2; exit 1; }
 done
 
@@ -163,10 +164,11 @@ api_run() {  # api_run NAME ROUND BINARY [FLAGS...]
 }
 # Rounds alternate the variants, so a burst of outside load hits them alike; the report
 # keeps each variant's best round.
-log "server API: sync (${API_THREADS// /, } threads) and callback, $API_ROUNDS rounds"
+log "server API: sync (${API_THREADS// /, } threads), callback and cq (2 queues), $API_ROUNDS rounds"
 for round in $(seq 1 "$API_ROUNDS"); do
   for t in $API_THREADS; do api_run "sync$t" "$round" "$S" --threads="$t"; done
   api_run callback "$round" "$B/w2w-server-callback"
+  api_run cq "$round" "$B/w2w-server-cq" --cq_threads=2
 done
 
 # ---- Report ---------------------------------------------------------------------------------
@@ -255,7 +257,7 @@ add(f"Peer: w2w Shortlist/s (c={conc}) / PostgreSQL/s (c=2)",
     sl_c["throughput_per_s"] / max(pg2["throughput_per_s"], 1e-9))
 
 api = {}
-for name in [f"sync{t}" for t in api_threads.split()] + ["callback"]:
+for name in [f"sync{t}" for t in api_threads.split()] + ["callback", "cq"]:
     rounds = [load(f"api_{name}_{i}.json") for i in range(1, int(api_rounds) + 1)]
     api[name] = {}
     for w in ["ping", "shortlist"]:
