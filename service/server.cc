@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "grpc/impl/codegen/grpc_types.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -19,6 +20,10 @@ namespace {
 // The sync server needs a few threads of its own to poll for calls; below this many the
 // pool cannot serve a single call reliably.
 constexpr int kMinThreads = 4;
+// A handler leaves the CallTracker when it returns, but the sync API sends its response
+// after that: give the last responses this long to reach the wire before the forced
+// shutdown cancels whatever is still open.
+constexpr absl::Duration kResponseFlushMargin = absl::Milliseconds(300);
 
 // The host part of "host:port" ("[::1]:0" -> "[::1]"), to print the bound address.
 std::string HostOf(const std::string& address) {
@@ -95,9 +100,11 @@ bool Server::Shutdown(absl::Duration grace) {
   tracker_->StartDraining();
   const bool drained = tracker_->WaitIdle(absl::Now() + grace);
   // Our calls are done (or out of grace). grpc::Server::Shutdown with a deadline would
-  // also wait for idle client connections to close; a deadline of now cancels what still
-  // runs and closes the connections at once. It is idempotent.
-  server_->Shutdown(std::chrono::system_clock::now());
+  // also wait for idle client connections to close, so the deadline is short: the flush
+  // margin when the handlers finished (their responses may still be on the way out), now
+  // when the grace ran out. It is idempotent.
+  const absl::Duration margin = drained ? kResponseFlushMargin : absl::ZeroDuration();
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + margin));
   return drained;
 }
 

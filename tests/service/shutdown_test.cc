@@ -43,6 +43,17 @@ TEST(ShutdownTest, SigtermDuringAnImportFinishesItAndExitsZero) {
   v1::ImportCandidatesRequest request;
   for (int i = 0; i < kItems; ++i) {
     if (i == kSignalAfter) {
+      // The call must be running on the server before the signal (a call that arrives
+      // while draining is refused by design): its first batch of 1,000 is then committed.
+      v1::GetCandidateRequest probe;
+      probe.set_id(Id(0));
+      bool running = false;
+      for (int attempt = 0; attempt < 200 && !running; ++attempt) {
+        v1::Candidate first;
+        running = stub->GetCandidate(ContextWithDeadline().get(), probe, &first).ok();
+        if (!running) absl::SleepFor(absl::Milliseconds(25));
+      }
+      ASSERT_TRUE(running) << "the import's first batch was never committed";
       ASSERT_TRUE(server.SendSignal(SIGTERM).ok());
       // Health flips to NOT_SERVING (or the listener is already gone) while we still stream.
       absl::SleepFor(absl::Milliseconds(200));
