@@ -57,9 +57,9 @@ class TaxonomyTest : public ::testing::Test {
 std::shared_ptr<const Taxonomy>* TaxonomyTest::tax_ = nullptr;
 double TaxonomyTest::load_ms_ = 0;
 
-TEST_F(TaxonomyTest, LoadsFastEnough) {
-  // Well under 1 s even in a debug or sanitizer build on a busy 2-core machine.
-  EXPECT_LT(load_ms_, 1000.0);
+TEST_F(TaxonomyTest, ShippedDataIsVersionOne) {
+  // The load time is printed above for the log; it is measured by bench/startup_bench.cc,
+  // never asserted here (sanitizer builds on a busy machine are several times slower).
   EXPECT_EQ(tax().version(), 1u);
 }
 
