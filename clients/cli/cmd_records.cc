@@ -86,17 +86,66 @@ absl::StatusOr<ListFilter> ParseListFilter(const ParsedArgs& args) {
   return f;
 }
 
+// Fills the filter fields both List requests share; `parse_status` turns --status into the
+// request's enum. Returns its error for a bad --status.
+template <typename Request, typename ParseStatus>
+absl::Status FillListRequest(const ListFilter& f, ParseStatus parse_status, Request* request) {
+  request->set_page_size(static_cast<uint32_t>(f.page_size));
+  request->set_region(f.region);
+  request->set_sector(f.sector);
+  request->set_trade(f.trade);
+  request->set_employer_id(f.employer);
+  if (!f.status.empty()) {
+    auto status = parse_status(f.status);
+    if (!status.ok()) return status.status();
+    request->set_status(*status);
+  }
+  return absl::OkStatus();
+}
+
+// Pages through a List RPC until `limit` records are shown or the server has no more.
+// `fetch(context, request, response)` calls the RPC; `records(response)` names the page's
+// records; `add_row(record)` adds one to `table`. Prints the table (or one JSON object per
+// line with --json) and a count of `noun`. Returns the CLI exit code.
+template <typename Request, typename Response, typename Fetch, typename Records, typename AddRow>
+int PageThrough(const ListFilter& f, absl::string_view noun, Request request, Fetch fetch,
+                Records records, AddRow add_row, Table& table, Env& env) {
+  uint64_t shown = 0;
+  bool more = false;
+  while (shown < f.limit) {
+    grpc::ClientContext context;
+    env.SetDeadline(&context, false);
+    Response response;
+    auto status = fetch(&context, request, &response);
+    if (!status.ok()) return env.RpcError(status, absl::StrCat("list ", noun));
+    for (const auto& record : records(response)) {
+      if (shown >= f.limit) {
+        more = true;
+        break;
+      }
+      ++shown;
+      if (env.json) {
+        env.out() << MessageToJson(record, false) << "\n";
+      } else {
+        add_row(record);
+      }
+    }
+    if (response.next_page_token().empty()) break;
+    more = true;
+    request.set_page_token(response.next_page_token());
+  }
+  if (!env.json) {
+    table.Print(env.out());
+    env.out() << shown << " " << noun << (more ? " shown (more exist: raise --limit)" : "")
+              << "\n";
+  }
+  return kExitOk;
+}
+
 int ListCandidates(const ListFilter& f, Env& env) {
   w2w::v1::ListCandidatesRequest request;
-  request.set_page_size(static_cast<uint32_t>(f.page_size));
-  request.set_region(f.region);
-  request.set_sector(f.sector);
-  request.set_trade(f.trade);
-  request.set_employer_id(f.employer);
-  if (!f.status.empty()) {
-    auto status = ParseCandidateStatus(f.status);
-    if (!status.ok()) return env.Usage(status.status().message());
-    request.set_status(*status);
+  if (auto s = FillListRequest(f, ParseCandidateStatus, &request); !s.ok()) {
+    return env.Usage(s.message());
   }
   auto stub = CandidateService::NewStub(env.channel());
   TradeLabels labels(&env);
@@ -105,54 +154,29 @@ int ListCandidates(const ListFilter& f, Env& env) {
   table.AlignRight(5);
   table.AlignRight(8);
   table.LimitWidth(6, kQualsWidth);
-  uint64_t shown = 0;
-  bool more = false;
-  while (shown < f.limit) {
-    grpc::ClientContext context;
-    env.SetDeadline(&context, false);
-    w2w::v1::ListCandidatesResponse response;
-    auto status = stub->ListCandidates(&context, request, &response);
-    if (!status.ok()) return env.RpcError(status, "list candidates");
-    for (const auto& c : response.candidates()) {
-      if (shown >= f.limit) {
-        more = true;
-        break;
-      }
-      ++shown;
-      if (env.json) {
-        env.out() << MessageToJson(c, false) << "\n";
-        continue;
-      }
-      const bool has_trade = c.trades_size() > 0;
-      table.AddRow({c.id(), c.region(), SectorCode(c.sector()), CandidateStatusName(c.status()),
-                    has_trade ? labels.Label(c.trades(0).code()) : "-",
-                    has_trade ? absl::StrCat(c.trades(0).years()) : "",
-                    absl::StrJoin(c.qualifications(), "|"), OrDash(c.employer_id()),
-                    absl::StrCat(c.version())});
-    }
-    if (response.next_page_token().empty()) break;
-    more = true;
-    request.set_page_token(response.next_page_token());
-  }
-  if (!env.json) {
-    table.Print(env.out());
-    env.out() << shown << " candidates" << (more ? " shown (more exist: raise --limit)" : "")
-              << "\n";
-  }
-  return kExitOk;
+  return PageThrough<w2w::v1::ListCandidatesRequest, w2w::v1::ListCandidatesResponse>(
+      f, "candidates", request,
+      [&](grpc::ClientContext* context, const w2w::v1::ListCandidatesRequest& req,
+          w2w::v1::ListCandidatesResponse* response) {
+        return stub->ListCandidates(context, req, response);
+      },
+      [](const w2w::v1::ListCandidatesResponse& r) -> const auto& { return r.candidates(); },
+      [&](const w2w::v1::Candidate& c) {
+        const bool has_trade = c.trades_size() > 0;
+        table.AddRow({c.id(), c.region(), SectorCode(c.sector()),
+                      CandidateStatusName(c.status()),
+                      has_trade ? labels.Label(c.trades(0).code()) : "-",
+                      has_trade ? absl::StrCat(c.trades(0).years()) : "",
+                      absl::StrJoin(c.qualifications(), "|"), OrDash(c.employer_id()),
+                      absl::StrCat(c.version())});
+      },
+      table, env);
 }
 
 int ListVacancies(const ListFilter& f, Env& env) {
   w2w::v1::ListVacanciesRequest request;
-  request.set_page_size(static_cast<uint32_t>(f.page_size));
-  request.set_region(f.region);
-  request.set_sector(f.sector);
-  request.set_trade(f.trade);
-  request.set_employer_id(f.employer);
-  if (!f.status.empty()) {
-    auto status = ParseVacancyStatus(f.status);
-    if (!status.ok()) return env.Usage(status.status().message());
-    request.set_status(*status);
+  if (auto s = FillListRequest(f, ParseVacancyStatus, &request); !s.ok()) {
+    return env.Usage(s.message());
   }
   auto stub = VacancyService::NewStub(env.channel());
   TradeLabels labels(&env);
@@ -161,40 +185,21 @@ int ListVacancies(const ListFilter& f, Env& env) {
   table.AlignRight(6);
   table.AlignRight(10);
   table.LimitWidth(5, kTitleWidth);
-  uint64_t shown = 0;
-  bool more = false;
-  while (shown < f.limit) {
-    grpc::ClientContext context;
-    env.SetDeadline(&context, false);
-    w2w::v1::ListVacanciesResponse response;
-    auto status = stub->ListVacancies(&context, request, &response);
-    if (!status.ok()) return env.RpcError(status, "list vacancies");
-    for (const auto& v : response.vacancies()) {
-      if (shown >= f.limit) {
-        more = true;
-        break;
-      }
-      ++shown;
-      if (env.json) {
-        env.out() << MessageToJson(v, false) << "\n";
-        continue;
-      }
-      table.AddRow({v.id(), v.employer_id(), v.region(), SectorCode(v.sector()),
-                    labels.Label(v.trade()), OrDash(v.title()),
-                    absl::StrCat(v.positions() == 0 ? 1 : v.positions()),
-                    v.hard_to_fill() ? "yes" : "", VacancyStatusName(v.status()),
-                    OrDash(v.expires_at()), absl::StrCat(v.version())});
-    }
-    if (response.next_page_token().empty()) break;
-    more = true;
-    request.set_page_token(response.next_page_token());
-  }
-  if (!env.json) {
-    table.Print(env.out());
-    env.out() << shown << " vacancies" << (more ? " shown (more exist: raise --limit)" : "")
-              << "\n";
-  }
-  return kExitOk;
+  return PageThrough<w2w::v1::ListVacanciesRequest, w2w::v1::ListVacanciesResponse>(
+      f, "vacancies", request,
+      [&](grpc::ClientContext* context, const w2w::v1::ListVacanciesRequest& req,
+          w2w::v1::ListVacanciesResponse* response) {
+        return stub->ListVacancies(context, req, response);
+      },
+      [](const w2w::v1::ListVacanciesResponse& r) -> const auto& { return r.vacancies(); },
+      [&](const w2w::v1::Vacancy& v) {
+        table.AddRow({v.id(), v.employer_id(), v.region(), SectorCode(v.sector()),
+                      labels.Label(v.trade()), OrDash(v.title()),
+                      absl::StrCat(v.positions() == 0 ? 1 : v.positions()),
+                      v.hard_to_fill() ? "yes" : "", VacancyStatusName(v.status()),
+                      OrDash(v.expires_at()), absl::StrCat(v.version())});
+      },
+      table, env);
 }
 
 int RunList(const ParsedArgs& args, Env& env) {

@@ -200,6 +200,19 @@ TEST_F(CliTest, ImportCsvThenGetAndList) {
   EXPECT_THAT(list.out, AllOf(HasSubstr("csv-c1"), HasSubstr("csv-c2"), HasSubstr("csv-c3"),
                               HasSubstr("3 candidates")));
 
+  // Pages of one record each, cut at --limit: the count says more exist.
+  const CliResult paged =
+      Cli({"list", "candidates", "--employer", "emp-cli", "--limit", "2", "--page-size", "1"});
+  ASSERT_EQ(paged.code, 0) << paged.err;
+  EXPECT_THAT(paged.out, AllOf(HasSubstr("csv-c1"), HasSubstr("csv-c2"), Not(HasSubstr("csv-c3")),
+                               HasSubstr("2 candidates shown (more exist: raise --limit)")));
+  // --json: one JSON object per line, paged the same way.
+  const CliResult json_list =
+      Cli({"--json", "list", "candidates", "--employer", "emp-cli", "--page-size", "2"});
+  ASSERT_EQ(json_list.code, 0) << json_list.err;
+  EXPECT_EQ(std::count(json_list.out.begin(), json_list.out.end(), '\n'), 3) << json_list.out;
+  EXPECT_EQ(Cli({"list", "candidates", "--status", "retired"}).code, 2);
+
   // --json prints protobuf JSON that parses back into the record.
   const CliResult json = Cli({"--json", "get", "candidate", "csv-c3"});
   ASSERT_EQ(json.code, 0) << json.err;
