@@ -17,6 +17,7 @@ namespace {
 using w2w::v1::Explanation;
 
 constexpr size_t kReasonsWidth = 60;
+constexpr size_t kJobWidth = 30;
 constexpr int kScoreDecimals = 3;
 
 std::string Weeks(double weeks) { return weeks == 0 ? "-" : absl::StrFormat("%.1f", weeks); }
@@ -137,6 +138,58 @@ std::vector<FlagSpec> FilterFlags(bool with_status) {
   return flags;
 }
 
+// What a ranked table calls its records: the id column's header and the noun in titles.
+struct RankedKind {
+  const char* id_header;  // "CANDIDATE"
+  const char* noun;       // "candidate"
+};
+
+// A column after the scores: its header and the width it is cut to (0 = no limit).
+struct ExtraColumn {
+  const char* header;
+  size_t max_width;
+};
+
+// Prints ranked matches (shortlist or matches) as one table: #, the id, SCORE, the six
+// contributions, KM, RETRAIN WKS, the `extra` columns (`extra_cells(match)` fills them, in
+// order) and REASONS. With `explain`, each match's full breakdown follows.
+template <typename Match, typename IdFn, typename CellsFn>
+void PrintRanked(const google::protobuf::RepeatedPtrField<Match>& matches, RankedKind kind,
+                 const std::vector<ExtraColumn>& extra, IdFn id, CellsFn extra_cells,
+                 bool explain, TradeLabels& labels, Env& env) {
+  std::vector<std::string> headers = {"#",   kind.id_header, "SCORE", "TRADE", "SECT", "QUAL",
+                                      "DIST", "AVAIL",       "URG",   "KM",    "RETRAIN WKS"};
+  const size_t first_extra = headers.size();
+  for (const ExtraColumn& c : extra) headers.push_back(c.header);
+  headers.push_back("REASONS");
+  Table table(headers);
+  for (size_t c = 0; c < first_extra; ++c) {
+    if (c != 1) table.AlignRight(c);
+  }
+  for (size_t c = 0; c < extra.size(); ++c) {
+    if (extra[c].max_width > 0) table.LimitWidth(first_extra + c, extra[c].max_width);
+  }
+  table.LimitWidth(headers.size() - 1, kReasonsWidth);
+  int rank = 0;
+  for (const Match& m : matches) {
+    std::vector<std::string> row = {absl::StrCat(++rank), id(m), Fixed(m.score(), kScoreDecimals)};
+    for (std::string& cell : ContributionCells(m.explanation())) row.push_back(std::move(cell));
+    row.push_back(absl::StrFormat("%.0f", m.explanation().distance_km()));
+    row.push_back(Weeks(m.explanation().retraining_weeks()));
+    for (std::string& cell : extra_cells(m)) row.push_back(std::move(cell));
+    row.push_back(absl::StrJoin(m.explanation().reasons(), "; "));
+    table.AddRow(std::move(row));
+  }
+  table.Print(env.out());
+  if (!explain) return;
+  rank = 0;
+  for (const Match& m : matches) {
+    env.out() << absl::StrFormat("\n== #%d %s %s: score %.3f ==\n", ++rank, kind.noun, id(m),
+                                 m.score());
+    PrintExplanation(env.out(), m.explanation(), m.score(), &labels);
+  }
+}
+
 int RunShortlist(const ParsedArgs& args, Env& env) {
   w2w::v1::ShortlistRequest request;
   request.set_vacancy_id(args.positional()[0]);
@@ -167,33 +220,13 @@ int RunShortlist(const ParsedArgs& args, Env& env) {
                  "or relax the filters.\n";
     return kExitOk;
   }
-  Table table({"#", "CANDIDATE", "SCORE", "TRADE", "SECT", "QUAL", "DIST", "AVAIL", "URG", "KM",
-               "RETRAIN WKS", "REGION", "STATUS", "REASONS"});
-  for (size_t c = 0; c <= 10; ++c) {
-    if (c != 1) table.AlignRight(c);
-  }
-  table.LimitWidth(13, kReasonsWidth);
-  int rank = 0;
-  for (const auto& m : response.matches()) {
-    std::vector<std::string> row = {absl::StrCat(++rank), m.candidate_id(),
-                                    Fixed(m.score(), kScoreDecimals)};
-    for (std::string& cell : ContributionCells(m.explanation())) row.push_back(cell);
-    row.push_back(absl::StrFormat("%.0f", m.explanation().distance_km()));
-    row.push_back(Weeks(m.explanation().retraining_weeks()));
-    row.push_back(m.region());
-    row.push_back(CandidateStatusName(m.status()));
-    row.push_back(absl::StrJoin(m.explanation().reasons(), "; "));
-    table.AddRow(std::move(row));
-  }
-  table.Print(env.out());
-  if (args.Has("explain")) {
-    rank = 0;
-    for (const auto& m : response.matches()) {
-      env.out() << absl::StrFormat("\n== #%d candidate %s: score %.3f ==\n", ++rank,
-                                   m.candidate_id(), m.score());
-      PrintExplanation(env.out(), m.explanation(), m.score(), &labels);
-    }
-  }
+  PrintRanked(
+      response.matches(), {"CANDIDATE", "candidate"}, {{"REGION", 0}, {"STATUS", 0}},
+      [](const w2w::v1::CandidateMatch& m) { return m.candidate_id(); },
+      [](const w2w::v1::CandidateMatch& m) {
+        return std::vector<std::string>{m.region(), CandidateStatusName(m.status())};
+      },
+      args.Has("explain"), labels, env);
   return kExitOk;
 }
 
@@ -227,38 +260,17 @@ int RunMatches(const ParsedArgs& args, Env& env) {
                  "distance, or relax the filters.\n";
     return kExitOk;
   }
-  Table table({"#", "VACANCY", "SCORE", "TRADE", "SECT", "QUAL", "DIST", "AVAIL", "URG", "KM",
-               "RETRAIN WKS", "EMPLOYER", "REGION", "SECTOR", "JOB", "REASONS"});
-  for (size_t c = 0; c <= 10; ++c) {
-    if (c != 1) table.AlignRight(c);
-  }
-  table.LimitWidth(14, 30);
-  table.LimitWidth(15, kReasonsWidth);
-  int rank = 0;
-  for (const auto& m : response.matches()) {
-    std::vector<std::string> row = {absl::StrCat(++rank), m.vacancy_id(),
-                                    Fixed(m.score(), kScoreDecimals)};
-    for (std::string& cell : ContributionCells(m.explanation())) row.push_back(cell);
-    row.push_back(absl::StrFormat("%.0f", m.explanation().distance_km()));
-    row.push_back(Weeks(m.explanation().retraining_weeks()));
-    row.push_back(m.employer_id());
-    row.push_back(m.region());
-    row.push_back(SectorCode(m.sector()));
-    std::string job = m.title().empty() ? labels.Label(m.trade()) : m.title();
-    if (m.hard_to_fill()) job += " (hard to fill)";
-    row.push_back(job);
-    row.push_back(absl::StrJoin(m.explanation().reasons(), "; "));
-    table.AddRow(std::move(row));
-  }
-  table.Print(env.out());
-  if (args.Has("explain")) {
-    rank = 0;
-    for (const auto& m : response.matches()) {
-      env.out() << absl::StrFormat("\n== #%d vacancy %s: score %.3f ==\n", ++rank,
-                                   m.vacancy_id(), m.score());
-      PrintExplanation(env.out(), m.explanation(), m.score(), &labels);
-    }
-  }
+  PrintRanked(
+      response.matches(), {"VACANCY", "vacancy"},
+      {{"EMPLOYER", 0}, {"REGION", 0}, {"SECTOR", 0}, {"JOB", kJobWidth}},
+      [](const w2w::v1::VacancyMatch& m) { return m.vacancy_id(); },
+      [&](const w2w::v1::VacancyMatch& m) {
+        std::string job = m.title().empty() ? labels.Label(m.trade()) : m.title();
+        if (m.hard_to_fill()) job += " (hard to fill)";
+        return std::vector<std::string>{m.employer_id(), m.region(), SectorCode(m.sector()),
+                                        std::move(job)};
+      },
+      args.Has("explain"), labels, env);
   return kExitOk;
 }
 
