@@ -24,7 +24,10 @@
 
 namespace w2w::service {
 
-inline constexpr int kDefaultThreads = 64;
+// Enough that a client fleet with hundreds of calls in flight queues on CPU instead of
+// being refused: at concurrency 300 and 1,000 on 2 cores Shortlist throughput stays at
+// the concurrency-16 figure (bench/RESULTS.md, "Thread bound"); idle threads exit again.
+inline constexpr int kDefaultThreads = 1024;
 inline constexpr int kDefaultMaxReceiveMessageBytes = 4 << 20;  // gRPC's own default, 4 MiB.
 
 struct ServerOptions {
