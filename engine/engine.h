@@ -16,7 +16,10 @@
 //   UNIMPLEMENTED      a capability that is not built yet (named in the message).
 //
 // Thread safety: every method is safe to call concurrently. Writes of records are
-// serialized internally (one writer at a time); reads run in parallel with them.
+// serialized internally (one writer at a time); concurrent UpsertCandidate /
+// UpsertVacancy calls are group-committed (one atomic store write, so one WAL fsync with
+// sync_writes, for all callers waiting at that moment; each returns only after its write
+// is durable and indexed). Reads run in parallel with writes.
 #ifndef W2W_ENGINE_ENGINE_H_
 #define W2W_ENGINE_ENGINE_H_
 

@@ -1,25 +1,23 @@
 // Engine facade: streamed imports (ImportCandidates / PushVacancies).
 //
 // Items are collected into batches of EngineOptions::import_batch_size. A batch is
-// committed as if its valid items were upserted one after another, but with one atomic
-// store write: each item is checked against the state left by the earlier items of the
-// batch (so a later item with the same id supersedes an earlier one, and its version
-// check sees the earlier one's version), unchanged items are dropped, the final state of
-// every touched id is written in one Batch, and only then is it applied to the index
-// and counted as committed. Invalid items become ItemErrors and never block the others.
+// validated without a lock, then committed by CommitRecordsLocked (internal/
+// record_commit.h): as if its valid items were upserted one after another, but with one
+// store read and one atomic store write; only then is it counted as committed. Invalid
+// items and failed version checks become ItemErrors and never block the others.
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_impl.h"
+#include "engine/internal/record_commit.h"
 #include "engine/internal/record_ops.h"
 
 namespace w2w {
@@ -87,6 +85,7 @@ class RecordImporter final : public Importer {
     if (pending_.empty()) return absl::OkStatus();
     std::vector<Item> items = std::move(pending_);
     pending_.clear();
+    pending_.reserve(static_cast<size_t>(impl_->options.import_batch_size));
     absl::Status status = CommitItems(items);
     if (!status.ok()) stream_error_ = status;
     UpdateElapsed();
@@ -97,7 +96,6 @@ class RecordImporter final : public Importer {
   // failure: nothing of this batch was stored.
   absl::Status CommitItems(std::vector<Item>& items) {
     using Traits = RecordTraits<Record>;
-    const std::string name(Traits::kName);
     std::vector<v1::ItemError> errors;
 
     // Validation needs no lock: it reads an immutable taxonomy snapshot.
@@ -105,53 +103,34 @@ class RecordImporter final : public Importer {
     std::vector<Item*> valid;
     valid.reserve(items.size());
     for (Item& item : items) {
-      const std::string sent_id = item.record.id();
+      // Canonicalisation never rewrites the id, so the rejected item's id is as sent.
       absl::Status status = Traits::Canonicalize(*tax, &item.record, Traits::kName);
       if (status.ok()) {
         valid.push_back(&item);
       } else {
-        Reject(&errors, item, sent_id, status);
+        Reject(&errors, item, item.record.id(), status);
       }
     }
 
-    absl::MutexLock lock(&impl_->writer_mu);
-    // State of each id after the batch's earlier items; nullopt = not stored.
-    absl::flat_hash_map<std::string, std::optional<Record>> state;
-    std::vector<std::string> dirty;  // Ids to write, in order of their first change.
-    absl::flat_hash_set<std::string> dirty_set;
+    std::vector<Record*> records;
+    records.reserve(valid.size());
+    for (Item* item : valid) records.push_back(&item->record);
+    std::vector<internal::CommitResult<Record>> results;
+    {
+      absl::MutexLock lock(&impl_->writer_mu);
+      RETURN_IF_ERROR(internal::CommitRecordsLocked<Record>(
+          *impl_, records, &results, [](size_t, const Record&) {}));
+    }
     uint64_t changed = 0, unchanged = 0;
-    const std::string now = NowRfc3339();
-    for (Item* item : valid) {
-      Record& record = item->record;
-      auto it = state.find(record.id());
-      if (it == state.end()) {
-        std::optional<Record> stored;
-        Record read;
-        ASSIGN_OR_RETURN(bool found, impl_->store->Get(Traits::kFamily, record.id(), &read));
-        if (found) stored = std::move(read);
-        it = state.emplace(record.id(), std::move(stored)).first;
+    for (size_t i = 0; i < valid.size(); ++i) {
+      switch (results[i].outcome) {
+        case internal::CommitOutcome::kChanged: ++changed; break;
+        case internal::CommitOutcome::kUnchanged: ++unchanged; break;
+        case internal::CommitOutcome::kRejected:
+          Reject(&errors, *valid[i], valid[i]->record.id(), results[i].status,
+                 results[i].status.code() == absl::StatusCode::kNotFound ? "version" : "");
+          break;
       }
-      std::optional<Record>& current = it->second;
-      const uint64_t given = record.version();
-      if (given != 0 && !current.has_value()) {
-        Reject(&errors, *item, record.id(), internal::NotFound(Traits::kName, record.id()),
-               "version");
-        continue;
-      }
-      if (given != 0 && current->version() != given) {
-        Reject(&errors, *item, record.id(),
-               internal::Stale(name + ".version", given, current->version()));
-        continue;
-      }
-      if (current.has_value() && internal::SameContent(record, *current)) {
-        ++unchanged;
-        continue;
-      }
-      record.set_version(current.has_value() ? current->version() + 1 : 1);
-      record.set_updated_at(now);
-      current = record;
-      if (dirty_set.insert(record.id()).second) dirty.push_back(record.id());
-      ++changed;
     }
 
     std::sort(errors.begin(), errors.end(),
@@ -161,11 +140,7 @@ class RecordImporter final : public Importer {
       *summary_.add_errors() = std::move(error);
     }
 
-    storage::Batch batch;
-    for (const std::string& id : dirty) batch.Put(Traits::kFamily, id, *state[id]);
-    RETURN_IF_ERROR(impl_->store->Write(batch));
-    for (const std::string& id : dirty) Traits::Index(*impl_->matcher, *state[id]);
-    if (batch.count() > 0) summary_.set_batches(summary_.batches() + 1);
+    if (changed > 0) summary_.set_batches(summary_.batches() + 1);
     summary_.set_committed(summary_.committed() + changed);
     summary_.set_unchanged(summary_.unchanged() + unchanged);
     return absl::OkStatus();

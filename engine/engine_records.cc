@@ -1,16 +1,23 @@
 // Engine facade: single-record writes and reads of candidates and vacancies (upsert with
 // optimistic versions and idempotence, get, delete, close), and the record helpers of
-// internal/record_ops.h.
+// internal/record_ops.h. Upserts are group-committed: concurrent callers queue in a
+// WriteGroup (internal/write_group.h) and each group is committed by
+// CommitRecordsLocked (internal/record_commit.h) with one store write.
 #include <string>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_impl.h"
+#include "engine/internal/record_commit.h"
 #include "engine/internal/record_ops.h"
+#include "engine/internal/write_group.h"
 #include "google/protobuf/util/message_differencer.h"
 
 namespace w2w {
@@ -104,26 +111,58 @@ absl::Status CommitLocked(internal::EngineCore& impl, const Record& record)
 }
 
 template <typename Record>
+internal::WriteGroup<internal::PendingUpsert<Record>>& Upserts(internal::EngineCore& impl) {
+  if constexpr (std::is_same_v<Record, v1::Candidate>) {
+    return impl.candidate_upserts;
+  } else {
+    return impl.vacancy_upserts;
+  }
+}
+
+// Commits one group of queued upserts (the WriteGroup leader calls it) with one store
+// write, and records each caller's outcome in its PendingUpsert.
+template <typename Record>
+void CommitUpsertGroup(internal::EngineCore& impl,
+                       absl::Span<internal::PendingUpsert<Record>* const> group) {
+  std::vector<Record*> records;
+  records.reserve(group.size());
+  for (internal::PendingUpsert<Record>* pending : group) records.push_back(&pending->record);
+  std::vector<internal::CommitResult<Record>> results;
+  // Unchanged upserts answer with the record they matched; copied aside because the
+  // records must not change while the commit looks at them.
+  std::vector<std::pair<size_t, Record>> matched;
+  absl::Status status;
+  {
+    absl::MutexLock lock(&impl.writer_mu);
+    status = internal::CommitRecordsLocked<Record>(
+        impl, records, &results,
+        [&matched](size_t i, const Record& current) { matched.emplace_back(i, current); });
+  }
+  for (size_t i = 0; i < group.size(); ++i) {
+    internal::PendingUpsert<Record>& pending = *group[i];
+    if (!status.ok()) {
+      pending.status = status;  // Nothing of the group was written.
+      continue;
+    }
+    pending.changed = results[i].outcome == internal::CommitOutcome::kChanged;
+    if (results[i].outcome == internal::CommitOutcome::kRejected) pending.status = results[i].status;
+  }
+  if (status.ok()) {
+    for (auto& [i, record] : matched) group[i]->record = std::move(record);
+  }
+}
+
+template <typename Record>
 absl::StatusOr<std::pair<Record, bool>> UpsertRecord(internal::EngineCore& impl, Record record) {
   using Traits = RecordTraits<Record>;
-  const std::string name(Traits::kName);
   RETURN_IF_ERROR(Traits::Canonicalize(*impl.taxonomy(), &record, Traits::kName));
-  absl::MutexLock lock(&impl.writer_mu);
-  ASSIGN_OR_RETURN(std::optional<Record> stored, ReadRecord<Record>(*impl.store, record.id()));
-  const uint64_t given = record.version();
-  if (given != 0) {
-    if (!stored.has_value()) return internal::NotFound(Traits::kName, record.id());
-    if (stored->version() != given) {
-      return internal::Stale(name + ".version", given, stored->version());
-    }
-  }
-  if (stored.has_value() && internal::SameContent(record, *stored)) {
-    return std::make_pair(*std::move(stored), false);
-  }
-  record.set_version(stored.has_value() ? stored->version() + 1 : 1);
-  record.set_updated_at(NowRfc3339());
-  RETURN_IF_ERROR(CommitLocked(impl, record));
-  return std::make_pair(std::move(record), true);
+  internal::PendingUpsert<Record> pending{std::move(record)};
+  Upserts<Record>(impl).Run(&pending,
+                            [&impl](absl::Span<internal::PendingUpsert<Record>* const> group) {
+                              CommitUpsertGroup<Record>(impl, group);
+                            });
+  RETURN_IF_ERROR(pending.status);
+  return std::make_pair(std::move(pending.record), pending.changed);
 }
 
 template <typename Record>

@@ -1,5 +1,6 @@
 #include "service/candidate_service.h"
 
+#include <cstdint>
 #include <memory>
 #include <utility>
 
@@ -49,7 +50,12 @@ grpc::Status CandidateService::Import(IsCancelled cancelled,
   std::unique_ptr<Importer> importer = engine_->NewCandidateImporter();
   return internal::DrainImport<v1::ImportCandidatesRequest>(
       *importer, cancelled, next,
-      [](v1::ImportCandidatesRequest& m) { return std::move(*m.mutable_candidate()); }, summary);
+      [](Importer& to, uint64_t number, v1::ImportCandidatesRequest* m) {
+        const bool has_one = m->has_candidate();  // Before mutable_candidate() creates it.
+        return internal::AddRecords(to, number, has_one, m->mutable_candidate(), m->mutable_candidates(),
+                                    "candidate", "candidates");
+      },
+      summary);
 }
 
 }  // namespace w2w::service

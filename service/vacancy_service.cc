@@ -1,5 +1,6 @@
 #include "service/vacancy_service.h"
 
+#include <cstdint>
 #include <memory>
 #include <utility>
 
@@ -54,7 +55,12 @@ grpc::Status VacancyService::Push(IsCancelled cancelled, ReadNext<v1::PushVacanc
   std::unique_ptr<Importer> importer = engine_->NewVacancyImporter();
   return internal::DrainImport<v1::PushVacanciesRequest>(
       *importer, cancelled, next,
-      [](v1::PushVacanciesRequest& m) { return std::move(*m.mutable_vacancy()); }, summary);
+      [](Importer& to, uint64_t number, v1::PushVacanciesRequest* m) {
+        const bool has_one = m->has_vacancy();  // Before mutable_vacancy() creates it.
+        return internal::AddRecords(to, number, has_one, m->mutable_vacancy(), m->mutable_vacancies(),
+                                    "vacancy", "vacancies");
+      },
+      summary);
 }
 
 }  // namespace w2w::service

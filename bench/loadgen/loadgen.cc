@@ -1,6 +1,7 @@
 #include "bench/loadgen/loadgen.h"
 
 #include <algorithm>
+#include <iostream>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -308,15 +309,27 @@ void StreamWorker(const LoadOptions& o, Stubs& stubs, int worker,
   uint64_t n = 0;
   const std::string prefix =
       o.id_prefix.empty() ? std::string() : absl::StrCat(o.id_prefix, worker, "-");
+  // Records per stream message: 1 = the single field (candidate / vacancy), more = the
+  // packed field (candidates / vacancies). The last message may hold fewer.
+  const uint64_t per_message = std::max<uint64_t>(1, o.records_per_message);
+  auto more = [&] { return n < o.stream_records && Clock::now() < end; };
   if (o.workload == Workload::kImportCandidates) {
     auto writer = stubs.candidates->ImportCandidates(&ctx, summary);
     v1::ImportCandidatesRequest req;
-    for (; n < o.stream_records && Clock::now() < end; ++n) {
-      v1::Candidate* c = req.mutable_candidate();
+    auto fill = [&](v1::Candidate* c) {
       *c = candidates[(n + worker * o.stream_records) % candidates.size()];
       c->clear_version();
       c->clear_updated_at();
       if (!prefix.empty()) c->set_id(absl::StrCat(prefix, c->id()));
+      ++n;
+    };
+    while (more()) {
+      req.Clear();
+      if (per_message == 1) {
+        fill(req.mutable_candidate());
+      } else {
+        for (uint64_t i = 0; i < per_message && more(); ++i) fill(req.add_candidates());
+      }
       if (!writer->Write(req)) break;
     }
     writer->WritesDone();
@@ -324,12 +337,20 @@ void StreamWorker(const LoadOptions& o, Stubs& stubs, int worker,
   } else {
     auto writer = stubs.vacancies->PushVacancies(&ctx, summary);
     v1::PushVacanciesRequest req;
-    for (; n < o.stream_records && Clock::now() < end; ++n) {
-      v1::Vacancy* v = req.mutable_vacancy();
+    auto fill = [&](v1::Vacancy* v) {
       *v = vacancies[(n + worker * o.stream_records) % vacancies.size()];
       v->clear_version();
       v->clear_updated_at();
       if (!prefix.empty()) v->set_id(absl::StrCat(prefix, v->id()));
+      ++n;
+    };
+    while (more()) {
+      req.Clear();
+      if (per_message == 1) {
+        fill(req.mutable_vacancy());
+      } else {
+        for (uint64_t i = 0; i < per_message && more(); ++i) fill(req.add_vacancies());
+      }
       if (!writer->Write(req)) break;
     }
     writer->WritesDone();
@@ -341,6 +362,8 @@ void StreamWorker(const LoadOptions& o, Stubs& stubs, int worker,
     ++out->ok;
   } else {
     ++out->errors[CodeName(status.error_code())];
+    std::cerr << "stream " << worker << ": " << CodeName(status.error_code()) << ": "
+              << status.error_message() << "\n";
   }
   out->last_done_ns = Nanos(done);
   *sent = n;
@@ -507,8 +530,9 @@ std::string ResultJson(const LoadOptions& o, const LoadResult& r) {
   if (IsStreaming(o.workload)) {
     absl::StrAppendFormat(&out,
                           ", \"records\": %u, \"committed\": %u, \"unchanged\": %u, "
-                          "\"rejected\": %u",
-                          r.records, r.committed, r.unchanged, r.rejected);
+                          "\"rejected\": %u, \"records_per_message\": %u",
+                          r.records, r.committed, r.unchanged, r.rejected,
+                          std::max<uint64_t>(1, o.records_per_message));
   }
   if (o.workload == Workload::kUpsertCandidate) {
     absl::StrAppendFormat(&out, ", \"changed\": %u", r.changed_upserts);

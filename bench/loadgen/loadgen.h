@@ -65,6 +65,9 @@ struct LoadOptions {
   // records ("" = the dataset's own ids, i.e. updates).
   uint64_t stream_records = 10000;
   std::string id_prefix;
+  // Records per stream message: 1 sends the single field (candidate / vacancy), more
+  // packs them into the repeated field (candidates / vacancies).
+  uint64_t records_per_message = 1;
 };
 
 struct LoadResult {

@@ -40,6 +40,9 @@ ABSL_FLAG(uint32_t, k, 20, "Shortlist / MatchCandidate k.");
 ABSL_FLAG(uint64_t, seed, 1, "Random seed for the request mix.");
 ABSL_FLAG(uint64_t, stream_records, 10000, "Streaming workloads: records per stream.");
 ABSL_FLAG(std::string, id_prefix, "", "Streaming workloads: prefix making new ids.");
+ABSL_FLAG(uint64_t, records_per_message, 1,
+          "Streaming workloads: records per stream message (1 = the single field, more = "
+          "packed into the repeated field).");
 ABSL_FLAG(std::string, out, "", "Also write the JSON to this file.");
 
 namespace {
@@ -103,6 +106,7 @@ int main(int argc, char** argv) {
   base.seed = absl::GetFlag(FLAGS_seed);
   base.stream_records = absl::GetFlag(FLAGS_stream_records);
   base.id_prefix = absl::GetFlag(FLAGS_id_prefix);
+  base.records_per_message = absl::GetFlag(FLAGS_records_per_message);
   const std::vector<double> levels = ParseList(
       base.open_loop ? absl::GetFlag(FLAGS_rates) : absl::GetFlag(FLAGS_concurrency));
 

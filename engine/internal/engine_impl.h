@@ -6,7 +6,8 @@
 // Concurrency model:
 //   * writer_mu serializes every write (records, taxonomy changes, policy): the
 //     read-check-write of a version and the order "store, then index" are atomic with
-//     respect to other writers. Readers never take it.
+//     respect to other writers. Readers never take it. Single upserts reach it through
+//     a WriteGroup (leader/follower group commit), whose leader holds it per group.
 //   * model_mu guards only the two current-model pointers (taxonomy, policy); it is
 //     held for a pointer copy, never across I/O, so readers do not wait on writers.
 //   * The store and the matcher are thread-safe for reads; the matcher's writes happen
@@ -25,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/engine.h"
+#include "engine/internal/write_group.h"
 #include "engine/match/matcher.h"
 #include "engine/rematch/manager.h"
 #include "engine/storage/store.h"
@@ -55,6 +57,14 @@ inline constexpr std::string_view kChangeRegionAnchor = "region_anchor";
 
 namespace internal {
 
+// One caller's single-record upsert waiting in a WriteGroup (engine_records.cc).
+template <typename Record>
+struct PendingUpsert {
+  Record record;         // In: canonical record. Out: the record as stored.
+  absl::Status status;   // Out: the upsert's error, if any.
+  bool changed = false;  // Out: false when the stored record was identical.
+};
+
 // Everything the facade's operations need. A separate (non-nested) struct so the
 // helpers of the engine*.cc files can take it by reference; Engine::Impl extends it.
 struct EngineCore {
@@ -68,6 +78,10 @@ struct EngineCore {
 
   // ---- Writers --------------------------------------------------------------------------
   mutable absl::Mutex writer_mu;
+  // Concurrent single upserts are committed in groups: one store write (and one WAL
+  // fsync with sync_writes) per group; the leader takes writer_mu for the group.
+  WriteGroup<PendingUpsert<v1::Candidate>> candidate_upserts;
+  WriteGroup<PendingUpsert<v1::Vacancy>> vacancy_upserts;
 
   // ---- Current model (pointer copies under model_mu) -----------------------------------
   mutable absl::Mutex model_mu;

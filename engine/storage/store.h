@@ -29,6 +29,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "google/protobuf/message_lite.h"
 
 namespace w2w::storage {
@@ -64,6 +65,7 @@ struct StoreOptions {
 };
 
 // An atomic group of puts and deletes. Not thread-safe; build it on one thread.
+// Keys and values are copied into one growing buffer (no allocation per operation).
 class Batch {
  public:
   Batch();
@@ -115,6 +117,14 @@ class Store {
   absl::StatusOr<bool> Get(Family family, std::string_view key,
                            google::protobuf::MessageLite* out) const;
   absl::StatusOr<bool> GetRaw(Family family, std::string_view key, std::string* out) const;
+
+  // Reads the values of many keys of one family in one pass (RocksDB MultiGet: batched
+  // memtable and Bloom filter probes), e.g. the stored versions of an import batch.
+  // On OK, values->size() == keys.size() and (*values)[i] holds the bytes stored under
+  // keys[i], or nullopt when it is absent. Errors: INTERNAL for I/O errors (then
+  // *values is unspecified).
+  absl::Status MultiGetRaw(Family family, absl::Span<const std::string_view> keys,
+                           std::vector<std::optional<std::string>>* values) const;
 
   // Calls visit(key, value_bytes) for keys >= `start` in key order, on a consistent
   // snapshot, until it returns false or `limit` keys were visited (0 = no limit).

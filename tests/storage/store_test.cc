@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -102,6 +104,85 @@ TEST_F(StoreTest, PutGetDeleteMessage) {
   found = store_->Get(Family::kCandidates, "c1", &out);
   ASSERT_TRUE(found.ok());
   EXPECT_FALSE(*found);
+}
+
+TEST_F(StoreTest, MultiGetReadsPresentAndAbsentKeysInOrder) {
+  Batch batch;
+  for (int i = 0; i < 50; ++i) {
+    batch.Put(Family::kCandidates, "m" + std::to_string(i),
+              MakeCandidate("m" + std::to_string(i), "region " + std::to_string(i)));
+  }
+  batch.PutRaw(Family::kVacancies, "m7", "other family");
+  batch.PutRaw(Family::kCandidates, "empty", "");
+  ASSERT_TRUE(store_->Write(batch).ok());
+  // Half of them flushed to an SST file, so the read spans memtable and table.
+  ASSERT_TRUE(store_->Flush().ok());
+  Batch more;
+  more.Put(Family::kCandidates, "m49", MakeCandidate("m49", "rewritten"));
+  more.Delete(Family::kCandidates, "m3");
+  ASSERT_TRUE(store_->Write(more).ok());
+
+  const std::vector<std::string_view> keys = {"m7", "absent", "m49", "m3", "m7", "empty", "m0"};
+  std::vector<std::optional<std::string>> values;
+  ASSERT_TRUE(store_->MultiGetRaw(Family::kCandidates, keys, &values).ok());
+  ASSERT_EQ(values.size(), keys.size());
+  auto region = [&](size_t i) {
+    v1::Candidate c;
+    EXPECT_TRUE(values[i].has_value()) << keys[i];
+    if (values[i].has_value()) {
+      EXPECT_TRUE(c.ParseFromString(*values[i]));
+    }
+    return c.region();
+  };
+  EXPECT_EQ(region(0), "region 7");
+  EXPECT_FALSE(values[1].has_value());
+  EXPECT_EQ(region(2), "rewritten");
+  EXPECT_FALSE(values[3].has_value()) << "deleted";
+  EXPECT_EQ(region(4), "region 7");
+  ASSERT_TRUE(values[5].has_value());
+  EXPECT_EQ(*values[5], "");
+  EXPECT_EQ(region(6), "region 0");
+
+  ASSERT_TRUE(store_->MultiGetRaw(Family::kCandidates, {}, &values).ok());
+  EXPECT_TRUE(values.empty());
+}
+
+TEST_F(StoreTest, ABatchOfManyOperationsKeepsEveryKeyAndValue) {
+  Batch batch;
+  std::string big(100000, 'x');
+  for (int i = 0; i < 500; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    if (i % 3 == 0) {
+      batch.PutRaw(Family::kMeta, key, i == 300 ? big : "v" + std::to_string(i));
+    } else if (i % 3 == 1) {
+      batch.Put(Family::kCandidates, key, MakeCandidate(key, "r" + std::to_string(i)));
+    } else {
+      batch.Delete(Family::kCandidates, key);
+    }
+  }
+  EXPECT_EQ(batch.count(), 500u);
+  EXPECT_GT(batch.byte_size(), big.size());
+  ASSERT_TRUE(store_->Write(batch).ok());
+  for (int i = 0; i < 500; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    if (i % 3 == 0) {
+      std::string value;
+      auto found = store_->GetRaw(Family::kMeta, key, &value);
+      ASSERT_TRUE(found.ok() && *found) << key;
+      EXPECT_EQ(value, i == 300 ? big : "v" + std::to_string(i));
+    } else {
+      v1::Candidate c;
+      auto found = store_->Get(Family::kCandidates, key, &c);
+      ASSERT_TRUE(found.ok()) << key;
+      EXPECT_EQ(*found, i % 3 == 1) << key;
+      if (*found) {
+        EXPECT_EQ(c.region(), "r" + std::to_string(i));
+      }
+    }
+  }
+  batch.Clear();
+  EXPECT_EQ(batch.count(), 0u);
+  EXPECT_EQ(batch.byte_size(), 0u);
 }
 
 TEST_F(StoreTest, EmptyBatchWritesNothingAndSucceeds) {

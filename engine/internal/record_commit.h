@@ -1,0 +1,136 @@
+// CommitRecordsLocked: the one write path of candidate and vacancy upserts, shared by
+// streamed imports (engine_import.cc, a batch of up to import_batch_size items) and
+// single upserts (engine_records.cc, a group of concurrent callers; see write_group.h).
+//
+// The records are committed as if upserted one after another, with one store read
+// (MultiGet of the distinct ids) and one atomic store write: each is checked against the
+// state left by the earlier ones (a later record with the same id supersedes an earlier
+// one, and its version check sees the earlier one's version), unchanged records are
+// dropped, the final state of every touched id is written in one Batch, and only then is
+// it applied to the index. Private to engine/.
+//
+// Thread safety: the caller holds EngineCore::writer_mu (read-check-write atomicity and
+// index order).
+#ifndef W2W_ENGINE_INTERNAL_RECORD_COMMIT_H_
+#define W2W_ENGINE_INTERNAL_RECORD_COMMIT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
+#include "engine/common/dates.h"
+#include "engine/common/status_macros.h"
+#include "engine/internal/engine_impl.h"
+#include "engine/internal/record_ops.h"
+#include "engine/storage/store.h"
+
+namespace w2w::internal {
+
+// What became of one record of CommitRecordsLocked.
+enum class CommitOutcome : uint8_t {
+  kChanged,    // Written with the next version; the record now holds it and updated_at.
+  kUnchanged,  // Same content as the state before it: not written, version kept.
+  kRejected,   // Version check failed (NOT_FOUND / ABORTED in `status`); not written.
+};
+
+template <typename Record>
+struct CommitResult {
+  CommitOutcome outcome = CommitOutcome::kChanged;
+  absl::Status status;  // kRejected only. The field path is "version" for NOT_FOUND.
+};
+
+// Commits `records` (canonical, validated; borrowed, and modified in place: version and
+// updated_at of the changed ones) in order, as the file comment says. On OK,
+// results->size() == records.size(); `on_unchanged(i, current)` is called for each
+// unchanged record i with the state it matched (valid only during the call).
+// Errors (nothing of the records was written or indexed): DATA_LOSS for a stored value
+// that does not parse; the store's errors (RESOURCE_EXHAUSTED below the disk reserve,
+// INTERNAL for I/O).
+template <typename Record, typename OnUnchanged>
+absl::Status CommitRecordsLocked(EngineCore& impl, absl::Span<Record* const> records,
+                                 std::vector<CommitResult<Record>>* results,
+                                 OnUnchanged on_unchanged)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(impl.writer_mu) {
+  using Traits = RecordTraits<Record>;
+  results->assign(records.size(), CommitResult<Record>());
+  // Distinct ids in order of first appearance, as views of the first record's id (ids are
+  // not modified here), read in one MultiGet.
+  absl::flat_hash_map<std::string_view, uint32_t> slot_of;
+  slot_of.reserve(records.size());
+  std::vector<std::string_view> ids;
+  ids.reserve(records.size());
+  std::vector<uint32_t> slot_of_record(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    auto [it, inserted] = slot_of.try_emplace(records[i]->id(), static_cast<uint32_t>(ids.size()));
+    if (inserted) ids.push_back(records[i]->id());
+    slot_of_record[i] = it->second;
+  }
+  std::vector<std::optional<std::string>> stored_bytes;
+  RETURN_IF_ERROR(impl.store->MultiGetRaw(Traits::kFamily, ids, &stored_bytes));
+  // current[slot]: the state of that id after the earlier records (the stored record, or
+  // the record that last changed it); nullptr = not stored. Points into `stored`
+  // (reserved up front, so stable) or into `records`.
+  std::vector<Record> stored;
+  stored.reserve(ids.size());
+  std::vector<const Record*> current(ids.size(), nullptr);
+  for (size_t slot = 0; slot < ids.size(); ++slot) {
+    if (!stored_bytes[slot].has_value()) continue;
+    const std::string& bytes = *stored_bytes[slot];
+    Record& record = stored.emplace_back();
+    if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::DataLossError(absl::StrCat(
+          "store: value of ", std::string(storage::FamilyName(Traits::kFamily)), "/'",
+          std::string(ids[slot]), "' does not parse as ", record.GetTypeName()));
+    }
+    current[slot] = &record;
+  }
+
+  std::vector<uint32_t> dirty;  // Slots to write, in order of their first change.
+  std::vector<bool> is_dirty(ids.size(), false);
+  const std::string now = NowRfc3339();
+  for (size_t i = 0; i < records.size(); ++i) {
+    Record& record = *records[i];
+    CommitResult<Record>& result = (*results)[i];
+    const uint32_t slot = slot_of_record[i];
+    const Record* before = current[slot];
+    const uint64_t given = record.version();
+    if (given != 0 && before == nullptr) {
+      result.outcome = CommitOutcome::kRejected;
+      result.status = NotFound(Traits::kName, record.id());
+      continue;
+    }
+    if (given != 0 && before->version() != given) {
+      result.outcome = CommitOutcome::kRejected;
+      result.status = Stale(std::string(Traits::kName) + ".version", given, before->version());
+      continue;
+    }
+    if (before != nullptr && SameContent(record, *before)) {
+      result.outcome = CommitOutcome::kUnchanged;
+      on_unchanged(i, *before);
+      continue;
+    }
+    record.set_version(before != nullptr ? before->version() + 1 : 1);
+    record.set_updated_at(now);
+    current[slot] = &record;
+    if (!is_dirty[slot]) {
+      is_dirty[slot] = true;
+      dirty.push_back(slot);
+    }
+  }
+
+  storage::Batch batch;
+  for (uint32_t slot : dirty) batch.Put(Traits::kFamily, ids[slot], *current[slot]);
+  RETURN_IF_ERROR(impl.store->Write(batch));
+  for (uint32_t slot : dirty) Traits::Index(*impl.matcher, *current[slot]);
+  return absl::OkStatus();
+}
+
+}  // namespace w2w::internal
+
+#endif  // W2W_ENGINE_INTERNAL_RECORD_COMMIT_H_
