@@ -45,6 +45,24 @@ struct CommitResult {
   absl::Status status;  // kRejected only. The field path is "version" for NOT_FOUND.
 };
 
+// True when `record` has the content of `stored`, whose stored encoding is
+// `stored_bytes`: `record` is serialized as it would be stored unchanged (with the
+// stored version and updated_at, which it takes on) and compared byte for byte, much
+// cheaper than a field-by-field comparison. Equal bytes are equal content. Our writes
+// serialize canonically, so different bytes of a different size are different content;
+// an equal size falls back to the field-by-field SameContent. `scratch` is a reusable
+// buffer.
+template <typename Record>
+bool SameAsStored(Record* record, const Record& stored, std::string_view stored_bytes,
+                  std::string* scratch) {
+  record->set_version(stored.version());
+  record->set_updated_at(stored.updated_at());
+  scratch->clear();
+  if (!record->AppendToString(scratch)) return SameContent(*record, stored);
+  if (*scratch == stored_bytes) return true;
+  return scratch->size() == stored_bytes.size() && SameContent(*record, stored);
+}
+
 // Commits `records` (canonical, validated; borrowed, and modified in place: version and
 // updated_at of the changed ones) in order, as the file comment says. On OK,
 // results->size() == records.size(); `on_unchanged(i, current)` is called for each
@@ -79,6 +97,7 @@ absl::Status CommitRecordsLocked(EngineCore& impl, absl::Span<Record* const> rec
   std::vector<Record> stored;
   stored.reserve(ids.size());
   std::vector<const Record*> current(ids.size(), nullptr);
+  std::vector<const Record*> stored_of(ids.size(), nullptr);  // The stored record per slot.
   for (size_t slot = 0; slot < ids.size(); ++slot) {
     if (!stored_bytes[slot].has_value()) continue;
     const std::string& bytes = *stored_bytes[slot];
@@ -89,11 +108,13 @@ absl::Status CommitRecordsLocked(EngineCore& impl, absl::Span<Record* const> rec
           std::string(ids[slot]), "' does not parse as ", record.GetTypeName()));
     }
     current[slot] = &record;
+    stored_of[slot] = &record;
   }
 
   std::vector<uint32_t> dirty;  // Slots to write, in order of their first change.
   std::vector<bool> is_dirty(ids.size(), false);
   const std::string now = NowRfc3339();
+  std::string scratch;  // Reused serialization buffer for SameAsStored.
   for (size_t i = 0; i < records.size(); ++i) {
     Record& record = *records[i];
     CommitResult<Record>& result = (*results)[i];
@@ -110,7 +131,12 @@ absl::Status CommitRecordsLocked(EngineCore& impl, absl::Span<Record* const> rec
       result.status = Stale(std::string(Traits::kName) + ".version", given, before->version());
       continue;
     }
-    if (before != nullptr && SameContent(record, *before)) {
+    const bool same =
+        before != nullptr &&
+        (before == stored_of[slot]
+             ? SameAsStored(&record, *before, *stored_bytes[slot], &scratch)
+             : SameContent(record, *before));
+    if (same) {
       result.outcome = CommitOutcome::kUnchanged;
       on_unchanged(i, *before);
       continue;

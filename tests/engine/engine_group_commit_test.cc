@@ -129,5 +129,42 @@ TEST_F(EngineGroupCommitTest, AnUpsertOfAnUnknownIdWithAVersionIsNotFound) {
   EXPECT_EQ(engine_->GetCandidate("gc-missing").status().code(), absl::StatusCode::kNotFound);
 }
 
+// Unchanged content is recognised by comparing encodings with the stored bytes; a change
+// that keeps the encoded size must still count as a change.
+TEST_F(EngineGroupCommitTest, UnchangedAndSameSizeChangesAreToldApart) {
+  auto first = engine_->UpsertCandidate(MakeCandidate("gc-same"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(first->changed);
+
+  v1::Candidate again = MakeCandidate("gc-same");
+  again.set_updated_at("2001-01-01T00:00:00Z");  // Server-set fields do not count.
+  auto second = engine_->UpsertCandidate(again);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_FALSE(second->changed);
+  EXPECT_EQ(second->candidate.version(), 1u);
+  EXPECT_EQ(second->candidate.updated_at(), first->candidate.updated_at());
+
+  v1::Candidate same_size = MakeCandidate("gc-same");
+  same_size.set_employer_id("employer-2");  // Same length as "employer-1".
+  auto third = engine_->UpsertCandidate(same_size);
+  ASSERT_TRUE(third.ok()) << third.status();
+  EXPECT_TRUE(third->changed);
+  EXPECT_EQ(third->candidate.version(), 2u);
+
+  // The same through an import: unchanged, then changed with the same size.
+  auto importer = engine_->NewCandidateImporter();
+  ASSERT_TRUE(importer->Add(same_size).ok());
+  v1::Candidate back = MakeCandidate("gc-same");
+  ASSERT_TRUE(importer->Add(back).ok());
+  auto summary = importer->Finish();
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->unchanged(), 1u);
+  EXPECT_EQ(summary->committed(), 1u);
+  auto stored = engine_->GetCandidate("gc-same");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->version(), 3u);
+  EXPECT_EQ(stored->employer_id(), "employer-1");
+}
+
 }  // namespace
 }  // namespace w2w::testing_engine
