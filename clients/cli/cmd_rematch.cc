@@ -207,21 +207,30 @@ int RunGet(const ParsedArgs& args, Env& env) {
   w2w::v1::GetRematchRequest request;
   request.set_run_id(args.positional()[0]);
   request.set_include_results(args.Has("csv"));
-  grpc::ClientContext context;
-  env.SetDeadline(&context, false);
+  auto stub = w2w::v1::RematchService::NewStub(env.channel());
   RematchRun run;
-  auto status =
-      w2w::v1::RematchService::NewStub(env.channel())->GetRematch(&context, request, &run);
-  if (!status.ok()) return env.RpcError(status, absl::StrCat("rematch get ", request.run_id()));
+  std::vector<PersonResult> results;
+  // With --csv the results come in pages (the server bounds each response's size).
+  while (true) {
+    grpc::ClientContext context;
+    env.SetDeadline(&context, false);
+    RematchRun page;
+    auto status = stub->GetRematch(&context, request, &page);
+    if (!status.ok()) return env.RpcError(status, absl::StrCat("rematch get ", request.run_id()));
+    for (PersonResult& r : *page.mutable_results()) results.push_back(std::move(r));
+    page.clear_results();
+    const std::string next = page.next_results_page_token();
+    page.clear_next_results_page_token();
+    if (request.results_page_token().empty()) run = std::move(page);
+    if (next.empty()) break;
+    request.set_results_page_token(next);
+  }
   if (env.json) {
     env.out() << MessageToJson(run, true) << "\n";
   } else {
     PrintRun(env.out(), run);
   }
-  if (args.Has("csv")) {
-    const std::vector<PersonResult> results(run.results().begin(), run.results().end());
-    if (!WriteCsv(args.Get("csv"), results, env)) return kExitError;
-  }
+  if (args.Has("csv") && !WriteCsv(args.Get("csv"), results, env)) return kExitError;
   return kExitOk;
 }
 

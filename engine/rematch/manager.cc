@@ -3,7 +3,9 @@
 #include <random>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
@@ -80,13 +82,53 @@ void RematchManager::OverlayLive(v1::RematchRun& run) const {
   }
 }
 
+namespace {
+
+// Results pages (GetRematchRequest): people per page, and the bytes a page stays within
+// (after its first person) so that a stock client's 4 MiB receive limit always holds.
+constexpr uint32_t kDefaultResultsPage = 500;
+constexpr uint32_t kMaxResultsPage = 1000;
+constexpr size_t kMaxResultsPageBytes = 2 << 20;
+// A results page token: this prefix and the decimal index of the next result.
+constexpr absl::string_view kResultsTokenPrefix = "next:";
+
+absl::StatusOr<uint64_t> ParseResultsToken(absl::string_view token) {
+  uint64_t index = 0;
+  if (token.empty()) return index;
+  if (!absl::ConsumePrefix(&token, kResultsTokenPrefix) || !absl::SimpleAtoi(token, &index)) {
+    return absl::InvalidArgumentError(
+        "results_page_token: not a next_results_page_token of this run");
+  }
+  return index;
+}
+
+}  // namespace
+
 absl::StatusOr<v1::RematchRun> RematchManager::Get(const v1::GetRematchRequest& request) const {
+  if (request.run_id().empty()) return absl::InvalidArgumentError("run_id: required");
+  if (request.results_page_size() > kMaxResultsPage) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "results_page_size: ", request.results_page_size(), " is over ", kMaxResultsPage));
+  }
+  ASSIGN_OR_RETURN(const uint64_t first, ParseResultsToken(request.results_page_token()));
   ASSIGN_OR_RETURN(std::optional<v1::RematchRun> run, GetRun(*store_, request.run_id()));
   if (!run.has_value()) {
-    return absl::NotFoundError(absl::StrCat("run_id: unknown rematch run '", request.run_id(), "'"));
+    return absl::NotFoundError(absl::StrCat(
+        "run_id: unknown rematch run ",
+        request.run_id().size() <= 64 ? absl::StrCat("'", request.run_id(), "'")
+                                      : absl::StrCat("(", request.run_id().size(), " bytes)")));
   }
   OverlayLive(*run);
-  if (request.include_results()) RETURN_IF_ERROR(ReadResults(*store_, run->run_id(), &*run));
+  if (request.include_results()) {
+    const uint32_t page =
+        request.results_page_size() == 0 ? kDefaultResultsPage : request.results_page_size();
+    ASSIGN_OR_RETURN(std::optional<uint64_t> next,
+                     ReadResults(*store_, run->run_id(), first, page, kMaxResultsPageBytes,
+                                 &*run));
+    if (next.has_value()) {
+      run->set_next_results_page_token(absl::StrCat(kResultsTokenPrefix, *next));
+    }
+  }
   return *std::move(run);
 }
 
@@ -120,6 +162,9 @@ absl::StatusOr<v1::ListRematchesResponse> RematchManager::List(
   if (request.page_size() > kMaxPageSize) {
     return absl::InvalidArgumentError(
         absl::StrCat("page_size: ", request.page_size(), " is over ", kMaxPageSize));
+  }
+  if (!request.page_token().empty() && !IsRunId(request.page_token())) {
+    return absl::InvalidArgumentError("page_token: not a next_page_token of ListRematches");
   }
   const size_t page = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   ASSIGN_OR_RETURN(std::vector<v1::RematchRun> runs,

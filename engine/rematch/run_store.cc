@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "engine/common/status_macros.h"
 
@@ -23,6 +24,18 @@ std::string NewRunId(absl::Time now, uint32_t tag) {
   const int64_t millis = absl::ToUnixMillis(now) % 1000;
   return absl::StrFormat("r-%s%03d-%06x", absl::FormatTime("%Y%m%d%H%M%S", now, absl::UTCTimeZone()),
                          millis, tag & 0xffffff);
+}
+
+bool IsRunId(std::string_view id) {
+  // "r-" + 17 digits (yyyymmddhhmmss + milliseconds) + "-" + 6 hex digits.
+  if (id.size() != 2 + 17 + 1 + 6 || id.substr(0, 2) != "r-" || id[19] != '-') return false;
+  for (size_t i = 2; i < 19; ++i) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(id[i]))) return false;
+  }
+  for (size_t i = 20; i < id.size(); ++i) {
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(id[i]))) return false;
+  }
+  return true;
 }
 
 absl::Status PutRun(storage::Store& store, const v1::RematchRun& run) {
@@ -61,20 +74,31 @@ absl::Status PutResults(storage::Store& store, std::string_view run_id, uint64_t
   return store.Write(batch);
 }
 
-absl::Status ReadResults(const storage::Store& store, std::string_view run_id,
-                         v1::RematchRun* out) {
+absl::StatusOr<std::optional<uint64_t>> ReadResults(const storage::Store& store,
+                                                    std::string_view run_id, uint64_t first,
+                                                    size_t max_results, size_t max_bytes,
+                                                    v1::RematchRun* out) {
   const std::string prefix = ResultsPrefix(run_id);
   bool parse_ok = true;
+  size_t taken = 0, bytes = 0;
+  std::optional<uint64_t> next;
   ASSIGN_OR_RETURN(uint64_t visited,
-                   store.Scan(Family::kRematchResults, prefix, prefix, 0,
-                              [&](std::string_view, std::string_view value) {
+                   store.Scan(Family::kRematchResults, prefix + storage::EncodeUint64Key(first),
+                              prefix, 0, [&](std::string_view key, std::string_view value) {
+                                if (taken == max_results ||
+                                    (taken > 0 && bytes + value.size() > max_bytes)) {
+                                  next = storage::DecodeUint64Key(key.substr(prefix.size()));
+                                  return false;
+                                }
                                 parse_ok = out->add_results()->ParseFromArray(
                                     value.data(), static_cast<int>(value.size()));
+                                ++taken;
+                                bytes += value.size();
                                 return parse_ok;
                               }));
   (void)visited;
   if (!parse_ok) return absl::DataLossError("rematch result of run " + std::string(run_id) + " does not parse");
-  return absl::OkStatus();
+  return next;
 }
 
 absl::StatusOr<std::vector<v1::RematchRun>> ListRuns(const storage::Store& store,

@@ -27,6 +27,9 @@ namespace w2w::rematch {
 // A new run id for a run created at `now`; `tag` supplies the random part (24 bits used).
 std::string NewRunId(absl::Time now, uint32_t tag);
 
+// True when `id` has the form of a run id (what NewRunId makes).
+bool IsRunId(std::string_view id);
+
 // Stores `run` (its results field is not stored). Errors as Store::Write.
 absl::Status PutRun(storage::Store& store, const v1::RematchRun& run);
 
@@ -40,9 +43,15 @@ absl::Status PutResults(storage::Store& store, std::string_view run_id, uint64_t
                         absl::Span<const v1::PersonResult> results,
                         const v1::RematchRun* run = nullptr);
 
-// Appends the stored results of `run_id`, in index order, to `out`.
-absl::Status ReadResults(const storage::Store& store, std::string_view run_id,
-                         v1::RematchRun* out);
+// Appends stored results of `run_id` to `out`, in index order, starting at index `first`:
+// at most `max_results` of them and, after the first, only while the results appended stay
+// within `max_bytes` (serialized). Returns the index of the next stored result when more
+// follow, or nullopt when the last one was appended. Errors as Store::Scan; DATA_LOSS for
+// a result that does not parse.
+absl::StatusOr<std::optional<uint64_t>> ReadResults(const storage::Store& store,
+                                                    std::string_view run_id, uint64_t first,
+                                                    size_t max_results, size_t max_bytes,
+                                                    v1::RematchRun* out);
 
 // Every stored run, newest first, whose id sorts before `before` (all when empty), at
 // most `limit` of them. Errors as Store::Scan (DATA_LOSS for an unreadable record).

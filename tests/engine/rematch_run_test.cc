@@ -360,6 +360,43 @@ TEST_F(RematchRunTest, BankruptcyIndependentAndGroup) {
   for (size_t i = 0; i < group.results.size(); ++i) {
     EXPECT_EQ(run->results(i).SerializeAsString(), group.results[i].SerializeAsString());
   }
+  EXPECT_TRUE(run->next_results_page_token().empty());
+
+  // Results in pages of 7: the pages, in order, are the results; the run repeats on each.
+  get.set_results_page_size(7);
+  std::vector<std::string> paged;
+  size_t pages = 0;
+  while (true) {
+    auto page = engine_->GetRematch(get);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ++pages;
+    ASSERT_LE(page->results_size(), 7);
+    ASSERT_GE(page->results_size(), 1);
+    EXPECT_EQ(page->summary().SerializeAsString(), group.summary.SerializeAsString());
+    for (const v1::PersonResult& r : page->results()) paged.push_back(r.SerializeAsString());
+    if (page->next_results_page_token().empty()) break;
+    get.set_results_page_token(page->next_results_page_token());
+  }
+  EXPECT_EQ(pages, (group.results.size() + 6) / 7);
+  ASSERT_EQ(paged.size(), group.results.size());
+  for (size_t i = 0; i < paged.size(); ++i) {
+    EXPECT_EQ(paged[i], group.results[i].SerializeAsString()) << i;
+  }
+  // Refused paging requests name the field.
+  v1::GetRematchRequest bad = get;
+  bad.set_results_page_token("garbage");
+  EXPECT_THAT(engine_->GetRematch(bad).status().message(), ::testing::HasSubstr("results_page_token"));
+  bad.set_results_page_token("");
+  bad.set_results_page_size(1001);
+  EXPECT_THAT(engine_->GetRematch(bad).status().message(), ::testing::HasSubstr("results_page_size"));
+  bad.set_results_page_size(0);
+  bad.set_run_id("");
+  EXPECT_EQ(engine_->GetRematch(bad).status().code(), absl::StatusCode::kInvalidArgument);
+  v1::ListRematchesRequest bad_list;
+  bad_list.set_page_token("garbage");
+  EXPECT_EQ(engine_->ListRematches(bad_list).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
   EXPECT_EQ(run->options().mode(), v1::REMATCH_MODE_GROUP);
   EXPECT_EQ(run->selection().employer_id(), kEmployer);
   EXPECT_GE(run->policy_version(), 1u);
@@ -560,6 +597,51 @@ TEST_F(RematchRunTest, RunInterruptedByARestartIsIncomplete) {
   ASSERT_EQ(list->runs_size(), 2);
   EXPECT_EQ(list->runs(0).run_id(), interrupted);
   EXPECT_EQ(list->runs(0).state(), v1::REMATCH_STATE_INCOMPLETE);
+}
+
+TEST_F(RematchRunTest, ResultPagesStayWithinTheByteBound) {
+  // 30 stored results of ~300 KB each (as a run with k = 50 over long explanations can
+  // make): a page holds at most ~2 MiB of them, however many people were asked for.
+  engine_.reset();
+  const std::string run_id = rematch::NewRunId(absl::Now(), 0x123);
+  constexpr int kPeople = 30;
+  {
+    auto store = storage::Store::Open(Options().store);
+    ASSERT_TRUE(store.ok()) << store.status();
+    v1::RematchRun run;
+    run.set_run_id(run_id);
+    run.set_state(v1::REMATCH_STATE_FINISHED);
+    run.mutable_selection()->set_employer_id(kEmployer);
+    std::vector<v1::PersonResult> results(kPeople);
+    for (int i = 0; i < kPeople; ++i) {
+      results[i].set_candidate_id(absl::StrCat("big-", i));
+      for (int a = 0; a < 50; ++a) {
+        v1::VacancyMatch* m = results[i].add_alternatives();
+        m->set_vacancy_id(absl::StrCat("v-", a));
+        m->mutable_explanation()->add_reasons(std::string(6000, 'x'));
+      }
+    }
+    ASSERT_TRUE(rematch::PutResults(**store, run_id, 0, results, &run).ok());
+  }
+  Open();
+  v1::GetRematchRequest get;
+  get.set_run_id(run_id);
+  get.set_include_results(true);
+  get.set_results_page_size(1000);
+  int seen = 0, pages = 0;
+  while (true) {
+    auto page = engine_->GetRematch(get);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ++pages;
+    EXPECT_LE(page->ByteSizeLong(), (2u << 20) + (1u << 20)) << "page " << pages;
+    for (const v1::PersonResult& r : page->results()) {
+      EXPECT_EQ(r.candidate_id(), absl::StrCat("big-", seen++));
+    }
+    if (page->next_results_page_token().empty()) break;
+    get.set_results_page_token(page->next_results_page_token());
+  }
+  EXPECT_EQ(seen, kPeople);
+  EXPECT_GE(pages, 4);  // 30 x ~300 KB = ~9 MB in pages of ~2 MiB.
 }
 
 TEST(RunIdTest, SortsByTime) {

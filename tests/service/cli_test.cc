@@ -348,17 +348,23 @@ TEST_F(CliTest, ShortlistMatchesExplainAndRematch) {
   EXPECT_THAT(explain.out, AllOf(HasSubstr("trade"), HasSubstr(" x "), HasSubstr("km"),
                                  HasSubstr("total score")));
 
-  // Rematch: a full summary, or (while the server lacks it) a clear UNIMPLEMENTED.
+  // Rematch: the summary as tables and one CSV row per person.
   const std::string csv = absl::StrCat(dir_, "/rematch.csv");
   const CliResult rematch = Cli({"rematch", "--employer", "emp-cli", "--csv", csv});
-  if (rematch.code == 0) {
-    EXPECT_THAT(rematch.out, AllOf(HasSubstr("placeable now"), HasSubstr("not placeable")));
-    const std::string rows = ReadFile(csv);
-    EXPECT_THAT(rows, AllOf(HasSubstr("candidate_id,placement"), HasSubstr("csv-c1,")));
-  } else {
-    EXPECT_EQ(rematch.code, 1);
-    EXPECT_THAT(rematch.err, HasSubstr("UNIMPLEMENTED"));
-  }
+  ASSERT_EQ(rematch.code, 0) << rematch.out << rematch.err;
+  EXPECT_THAT(rematch.out, AllOf(HasSubstr("placeable now"), HasSubstr("not placeable")));
+  const std::string rows = ReadFile(csv);
+  EXPECT_THAT(rows, AllOf(HasSubstr("candidate_id,placement"), HasSubstr("csv-c1,")));
+
+  // The run is a record: `rematch get --csv` pages its results into the same rows.
+  const size_t at = rematch.out.find("r-20");
+  ASSERT_NE(at, std::string::npos) << rematch.out;
+  const std::string run_id = rematch.out.substr(at, 26);
+  const std::string again = absl::StrCat(dir_, "/again.csv");
+  const CliResult get = Cli({"rematch", "get", run_id, "--csv", again});
+  ASSERT_EQ(get.code, 0) << get.out << get.err;
+  EXPECT_THAT(get.out, AllOf(HasSubstr(run_id), HasSubstr("finished")));
+  EXPECT_EQ(ReadFile(again), rows);
 }
 
 }  // namespace
