@@ -1,5 +1,5 @@
 // MatchCandidate: candidate -> best open vacancies, by bucket upper bounds over
-// (vacancy trade, region) buckets.
+// (vacancy trade, region) buckets, computed lazily trade by trade.
 #include <algorithm>
 #include <chrono>
 
@@ -7,6 +7,7 @@
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
 #include "engine/match/matcher_impl.h"
+#include "engine/match/scan.h"
 #include "engine/match/scoring.h"
 #include "engine/match/topk.h"
 
@@ -19,9 +20,15 @@ struct BucketRef {
   double bound;
   const VacBucket* bucket;
   uint32_t size;
+  uint32_t seq;  // Order among equal bounds: trade rank, then region.
   uint16_t trade;
   uint8_t region;
 };
+
+// Heap order: a is visited after b.
+bool WorseRef(const BucketRef& a, const BucketRef& b) {
+  return a.bound != b.bound ? a.bound < b.bound : a.seq > b.seq;
+}
 
 }  // namespace
 
@@ -59,12 +66,39 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidate(
     }
   }
 
-  thread_local std::vector<BucketRef> refs;
-  refs.clear();
+  // Touched trades best trade score first (ties by id), and the bounds of every component
+  // but the trade's over all buckets: a trade's buckets never bound above
+  // TradeBound(its trade score).
+  std::sort(touched.begin(), touched.end(), [&](uint16_t a, uint16_t b) {
+    return tscore[a] != tscore[b] ? tscore[a] > tscore[b] : a < b;
+  });
+  double rest[kNumComponents];
+  rest[kTrade] = 0;
+  rest[kSector] = 0;
+  for (unsigned s = 1; s <= 6; ++s) {
+    if ((qf.sector_mask >> s) & 1) rest[kSector] = std::max(rest[kSector], m.sector[f.sector][s]);
+  }
+  // No missing qualification and every preferred one held; without retraining the cap
+  // does not enter the score.
+  rest[kQuals] = std::max(0.0, QualScore(m, 0, 0, PolicyCap(m, false), 1, 1));
+  rest[kDistance] = 1;  // DistanceScore() is capped at 1.
+  rest[kAvail] = status_weight;  // DateFactor() is at most 1.
+  rest[kUrgency] = std::max(m.urgency_hard, m.urgency_normal);
+  auto trade_bound = [&](double trade_score) {
+    double c[kNumComponents];
+    std::copy(std::begin(rest), std::end(rest), c);
+    c[kTrade] = trade_score;
+    return Total(m, c);
+  };
+
+  // Pushes the buckets of touched[i] that can reach min_score onto the heap.
+  thread_local std::vector<BucketRef> heap;
+  heap.clear();
   const auto& dir = index->buckets();
-  for (uint16_t vt : touched) {
+  auto expand = [&](size_t i) {
+    const uint16_t vt = touched[i];
     const auto* trade_row = dir.trade(vt);
-    if (trade_row == nullptr) continue;
+    if (trade_row == nullptr) return;
     for (unsigned r = 0; r < m.num_regions; ++r) {
       if (!qf.region_ok[r]) continue;
       const VacBucket* b = trade_row->region[r].load(std::memory_order_acquire);
@@ -102,22 +136,40 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidate(
       c[kUrgency] = any_hard ? std::max(m.urgency_hard, m.urgency_normal) : m.urgency_normal;
       const double bound = Total(m, c);
       if (bound + 2 * kBoundMarginMicro / kMicro < qf.min_score) continue;
-      refs.push_back({bound, b, n, vt, static_cast<uint8_t>(r)});
+      heap.push_back({bound, b, n, static_cast<uint32_t>(i * taxonomy::kMaxRegions + r), vt,
+                      static_cast<uint8_t>(r)});
+      std::push_heap(heap.begin(), heap.end(), WorseRef);
     }
-  }
-  std::sort(refs.begin(), refs.end(), [](const BucketRef& a, const BucketRef& b) { return a.bound > b.bound; });
+  };
 
   TopK top(qf.k);
   uint64_t scored = 0;
   const auto& rows = index->rows();
   const double min_score = qf.min_score - 1e-9;
-  for (const BucketRef& ref : refs) {
+  // Best bound first; a trade's buckets are computed only once its TradeBound could beat
+  // the best bucket waiting (and the k-th score).
+  size_t next = 0;
+  for (;;) {
+    while (next < touched.size()) {
+      const double tb = trade_bound(tscore[touched[next]]);
+      if (tb + 2 * kBoundMarginMicro / kMicro < qf.min_score ||
+          (top.full() && tb * kMicro + kBoundMarginMicro < static_cast<double>(top.threshold()))) {
+        next = touched.size();  // Trade scores only fall from here: no later trade can matter.
+        break;
+      }
+      if (!heap.empty() && tb < heap.front().bound) break;
+      expand(next++);
+    }
+    if (heap.empty()) break;
+    std::pop_heap(heap.begin(), heap.end(), WorseRef);
+    const BucketRef ref = heap.back();
+    heap.pop_back();
     if (top.full() && ref.bound * kMicro + kBoundMarginMicro < static_cast<double>(top.threshold())) break;
     const double km = m.Distance(f.region, ref.region);
     const bool cluster = ref.region != f.region && m.SameCluster(f.region, ref.region);
     const double dist = std::max(0.0, DistanceScore(m, km, max_km, cluster));
     const double trade = tscore[ref.trade];
-    ref.bucket->rows.ForEach(ref.size, [&](uint32_t o) {
+    ScanBucket(ref.bucket->rows, ref.size, rows, snap, [&](uint32_t o) {
       const VacRow& row = rows[o];
       if (!row.VisibleAt(o, snap)) return;
       const VacFeatures& v = row.f;
@@ -151,7 +203,9 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidate(
     });
   }
 
-  for (const Scored& s : std::move(top).Sorted()) {
+  const std::vector<Scored> best = std::move(top).Sorted();
+  resp.mutable_matches()->Reserve(static_cast<int>(best.size()));
+  for (const Scored& s : best) {
     const VacRow& row = rows[s.ordinal];
     v1::VacancyMatch* match = resp.add_matches();
     match->set_vacancy_id(std::string(s.id));

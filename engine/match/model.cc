@@ -76,6 +76,7 @@ std::shared_ptr<const Model> Model::Compile(std::shared_ptr<const taxonomy::Taxo
                               m->experience_share * std::min<double>(y, m->experience_full_years) /
                                   m->experience_full_years;
   }
+  m->max_experience_factor = *std::max_element(m->experience_factor.begin(), m->experience_factor.end());
   m->max_retraining_weeks = p.max_retraining_weeks();
   m->hard_to_fill_factor = p.hard_to_fill_retraining_factor();
   m->cost_scale_eur = p.retraining_cost_scale_eur();
@@ -86,6 +87,7 @@ std::shared_ptr<const Model> Model::Compile(std::shared_ptr<const taxonomy::Taxo
   m->horizon_days = p.availability_horizon_days();
   m->urgency_hard = p.urgency_hard_to_fill();
   m->urgency_normal = p.urgency_normal();
+  m->reasons = BuildReasonTexts(*tax, m->sector, m->qual_weeks, m->qual_cost);
   return m;
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/match/reasons.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "w2w/v1/policy.pb.h"
 
@@ -56,6 +57,7 @@ struct Model {
 
   // Trade experience factor by years 0..255 (docs/scoring.md, "Trade").
   std::array<double, 256> experience_factor{};
+  double max_experience_factor = 1;  // The largest entry of experience_factor.
 
   float Distance(unsigned a, unsigned b) const { return distance_km[a * num_regions + b]; }
   bool SameCluster(unsigned a, unsigned b) const { return same_cluster[a * num_regions + b] != 0; }
@@ -64,6 +66,9 @@ struct Model {
   std::optional<taxonomy::TradeId> FindTrade(std::string_view id) const;
   std::optional<taxonomy::RegionId> FindRegion(std::string_view name) const;
   std::optional<taxonomy::QualId> FindQualification(std::string_view code) const;
+
+  // Explanation sentences that depend on this model alone (reasons.h).
+  ReasonTexts reasons;
 
   absl::flat_hash_map<std::string, taxonomy::TradeId> trade_by_id;
   absl::flat_hash_map<std::string, taxonomy::RegionId> region_by_name;

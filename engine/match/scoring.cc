@@ -3,28 +3,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/common/dates.h"
+#include "engine/match/reasons.h"
 
 namespace w2w::match {
 namespace {
 
-std::string StatusText(int status) {
-  switch (status) {
-    case v1::CANDIDATE_STATUS_EMPLOYED: return "employed, open to a move";
-    case v1::CANDIDATE_STATUS_AT_RISK: return "job at risk";
-    case v1::CANDIDATE_STATUS_NOTICE_GIVEN: return "notice given";
-    case v1::CANDIDATE_STATUS_BANKRUPT_EMPLOYER: return "employer bankrupt";
-    case v1::CANDIDATE_STATUS_UNEMPLOYED: return "unemployed";
-    case v1::CANDIDATE_STATUS_PLACED: return "placed";
-    case v1::CANDIDATE_STATUS_UNAVAILABLE: return "unavailable";
-    default: return "status unknown";
-  }
-}
-
-std::string Num(double x) { return absl::StrFormat("%g", x); }
-
-std::string Weeks(double w) { return absl::StrCat(Num(w), w == 1 ? " week" : " weeks"); }
-
-std::string Km(double km) { return absl::StrFormat("%.0f km", km); }
+// Reasons most explanations carry (trade, sector, distance, qualifications, status).
+constexpr int kUsualReasons = 6;
 
 }  // namespace
 
@@ -126,38 +111,40 @@ void FillExplanation(const Model& m, const CandFeatures& c, const VacFeatures& v
     comps[i]->set_contribution(d.c[i] * w);
   }
   const taxonomy::Taxonomy& tax = *m.tax;
-
+  const ReasonTexts& texts = m.reasons;
+  out->mutable_reasons()->Reserve(kUsualReasons);
 
   if (d.slot >= 0) {
     const unsigned years = c.years[d.slot];
-    out->set_matched_trade(tax.trade(c.trade[d.slot]).id);
+    const taxonomy::TradeInfo& matched = tax.trade(c.trade[d.slot]);
+    out->set_matched_trade(matched.id);
     out->set_trade_similarity(d.sim);
     out->set_years_experience(years);
+    const char* const unit = years == 1 ? " year" : " years";
     if (c.trade[d.slot] == v.trade) {
-      out->add_reasons(absl::StrCat("same trade, ", years, years == 1 ? " year" : " years"));
+      out->add_reasons(absl::StrCat("same trade, ", years, unit));
     } else {
-      out->add_reasons(absl::StrFormat("related trade %s covers %.0f%% of %s, %u %s",
-                                  tax.trade(c.trade[d.slot]).label_en, d.sim * 100,
-                                  tax.trade(v.trade).label_en, years, years == 1 ? "year" : "years"));
+      out->add_reasons(absl::StrCat("related trade ", matched.label_en, " covers ", Rounded(d.sim * 100),
+                                    "% of ", tax.trade(v.trade).label_en, ", ", years, unit));
     }
   }
 
+  // Features always carry a sector value (1..6).
   if (c.sector == v.sector) {
-    out->add_reasons(absl::StrCat("same sector ", std::string(taxonomy::Taxonomy::SectorCode(static_cast<v1::Sector>(v.sector)))));
+    out->add_reasons(texts.same_sector[v.sector]);
   } else {
-    out->add_reasons(absl::StrFormat(
-        "sector move %s -> %s (%.2f)",
-        std::string(taxonomy::Taxonomy::SectorCode(static_cast<v1::Sector>(c.sector))),
-        std::string(taxonomy::Taxonomy::SectorCode(static_cast<v1::Sector>(v.sector))), d.c[kSector]));
+    out->add_reasons(texts.sector_move[c.sector][v.sector]);
   }
 
   out->set_distance_km(d.km);
   out->set_same_cluster(d.same_cluster);
   if (c.region == v.region) {
-    out->add_reasons(absl::StrCat(tax.region(c.region).name, ", same region"));
+    out->add_reasons(c.region < texts.same_region.size()
+                         ? texts.same_region[c.region]
+                         : absl::StrCat(tax.region(c.region).name, ", same region"));
   } else {
     out->add_reasons(absl::StrCat(tax.region(c.region).name, " -> ", tax.region(v.region).name, " ",
-                             Km(d.km), d.same_cluster ? ", same SPT cluster" : ""));
+                                  Km(d.km), d.same_cluster ? ", same SPT cluster" : ""));
   }
 
   d.missing.ForEach([&](unsigned q) {
@@ -169,26 +156,24 @@ void FillExplanation(const Model& m, const CandFeatures& c, const VacFeatures& v
     step->set_weeks(m.qual_weeks[q]);
     step->set_cost_eur(m.qual_cost[q]);
     step->set_required(true);
-    out->add_reasons(absl::StrCat("needs ", info.code, ": ", Weeks(m.qual_weeks[q]), ", EUR ",
-                             absl::StrFormat("%.0f", m.qual_cost[q])));
+    out->add_reasons(texts.needs[q]);
   });
   out->set_retraining_weeks(d.weeks);
   out->set_retraining_cost_eur(d.cost);
   if (d.missing.empty() && !v.required.empty()) out->add_reasons("holds all required qualifications");
   d.preferred_held.ForEach([&](unsigned q) {
     if (q >= m.qual_weeks.size()) return;
-    const std::string& code = tax.qualification(static_cast<taxonomy::QualId>(q)).code;
-    out->add_preferred_held(code);
-    out->add_reasons(absl::StrCat("holds preferred ", code));
+    out->add_preferred_held(tax.qualification(static_cast<taxonomy::QualId>(q)).code);
+    out->add_reasons(texts.preferred[q]);
   });
 
-  std::string avail = StatusText(c.status);
   const int32_t start = v.starts_at == kNoDate ? today : v.starts_at;
   if (c.available_from != kImmediately && c.available_from > start) {
-    absl::StrAppend(&avail, ", available ", FormatIsoDate(c.available_from), ", ",
-                    c.available_from - start, " days after the start");
+    out->add_reasons(absl::StrCat(StatusText(c.status), ", available ", FormatIsoDate(c.available_from), ", ",
+                                  c.available_from - start, " days after the start"));
+  } else {
+    out->add_reasons(std::string(StatusText(c.status)));
   }
-  out->add_reasons(avail);
   if (v.hard_to_fill) out->add_reasons("hard to fill");
 }
 

@@ -1,12 +1,14 @@
 // Shortlist: vacancy -> best candidates, by bucket upper bounds (docs/scoring.md, "Index
-// and pruning").
+// and pruning"), computed lazily trade by trade.
 #include <algorithm>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
 #include "engine/match/matcher_impl.h"
+#include "engine/match/scan.h"
 #include "engine/match/scoring.h"
 #include "engine/match/topk.h"
 
@@ -16,15 +18,20 @@ namespace {
 // Margin (in micro-points) between a bound and a rounded score: rounding adds up to 0.5.
 constexpr double kBoundMarginMicro = 1.0;
 constexpr uint8_t kMatchableStatusBits = 0b111110;  // EMPLOYED..UNEMPLOYED.
-constexpr uint32_t kPrefetchAhead = 8;
 
 struct BucketRef {
   double bound;
   const CandBucket* bucket;
   uint32_t size;
+  uint32_t seq;  // Order among equal bounds: link, then region.
   uint16_t trade;
   uint8_t region;
 };
+
+// Heap order: a is visited after b.
+bool WorseRef(const BucketRef& a, const BucketRef& b) {
+  return a.bound != b.bound ? a.bound < b.bound : a.seq > b.seq;
+}
 
 double MaxSector(const Model& m, uint8_t mask, unsigned to) {
   double best = 0;
@@ -68,19 +75,44 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
   const int num_pref = v.preferred.count();
   const double urgency = v.hard_to_fill ? m.urgency_hard : m.urgency_normal;
 
-  // Similarity of every candidate trade to the vacancy's (0 below the minimum).
+  // Similarity of every candidate trade to the vacancy's (0 below the minimum). The links
+  // come best first, so the qualifying ones are a prefix.
+  const absl::Span<const taxonomy::TradeLink> all_links = m.tax->TradesReaching(v.trade);
+  size_t num_links = 0;
   thread_local std::vector<float> sim;
   sim.assign(taxonomy::kMaxTrades, 0.0f);
-  thread_local std::vector<BucketRef> refs;
-  refs.clear();
-  const auto& dir = index->buckets();
-  const uint8_t status_filter = qf.status_mask & kMatchableStatusBits;
-  for (const taxonomy::TradeLink& link : m.tax->TradesReaching(v.trade)) {
-    const double s = link.similarity;
-    if (s <= 0 || s < m.min_trade_similarity) continue;
+  for (const taxonomy::TradeLink& link : all_links) {
+    if (link.similarity <= 0 || link.similarity < m.min_trade_similarity) break;
     if (link.trade < sim.size()) sim[link.trade] = link.similarity;
+    ++num_links;
+  }
+
+  // Bounds of every component but the trade's, over all buckets the filter allows: a
+  // trade's buckets never bound above TradeBound(its similarity).
+  const uint8_t status_filter = qf.status_mask & kMatchableStatusBits;
+  double rest[kNumComponents];
+  rest[kTrade] = 0;
+  rest[kSector] = MaxSector(m, qf.sector_mask, v.sector);
+  rest[kQuals] = std::max(0.0, QualScore(m, 0, 0, policy_cap, num_pref, num_pref));
+  rest[kDistance] = 1;  // DistanceScore() is capped at 1.
+  rest[kAvail] = MaxStatusWeight(m, status_filter);  // DateFactor() is at most 1.
+  rest[kUrgency] = urgency;
+  auto trade_bound = [&](double s) {
+    double c[kNumComponents];
+    std::copy(std::begin(rest), std::end(rest), c);
+    c[kTrade] = s * m.max_experience_factor;
+    return Total(m, c);
+  };
+
+  // Pushes the buckets of link `i` that can reach min_score onto the heap.
+  thread_local std::vector<BucketRef> heap;
+  heap.clear();
+  const auto& dir = index->buckets();
+  auto expand = [&](size_t i) {
+    const taxonomy::TradeLink& link = all_links[i];
+    const double s = link.similarity;
     const auto* trade_row = dir.trade(link.trade);
-    if (trade_row == nullptr) continue;
+    if (trade_row == nullptr) return;
     for (unsigned r = 0; r < m.num_regions; ++r) {
       if (!qf.region_ok[r]) continue;
       const CandBucket* b = trade_row->region[r].load(std::memory_order_acquire);
@@ -115,16 +147,35 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
       c[kUrgency] = urgency;
       const double bound = Total(m, c);
       if (bound + 2 * kBoundMarginMicro / kMicro < qf.min_score) continue;
-      refs.push_back({bound, b, n, link.trade, static_cast<uint8_t>(r)});
+      heap.push_back({bound, b, n, static_cast<uint32_t>(i * taxonomy::kMaxRegions + r), link.trade,
+                      static_cast<uint8_t>(r)});
+      std::push_heap(heap.begin(), heap.end(), WorseRef);
     }
-  }
-  std::sort(refs.begin(), refs.end(), [](const BucketRef& a, const BucketRef& b) { return a.bound > b.bound; });
+  };
 
   TopK top(qf.k);
   uint64_t scored = 0;
   const auto& rows = index->rows();
   const double min_score = qf.min_score - 1e-9;
-  for (const BucketRef& ref : refs) {
+  // Best bound first. A trade's buckets are computed only once its TradeBound could beat
+  // the best bucket waiting (and the k-th score): for a common trade most related
+  // trades are never looked at.
+  size_t next = 0;
+  for (;;) {
+    while (next < num_links) {
+      const double tb = trade_bound(all_links[next].similarity);
+      if (tb + 2 * kBoundMarginMicro / kMicro < qf.min_score ||
+          (top.full() && tb * kMicro + kBoundMarginMicro < static_cast<double>(top.threshold()))) {
+        next = num_links;  // Similarities only fall from here: no later trade can matter.
+        break;
+      }
+      if (!heap.empty() && tb < heap.front().bound) break;
+      expand(next++);
+    }
+    if (heap.empty()) break;
+    std::pop_heap(heap.begin(), heap.end(), WorseRef);
+    const BucketRef ref = heap.back();
+    heap.pop_back();
     if (top.full() && ref.bound * kMicro + kBoundMarginMicro < static_cast<double>(top.threshold())) break;
     const double km = m.Distance(ref.region, v.region);
     const bool cluster = ref.region != v.region && m.SameCluster(ref.region, v.region);
@@ -172,18 +223,12 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
       if (static_cast<double>(micro) / kMicro < min_score) return;
       top.Offer({micro, o, row.id_view()});
     };
-    ref.bucket->rows.ForEachSpan(ref.size, [&](const uint32_t* entries, uint32_t count) {
-      for (uint32_t j = 0; j < count; ++j) {
-        // Rows are scattered: fetch a few ahead to overlap the cache misses.
-        if (j + kPrefetchAhead < count && entries[j + kPrefetchAhead] < snap) {
-          __builtin_prefetch(&rows[entries[j + kPrefetchAhead]]);
-        }
-        visit(entries[j]);
-      }
-    });
+    ScanBucket(ref.bucket->rows, ref.size, rows, snap, visit);
   }
 
-  for (const Scored& s : std::move(top).Sorted()) {
+  const std::vector<Scored> best = std::move(top).Sorted();
+  resp.mutable_matches()->Reserve(static_cast<int>(best.size()));
+  for (const Scored& s : best) {
     const CandRow& row = rows[s.ordinal];
     v1::CandidateMatch* match = resp.add_matches();
     match->set_candidate_id(std::string(s.id));

@@ -1,0 +1,52 @@
+// Scan: visiting the rows of a bucket's posting list with the row fetches overlapped.
+// Internal to engine/match.
+//
+// A posting list holds row ordinals in insertion order, so the rows it names are
+// scattered over the row chunks and nearly every visit is a cache miss. The scan copies
+// the ordinals into a per-thread buffer first (a sequential read of a few segments) and
+// then prefetches the row kScanPrefetchAhead entries ahead over the whole list, across
+// segment boundaries.
+//
+// Thread safety: a reader-side helper; the buffer is per thread.
+#ifndef W2W_ENGINE_MATCH_SCAN_H_
+#define W2W_ENGINE_MATCH_SCAN_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "engine/match/index.h"
+
+namespace w2w::match {
+
+// How many entries ahead a scan fetches rows: enough to cover a memory access at the
+// per-row cost of the scoring loops.
+inline constexpr uint32_t kScanPrefetchAhead = 12;
+
+// Calls visit(ordinal) for the first `n` entries of `list` (n <= list.size(), as read by
+// the caller with acquire), in list order. Rows at or past `snap` are not prefetched
+// (their chunk may not be published); `visit` still sees them and must check visibility.
+// `rows` is the index's row store. Not reentrant within one thread (the buffer is
+// shared): `visit` must not start another scan.
+template <typename Row, typename Fn>
+void ScanBucket(const PostingList& list, uint32_t n, const ChunkedRows<Row>& rows, uint32_t snap,
+                Fn&& visit) {
+  thread_local std::vector<uint32_t> entries;
+  entries.clear();
+  list.ForEachSpan(n, [&](const uint32_t* e, uint32_t count) { entries.insert(entries.end(), e, e + count); });
+  const uint32_t* const e = entries.data();
+  const uint32_t first = std::min(n, kScanPrefetchAhead);
+  for (uint32_t j = 0; j < first; ++j) {
+    if (e[j] < snap) __builtin_prefetch(&rows[e[j]]);
+  }
+  for (uint32_t j = 0; j < n; ++j) {
+    if (j + kScanPrefetchAhead < n && e[j + kScanPrefetchAhead] < snap) {
+      __builtin_prefetch(&rows[e[j + kScanPrefetchAhead]]);
+    }
+    visit(e[j]);
+  }
+}
+
+}  // namespace w2w::match
+
+#endif  // W2W_ENGINE_MATCH_SCAN_H_
