@@ -18,7 +18,9 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/dates.h"
 #include "engine/datagen/generator.h"
@@ -106,6 +108,13 @@ int Fail(const absl::Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  absl::FlagsUsageConfig usage_config;
+  // --help lists the flags of this file (Abseil's default looks for w2w-datagen.cc).
+  usage_config.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "clients/datagen_main.cc");
+  };
+  usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage_config);
   absl::SetProgramUsageMessage(
       "Writes a deterministic synthetic dataset: w2w-datagen --candidates N --vacancies M "
       "--seed S --out DIR --format jsonl|csv --today YYYY-MM-DD");

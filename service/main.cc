@@ -18,6 +18,7 @@
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "engine/engine.h"
@@ -68,6 +69,11 @@ int main(int argc, char** argv) {
 
   absl::FlagsUsageConfig usage_config;
   usage_config.version_string = [] { return std::string("w2w-server ") + W2W_VERSION + "\n"; };
+  // --help lists the flags of this file (Abseil's default looks for w2w-server.cc).
+  usage_config.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "service/main.cc");
+  };
+  usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
   absl::SetFlagsUsageConfig(usage_config);
   absl::SetProgramUsageMessage(
       "w2w gRPC server: matches technicians to vacancies.\n"

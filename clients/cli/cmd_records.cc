@@ -1,4 +1,5 @@
 // Record commands: get, list, delete, close, upsert.
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -80,9 +81,10 @@ absl::StatusOr<ListFilter> ParseListFilter(const ParsedArgs& args) {
   auto limit = args.GetUint("limit");
   if (!limit.ok()) return limit.status();
   f.limit = limit->value_or(kDefaultListLimit);
+  if (f.limit == 0) f.limit = UINT64_MAX;  // --limit 0: every record (an export).
   auto page = args.GetUint("page-size");
   if (!page.ok()) return page.status();
-  f.page_size = page->value_or(std::min<uint64_t>(std::max<uint64_t>(f.limit, 1), kMaxPageSize));
+  f.page_size = page->value_or(std::min<uint64_t>(f.limit, kMaxPageSize));
   return f;
 }
 
@@ -343,7 +345,7 @@ std::vector<Command> RecordCommands() {
         "candidates|vacancies",
         "List candidates or vacancies in id order, with optional filters.",
         "Pages are followed until --limit records are shown. With --json every record is\n"
-        "printed as one JSON line, which `w2w import` reads back.\n\n"
+        "printed as one JSON line, which `w2w import` reads back (--limit 0 exports all).\n\n"
         "Examples:\n  w2w list candidates --region Twente --sector ME --status at_risk\n"
         "  w2w list vacancies --employer emp-17 --limit 500",
         {{"region", "", "REGION", "Region name or number 1..35"},
@@ -351,7 +353,7 @@ std::vector<Command> RecordCommands() {
          {"trade", "", "TRADE", "ESCO occupation id or code"},
          {"status", "", "STATUS", "at_risk, notice_given, ... / open, filled, closed"},
          {"employer", "", "ID", "Employer id"},
-         {"limit", "", "N", "Show at most N records (default 50)"},
+         {"limit", "", "N", "Show at most N records (default 50; 0 = all)"},
          {"page-size", "", "N", "Records per call, 1..1000 (default min(limit, 1000))"}},
         1, 1},
        RunList});

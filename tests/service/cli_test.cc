@@ -70,13 +70,19 @@ std::string CliBinary() {
   return path + "/clients/w2w";
 }
 
-// Runs the w2w binary with `args`; captures stdout, stderr and the exit code.
-CliResult RunCli(const std::vector<std::string>& args) {
-  static const std::string* const kBinary = new std::string(CliBinary());
-  const char* bin = kBinary->c_str();
+// $W2W_SERVER_BIN, else the w2w-server binary of this build tree.
+std::string ServerBinary() {
+  if (const char* bin = std::getenv("W2W_SERVER_BIN"); bin != nullptr && *bin != '\0') return bin;
+  const std::string cli = CliBinary();
+  return cli.substr(0, cli.rfind("/clients/")) + "/service/w2w-server";
+}
+
+// Runs `binary` with `args`; captures stdout, stderr and the exit code.
+CliResult RunBinary(const std::string& binary, const std::vector<std::string>& args) {
+  const char* bin = binary.c_str();
   CliResult result;
   if (access(bin, X_OK) != 0) {
-    ADD_FAILURE() << "no w2w binary at \"" << *kBinary << "\" (set W2W_CLI_BIN)";
+    ADD_FAILURE() << "no binary at \"" << binary << "\" (set W2W_CLI_BIN / W2W_SERVER_BIN)";
     return result;
   }
   const std::string base = absl::StrCat(TempDir(), "/w2w-cli-test-", getpid());
@@ -103,6 +109,12 @@ CliResult RunCli(const std::vector<std::string>& args) {
   unlink(out_path.c_str());
   unlink(err_path.c_str());
   return result;
+}
+
+// Runs the w2w binary with `args`.
+CliResult RunCli(const std::vector<std::string>& args) {
+  static const std::string* const kBinary = new std::string(CliBinary());
+  return RunBinary(*kBinary, args);
 }
 
 // Every command path of the tool (kept in step with `w2w --help`, checked below).
@@ -136,6 +148,12 @@ TEST(CliHelpTest, EverySubcommandPrintsItsHelpAndExitsZero) {
     EXPECT_THAT(help.out, HasSubstr("Usage: w2w " + name)) << name;
   }
   EXPECT_EQ(RunCli({"no-such-command"}).code, 2);
+
+  // The server's --help lists its own flags (not "No flags matched").
+  const CliResult server_help = RunBinary(ServerBinary(), {"--help"});
+  EXPECT_THAT(server_help.out + server_help.err,
+              AllOf(HasSubstr("--data_dir"), HasSubstr("--threads"), HasSubstr("--sync_writes"),
+                    Not(HasSubstr("No flags matched"))));
   EXPECT_EQ(RunCli({"get", "candidate"}).code, 2);
 }
 
@@ -211,6 +229,11 @@ TEST_F(CliTest, ImportCsvThenGetAndList) {
       Cli({"--json", "list", "candidates", "--employer", "emp-cli", "--page-size", "2"});
   ASSERT_EQ(json_list.code, 0) << json_list.err;
   EXPECT_EQ(std::count(json_list.out.begin(), json_list.out.end(), '\n'), 3) << json_list.out;
+  // --limit 0 is every record (an export), however small the pages.
+  const CliResult all = Cli({"--json", "list", "candidates", "--employer", "emp-cli", "--limit",
+                             "0", "--page-size", "1"});
+  ASSERT_EQ(all.code, 0) << all.err;
+  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 3) << all.out;
   EXPECT_EQ(Cli({"list", "candidates", "--status", "retired"}).code, 2);
 
   // --json prints protobuf JSON that parses back into the record.
