@@ -13,6 +13,13 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "service/sync_services.h"
+#include "w2w/v1/candidate.grpc.pb.h"
+#include "w2w/v1/match.grpc.pb.h"
+#include "w2w/v1/policy.grpc.pb.h"
+#include "w2w/v1/rematch.grpc.pb.h"
+#include "w2w/v1/server.grpc.pb.h"
+#include "w2w/v1/taxonomy.grpc.pb.h"
+#include "w2w/v1/vacancy.grpc.pb.h"
 
 namespace w2w::service {
 namespace {
@@ -92,7 +99,17 @@ Server::~Server() {
 
 void Server::SetServing(bool serving) {
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  if (health != nullptr) health->SetServingStatus(serving);
+  if (health == nullptr) return;
+  // The server as a whole ("") and each w2w service by name, so load balancers and
+  // Kubernetes probes may check either.
+  for (const char* name :
+       {v1::CandidateService::service_full_name(), v1::VacancyService::service_full_name(),
+        v1::MatchService::service_full_name(), v1::RematchService::service_full_name(),
+        v1::PolicyService::service_full_name(), v1::TaxonomyService::service_full_name(),
+        v1::ServerInfoService::service_full_name()}) {
+    health->SetServingStatus(name, serving);
+  }
+  health->SetServingStatus(serving);
 }
 
 bool Server::Shutdown(absl::Duration grace) {

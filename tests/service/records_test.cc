@@ -327,6 +327,14 @@ TEST_F(RecordsTest, HealthAndReflectionAreServed) {
   absl::StatusOr<testkit::HealthStatus> health = testkit::CheckHealth(server_->channel());
   ASSERT_TRUE(health.ok()) << health.status();
   EXPECT_EQ(*health, testkit::HealthStatus::kServing);
+  // Each w2w service answers by name too; an unknown name is NOT_FOUND.
+  for (const char* name : {"w2w.v1.MatchService", "w2w.v1.CandidateService"}) {
+    health = testkit::CheckHealth(server_->channel(), name);
+    ASSERT_TRUE(health.ok()) << name << ": " << health.status();
+    EXPECT_EQ(*health, testkit::HealthStatus::kServing) << name;
+  }
+  EXPECT_EQ(testkit::CheckHealth(server_->channel(), "w2w.v1.NoSuchService").status().code(),
+            absl::StatusCode::kNotFound);
 
   absl::StatusOr<std::vector<std::string>> services =
       testkit::ListServicesByReflection(server_->channel());
