@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/common/status_macros.h"
+#include "engine/common/text.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_impl.h"
 #include "engine/internal/record_ops.h"
@@ -34,7 +35,7 @@ absl::StatusOr<ListFilter> ResolveFilter(const taxonomy::Taxonomy& tax, const Re
     if (!region.has_value()) region = tax.FindMunicipality(request.region());
     if (!region.has_value()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("region: unknown region '", request.region(), "'"));
+          absl::StrCat("region: unknown region ", QuoteValue(request.region())));
     }
     filter.region = tax.region(*region).name;
   }
@@ -42,7 +43,7 @@ absl::StatusOr<ListFilter> ResolveFilter(const taxonomy::Taxonomy& tax, const Re
     std::optional<taxonomy::TradeId> trade = tax.FindTrade(request.trade());
     if (!trade.has_value()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("trade: unknown trade '", request.trade(), "'"));
+          absl::StrCat("trade: unknown trade ", QuoteValue(request.trade())));
     }
     filter.trade = tax.trade(*trade).id;
   }

@@ -44,18 +44,17 @@ grpc::Status CandidateService::List(IsCancelled cancelled, const v1::ListCandida
   return grpc::Status::OK;
 }
 
-grpc::Status CandidateService::Import(IsCancelled cancelled,
-                                      ReadNext<v1::ImportCandidatesRequest> next,
+grpc::Status CandidateService::Import(IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
                                       v1::ImportSummary* summary) {
   std::unique_ptr<Importer> importer = engine_->NewCandidateImporter();
-  return internal::DrainImport<v1::ImportCandidatesRequest>(
+  return internal::DrainImport<v1::ImportCandidatesRequest, v1::Candidate>(
       *importer, cancelled, next,
       [](Importer& to, uint64_t number, v1::ImportCandidatesRequest* m) {
         const bool has_one = m->has_candidate();  // Before mutable_candidate() creates it.
         return internal::AddRecords(to, number, has_one, m->mutable_candidate(), m->mutable_candidates(),
                                     "candidate", "candidates");
       },
-      summary);
+      "candidate", "candidates", summary);
 }
 
 }  // namespace w2w::service

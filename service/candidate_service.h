@@ -8,6 +8,7 @@
 #define W2W_SERVICE_CANDIDATE_SERVICE_H_
 
 #include "engine/engine.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/status.h"
 #include "service/call.h"
 #include "w2w/v1/candidate.pb.h"
@@ -30,9 +31,10 @@ class CandidateService {
   // CANCELLED when the call was cancelled before the page was read.
   grpc::Status List(IsCancelled cancelled, const v1::ListCandidatesRequest& request,
                     v1::ListCandidatesResponse* response);
-  // Streams the whole client stream into the engine's importer; see DrainImport in
-  // internal/import_stream.h for the cancellation contract.
-  grpc::Status Import(IsCancelled cancelled, ReadNext<v1::ImportCandidatesRequest> next,
+  // Streams the whole client stream (raw ImportCandidatesRequest messages, parsed here so
+  // that one that does not parse is a per-item error) into the engine's importer; see
+  // DrainImport in internal/import_stream.h for the cancellation contract.
+  grpc::Status Import(IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
                       v1::ImportSummary* summary);
 
  private:

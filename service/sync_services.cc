@@ -1,7 +1,12 @@
 #include "service/sync_services.h"
 
+#include <string>
+
 #include "absl/status/status.h"
+#include "google/protobuf/descriptor.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/method_handler.h"
 #include "grpcpp/support/sync_stream.h"
 #include "service/candidate_service.h"
 #include "service/match_service.h"
@@ -35,6 +40,43 @@ Status Draining() {
   ScopedCall w2w_call_(tracker_); \
   if (!w2w_call_.admitted()) return Draining()
 
+// The index gRPC's generated Service gives method `method` of `service` (its position in
+// the .proto), looked up rather than hard-coded so that a new method cannot shift it.
+int MethodIndex(const char* service, const char* method) {
+  const google::protobuf::ServiceDescriptor* s =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
+  return s->FindMethodByName(method)->index();
+}
+
+// A handler for a client-streaming import method of `*service` that reads the stream as
+// raw grpc::ByteBuffer messages and calls `handler(context, reader, summary)`. The
+// service's constructor installs it with MarkMethodStreamed (protected in grpc::Service),
+// which takes ownership.
+//
+// Why: the generated handler reads with ServerReader<Request>, whose Read returns false
+// both at the end of the stream and for a message that does not parse (e.g. a string
+// field that is not valid UTF-8), so an import would stop at the first bad item and be
+// acknowledged as complete. A grpc::ByteBuffer always "parses"
+// (SerializationTraits<ByteBuffer> only takes the bytes), so Read is false only at the
+// end of the stream or when the call broke, and DrainImport parses each message itself.
+//
+// How: grpc::Service lets a subclass replace a sync method's handler only with
+// MarkMethodStreamed (MarkMethodRaw/MarkMethodCallback switch the method to the async or
+// callback API). MarkMethodStreamed also relabels the method BIDI_STREAMING; for a client
+// stream that changes nothing on the server: neither type has its first message read
+// before the handler runs, and the handler is the stock ClientStreamingHandler (one
+// response message, then the status), only with ByteBuffer as the request type. It must
+// be installed in the service's constructor, before the service is registered.
+template <typename ServiceType, typename Handler>
+grpc::internal::MethodHandler* RawImportHandler(ServiceType* service, Handler handler) {
+  return new grpc::internal::ClientStreamingHandler<ServiceType, grpc::ByteBuffer,
+                                                    v1::ImportSummary>(
+      [handler](ServiceType* /*self*/, ServerContext* context,
+                grpc::ServerReader<grpc::ByteBuffer>* reader,
+                v1::ImportSummary* summary) { return handler(context, reader, summary); },
+      service);
+}
+
 // Forwards one unary RPC to the method of the same meaning on `impl_`.
 #define W2W_SYNC_UNARY(Rpc, Request, Response, Method)                                       \
   Status Rpc(ServerContext* /*context*/, const v1::Request* request, v1::Response* response) \
@@ -53,41 +95,57 @@ Status Draining() {
 
 class SyncCandidateService final : public v1::CandidateService::Service {
  public:
-  SyncCandidateService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {}
+  SyncCandidateService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {
+    MarkMethodStreamed(MethodIndex("w2w.v1.CandidateService", "ImportCandidates"),
+                       RawImportHandler(this, [this](ServerContext* context,
+                                                     grpc::ServerReader<grpc::ByteBuffer>* reader,
+                                                     v1::ImportSummary* summary) {
+                         return ImportRaw(context, reader, summary);
+                       }));
+  }
   W2W_SYNC_UNARY(UpsertCandidate, UpsertCandidateRequest, UpsertCandidateResponse, Upsert)
   W2W_SYNC_UNARY(GetCandidate, GetCandidateRequest, Candidate, Get)
   W2W_SYNC_UNARY(DeleteCandidate, DeleteCandidateRequest, DeleteCandidateResponse, Delete)
   W2W_SYNC_UNARY_CANCELLABLE(ListCandidates, ListCandidatesRequest, ListCandidatesResponse, List)
-  Status ImportCandidates(ServerContext* context,
-                          grpc::ServerReader<v1::ImportCandidatesRequest>* reader,
-                          v1::ImportSummary* summary) override {
-    W2W_ADMIT_CALL();
-    return impl_.Import([context] { return context->IsCancelled(); },
-                        [reader](v1::ImportCandidatesRequest* m) { return reader->Read(m); },
-                        summary);
-  }
 
  private:
+  // ImportCandidates, with the stream read raw (see RawImportHandler).
+  Status ImportRaw(ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* reader,
+                   v1::ImportSummary* summary) {
+    W2W_ADMIT_CALL();
+    return impl_.Import([context] { return context->IsCancelled(); },
+                        [reader](grpc::ByteBuffer* m) { return reader->Read(m); }, summary);
+  }
+
   CandidateService impl_;
   CallTracker* const tracker_;  // Borrowed.
 };
 
 class SyncVacancyService final : public v1::VacancyService::Service {
  public:
-  SyncVacancyService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {}
+  SyncVacancyService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {
+    MarkMethodStreamed(MethodIndex("w2w.v1.VacancyService", "PushVacancies"),
+                       RawImportHandler(this, [this](ServerContext* context,
+                                                     grpc::ServerReader<grpc::ByteBuffer>* reader,
+                                                     v1::ImportSummary* summary) {
+                         return PushRaw(context, reader, summary);
+                       }));
+  }
   W2W_SYNC_UNARY(UpsertVacancy, UpsertVacancyRequest, UpsertVacancyResponse, Upsert)
   W2W_SYNC_UNARY(GetVacancy, GetVacancyRequest, Vacancy, Get)
   W2W_SYNC_UNARY(CloseVacancy, CloseVacancyRequest, Vacancy, Close)
   W2W_SYNC_UNARY(DeleteVacancy, DeleteVacancyRequest, DeleteVacancyResponse, Delete)
   W2W_SYNC_UNARY_CANCELLABLE(ListVacancies, ListVacanciesRequest, ListVacanciesResponse, List)
-  Status PushVacancies(ServerContext* context, grpc::ServerReader<v1::PushVacanciesRequest>* reader,
-                       v1::ImportSummary* summary) override {
-    W2W_ADMIT_CALL();
-    return impl_.Push([context] { return context->IsCancelled(); },
-                      [reader](v1::PushVacanciesRequest* m) { return reader->Read(m); }, summary);
-  }
 
  private:
+  // PushVacancies, with the stream read raw (see RawImportHandler).
+  Status PushRaw(ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* reader,
+                 v1::ImportSummary* summary) {
+    W2W_ADMIT_CALL();
+    return impl_.Push([context] { return context->IsCancelled(); },
+                      [reader](grpc::ByteBuffer* m) { return reader->Read(m); }, summary);
+  }
+
   VacancyService impl_;
   CallTracker* const tracker_;  // Borrowed.
 };

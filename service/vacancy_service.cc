@@ -50,17 +50,17 @@ grpc::Status VacancyService::List(IsCancelled cancelled, const v1::ListVacancies
   return grpc::Status::OK;
 }
 
-grpc::Status VacancyService::Push(IsCancelled cancelled, ReadNext<v1::PushVacanciesRequest> next,
+grpc::Status VacancyService::Push(IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
                                   v1::ImportSummary* summary) {
   std::unique_ptr<Importer> importer = engine_->NewVacancyImporter();
-  return internal::DrainImport<v1::PushVacanciesRequest>(
+  return internal::DrainImport<v1::PushVacanciesRequest, v1::Vacancy>(
       *importer, cancelled, next,
       [](Importer& to, uint64_t number, v1::PushVacanciesRequest* m) {
         const bool has_one = m->has_vacancy();  // Before mutable_vacancy() creates it.
         return internal::AddRecords(to, number, has_one, m->mutable_vacancy(), m->mutable_vacancies(),
                                     "vacancy", "vacancies");
       },
-      summary);
+      "vacancy", "vacancies", summary);
 }
 
 }  // namespace w2w::service

@@ -7,6 +7,7 @@
 #define W2W_SERVICE_VACANCY_SERVICE_H_
 
 #include "engine/engine.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/status.h"
 #include "service/call.h"
 #include "w2w/v1/common.pb.h"
@@ -28,8 +29,9 @@ class VacancyService {
   // CANCELLED when the call was cancelled before the page was read.
   grpc::Status List(IsCancelled cancelled, const v1::ListVacanciesRequest& request,
                     v1::ListVacanciesResponse* response);
-  // Streams the whole client stream into the engine's importer (see DrainImport).
-  grpc::Status Push(IsCancelled cancelled, ReadNext<v1::PushVacanciesRequest> next,
+  // Streams the whole client stream (raw PushVacanciesRequest messages) into the engine's
+  // importer (see DrainImport).
+  grpc::Status Push(IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
                     v1::ImportSummary* summary);
 
  private:

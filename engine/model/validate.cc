@@ -1,11 +1,13 @@
 #include "engine/model/validate.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/common/dates.h"
+#include "engine/common/text.h"
 #include "engine/taxonomy/text_util.h"
 
 namespace w2w::model {
@@ -48,7 +50,7 @@ absl::Status CheckIdChars(std::string_view text, std::string_view path, size_t m
 
 absl::Status CheckOptionalDate(const std::string& date, std::string_view path) {
   if (date.empty() || ParseIsoDate(date).has_value()) return absl::OkStatus();
-  return Invalid(path, absl::StrCat("'", date, "' is not a date YYYY-MM-DD"));
+  return Invalid(path, absl::StrCat(QuoteValue(date), " is not a date YYYY-MM-DD"));
 }
 
 absl::Status CheckSector(int sector, std::string_view path) {
@@ -69,8 +71,8 @@ absl::Status CanonicalizeLocation(const taxonomy::Taxonomy& tax, std::string* re
     from_region = tax.FindRegion(*region);
     if (!from_region) {
       return Invalid(Field(path, "region"),
-                     absl::StrCat("unknown region '", *region,
-                                  "' (see TaxonomyService.ListRegions)"));
+                     absl::StrCat("unknown region ", QuoteValue(*region),
+                                  " (see TaxonomyService.ListRegions)"));
     }
   }
   if (!taxonomy::StripBlanks(*municipality).empty()) {
@@ -78,12 +80,12 @@ absl::Status CanonicalizeLocation(const taxonomy::Taxonomy& tax, std::string* re
         tax.LookupMunicipality(*municipality);
     if (!ref) {
       return Invalid(Field(path, "municipality"),
-                     absl::StrCat("unknown municipality '", *municipality,
-                                  "' (see TaxonomyService.ListMunicipalities)"));
+                     absl::StrCat("unknown municipality ", QuoteValue(*municipality),
+                                  " (see TaxonomyService.ListMunicipalities)"));
     }
     if (from_region && *from_region != ref->region) {
       return Invalid(Field(path, "region"),
-                     absl::StrCat("region '", *region, "' contradicts municipality '",
+                     absl::StrCat("region ", QuoteValue(*region), " contradicts municipality '",
                                   ToAbsl(ref->name), "', which lies in '",
                                   tax.region(ref->region).name, "'"));
     }
@@ -114,8 +116,8 @@ absl::Status CanonicalizeQualifications(const taxonomy::Taxonomy& tax,
     std::optional<taxonomy::QualId> q = tax.FindQualification(codes->Get(i));
     if (!q) {
       return Invalid(Indexed(path, field, i),
-                     absl::StrCat("unknown qualification '", codes->Get(i),
-                                  "' (see TaxonomyService.ListQualifications)"));
+                     absl::StrCat("unknown qualification ", QuoteValue(codes->Get(i)),
+                                  " (see TaxonomyService.ListQualifications)"));
     }
     out.push_back(tax.qualification(*q).code);
   }
@@ -139,6 +141,9 @@ absl::Status ValidateId(std::string_view id, std::string_view path) {
 
 absl::Status CanonicalizeCandidate(const taxonomy::Taxonomy& tax, v1::Candidate* c,
                                    std::string_view path) {
+  // Fields this server does not know (e.g. from a newer client, or padding) are neither
+  // stored nor compared: drop them first, so a record's size and "changed" are its content.
+  c->DiscardUnknownFields();
   if (absl::Status s = ValidateId(c->id(), Field(path, "id")); !s.ok()) return s;
   if (!c->employer_id().empty()) {
     if (absl::Status s = ValidateId(c->employer_id(), Field(path, "employer_id")); !s.ok()) {
@@ -165,11 +170,11 @@ absl::Status CanonicalizeCandidate(const taxonomy::Taxonomy& tax, v1::Candidate*
     const std::string at = Indexed(path, "trades", i);
     std::optional<taxonomy::TradeId> id = tax.FindTrade(t->code());
     if (!id) {
-      return Invalid(at + ".code", absl::StrCat("unknown trade '", t->code(),
-                                                "' (see TaxonomyService.ListTrades)"));
+      return Invalid(at + ".code", absl::StrCat("unknown trade ", QuoteValue(t->code()),
+                                                " (see TaxonomyService.ListTrades)"));
     }
     if (std::find(seen.begin(), seen.end(), *id) != seen.end()) {
-      return Invalid(at + ".code", absl::StrCat("trade '", t->code(), "' is listed twice"));
+      return Invalid(at + ".code", absl::StrCat("trade ", QuoteValue(t->code()), " is listed twice"));
     }
     seen.push_back(*id);
     t->set_code(tax.trade(*id).id);
@@ -206,6 +211,7 @@ absl::Status CanonicalizeCandidate(const taxonomy::Taxonomy& tax, v1::Candidate*
 
 absl::Status CanonicalizeVacancy(const taxonomy::Taxonomy& tax, v1::Vacancy* v,
                                  std::string_view path) {
+  v->DiscardUnknownFields();  // As for candidates.
   if (absl::Status s = ValidateId(v->id(), Field(path, "id")); !s.ok()) return s;
   if (absl::Status s = ValidateId(v->employer_id(), Field(path, "employer_id")); !s.ok()) {
     return s;
@@ -221,8 +227,8 @@ absl::Status CanonicalizeVacancy(const taxonomy::Taxonomy& tax, v1::Vacancy* v,
   }
   std::optional<taxonomy::TradeId> trade = tax.FindTrade(v->trade());
   if (!trade) {
-    return Invalid(Field(path, "trade"), absl::StrCat("unknown trade '", v->trade(),
-                                                      "' (see TaxonomyService.ListTrades)"));
+    return Invalid(Field(path, "trade"), absl::StrCat("unknown trade ", QuoteValue(v->trade()),
+                                                      " (see TaxonomyService.ListTrades)"));
   }
   v->set_trade(tax.trade(*trade).id);
 
@@ -265,9 +271,17 @@ absl::Status CanonicalizeVacancy(const taxonomy::Taxonomy& tax, v1::Vacancy* v,
   if (absl::Status s = CheckOptionalDate(v->starts_at(), Field(path, "starts_at")); !s.ok()) {
     return s;
   }
+  // expires_at may lie before starts_at: a listing often closes weeks before the work
+  // starts (docs/formats.md), so the two are not compared.
   if (v->title().size() > kMaxTitleBytes) {
     return Invalid(Field(path, "title"),
                    absl::StrCat("longer than ", kMaxTitleBytes, " bytes"));
+  }
+  if (std::optional<size_t> at = FirstControlChar(v->title())) {
+    return Invalid(Field(path, "title"),
+                   absl::StrCat("control character (byte ", static_cast<int>(v->title()[*at]),
+                                ") at byte ", *at, "; free text must not contain U+0000..U+001F "
+                                "or U+007F"));
   }
   if (absl::Status s = CheckSource(v->source(), path); !s.ok()) return s;
   v->clear_updated_at();

@@ -6,7 +6,8 @@
 //
 // Error convention: INVALID_ARGUMENT whose message starts with the field path under `path`
 // and a colon, e.g. "candidate.trades[1].code: unknown trade 'foo' (see
-// TaxonomyService.ListTrades)". The first error found is returned.
+// TaxonomyService.ListTrades)". The first error found is returned. Values echoed in a
+// message are quoted with QuoteValue (engine/common/text.h): at most 64 bytes of them.
 //
 // Thread safety: pure functions; the Taxonomy is only read.
 #ifndef W2W_ENGINE_MODEL_VALIDATE_H_
@@ -28,6 +29,7 @@ namespace w2w::model {
 // - region to the region's canonical name. When municipality is set it is rewritten to its
 //   canonical spelling and determines the region; a region that contradicts it is an error;
 // - qualifications to catalogue spelling, sorted and de-duplicated (at most 64 as sent);
+// - drops unknown fields (recursively), so they are never stored nor seen as a change;
 // - clears updated_at (the server sets it). Keeps version as given.
 // Other rules: id required (ValidateId); employer_id optional (id rules when set); sector a
 // known value 1..6; status a known value other than UNSPECIFIED; available_from empty or
@@ -41,8 +43,10 @@ absl::Status CanonicalizeCandidate(const taxonomy::Taxonomy& tax, v1::Candidate*
 // required_qualifications and preferred_qualifications at most 32 each as sent, canonical,
 // sorted, de-duplicated, and a code that is required is dropped from the preferred list;
 // positions 0..1000 with 0 -> 1; status a known value, UNSPECIFIED -> OPEN; expires_at and
-// starts_at empty or "YYYY-MM-DD"; title at most 256 bytes; source as for candidates;
-// clears updated_at, keeps version. Precondition: v != nullptr.
+// starts_at empty or "YYYY-MM-DD" (independent: a listing may close before the work starts);
+// title at most 256 bytes without control characters (U+0000..U+001F, U+007F); source as
+// for candidates; drops unknown fields; clears updated_at, keeps version.
+// Precondition: v != nullptr.
 absl::Status CanonicalizeVacancy(const taxonomy::Taxonomy& tax, v1::Vacancy* v,
                                  std::string_view path = "vacancy");
 

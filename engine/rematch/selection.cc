@@ -1,11 +1,13 @@
 #include "engine/rematch/selection.h"
 
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/status_macros.h"
+#include "engine/common/text.h"
 
 namespace w2w::rematch {
 namespace {
@@ -70,6 +72,11 @@ absl::Status ValidateRequest(const v1::StartRematchRequest& request,
     return absl::InvalidArgumentError(
         absl::StrCat("options.label: longer than ", kMaxLabelBytes, " bytes"));
   }
+  if (std::optional<size_t> at = FirstControlChar(o.label())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("options.label: control character at byte ", *at,
+                     "; free text must not contain U+0000..U+001F or U+007F"));
+  }
   const v1::RematchSelection& s = request.selection();
   switch (s.selection_case()) {
     case v1::RematchSelection::kEmployerId:
@@ -97,7 +104,7 @@ absl::Status ValidateRequest(const v1::StartRematchRequest& request,
       for (int i = 0; i < f.regions_size(); ++i) {
         if (!taxonomy.FindRegion(f.regions(i)).has_value()) {
           return absl::InvalidArgumentError(absl::StrCat(
-              "selection.filter.regions[", i, "]: unknown region '", f.regions(i), "'"));
+              "selection.filter.regions[", i, "]: unknown region ", QuoteValue(f.regions(i))));
         }
       }
       for (int i = 0; i < f.sectors_size(); ++i) {
@@ -134,8 +141,8 @@ absl::StatusOr<Selection> Select(const v1::RematchSelection& selection,
     case v1::RematchSelection::kEmployerId: {
       const std::vector<std::string> ids = matcher.CandidatesOfEmployer(selection.employer_id());
       if (ids.empty()) {
-        return absl::NotFoundError(absl::StrCat("selection.employer_id: no candidates of employer '",
-                                                selection.employer_id(), "'"));
+        return absl::NotFoundError(absl::StrCat("selection.employer_id: no candidates of employer ",
+                                                QuoteValue(selection.employer_id())));
       }
       if (ids.size() > kMaxSelected) return TooMany();
       for (const std::string& id : ids) {

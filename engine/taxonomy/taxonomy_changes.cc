@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/common/text.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "engine/taxonomy/taxonomy_data.h"
 #include "engine/taxonomy/text_util.h"
@@ -50,7 +51,7 @@ absl::Status Taxonomy::ValidateQualification(const v1::Qualification& q) {
   if (!IsQualificationCode(q.code())) {
     return Invalid("qualification.code",
                    absl::StrCat("must be 1..", kMaxQualificationCodeBytes,
-                                " bytes of A-Z, 0-9 and '-', got '", q.code(), "'"));
+                                " bytes of A-Z, 0-9 and '-', got ", QuoteValue(q.code())));
   }
   if (absl::Status s = CheckName("qualification.name", q.name(), kMaxQualificationNameBytes);
       !s.ok()) {
@@ -102,8 +103,8 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> Taxonomy::WithCluster(
   for (int i = 0; i < c.regions_size(); ++i) {
     const std::string field = absl::StrCat("cluster.regions[", i, "]");
     std::optional<RegionId> r = FindRegion(c.regions(i));
-    if (!r) return Invalid(field, absl::StrCat("unknown region '", c.regions(i), "'"));
-    if (seen[*r]) return Invalid(field, absl::StrCat("region '", c.regions(i), "' listed twice"));
+    if (!r) return Invalid(field, absl::StrCat("unknown region ", QuoteValue(c.regions(i))));
+    if (seen[*r]) return Invalid(field, absl::StrCat("region ", QuoteValue(c.regions(i)), " listed twice"));
     seen[*r] = true;
     members.push_back(*r);
   }
@@ -114,7 +115,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> Taxonomy::WithCluster(
     if (Key(cluster_names_[i]) == key) id = static_cast<ClusterId>(i);
   }
   if (!id && members.empty()) {
-    return absl::NotFoundError(absl::StrCat("cluster.name: no cluster '", c.name(), "' to remove"));
+    return absl::NotFoundError(absl::StrCat("cluster.name: no cluster ", QuoteValue(c.name()), " to remove"));
   }
   if (!id && cluster_names_.size() >= static_cast<size_t>(kMaxClusters)) {
     return absl::ResourceExhaustedError(
@@ -145,7 +146,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> Taxonomy::WithMunicipality(
   if (absl::Status s = CheckName("municipality.name", m.name(), kMaxNameBytes); !s.ok()) return s;
   std::optional<RegionId> region = FindRegion(m.region());
   if (!region) {
-    return Invalid("municipality.region", absl::StrCat("unknown region '", m.region(), "'"));
+    return Invalid("municipality.region", absl::StrCat("unknown region ", QuoteValue(m.region())));
   }
   const std::string key = Key(m.name());
   const bool exists = municipality_.contains(key);
@@ -162,7 +163,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> Taxonomy::WithMunicipality(
 absl::StatusOr<std::shared_ptr<const Taxonomy>> Taxonomy::WithRegionAnchor(
     const v1::UpdateRegionAnchorRequest& anchor) const {
   std::optional<RegionId> region = FindRegion(anchor.region());
-  if (!region) return Invalid("region", absl::StrCat("unknown region '", anchor.region(), "'"));
+  if (!region) return Invalid("region", absl::StrCat("unknown region ", QuoteValue(anchor.region())));
   if (absl::Status s = CheckName("anchor_city", anchor.anchor_city(), kMaxNameBytes); !s.ok()) {
     return s;
   }

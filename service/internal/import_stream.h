@@ -1,34 +1,118 @@
 // Drains one client stream of an import RPC into an Engine Importer. Shared by
 // CandidateService::Import and VacancyService::Push; not part of the layer's API.
 //
+// The stream is read as raw messages (grpc::ByteBuffer) and parsed here, so that a
+// message that does not parse (a string field that is not valid UTF-8, or no protobuf at
+// all) rejects only its items, by index and field, instead of ending the stream; see
+// service/message_parse.h for why the generated reader cannot do that.
+//
 // Thread safety: one call, one thread (as the Importer).
 #ifndef W2W_SERVICE_INTERNAL_IMPORT_STREAM_H_
 #define W2W_SERVICE_INTERNAL_IMPORT_STREAM_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "engine/engine.h"
+#include "engine/model/limits.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/repeated_ptr_field.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/status.h"
 #include "service/call.h"
+#include "service/message_parse.h"
 #include "service/status.h"
 #include "w2w/v1/common.pb.h"
 
 namespace w2w::service::internal {
 
+// ImportSummary.errors lists at most this many items (as the engine's importer).
+inline constexpr int kMaxListedImportErrors = 1000;
+
+// Items of a stream that could not be read as records, at their place in the stream's
+// item numbering. The Importer numbers only the items it is given; MergeInto puts these
+// back between them.
+class UnreadableItems {
+ public:
+  // Records the item with stream index `index` (0-based, in increasing order across calls)
+  // as rejected with INVALID_ARGUMENT `status`; `id` as far as it could be read.
+  void Add(uint64_t index, std::string id, const absl::Status& status,
+           absl::string_view record_name) {
+    v1::ItemError error;
+    error.set_index(static_cast<uint32_t>(index));
+    error.set_id(std::move(id));
+    const absl::string_view message = status.message();
+    absl::string_view field = message.substr(0, message.find(": "));
+    if (field.size() == message.size()) field = {};
+    const std::string prefix = absl::StrCat(record_name, ".");
+    if (absl::StartsWith(field, prefix)) field.remove_prefix(prefix.size());
+    error.set_field(std::string(field));
+    error.set_code(absl::StatusCodeToString(status.code()));
+    error.set_message(std::string(message));
+    errors_.push_back(std::move(error));
+  }
+
+  uint64_t count() const { return errors_.size(); }
+
+  // Items received so far: the importer's and these.
+  uint64_t Received(const Importer& importer) const {
+    return importer.summary().received() + count();
+  }
+
+  // Merges these items into `*summary`, the importer's: counts them as received and
+  // rejected, renumbers the importer's errors to stream indices and lists all errors in
+  // stream order, at most kMaxListedImportErrors. Precondition: summary != nullptr.
+  void MergeInto(v1::ImportSummary* summary) const {
+    if (errors_.empty()) return;
+    summary->set_received(summary->received() + count());
+    summary->set_rejected(summary->rejected() + count());
+    std::vector<v1::ItemError> merged;
+    merged.reserve(static_cast<size_t>(summary->errors_size()) + errors_.size());
+    size_t u = 0;  // Unreadable items placed so far, all before the current stream index.
+    for (v1::ItemError& error : *summary->mutable_errors()) {
+      // Importer item k is stream item k + (unreadable items before it).
+      while (u < errors_.size() && errors_[u].index() <= error.index() + u) {
+        merged.push_back(errors_[u++]);
+      }
+      error.set_index(static_cast<uint32_t>(error.index() + u));
+      merged.push_back(std::move(error));
+    }
+    while (u < errors_.size()) merged.push_back(errors_[u++]);
+    if (merged.size() > static_cast<size_t>(kMaxListedImportErrors)) {
+      merged.resize(static_cast<size_t>(kMaxListedImportErrors));
+    }
+    summary->clear_errors();
+    for (v1::ItemError& error : merged) *summary->add_errors() = std::move(error);
+  }
+
+ private:
+  std::vector<v1::ItemError> errors_;
+};
+
 // `status` with how far the import got appended, so that a client whose stream failed
 // (e.g. RESOURCE_EXHAUSTED on a full disk) knows what is durable without a summary.
-inline absl::Status WithProgress(const absl::Status& status, const Importer& importer) {
-  return absl::Status(status.code(),
-                      absl::StrCat(status.message(), " (import stopped after ",
-                                   importer.summary().received(), " items; ",
-                                   importer.summary().committed(),
-                                   " committed in earlier batches are durable)"));
+inline absl::Status WithProgress(const absl::Status& status, const Importer& importer,
+                                 const UnreadableItems& unreadable) {
+  return absl::Status(status.code(), absl::StrCat(status.message(), " (import stopped after ",
+                                                  unreadable.Received(importer), " items; ",
+                                                  importer.summary().committed(),
+                                                  " committed in earlier batches are durable)"));
+}
+
+// INVALID_ARGUMENT for a stream message that sets both or neither of its fields.
+inline absl::Status BothOrNeither(uint64_t message_number, bool has_one,
+                                  absl::string_view one_field, absl::string_view many_field) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      many_field, ": stream message ", message_number, " sets ", has_one ? "both " : "neither ",
+      one_field, has_one ? " and " : " nor ", many_field, "; set exactly one of them"));
 }
 
 // Hands the records of stream message number `message_number` (0-based) to `importer`:
@@ -40,10 +124,7 @@ absl::Status AddRecords(Importer& importer, uint64_t message_number, bool has_on
                         google::protobuf::RepeatedPtrField<Record>* many,
                         absl::string_view one_field, absl::string_view many_field) {
   if (has_one == !many->empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        many_field, ": stream message ", message_number, " sets ",
-        has_one ? "both " : "neither ", one_field, has_one ? " and " : " nor ", many_field,
-        "; set exactly one of them"));
+    return BothOrNeither(message_number, has_one, one_field, many_field);
   }
   if (has_one) return importer.Add(std::move(*one));
   for (Record& record : *many) {
@@ -53,41 +134,105 @@ absl::Status AddRecords(Importer& importer, uint64_t message_number, bool has_on
   return absl::OkStatus();
 }
 
-// Reads messages with `next` until the end of the stream, hands the records of each to
-// `importer` with `add(importer, message_number, &message)` (AddRecords with the
-// message's fields), and on a clean end of stream stores the importer's summary in
-// `*summary`.
+// The slow path for a stream message that did not parse as a whole: splits it into the
+// wire bytes of its records and parses each on its own, so that only the records that do
+// not parse are rejected (into `*unreadable`, naming the field when protobuf said which).
+// When the message's wire format itself is broken, the records read before the damage
+// are kept and the rest of the message counts as one unreadable item. Errors as
+// AddRecords.
+template <typename Request, typename Record>
+absl::Status AddSalvagedRecords(Importer& importer, uint64_t message_number,
+                                grpc::ByteBuffer* buffer,
+                                const google::protobuf::FieldDescriptor& one,
+                                const google::protobuf::FieldDescriptor& many,
+                                UnreadableItems* unreadable) {
+  const absl::string_view record_name = one.name();
+  WireItems wire = SplitWireItems(buffer, static_cast<uint32_t>(one.number()),
+                                  static_cast<uint32_t>(many.number()));
+  if (wire.has_field && wire.has_other_field) {
+    return BothOrNeither(message_number, true, one.name(), many.name());
+  }
+  if (wire.items.empty() && wire.complete) {
+    return BothOrNeither(message_number, false, one.name(), many.name());
+  }
+  const int id_number = Record::descriptor()->FindFieldByName("id")->number();
+  for (std::string& bytes : wire.items) {
+    Record record;
+    absl::Status parsed = ParseMessage(bytes, &record);
+    if (parsed.ok()) {
+      absl::Status added = importer.Add(std::move(record));
+      if (!added.ok()) return added;
+    } else {
+      unreadable->Add(unreadable->Received(importer),
+                      PeekStringField(bytes, static_cast<uint32_t>(id_number), model::kMaxIdBytes),
+                      parsed, record_name);
+    }
+  }
+  if (!wire.complete) {
+    unreadable->Add(unreadable->Received(importer), "",
+                    absl::InvalidArgumentError(absl::StrCat(
+                        "stream message ", message_number, " does not parse as ",
+                        Request::descriptor()->full_name(), " after ", wire.items.size(),
+                        " readable item(s); the rest of that message counts as this one item")),
+                    record_name);
+  }
+  return absl::OkStatus();
+}
+
+// Reads raw messages with `next` until the end of the stream and parses each as a
+// `Request` whose field `one_field` holds one `Record` and `many_field` several. Hands the
+// records of a message that parses to `importer` with `add(importer, message_number,
+// &message)` (AddRecords with the message's fields); those of a message that does not
+// parse with AddSalvagedRecords. On a clean end of stream stores the importer's summary,
+// with the unreadable items merged in, in `*summary`.
 //
-// Returns OK with the summary; CANCELLED when the client cancelled or the deadline passed
-// mid-stream (batches committed before that stay committed; the partial batch is dropped
-// and nothing is acknowledged); INVALID_ARGUMENT for a malformed message (see
-// AddRecords) and the importer's error (e.g. RESOURCE_EXHAUSTED on a full disk), both
-// with the progress note of WithProgress, translated by ToGrpcStatus. Per-item problems
+// Returns OK with the summary; CANCELLED when the client cancelled, the deadline passed or
+// the call broke mid-stream (e.g. a message over the server's size limit, which gRPC
+// answers with RESOURCE_EXHAUSTED before this handler sees it): batches committed before
+// that stay committed; the partial batch is dropped and nothing is acknowledged;
+// INVALID_ARGUMENT for a malformed message (see AddRecords) and the importer's error (e.g.
+// RESOURCE_EXHAUSTED on a full disk), both with the progress note of WithProgress,
+// translated by ToGrpcStatus. Per-item problems (including records that do not parse)
 // are in the summary, not the status.
-template <typename Request, typename Add>
-grpc::Status DrainImport(Importer& importer, IsCancelled cancelled, ReadNext<Request> next,
-                         Add add, v1::ImportSummary* summary) {
+template <typename Request, typename Record, typename Add>
+grpc::Status DrainImport(Importer& importer, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
+                         Add add, absl::string_view one_field, absl::string_view many_field,
+                         v1::ImportSummary* summary) {
+  const google::protobuf::Descriptor* descriptor = Request::descriptor();
+  const google::protobuf::FieldDescriptor* one =
+      descriptor->FindFieldByName(std::string(one_field));
+  const google::protobuf::FieldDescriptor* many =
+      descriptor->FindFieldByName(std::string(many_field));
+  UnreadableItems unreadable;
   Request message;
+  grpc::ByteBuffer buffer;
   for (uint64_t message_number = 0;; ++message_number) {
     if (cancelled()) break;
-    message.Clear();
-    if (!next(&message)) break;
-    absl::Status added = add(importer, message_number, &message);
-    if (!added.ok()) return ToGrpcStatus(WithProgress(added, importer));
+    buffer.Clear();
+    if (!next(&buffer)) break;
+    absl::Status added;
+    if (ParseMessage(&buffer, &message).ok()) {
+      added = add(importer, message_number, &message);
+    } else {
+      added = AddSalvagedRecords<Request, Record>(importer, message_number, &buffer, *one, *many,
+                                                  &unreadable);
+    }
+    if (!added.ok()) return ToGrpcStatus(WithProgress(added, importer, unreadable));
   }
   // A stream that ended because the call broke is not a complete import: do not commit
   // the tail the client can no longer be told about.
   if (cancelled()) {
     return grpc::Status(
         grpc::StatusCode::CANCELLED,
-        absl::StrCat("import cancelled (client cancelled or deadline passed) "
-                     "after ",
-                     importer.summary().received(), " items; ", importer.summary().committed(),
+        absl::StrCat("import cancelled (client cancelled, deadline passed or the call "
+                     "broke) after ",
+                     unreadable.Received(importer), " items; ", importer.summary().committed(),
                      " were committed in earlier batches"));
   }
   absl::StatusOr<v1::ImportSummary> finished = importer.Finish();
-  if (!finished.ok()) return ToGrpcStatus(WithProgress(finished.status(), importer));
+  if (!finished.ok()) return ToGrpcStatus(WithProgress(finished.status(), importer, unreadable));
   *summary = *std::move(finished);
+  unreadable.MergeInto(summary);
   return grpc::Status::OK;
 }
 
