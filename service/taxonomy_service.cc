@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "engine/common/text.h"
 #include "service/status.h"
 
 namespace w2w::service {
@@ -86,7 +87,7 @@ grpc::Status TaxonomyService::ListMunicipalities(const v1::ListMunicipalitiesReq
     only = tax->FindRegion(request.region());
     if (!only) {
       return ToGrpcStatus(absl::InvalidArgumentError(
-          absl::StrCat("region: unknown region '", request.region(), "'")));
+          absl::StrCat("region: unknown region ", QuoteValue(request.region()))));
     }
   }
   for (const auto& [name, region] : tax->municipalities()) {
@@ -127,7 +128,7 @@ grpc::Status TaxonomyService::ListTrades(const v1::ListTradesRequest& request,
     if (!absl::ConsumePrefix(&token, kTradeTokenPrefix) || !absl::SimpleAtoi(token, &parsed) ||
         parsed > tax->num_trades()) {
       return ToGrpcStatus(absl::InvalidArgumentError(
-          absl::StrCat("page_token: '", request.page_token(), "' is not a ListTrades token")));
+          absl::StrCat("page_token: ", QuoteValue(request.page_token()), " is not a ListTrades token")));
     }
     start = static_cast<size_t>(parsed);
   }

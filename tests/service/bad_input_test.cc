@@ -172,6 +172,11 @@ std::vector<VacancyCase> VacancyCases() {
       {"bad starts_at", [](v1::Vacancy& v) { v.set_starts_at("01-03-2027"); }, "starts_at"},
       {"title too long",
        [](v1::Vacancy& v) { v.set_title(std::string(kMaxFreeTextBytes + 1, 't')); }, "title"},
+      {"title with NUL", [](v1::Vacancy& v) { v.set_title(std::string("TIG\0lasser", 10)); },
+       "title"},
+      {"title with a newline", [](v1::Vacancy& v) { v.set_title("TIG-lasser\nRVS"); }, "title"},
+      {"title with an escape sequence",
+       [](v1::Vacancy& v) { v.set_title("TIG-lasser \x1b[2J"); }, "title"},
   };
 }
 
@@ -354,6 +359,53 @@ TEST_F(BadInputTest, BadListRequestsNameTheField) {
   EXPECT_THAT(
       server_->taxonomy()->ListMunicipalities(ContextWithDeadline().get(), municipalities, &m_page),
       StatusIs(Code::INVALID_ARGUMENT, NamesField("region")));
+}
+
+// An unknown value of 8,000+ bytes is quoted short in the error, so the message fits the
+// status header (before, the client saw RESOURCE_EXHAUSTED "received initial metadata size
+// exceeds limit" instead of the INVALID_ARGUMENT).
+TEST_F(BadInputTest, HugeUnknownValuesAreQuotedShort) {
+  const std::string huge(9000, 'x');
+  const auto short_and_named = [](const std::string& field) {
+    return ::testing::AllOf(NamesField(field), HasSubstr("(9000 bytes)"),
+                            ::testing::Truly([](const std::string& m) { return m.size() < 300; }));
+  };
+  v1::UpsertCandidateRequest candidate;
+  *candidate.mutable_candidate() = testkit::MakeCandidate("huge");
+  candidate.mutable_candidate()->set_region(huge);
+  v1::UpsertCandidateResponse c_response;
+  EXPECT_THAT(candidates_->UpsertCandidate(ContextWithDeadline().get(), candidate, &c_response),
+              StatusIs(Code::INVALID_ARGUMENT, short_and_named("region")));
+  candidate.mutable_candidate()->set_region(testkit::kTwente);
+  candidate.mutable_candidate()->set_municipality(huge);
+  EXPECT_THAT(candidates_->UpsertCandidate(ContextWithDeadline().get(), candidate, &c_response),
+              StatusIs(Code::INVALID_ARGUMENT, short_and_named("municipality")));
+  candidate.mutable_candidate()->clear_municipality();
+  candidate.mutable_candidate()->mutable_trades(0)->set_code(huge);
+  EXPECT_THAT(candidates_->UpsertCandidate(ContextWithDeadline().get(), candidate, &c_response),
+              StatusIs(Code::INVALID_ARGUMENT, short_and_named("trades[0].code")));
+  v1::UpsertVacancyRequest vacancy;
+  *vacancy.mutable_vacancy() = testkit::MakeVacancy("huge");
+  vacancy.mutable_vacancy()->set_trade(huge);
+  v1::UpsertVacancyResponse v_response;
+  EXPECT_THAT(vacancies_->UpsertVacancy(ContextWithDeadline().get(), vacancy, &v_response),
+              StatusIs(Code::INVALID_ARGUMENT, short_and_named("trade")));
+  v1::ListCandidatesRequest list;
+  list.set_region(huge);
+  v1::ListCandidatesResponse page;
+  EXPECT_THAT(candidates_->ListCandidates(ContextWithDeadline().get(), list, &page),
+              StatusIs(Code::INVALID_ARGUMENT, short_and_named("region")));
+  list.clear_region();
+  list.set_trade(huge);
+  EXPECT_THAT(candidates_->ListCandidates(ContextWithDeadline().get(), list, &page),
+              StatusIs(Code::INVALID_ARGUMENT, short_and_named("trade")));
+  v1::ListMunicipalitiesRequest municipalities;
+  municipalities.set_region(huge);
+  v1::ListMunicipalitiesResponse m_page;
+  EXPECT_THAT(
+      server_->taxonomy()->ListMunicipalities(ContextWithDeadline().get(), municipalities, &m_page),
+      StatusIs(Code::INVALID_ARGUMENT, short_and_named("region")));
+  ExpectNothingStored();
 }
 
 // The stale-version case needs one stored record, so it runs on its own server and
