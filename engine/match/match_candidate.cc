@@ -99,6 +99,8 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidate(
     const uint16_t vt = touched[i];
     const auto* trade_row = dir.trade(vt);
     if (trade_row == nullptr) return;
+    // The buckets are scattered on the heap: fetch all of this trade's first.
+    PrefetchBuckets(*trade_row, m.num_regions);
     for (unsigned r = 0; r < m.num_regions; ++r) {
       if (!qf.region_ok[r]) continue;
       const VacBucket* b = trade_row->region[r].load(std::memory_order_acquire);

@@ -1,5 +1,6 @@
-// Scan: visiting the rows of a bucket's posting list with the row fetches overlapped.
-// Internal to engine/match.
+// Scan: visiting the rows of a bucket's posting list with the row fetches overlapped,
+// and prefetching a trade's buckets before their bounds are computed. Internal to
+// engine/match.
 //
 // A posting list holds row ordinals in insertion order, so the rows it names are
 // scattered over the row chunks and nearly every visit is a cache miss. The scan copies
@@ -12,6 +13,8 @@
 #define W2W_ENGINE_MATCH_SCAN_H_
 
 #include <algorithm>
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -22,6 +25,7 @@ namespace w2w::match {
 // How many entries ahead a scan fetches rows: enough to cover a memory access at the
 // per-row cost of the scoring loops.
 inline constexpr uint32_t kScanPrefetchAhead = 12;
+inline constexpr size_t kCacheLine = 64;
 
 // Calls visit(ordinal) for the first `n` entries of `list` (n <= list.size(), as read by
 // the caller with acquire), in list order. Rows at or past `snap` are not prefetched
@@ -44,6 +48,21 @@ void ScanBucket(const PostingList& list, uint32_t n, const ChunkedRows<Row>& row
       __builtin_prefetch(&rows[e[j + kScanPrefetchAhead]]);
     }
     visit(e[j]);
+  }
+}
+
+// Prefetches the first `num_regions` buckets of a trade row (index.h BucketDir): the
+// start of each bucket (its posting list's size) and its last 64 bytes (the maxima),
+// so that computing the bounds overlaps the misses.
+template <typename TradeRow>
+void PrefetchBuckets(const TradeRow& row, size_t num_regions) {
+  for (size_t r = 0; r < num_regions; ++r) {
+    const auto* b = row.region[r].load(std::memory_order_acquire);
+    if (b == nullptr) continue;
+    const char* const p = reinterpret_cast<const char*>(b);
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + sizeof(*b) - kCacheLine);
+    __builtin_prefetch(p + sizeof(*b) - 1);
   }
 }
 

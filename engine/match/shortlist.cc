@@ -113,6 +113,8 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
     const double s = link.similarity;
     const auto* trade_row = dir.trade(link.trade);
     if (trade_row == nullptr) return;
+    // The buckets are scattered on the heap: fetch all of this trade's first.
+    PrefetchBuckets(*trade_row, m.num_regions);
     for (unsigned r = 0; r < m.num_regions; ++r) {
       if (!qf.region_ok[r]) continue;
       const CandBucket* b = trade_row->region[r].load(std::memory_order_acquire);
