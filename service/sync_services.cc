@@ -1,13 +1,17 @@
 #include "service/sync_services.h"
 
+#include <functional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "google/protobuf/descriptor.h"
+#include "grpcpp/impl/call_op_set.h"
+#include "grpcpp/impl/rpc_service_method.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/byte_buffer.h"
-#include "grpcpp/support/method_handler.h"
 #include "grpcpp/support/sync_stream.h"
+#include "service/call.h"
 #include "service/candidate_service.h"
 #include "service/match_service.h"
 #include "service/policy_service.h"
@@ -25,10 +29,104 @@
 #include "w2w/v1/vacancy.grpc.pb.h"
 
 namespace w2w::service {
+// The tag type of the import handler below: the ServiceType parameter of gRPC's
+// ClientStreamingHandler template, carrying the type of the handler's body.
+struct RawImport {
+  using Body = std::function<grpc::Status(IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
+                                          v1::ImportSummary* summary)>;
+};
+}  // namespace w2w::service
+
+namespace grpc::internal {
+
+// The handler of a client-streaming import method: reads the stream as raw
+// grpc::ByteBuffer messages and runs `body(cancelled, next, summary)`, then sends the
+// summary (when the status is OK) and the status, as the primary template does. A
+// service's constructor installs it with MarkMethodStreamed, which takes ownership.
+//
+// Why not the generated handler: it reads with ServerReader<Request>, whose Read returns
+// false both at the end of the stream and for a message that does not parse (e.g. a
+// string field that is not valid UTF-8), so an import stopped at the first bad item and
+// was acknowledged as complete. A grpc::ByteBuffer always "parses"
+// (SerializationTraits<ByteBuffer> only takes the bytes) and DrainImport parses each
+// message itself.
+//
+// Why not the primary template with ByteBuffer and the stock ServerReader either: its
+// Read also folds "the call broke" (e.g. a message over --max_message_mb, refused by gRPC
+// with RESOURCE_EXHAUSTED) into the same false as a clean end of stream, and
+// ServerContext::IsCancelled() learns of the broken call only asynchronously, so when
+// the oversized message was the last one the unfinished batch was committed although
+// the client got no summary. Reading here with AllowNoMessage, the completion's `ok`
+// tells them apart: a clean half-close completes OK without a message, a broken call
+// completes not OK, and `cancelled` then says so at once (as for a cancel: the
+// unfinished batch is dropped).
+//
+// Why a specialisation of gRPC's template (for our own tag type RawImport) rather than a
+// MethodHandler of our own: reading and answering need CompletionQueue::Pluck and
+// ServerContext's metadata, which gRPC keeps private to its handler templates (friends);
+// a specialisation is such a friend. It uses nothing the primary template does not.
+//
+// How it is installed: grpc::Service lets a subclass replace a sync method's handler only
+// with MarkMethodStreamed (MarkMethodRaw/MarkMethodCallback switch the method to the
+// async or callback API). That also relabels the method BIDI_STREAMING, which for a
+// client stream changes nothing on the server: neither type has its first message read
+// before the handler runs. It must happen in the service's constructor, before the
+// service is registered.
+template <>
+class ClientStreamingHandler<w2w::service::RawImport, ByteBuffer, w2w::v1::ImportSummary> final
+    : public MethodHandler {
+ public:
+  explicit ClientStreamingHandler(w2w::service::RawImport::Body body) : body_(std::move(body)) {}
+
+  void RunHandler(const HandlerParameter& param) override {
+    auto* context = static_cast<grpc::ServerContext*>(param.server_context);
+    bool broken = false;  // A read completed not OK: the call failed mid-stream.
+    const auto next = [&param, &broken](ByteBuffer* out) {
+      CallOpSet<CallOpRecvMessage<ByteBuffer>> ops;
+      ops.RecvMessage(out);
+      ops.AllowNoMessage();  // The end of the stream completes OK, without a message.
+      param.call->PerformOps(&ops);
+      if (!param.call->cq()->Pluck(&ops)) {
+        broken = true;
+        return false;
+      }
+      // As the stock reader: a call that failed (cancelled, deadline) before a message
+      // came also ends with no message; this marks the context cancelled at once.
+      if (!ops.got_message) param.server_context->MaybeMarkCancelledOnRead();
+      return ops.got_message;
+    };
+    const auto cancelled = [context, &broken] { return broken || context->IsCancelled(); };
+    w2w::v1::ImportSummary summary;
+    grpc::Status status = body_(cancelled, next, &summary);
+
+    CallOpSet<CallOpSendInitialMetadata, CallOpSendMessage, CallOpServerSendStatus> ops;
+    if (!param.server_context->sent_initial_metadata_) {
+      ops.SendInitialMetadata(&param.server_context->initial_metadata_,
+                              param.server_context->initial_metadata_flags());
+      if (param.server_context->compression_level_set()) {
+        ops.set_compression_level(param.server_context->compression_level());
+      }
+    }
+    if (status.ok()) status = ops.SendMessagePtr(&summary);
+    ops.ServerSendStatus(&param.server_context->trailing_metadata_, status);
+    param.call->PerformOps(&ops);
+    param.call->cq()->Pluck(&ops);
+  }
+
+ private:
+  const w2w::service::RawImport::Body body_;
+};
+
+}  // namespace grpc::internal
+
+namespace w2w::service {
 namespace {
 
 using grpc::ServerContext;
 using grpc::Status;
+// The import handler (see above); owned by the grpc::Service it is installed in.
+using RawImportHandler =
+    grpc::internal::ClientStreamingHandler<RawImport, grpc::ByteBuffer, v1::ImportSummary>;
 
 // The answer to a call that arrives while the server drains for shutdown.
 Status Draining() {
@@ -46,35 +144,6 @@ int MethodIndex(const char* service, const char* method) {
   const google::protobuf::ServiceDescriptor* s =
       google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
   return s->FindMethodByName(method)->index();
-}
-
-// A handler for a client-streaming import method of `*service` that reads the stream as
-// raw grpc::ByteBuffer messages and calls `handler(context, reader, summary)`. The
-// service's constructor installs it with MarkMethodStreamed (protected in grpc::Service),
-// which takes ownership.
-//
-// Why: the generated handler reads with ServerReader<Request>, whose Read returns false
-// both at the end of the stream and for a message that does not parse (e.g. a string
-// field that is not valid UTF-8), so an import would stop at the first bad item and be
-// acknowledged as complete. A grpc::ByteBuffer always "parses"
-// (SerializationTraits<ByteBuffer> only takes the bytes), so Read is false only at the
-// end of the stream or when the call broke, and DrainImport parses each message itself.
-//
-// How: grpc::Service lets a subclass replace a sync method's handler only with
-// MarkMethodStreamed (MarkMethodRaw/MarkMethodCallback switch the method to the async or
-// callback API). MarkMethodStreamed also relabels the method BIDI_STREAMING; for a client
-// stream that changes nothing on the server: neither type has its first message read
-// before the handler runs, and the handler is the stock ClientStreamingHandler (one
-// response message, then the status), only with ByteBuffer as the request type. It must
-// be installed in the service's constructor, before the service is registered.
-template <typename ServiceType, typename Handler>
-grpc::internal::MethodHandler* RawImportHandler(ServiceType* service, Handler handler) {
-  return new grpc::internal::ClientStreamingHandler<ServiceType, grpc::ByteBuffer,
-                                                    v1::ImportSummary>(
-      [handler](ServiceType* /*self*/, ServerContext* context,
-                grpc::ServerReader<grpc::ByteBuffer>* reader,
-                v1::ImportSummary* summary) { return handler(context, reader, summary); },
-      service);
 }
 
 // Forwards one unary RPC to the method of the same meaning on `impl_`.
@@ -96,12 +165,13 @@ grpc::internal::MethodHandler* RawImportHandler(ServiceType* service, Handler ha
 class SyncCandidateService final : public v1::CandidateService::Service {
  public:
   SyncCandidateService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {
-    MarkMethodStreamed(MethodIndex("w2w.v1.CandidateService", "ImportCandidates"),
-                       RawImportHandler(this, [this](ServerContext* context,
-                                                     grpc::ServerReader<grpc::ByteBuffer>* reader,
-                                                     v1::ImportSummary* summary) {
-                         return ImportRaw(context, reader, summary);
-                       }));
+    MarkMethodStreamed(
+        MethodIndex("w2w.v1.CandidateService", "ImportCandidates"),
+        new RawImportHandler([this](IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
+                                    v1::ImportSummary* summary) {
+          W2W_ADMIT_CALL();
+          return impl_.Import(cancelled, next, summary);
+        }));
   }
   W2W_SYNC_UNARY(UpsertCandidate, UpsertCandidateRequest, UpsertCandidateResponse, Upsert)
   W2W_SYNC_UNARY(GetCandidate, GetCandidateRequest, Candidate, Get)
@@ -109,14 +179,6 @@ class SyncCandidateService final : public v1::CandidateService::Service {
   W2W_SYNC_UNARY_CANCELLABLE(ListCandidates, ListCandidatesRequest, ListCandidatesResponse, List)
 
  private:
-  // ImportCandidates, with the stream read raw (see RawImportHandler).
-  Status ImportRaw(ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* reader,
-                   v1::ImportSummary* summary) {
-    W2W_ADMIT_CALL();
-    return impl_.Import([context] { return context->IsCancelled(); },
-                        [reader](grpc::ByteBuffer* m) { return reader->Read(m); }, summary);
-  }
-
   CandidateService impl_;
   CallTracker* const tracker_;  // Borrowed.
 };
@@ -124,12 +186,13 @@ class SyncCandidateService final : public v1::CandidateService::Service {
 class SyncVacancyService final : public v1::VacancyService::Service {
  public:
   SyncVacancyService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {
-    MarkMethodStreamed(MethodIndex("w2w.v1.VacancyService", "PushVacancies"),
-                       RawImportHandler(this, [this](ServerContext* context,
-                                                     grpc::ServerReader<grpc::ByteBuffer>* reader,
-                                                     v1::ImportSummary* summary) {
-                         return PushRaw(context, reader, summary);
-                       }));
+    MarkMethodStreamed(
+        MethodIndex("w2w.v1.VacancyService", "PushVacancies"),
+        new RawImportHandler([this](IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
+                                    v1::ImportSummary* summary) {
+          W2W_ADMIT_CALL();
+          return impl_.Push(cancelled, next, summary);
+        }));
   }
   W2W_SYNC_UNARY(UpsertVacancy, UpsertVacancyRequest, UpsertVacancyResponse, Upsert)
   W2W_SYNC_UNARY(GetVacancy, GetVacancyRequest, Vacancy, Get)
@@ -138,14 +201,6 @@ class SyncVacancyService final : public v1::VacancyService::Service {
   W2W_SYNC_UNARY_CANCELLABLE(ListVacancies, ListVacanciesRequest, ListVacanciesResponse, List)
 
  private:
-  // PushVacancies, with the stream read raw (see RawImportHandler).
-  Status PushRaw(ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* reader,
-                 v1::ImportSummary* summary) {
-    W2W_ADMIT_CALL();
-    return impl_.Push([context] { return context->IsCancelled(); },
-                      [reader](grpc::ByteBuffer* m) { return reader->Read(m); }, summary);
-  }
-
   VacancyService impl_;
   CallTracker* const tracker_;  // Borrowed.
 };

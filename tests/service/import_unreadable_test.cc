@@ -188,3 +188,84 @@ TEST_F(ImportUnreadableTest, BothOrNeitherFieldIsStillAStreamError) {
 
 }  // namespace
 }  // namespace w2w
+
+namespace w2w {
+namespace {
+
+// A message over --max_message_mb breaks the call inside gRPC (RESOURCE_EXHAUSTED) before
+// the handler sees it. Like a cancelled import, the batch committed before it (items
+// 0..999, batches are 1,000) stays, the unfinished batch (1000..1199) is not committed,
+// nothing after it arrives, and the client gets no summary.
+// Sends `count` candidates "<prefix>NNN", number `oversized` over 1 MiB, to a server with
+// --max_message_mb=1; returns the call's status and leaves the summary in `*summary`.
+grpc::Status ImportWithOversized(v1::CandidateService::Stub& stub, const char* prefix, int count,
+                                 int oversized, v1::ImportSummary* summary) {
+  auto context = ContextWithDeadline(absl::Seconds(30));
+  auto writer = stub.ImportCandidates(context.get(), summary);
+  v1::ImportCandidatesRequest request;
+  for (int i = 0; i < count; ++i) {
+    *request.mutable_candidate() = testkit::MakeCandidate(Id(prefix, i), i);
+    if (i == oversized) request.mutable_candidate()->set_source(std::string((1 << 20) + 1024, 's'));
+    if (!writer->Write(request)) break;  // The server may close the stream early.
+  }
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+TEST(ImportOversizedTest, AMessageOverTheLimitEndsTheImportLikeACancel) {
+  testkit::ServerProcessOptions options;
+  options.extra_flags = {"--max_message_mb=1"};
+  auto server = ServerProcess::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = (*server)->candidates();
+  auto context = ContextWithDeadline(absl::Seconds(30));
+  v1::ImportSummary summary;
+  auto writer = stub->ImportCandidates(context.get(), &summary);
+  v1::ImportCandidatesRequest request;
+  for (int i = 0; i < 1300; ++i) {
+    *request.mutable_candidate() = testkit::MakeCandidate(Id("big-c", i), i);
+    if (i == 1200) request.mutable_candidate()->set_source(std::string((1 << 20) + 1024, 's'));
+    if (!writer->Write(request)) break;  // The server may close the stream early.
+  }
+  writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  EXPECT_EQ(summary.received(), 0u);  // No summary.
+
+  const auto stored = [&](int i) {
+    v1::GetCandidateRequest get;
+    get.set_id(Id("big-c", i));
+    v1::Candidate c;
+    return stub->GetCandidate(ContextWithDeadline().get(), get, &c).ok();
+  };
+  EXPECT_TRUE(stored(0));
+  EXPECT_TRUE(stored(999));
+  EXPECT_FALSE(stored(1000));
+  EXPECT_FALSE(stored(1199));
+  EXPECT_FALSE(stored(1201));
+  v1::ServerInfo info;
+  ASSERT_THAT((*server)->info()->GetServerInfo(ContextWithDeadline().get(),
+                                               v1::GetServerInfoRequest(), &info),
+              IsOk());
+  EXPECT_EQ(info.candidates(), 1000u);
+
+  // Also when it is the last message, or in the first batch: the unfinished batch is
+  // never committed.
+  for (const auto& [count, oversized] : {std::pair{10, 9}, std::pair{10, 4}, std::pair{3, 0}}) {
+    const std::string prefix = absl::StrCat("big-", count, "-", oversized, "-");
+    v1::ImportSummary partial;
+    EXPECT_EQ(ImportWithOversized(*stub, prefix.c_str(), count, oversized, &partial).error_code(),
+              grpc::StatusCode::RESOURCE_EXHAUSTED);
+    for (int i = 0; i < count; ++i) {
+      v1::GetCandidateRequest get;
+      get.set_id(Id(prefix.c_str(), i));
+      v1::Candidate c;
+      EXPECT_EQ(stub->GetCandidate(ContextWithDeadline().get(), get, &c).error_code(),
+                grpc::StatusCode::NOT_FOUND)
+          << prefix << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace w2w
