@@ -2,15 +2,20 @@
 // PushVacancies, one stream per chunk so that a huge file gets periodic acknowledgements.
 #include <algorithm>
 #include <fstream>
-#include <tuple>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "clients/cli/env.h"
 #include "clients/cli/records.h"
+#include "engine/common/text.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "w2w/v1/candidate.grpc.pb.h"
 #include "w2w/v1/vacancy.grpc.pb.h"
 
@@ -29,6 +34,40 @@ constexpr size_t kMaxPrintedErrors = 20;
 // Errors kept for sorting by line before the first kMaxPrintedErrors are printed.
 constexpr size_t kMaxKeptErrors = 100000;
 constexpr absl::Duration kProgressEvery = absl::Milliseconds(500);
+
+// The path of the first string field of `m` (nested and repeated fields included) that is
+// not valid UTF-8, with the offending byte offset, or "" when all are valid. The server
+// cannot even parse such a record (proto3 strings must be UTF-8), so it is caught here,
+// with its file line.
+std::string FirstNonUtf8Field(const google::protobuf::Message& m, size_t* byte) {
+  const google::protobuf::Descriptor* d = m.GetDescriptor();
+  const google::protobuf::Reflection* r = m.GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = d->field(i);
+    const bool is_string = f->type() == google::protobuf::FieldDescriptor::TYPE_STRING;
+    const bool is_message = f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE;
+    if (!is_string && !is_message) continue;
+    const int n = f->is_repeated() ? r->FieldSize(m, f) : (r->HasField(m, f) ? 1 : 0);
+    for (int k = 0; k < n; ++k) {
+      const std::string path =
+          f->is_repeated() ? absl::StrCat(f->name(), "[", k, "]") : std::string(f->name());
+      if (is_string) {
+        const std::string value =
+            f->is_repeated() ? r->GetRepeatedString(m, f, k) : r->GetString(m, f);
+        if (std::optional<size_t> at = FirstInvalidUtf8Byte(value)) {
+          *byte = *at;
+          return path;
+        }
+      } else {
+        const google::protobuf::Message& sub =
+            f->is_repeated() ? r->GetRepeatedMessage(m, f, k) : r->GetMessage(m, f);
+        std::string inner = FirstNonUtf8Field(sub, byte);
+        if (!inner.empty()) return absl::StrCat(path, ".", inner);
+      }
+    }
+  }
+  return "";
+}
 
 // Totals over every chunk of every file, and the errors with their file lines.
 class ImportRun {
@@ -186,12 +225,20 @@ bool ImportRun::CloseStream() {
     return false;
   }
   const ImportSummary& s = chunk_summary_;
-  if (per_message_ > 1 && s.received() != lines_.size()) {
-    // A server older than the packed fields sees one empty record per message.
+  if (s.received() != lines_.size()) {
+    // Items the server never saw are neither committed nor rejected: never report such a
+    // stream as a success. A server older than the packed fields sees one empty record per
+    // packed message; one older than w2w's per-item parse errors stopped reading at the
+    // first record it could not parse.
     if (env_.progress) env_.err() << "\n";
-    env_.Error(absl::StrCat("import of ", file_, ": the server received ", s.received(),
-                            " items of the ", lines_.size(), " sent; it may predate packed "
-                            "stream messages: retry with --records_per_message 1"));
+    env_.Error(absl::StrCat(
+        "import of ", file_, ": the server received ", s.received(), " items of the ",
+        lines_.size(), " sent (", s.committed(), " committed); the rest were NOT imported",
+        per_message_ > 1 ? "; the server may predate packed stream messages: retry with "
+                           "--records_per_message 1"
+                         : ""));
+    summary_.set_committed(summary_.committed() + s.committed());
+    summary_.set_unchanged(summary_.unchanged() + s.unchanged());
     lines_.clear();
     return false;
   }
@@ -247,6 +294,16 @@ bool ImportRun::ImportFile(const std::string& path, FileFormat format) {
   ReadRecord read;
   while ((*reader)->Next(record, &read)) {
     ++lines_read_;
+    if (read.status.ok()) {
+      size_t byte = 0;
+      const std::string field = FirstNonUtf8Field(*record, &byte);
+      if (!field.empty()) {
+        read.status = absl::InvalidArgumentError(absl::StrCat(
+            field, ": not valid UTF-8 (byte ", byte,
+            " of the value); a Latin-1 or Windows-1252 export? Convert the file with "
+            "`iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8`"));
+      }
+    }
     if (!read.status.ok()) {
       ++malformed_;
       auto* e = summary_.add_errors();
@@ -330,8 +387,8 @@ std::vector<Command> ImportCommands() {
       "The format follows the extension (.csv, .jsonl) unless --format is given; FILE \"-\"\n"
       "reads standard input (give --format). CSV files start with a header row naming the\n"
       "columns (any order, see docs/formats.md); JSON Lines hold one protobuf JSON object\n"
-      "per line. Malformed lines are reported with their line number and skipped; the\n"
-      "rest is imported. Progress goes to stderr, the summary to stdout. Exit code 1 when\n"
+      "per line. Malformed lines (also text that is not UTF-8) are reported with their\n"
+      "line number and skipped; the rest is imported. Progress goes to stderr, the summary to stdout. Exit code 1 when\n"
       "any line was malformed or rejected by the server.\n\n"
       "Examples:\n"
       "  w2w import candidates people.csv\n"
