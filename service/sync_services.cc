@@ -14,6 +14,7 @@
 #include "service/call.h"
 #include "service/candidate_service.h"
 #include "service/match_service.h"
+#include "service/message_parse.h"
 #include "service/policy_service.h"
 #include "service/rematch_service.h"
 #include "service/server_info_service.h"
@@ -34,6 +35,11 @@ namespace w2w::service {
 struct RawImport {
   using Body = std::function<grpc::Status(IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
                                           v1::ImportSummary* summary)>;
+};
+// The tag type of the unary handler below, likewise.
+template <typename Request, typename Response>
+struct ParsedUnary {
+  using Body = std::function<grpc::Status(const Request& request, Response* response)>;
 };
 }  // namespace w2w::service
 
@@ -82,23 +88,23 @@ class ClientStreamingHandler<w2w::service::RawImport, ByteBuffer, w2w::v1::Impor
     auto* context = static_cast<grpc::ServerContext*>(param.server_context);
     bool broken = false;  // A read completed not OK: the call failed mid-stream.
     const auto next = [&param, &broken](ByteBuffer* out) {
-      CallOpSet<CallOpRecvMessage<ByteBuffer>> ops;
-      ops.RecvMessage(out);
-      ops.AllowNoMessage();  // The end of the stream completes OK, without a message.
-      param.call->PerformOps(&ops);
-      if (!param.call->cq()->Pluck(&ops)) {
-        broken = true;
-        return false;
-      }
-      // As the stock reader: a call that failed (cancelled, deadline) before a message
-      // came also ends with no message; this marks the context cancelled at once.
-      if (!ops.got_message) param.server_context->MaybeMarkCancelledOnRead();
-      return ops.got_message;
+      bool got_message = false;
+      if (!Read(param, out, &got_message)) broken = true;
+      return got_message;
     };
     const auto cancelled = [context, &broken] { return broken || context->IsCancelled(); };
     w2w::v1::ImportSummary summary;
-    grpc::Status status = body_(cancelled, next, &summary);
+    const grpc::Status status = body_(cancelled, next, &summary);
+    Respond(param, status, summary);
+  }
 
+  // Sends `response` (only when `status` is OK) and `status` to the client of the call in
+  // `param`, with the initial metadata if not sent yet, and waits until they are sent: the
+  // end of gRPC's own ClientStreamingHandler::RunHandler. Shared with the ParsedUnary
+  // handler below.
+  template <typename Response>
+  static void Respond(const HandlerParameter& param, grpc::Status status,
+                      const Response& response) {
     CallOpSet<CallOpSendInitialMetadata, CallOpSendMessage, CallOpServerSendStatus> ops;
     if (!param.server_context->sent_initial_metadata_) {
       ops.SendInitialMetadata(&param.server_context->initial_metadata_,
@@ -107,14 +113,66 @@ class ClientStreamingHandler<w2w::service::RawImport, ByteBuffer, w2w::v1::Impor
         ops.set_compression_level(param.server_context->compression_level());
       }
     }
-    if (status.ok()) status = ops.SendMessagePtr(&summary);
+    if (status.ok()) status = ops.SendMessagePtr(&response);
     ops.ServerSendStatus(&param.server_context->trailing_metadata_, status);
     param.call->PerformOps(&ops);
     param.call->cq()->Pluck(&ops);
   }
 
+  // Reads the next message of the call in `param` into `*out`. Returns true with
+  // `*got_message` true for a message or false at the end of the stream (then, as in
+  // gRPC's own readers, the context is marked cancelled when the call failed before a
+  // message came); false when the read failed (the call broke, e.g. a message over the
+  // size limit).
+  static bool Read(const HandlerParameter& param, ByteBuffer* out, bool* got_message) {
+    CallOpSet<CallOpRecvMessage<ByteBuffer>> ops;
+    ops.RecvMessage(out);
+    ops.AllowNoMessage();  // The end of the stream completes OK, without a message.
+    param.call->PerformOps(&ops);
+    if (!param.call->cq()->Pluck(&ops)) return false;
+    *got_message = ops.got_message;
+    if (!ops.got_message) param.server_context->MaybeMarkCancelledOnRead();
+    return true;
+  }
+
  private:
   const w2w::service::RawImport::Body body_;
+};
+
+// The handler of a unary record RPC (UpsertCandidate, UpsertVacancy, the match RPCs that
+// take inline records): reads the request as raw bytes and parses it with ParseMessage,
+// so that a request that does not parse is INVALID_ARGUMENT naming the field
+// ("candidate.region: not valid UTF-8") instead of gRPC's INTERNAL with an empty
+// message; then runs `body(request, response)` and answers as a unary call. Installed
+// with MarkMethodStreamed like the import handler (the method is then served as a stream
+// of one message each way, as gRPC's own "streamed unary" methods are).
+template <typename Request, typename Response>
+class ClientStreamingHandler<w2w::service::ParsedUnary<Request, Response>, ByteBuffer, Response>
+    final : public MethodHandler {
+ public:
+  using Friend =
+      ClientStreamingHandler<w2w::service::RawImport, ByteBuffer, w2w::v1::ImportSummary>;
+  explicit ClientStreamingHandler(typename w2w::service::ParsedUnary<Request, Response>::Body body)
+      : body_(std::move(body)) {}
+
+  void RunHandler(const HandlerParameter& param) override {
+    ByteBuffer bytes;
+    bool got_message = false;
+    Request request;
+    Response response;
+    grpc::Status status;
+    if (!Friend::Read(param, &bytes, &got_message) || !got_message) {
+      status = grpc::Status(grpc::StatusCode::INTERNAL, "no request message");
+    } else if (absl::Status parsed = w2w::service::ParseMessage(&bytes, &request); !parsed.ok()) {
+      status = w2w::service::ToGrpcStatus(parsed);
+    } else {
+      status = body_(request, &response);
+    }
+    Friend::Respond(param, status, response);
+  }
+
+ private:
+  const typename w2w::service::ParsedUnary<Request, Response>::Body body_;
 };
 
 }  // namespace grpc::internal
@@ -146,6 +204,18 @@ int MethodIndex(const char* service, const char* method) {
   return s->FindMethodByName(method)->index();
 }
 
+// In a service's constructor: serves unary RPC `Rpc` with the ParsedUnary handler,
+// forwarding to `impl_.Method`. The generated virtual `Rpc` is then never called.
+#define W2W_PARSED_UNARY(ServiceName, Rpc, Request, Response, Method)                    \
+  MarkMethodStreamed(                                                                    \
+      MethodIndex("w2w.v1." #ServiceName, #Rpc),                                         \
+      new grpc::internal::ClientStreamingHandler<ParsedUnary<v1::Request, v1::Response>, \
+                                                 grpc::ByteBuffer, v1::Response>(        \
+          [this](const v1::Request& request, v1::Response* response) -> Status {         \
+            W2W_ADMIT_CALL();                                                            \
+            return impl_.Method(request, response);                                      \
+          }))
+
 // Forwards one unary RPC to the method of the same meaning on `impl_`.
 #define W2W_SYNC_UNARY(Rpc, Request, Response, Method)                                       \
   Status Rpc(ServerContext* /*context*/, const v1::Request* request, v1::Response* response) \
@@ -172,8 +242,9 @@ class SyncCandidateService final : public v1::CandidateService::Service {
           W2W_ADMIT_CALL();
           return impl_.Import(cancelled, next, summary);
         }));
+    W2W_PARSED_UNARY(CandidateService, UpsertCandidate, UpsertCandidateRequest,
+                     UpsertCandidateResponse, Upsert);
   }
-  W2W_SYNC_UNARY(UpsertCandidate, UpsertCandidateRequest, UpsertCandidateResponse, Upsert)
   W2W_SYNC_UNARY(GetCandidate, GetCandidateRequest, Candidate, Get)
   W2W_SYNC_UNARY(DeleteCandidate, DeleteCandidateRequest, DeleteCandidateResponse, Delete)
   W2W_SYNC_UNARY_CANCELLABLE(ListCandidates, ListCandidatesRequest, ListCandidatesResponse, List)
@@ -193,8 +264,9 @@ class SyncVacancyService final : public v1::VacancyService::Service {
           W2W_ADMIT_CALL();
           return impl_.Push(cancelled, next, summary);
         }));
+    W2W_PARSED_UNARY(VacancyService, UpsertVacancy, UpsertVacancyRequest, UpsertVacancyResponse,
+                     Upsert);
   }
-  W2W_SYNC_UNARY(UpsertVacancy, UpsertVacancyRequest, UpsertVacancyResponse, Upsert)
   W2W_SYNC_UNARY(GetVacancy, GetVacancyRequest, Vacancy, Get)
   W2W_SYNC_UNARY(CloseVacancy, CloseVacancyRequest, Vacancy, Close)
   W2W_SYNC_UNARY(DeleteVacancy, DeleteVacancyRequest, DeleteVacancyResponse, Delete)
@@ -207,10 +279,14 @@ class SyncVacancyService final : public v1::VacancyService::Service {
 
 class SyncMatchService final : public v1::MatchService::Service {
  public:
-  SyncMatchService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {}
-  W2W_SYNC_UNARY(Shortlist, ShortlistRequest, ShortlistResponse, Shortlist)
-  W2W_SYNC_UNARY(MatchCandidate, MatchCandidateRequest, MatchCandidateResponse, MatchCandidate)
-  W2W_SYNC_UNARY(ExplainMatch, ExplainMatchRequest, ExplainMatchResponse, ExplainMatch)
+  // All three may carry inline records (see ParsedUnary).
+  SyncMatchService(Engine* engine, CallTracker* tracker) : impl_(engine), tracker_(tracker) {
+    W2W_PARSED_UNARY(MatchService, Shortlist, ShortlistRequest, ShortlistResponse, Shortlist);
+    W2W_PARSED_UNARY(MatchService, MatchCandidate, MatchCandidateRequest, MatchCandidateResponse,
+                     MatchCandidate);
+    W2W_PARSED_UNARY(MatchService, ExplainMatch, ExplainMatchRequest, ExplainMatchResponse,
+                     ExplainMatch);
+  }
 
  private:
   MatchService impl_;
@@ -281,6 +357,7 @@ class SyncServerInfoService final : public v1::ServerInfoService::Service {
 };
 
 #undef W2W_SYNC_UNARY
+#undef W2W_PARSED_UNARY
 #undef W2W_SYNC_UNARY_CANCELLABLE
 #undef W2W_ADMIT_CALL
 

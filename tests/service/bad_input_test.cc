@@ -408,6 +408,51 @@ TEST_F(BadInputTest, HugeUnknownValuesAreQuotedShort) {
   ExpectNothingStored();
 }
 
+// A request the server cannot parse (a string field that is not valid UTF-8) is
+// INVALID_ARGUMENT naming the field, not INTERNAL with an empty message.
+TEST_F(BadInputTest, RequestsThatDoNotParseNameTheField) {
+  constexpr char kLatin1[] = "Twent\xe9";
+  v1::UpsertCandidateRequest candidate;
+  *candidate.mutable_candidate() = testkit::MakeCandidate("latin1");
+  candidate.mutable_candidate()->set_region(kLatin1);
+  v1::UpsertCandidateResponse c_response;
+  EXPECT_THAT(candidates_->UpsertCandidate(ContextWithDeadline().get(), candidate, &c_response),
+              StatusIs(Code::INVALID_ARGUMENT, "candidate.region: not valid UTF-8"));
+  v1::UpsertVacancyRequest vacancy;
+  *vacancy.mutable_vacancy() = testkit::MakeVacancy("latin1");
+  vacancy.mutable_vacancy()->set_title("Lasser \xe9\xe9n");
+  v1::UpsertVacancyResponse v_response;
+  EXPECT_THAT(vacancies_->UpsertVacancy(ContextWithDeadline().get(), vacancy, &v_response),
+              StatusIs(Code::INVALID_ARGUMENT, "vacancy.title: not valid UTF-8"));
+
+  auto match = server_->match();
+  v1::ShortlistRequest shortlist;
+  *shortlist.mutable_vacancy() = testkit::MakeVacancy("inline");
+  shortlist.mutable_vacancy()->set_municipality(kLatin1);
+  v1::ShortlistResponse s_response;
+  EXPECT_THAT(match->Shortlist(ContextWithDeadline().get(), shortlist, &s_response),
+              StatusIs(Code::INVALID_ARGUMENT, "vacancy.municipality: not valid UTF-8"));
+  v1::MatchCandidateRequest match_candidate;
+  *match_candidate.mutable_candidate() = testkit::MakeCandidate("inline");
+  match_candidate.mutable_candidate()->mutable_trades(0)->set_code(kLatin1);
+  v1::MatchCandidateResponse m_response;
+  EXPECT_THAT(match->MatchCandidate(ContextWithDeadline().get(), match_candidate, &m_response),
+              StatusIs(Code::INVALID_ARGUMENT, "trade_experience.code: not valid UTF-8"));
+  v1::ExplainMatchRequest explain;
+  *explain.mutable_candidate() = testkit::MakeCandidate("inline");
+  *explain.mutable_vacancy() = testkit::MakeVacancy("inline");
+  explain.mutable_candidate()->add_qualifications(kLatin1);
+  v1::ExplainMatchResponse e_response;
+  EXPECT_THAT(match->ExplainMatch(ContextWithDeadline().get(), explain, &e_response),
+              StatusIs(Code::INVALID_ARGUMENT, "candidate.qualifications: not valid UTF-8"));
+  // The same calls with valid text still work (the match RPCs with inline records).
+  explain.mutable_candidate()->mutable_qualifications()->RemoveLast();
+  EXPECT_THAT(match->ExplainMatch(ContextWithDeadline().get(), explain, &e_response), IsOk());
+  shortlist.mutable_vacancy()->clear_municipality();
+  EXPECT_THAT(match->Shortlist(ContextWithDeadline().get(), shortlist, &s_response), IsOk());
+  ExpectNothingStored();
+}
+
 // The stale-version case needs one stored record, so it runs on its own server and
 // checks that the refused write changed nothing.
 TEST(BadInputVersionTest, StaleVersionsAreAbortedAndWriteNothing) {
