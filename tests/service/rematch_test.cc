@@ -94,13 +94,28 @@ class RematchServiceTest : public ::testing::Test {
     return r;
   }
 
+  // The stored run; with `results`, every page of its results (in order) gathered into it.
   v1::RematchRun Get(const std::string& run_id, bool results) {
     v1::GetRematchRequest request;
     request.set_run_id(run_id);
     request.set_include_results(results);
     v1::RematchRun run;
-    auto context = ContextWithDeadline(absl::Seconds(30));
-    EXPECT_THAT(server_->rematch()->GetRematch(context.get(), request, &run), IsOk());
+    while (true) {
+      v1::RematchRun page;
+      auto context = ContextWithDeadline(absl::Seconds(30));
+      EXPECT_THAT(server_->rematch()->GetRematch(context.get(), request, &page), IsOk());
+      if (request.results_page_token().empty()) {
+        run = page;
+        run.clear_results();
+      } else {
+        EXPECT_EQ(page.summary().SerializeAsString(), run.summary().SerializeAsString());
+      }
+      for (v1::PersonResult& r : *page.mutable_results()) *run.add_results() = std::move(r);
+      if (page.next_results_page_token().empty()) break;
+      EXPECT_LE(page.results_size(), 500);  // The default page.
+      request.set_results_page_token(page.next_results_page_token());
+    }
+    run.clear_next_results_page_token();
     return run;
   }
 
