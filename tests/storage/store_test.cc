@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "w2w/v1/candidate.pb.h"
@@ -109,8 +110,8 @@ TEST_F(StoreTest, PutGetDeleteMessage) {
 TEST_F(StoreTest, MultiGetReadsPresentAndAbsentKeysInOrder) {
   Batch batch;
   for (int i = 0; i < 50; ++i) {
-    batch.Put(Family::kCandidates, "m" + std::to_string(i),
-              MakeCandidate("m" + std::to_string(i), "region " + std::to_string(i)));
+    batch.Put(Family::kCandidates, absl::StrCat("m", i),
+              MakeCandidate(absl::StrCat("m", i), absl::StrCat("region ", i)));
   }
   batch.PutRaw(Family::kVacancies, "m7", "other family");
   batch.PutRaw(Family::kCandidates, "empty", "");
@@ -151,11 +152,11 @@ TEST_F(StoreTest, ABatchOfManyOperationsKeepsEveryKeyAndValue) {
   Batch batch;
   std::string big(100000, 'x');
   for (int i = 0; i < 500; ++i) {
-    const std::string key = "k" + std::to_string(i);
+    const std::string key = absl::StrCat("k", i);
     if (i % 3 == 0) {
-      batch.PutRaw(Family::kMeta, key, i == 300 ? big : "v" + std::to_string(i));
+      batch.PutRaw(Family::kMeta, key, i == 300 ? big : absl::StrCat("v", i));
     } else if (i % 3 == 1) {
-      batch.Put(Family::kCandidates, key, MakeCandidate(key, "r" + std::to_string(i)));
+      batch.Put(Family::kCandidates, key, MakeCandidate(key, absl::StrCat("r", i)));
     } else {
       batch.Delete(Family::kCandidates, key);
     }
@@ -164,19 +165,19 @@ TEST_F(StoreTest, ABatchOfManyOperationsKeepsEveryKeyAndValue) {
   EXPECT_GT(batch.byte_size(), big.size());
   ASSERT_TRUE(store_->Write(batch).ok());
   for (int i = 0; i < 500; ++i) {
-    const std::string key = "k" + std::to_string(i);
+    const std::string key = absl::StrCat("k", i);
     if (i % 3 == 0) {
       std::string value;
       auto found = store_->GetRaw(Family::kMeta, key, &value);
       ASSERT_TRUE(found.ok() && *found) << key;
-      EXPECT_EQ(value, i == 300 ? big : "v" + std::to_string(i));
+      EXPECT_EQ(value, i == 300 ? big : absl::StrCat("v", i));
     } else {
       v1::Candidate c;
       auto found = store_->Get(Family::kCandidates, key, &c);
       ASSERT_TRUE(found.ok()) << key;
       EXPECT_EQ(*found, i % 3 == 1) << key;
       if (*found) {
-        EXPECT_EQ(c.region(), "r" + std::to_string(i));
+        EXPECT_EQ(c.region(), absl::StrCat("r", i));
       }
     }
   }
