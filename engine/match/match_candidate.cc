@@ -2,6 +2,7 @@
 // (vacancy trade, region) buckets, computed lazily trade by trade.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "engine/common/dates.h"
@@ -34,6 +35,12 @@ bool WorseRef(const BucketRef& a, const BucketRef& b) {
 
 absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidate(
     const v1::Candidate& candidate, const v1::MatchCandidateRequest& request) const {
+  return MatchCandidateHead(candidate, request, SIZE_MAX);
+}
+
+absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
+    const v1::Candidate& candidate, const v1::MatchCandidateRequest& request,
+    size_t detailed) const {
   const auto t0 = std::chrono::steady_clock::now();
   const std::shared_ptr<const Model> model = model_.load();
   const std::shared_ptr<VacancyIndex> index = vacs_.load();
@@ -212,6 +219,7 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidate(
     v1::VacancyMatch* match = resp.add_matches();
     match->set_vacancy_id(std::string(s.id));
     match->set_score(static_cast<double>(s.micro) / kMicro);
+    if (static_cast<size_t>(resp.matches_size()) > detailed) continue;
     match->set_employer_id(std::string(row.employer, row.employer_len));
     match->set_region(m.tax->region(row.f.region).name);
     match->set_sector(static_cast<v1::Sector>(row.f.sector));

@@ -51,6 +51,12 @@ class Matcher {
                                                           const v1::ShortlistRequest& request) const = 0;
   virtual absl::StatusOr<v1::MatchCandidateResponse> MatchCandidate(
       const v1::Candidate& candidate, const v1::MatchCandidateRequest& request) const = 0;
+  // As MatchCandidate, but only the first `detailed` matches carry the vacancy's fields
+  // and an explanation; the later ones have vacancy_id and score only (the same ranking).
+  // For callers that keep long ranked lists but show only their head (rematch).
+  virtual absl::StatusOr<v1::MatchCandidateResponse> MatchCandidateHead(
+      const v1::Candidate& candidate, const v1::MatchCandidateRequest& request,
+      size_t detailed) const = 0;
   virtual absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate,
                                                            const v1::Vacancy& vacancy) const = 0;
 

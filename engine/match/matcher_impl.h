@@ -54,6 +54,9 @@ class MatcherImpl final : public Matcher {
                                                   const v1::ShortlistRequest& request) const override;
   absl::StatusOr<v1::MatchCandidateResponse> MatchCandidate(
       const v1::Candidate& candidate, const v1::MatchCandidateRequest& request) const override;
+  absl::StatusOr<v1::MatchCandidateResponse> MatchCandidateHead(
+      const v1::Candidate& candidate, const v1::MatchCandidateRequest& request,
+      size_t detailed) const override;
   absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate,
                                                    const v1::Vacancy& vacancy) const override;
   std::vector<std::string> CandidatesOfEmployer(std::string_view employer_id) const override;

@@ -176,8 +176,11 @@ class Execution {
           requests[w].threshold > 0 ? static_cast<double>(requests[w].threshold) / 1e6
                                     : run_.options().min_score());
       request.mutable_filter()->set_max_retraining_weeks(run_.options().max_retraining_weeks());
+      // Only the first k+1 options can be shown in a result (kept in full below); the
+      // rest of the list needs ids and scores only, so they are built without
+      // explanations (most of a group-mode list).
       absl::StatusOr<v1::MatchCandidateResponse> response =
-          env_.matcher->MatchCandidate(*person.candidate, request);
+          env_.matcher->MatchCandidateHead(*person.candidate, request, k_ + 1);
       if (!response.ok()) {
         errors[w] = response.status();
         return;

@@ -119,6 +119,24 @@ class Fixture {
       have.push_back({m.vacancy_id(), m.score()});
       CheckExplanation(m.explanation(), m.score());
     }
+    // The head variant (rematch): the same ranking; the first `detailed` matches equal the
+    // full ones, the rest carry id and score only.
+    const size_t detailed = static_cast<size_t>(queries_ % 4);
+    auto head = matcher_->MatchCandidateHead(c, req, detailed);
+    EXPECT_TRUE(head.ok()) << head.status();
+    if (head.ok()) {
+      EXPECT_EQ(head->matches_size(), got->matches_size());
+      for (int i = 0; i < std::min(head->matches_size(), got->matches_size()); ++i) {
+        const v1::VacancyMatch& h = head->matches(i);
+        if (static_cast<size_t>(i) < detailed) {
+          EXPECT_EQ(h.SerializeAsString(), got->matches(i).SerializeAsString()) << i;
+        } else {
+          EXPECT_EQ(h.vacancy_id(), got->matches(i).vacancy_id()) << i;
+          EXPECT_EQ(h.score(), got->matches(i).score()) << i;
+          EXPECT_FALSE(h.has_explanation()) << i;
+        }
+      }
+    }
     return Same(want, have, absl::StrFormat("MatchCandidate(%s) k=%d filter={%s}", c.id(), req.k(),
                                              req.filter().ShortDebugString()));
   }
