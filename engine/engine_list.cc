@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "engine/internal/engine_impl.h"
 #include "engine/internal/record_ops.h"
+#include "google/protobuf/descriptor.h"
 
 namespace w2w {
 namespace {
@@ -51,6 +52,12 @@ absl::StatusOr<ListFilter> ResolveFilter(const taxonomy::Taxonomy& tax, const Re
     return absl::InvalidArgumentError(absl::StrCat("sector: unknown value ", request.sector()));
   }
   filter.sector = request.sector();
+  // The status enum differs per kind (CandidateStatus, VacancyStatus): ask the descriptor.
+  const google::protobuf::FieldDescriptor* status_field =
+      Request::descriptor()->FindFieldByName("status");
+  if (status_field->enum_type()->FindValueByNumber(request.status()) == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("status: unknown value ", request.status()));
+  }
   filter.status = request.status();
   filter.employer_id = request.employer_id();
   return filter;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/common/dates.h"
+#include "engine/common/text.h"
 #include "engine/common/status_macros.h"
 #include "engine/match/matcher_impl.h"
 #include "engine/match/scan.h"
@@ -242,7 +243,7 @@ absl::StatusOr<v1::ExplainMatchResponse> MatcherImpl::Explain(const v1::Candidat
   const CandFeatures f = CandidateFeatures(m, candidate);
   const VacFeatures v = VacancyFeatures(m, vacancy);
   if (v.trade == kNoTrade) {
-    return absl::InvalidArgumentError(absl::StrCat("vacancy.trade: unknown trade '", vacancy.trade(), "'"));
+    return absl::InvalidArgumentError(absl::StrCat("vacancy.trade: unknown trade ", QuoteValue(vacancy.trade())));
   }
   const int32_t today = TodayUtc();
   PairDetail d;

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "engine/common/text.h"
 #include "engine/match/features.h"
 #include "engine/match/matcher_impl.h"
 
@@ -86,7 +87,7 @@ absl::StatusOr<QueryFilter> ParseFilter(const Model& m, uint32_t k, const v1::Ma
     auto r = m.FindRegion(filter.regions(i));
     if (!r) {
       return absl::InvalidArgumentError(
-          absl::StrCat("filter.regions[", i, "]: unknown region '", filter.regions(i), "'"));
+          absl::StrCat("filter.regions[", i, "]: unknown region ", QuoteValue(filter.regions(i))));
     }
     q.region_ok[*r] = true;
   }

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "engine/common/text.h"
 
 namespace w2w::match {
 namespace {
@@ -192,7 +193,7 @@ absl::StatusOr<v1::Policy> CompletePolicy(const v1::Policy& in, const taxonomy::
       const std::optional<taxonomy::QualId> qual = tax.FindQualification(r.qualification());
       if (!qual.has_value()) {
         return Invalid(path + ".qualification",
-                       absl::StrCat("unknown qualification '", r.qualification(), "'"));
+                       absl::StrCat("unknown qualification ", QuoteValue(r.qualification())));
       }
       if (!std::isfinite(r.weeks()) || r.weeks() < 0 || r.weeks() > kMaxPolicyRetrainingWeeks) {
         return Invalid(path + ".weeks", absl::StrCat("must be in [0, ", kMaxPolicyRetrainingWeeks, "]"));
@@ -202,7 +203,7 @@ absl::StatusOr<v1::Policy> CompletePolicy(const v1::Policy& in, const taxonomy::
       }
       if (!seen.insert(*qual).second) {
         return Invalid(path + ".qualification",
-                       absl::StrCat("duplicate qualification '", r.qualification(), "'"));
+                       absl::StrCat("duplicate qualification ", QuoteValue(r.qualification())));
       }
       v1::RetrainingWeight* kept = out.add_retraining();
       *kept = r;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "engine/common/dates.h"
+#include "engine/common/text.h"
 #include "engine/common/status_macros.h"
 #include "engine/match/matcher_impl.h"
 #include "engine/match/scan.h"
@@ -60,7 +61,7 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
   ASSIGN_OR_RETURN(const QueryFilter qf, ParseFilter(m, request.k(), request.filter()));
   const VacFeatures v = VacancyFeatures(m, vacancy);
   if (v.trade == kNoTrade) {
-    return absl::InvalidArgumentError(absl::StrCat("vacancy.trade: unknown trade '", vacancy.trade(), "'"));
+    return absl::InvalidArgumentError(absl::StrCat("vacancy.trade: unknown trade ", QuoteValue(vacancy.trade())));
   }
   v1::ShortlistResponse resp;
   resp.set_policy_version(m.policy_version);

@@ -349,6 +349,14 @@ TEST_F(BadInputTest, BadListRequestsNameTheField) {
   bad_region.set_region("Atlantis");
   EXPECT_THAT(candidates_->ListCandidates(ContextWithDeadline().get(), bad_region, &c_page),
               StatusIs(Code::INVALID_ARGUMENT, NamesField("region")));
+  v1::ListCandidatesRequest bad_status;
+  bad_status.set_status(static_cast<v1::CandidateStatus>(99));
+  EXPECT_THAT(candidates_->ListCandidates(ContextWithDeadline().get(), bad_status, &c_page),
+              StatusIs(Code::INVALID_ARGUMENT, NamesField("status")));
+  v1::ListVacanciesRequest bad_vacancy_status;
+  bad_vacancy_status.set_status(static_cast<v1::VacancyStatus>(99));
+  EXPECT_THAT(vacancies_->ListVacancies(ContextWithDeadline().get(), bad_vacancy_status, &v_page),
+              StatusIs(Code::INVALID_ARGUMENT, NamesField("status")));
   v1::ListCandidatesRequest bad_trade;
   bad_trade.set_trade("9999.9");
   EXPECT_THAT(candidates_->ListCandidates(ContextWithDeadline().get(), bad_trade, &c_page),
@@ -405,6 +413,13 @@ TEST_F(BadInputTest, HugeUnknownValuesAreQuotedShort) {
   EXPECT_THAT(
       server_->taxonomy()->ListMunicipalities(ContextWithDeadline().get(), municipalities, &m_page),
       StatusIs(Code::INVALID_ARGUMENT, short_and_named("region")));
+  // The match RPCs quote short too: a filter value and an inline vacancy's trade.
+  v1::ShortlistRequest shortlist;
+  *shortlist.mutable_vacancy() = testkit::MakeVacancy("inline");
+  shortlist.mutable_filter()->add_regions(huge);
+  v1::ShortlistResponse s_response;
+  EXPECT_THAT(server_->match()->Shortlist(ContextWithDeadline().get(), shortlist, &s_response),
+              StatusIs(Code::INVALID_ARGUMENT, short_and_named("filter.regions[0]")));
   ExpectNothingStored();
 }
 
