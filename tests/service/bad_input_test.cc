@@ -180,19 +180,11 @@ std::vector<VacancyCase> VacancyCases() {
   };
 }
 
-class BadInputTest : public ::testing::Test {
+class BadInputTest : public testkit::SharedServerTest {
  protected:
-  static void SetUpTestSuite() {
-    auto started = ServerProcess::Start();
-    ASSERT_TRUE(started.ok()) << started.status();
-    server_ = started->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   void SetUp() override {
-    ASSERT_NE(server_, nullptr);
+    SharedServerTest::SetUp();
+    if (HasFatalFailure()) return;
     candidates_ = server_->candidates();
     vacancies_ = server_->vacancies();
   }
@@ -217,11 +209,9 @@ class BadInputTest : public ::testing::Test {
     EXPECT_EQ(vacancies.vacancies_size(), 0);
   }
 
-  static ServerProcess* server_;
   std::unique_ptr<v1::CandidateService::Stub> candidates_;
   std::unique_ptr<v1::VacancyService::Stub> vacancies_;
 };
-ServerProcess* BadInputTest::server_ = nullptr;
 
 TEST_F(BadInputTest, TheValidRecordsAreValid) {
   // The baseline the cases spoil must itself pass validation. Checked on a throw-away

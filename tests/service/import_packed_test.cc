@@ -25,19 +25,8 @@ using testkit::ServerProcess;
 
 std::string Id(const char* prefix, int i) { return absl::StrFormat("%s%05d", prefix, i); }
 
-class ImportPackedTest : public ::testing::Test {
+class ImportPackedTest : public testkit::SharedServerTest {
  protected:
-  static void SetUpTestSuite() {
-    auto started = ServerProcess::Start();
-    ASSERT_TRUE(started.ok()) << started.status();
-    server_ = started->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(server_, nullptr); }
-
   static v1::Candidate GetCandidate(const std::string& id, grpc::Status* status) {
     v1::GetCandidateRequest get;
     get.set_id(id);
@@ -46,9 +35,7 @@ class ImportPackedTest : public ::testing::Test {
     return c;
   }
 
-  static ServerProcess* server_;
 };
-ServerProcess* ImportPackedTest::server_ = nullptr;
 
 TEST_F(ImportPackedTest, PackedAndSingleMessagesAreNumberedInStreamOrder) {
   constexpr int kItems = 2500;  // Spans three atomic batches of 1,000.

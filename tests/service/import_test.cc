@@ -22,7 +22,6 @@ using ::testing::HasSubstr;
 using testkit::ContextWithDeadline;
 using testkit::IsOk;
 using testkit::SameContent;
-using testkit::ServerProcess;
 
 constexpr int kItems = 10'000;
 constexpr int kListPage = 1000;
@@ -70,19 +69,8 @@ void ExpectErrors(const v1::ImportSummary& summary, const Defects& defects) {
   }
 }
 
-class ImportTest : public ::testing::Test {
+class ImportTest : public testkit::SharedServerTest {
  protected:
-  static void SetUpTestSuite() {
-    auto started = ServerProcess::Start();
-    ASSERT_TRUE(started.ok()) << started.status();
-    server_ = started->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(server_, nullptr); }
-
   static v1::ImportSummary ImportCandidates(int count) {
     auto stub = server_->candidates();
     auto context = ContextWithDeadline(absl::Seconds(60));
@@ -98,9 +86,7 @@ class ImportTest : public ::testing::Test {
     return summary;
   }
 
-  static ServerProcess* server_;
 };
-ServerProcess* ImportTest::server_ = nullptr;
 
 TEST_F(ImportTest, TenThousandCandidatesWithBadItemsReportedByIndex) {
   const v1::ImportSummary summary = ImportCandidates(kItems);

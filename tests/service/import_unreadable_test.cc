@@ -36,19 +36,8 @@ grpc::ByteBuffer Bytes(const std::string& bytes) {
   return grpc::ByteBuffer(&slice, 1);
 }
 
-class ImportUnreadableTest : public ::testing::Test {
+class ImportUnreadableTest : public testkit::SharedServerTest {
  protected:
-  static void SetUpTestSuite() {
-    auto started = ServerProcess::Start();
-    ASSERT_TRUE(started.ok()) << started.status();
-    server_ = started->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(server_, nullptr); }
-
   // Streams `messages` (raw bytes each) to ImportCandidates or PushVacancies; OK expected.
   static v1::ImportSummary SendRaw(const char* method, const std::vector<std::string>& messages) {
     auto context = ContextWithDeadline(absl::Seconds(30));
@@ -70,9 +59,7 @@ class ImportUnreadableTest : public ::testing::Test {
     return server_->candidates()->GetCandidate(ContextWithDeadline().get(), get, &c).ok();
   }
 
-  static ServerProcess* server_;
 };
-ServerProcess* ImportUnreadableTest::server_ = nullptr;
 
 TEST_F(ImportUnreadableTest, InvalidUtf8RejectsOnlyThatItemAndTheStreamGoesOn) {
   auto stub = server_->candidates();

@@ -17,28 +17,12 @@ namespace {
 
 using testkit::ContextWithDeadline;
 using testkit::IsOk;
-using testkit::ServerProcess;
 
 google::protobuf::UnknownFieldSet& Unknown(google::protobuf::Message* m) {
   return *m->GetReflection()->MutableUnknownFields(m);
 }
 
-class RecordHygieneTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto started = ServerProcess::Start();
-    ASSERT_TRUE(started.ok()) << started.status();
-    server_ = started->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(server_, nullptr); }
-
-  static ServerProcess* server_;
-};
-ServerProcess* RecordHygieneTest::server_ = nullptr;
+class RecordHygieneTest : public testkit::SharedServerTest {};
 
 TEST_F(RecordHygieneTest, UnknownFieldsAreNeitherStoredNorAChange) {
   auto stub = server_->candidates();

@@ -242,4 +242,19 @@ std::unique_ptr<v1::ServerInfoService::Stub> ServerProcess::info() const {
   return v1::ServerInfoService::NewStub(channel_);
 }
 
+ServerProcess* SharedServerTest::server_ = nullptr;
+
+void SharedServerTest::SetUpTestSuite() {
+  auto started = ServerProcess::Start();
+  ASSERT_TRUE(started.ok()) << started.status();
+  server_ = started->release();
+}
+
+void SharedServerTest::TearDownTestSuite() {
+  delete server_;
+  server_ = nullptr;
+}
+
+void SharedServerTest::SetUp() { ASSERT_NE(server_, nullptr) << "the shared server did not start"; }
+
 }  // namespace w2w::testkit

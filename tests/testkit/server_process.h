@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "gtest/gtest.h"
 #include "w2w/v1/candidate.grpc.pb.h"
 #include "w2w/v1/match.grpc.pb.h"
 #include "w2w/v1/policy.grpc.pb.h"
@@ -98,6 +99,18 @@ class ServerProcess {
   int port_ = 0;
   std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
+};
+
+// A fixture base for suites whose tests share one server process (default options),
+// started before the suite's first test and stopped after its last. For tests that do
+// not need an empty store. Derived fixtures reach it as `server_`.
+class SharedServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  void SetUp() override;
+
+  static ServerProcess* server_;
 };
 
 }  // namespace w2w::testkit
