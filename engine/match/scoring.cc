@@ -89,7 +89,10 @@ std::string ExclusionReason(const Model& m, const CandFeatures& c, const VacFeat
                           v.trade == kNoTrade ? std::string("the vacancy's trade")
                                               : m.tax->trade(v.trade).label_en);
     case Exclusion::kDistance:
-      return absl::StrCat("distance ", Km(d.km), " exceeds max_travel_km ", Num(d.max_km));
+      // One decimal when whole kilometres would print the two as equal (50.2 vs 50).
+      return absl::StrCat("distance ",
+                          Km(d.km) == Km(d.max_km) ? absl::StrFormat("%.1f km", d.km) : Km(d.km),
+                          " exceeds max_travel_km ", Num(d.max_km));
     case Exclusion::kUnwilling:
       return "candidate is not willing to retrain and lacks a required qualification";
     case Exclusion::kRetraining:

@@ -1,9 +1,11 @@
 // Scenario tests of the matcher on small hand-made worlds written from DOMAIN.md: who must
 // rank above whom, who must not appear, and what the explanation must say.
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "engine/common/dates.h"
 #include "engine/match/matcher.h"
@@ -114,6 +116,28 @@ class MatchScenarioTest : public ::testing::Test {
   v1::Policy policy_;
   std::unique_ptr<Matcher> matcher_;
 };
+
+TEST_F(MatchScenarioTest, ExclusionByDistanceNeverPrintsTheTwoAsEqual) {
+  // A pair just beyond max_travel_km (by less than half a km) reads "50.2 km exceeds
+  // max_travel_km 50", not "50 km exceeds max_travel_km 50".
+  const v1::Vacancy v = Vac("v1", kWelder, "Rijnmond");
+  int checked = 0;
+  for (size_t r = 0; r < tax_->num_regions(); ++r) {
+    v1::Candidate c = Cand("c", kWelder, 5, tax_->region(static_cast<taxonomy::RegionId>(r)).name);
+    c.set_max_travel_km(5000);
+    const double km = Explain(c, v).explanation().distance_km();
+    const double whole = std::floor(km);
+    if (km - whole < 0.05 || km - whole > 0.45 || whole < 1) continue;
+    c.set_max_travel_km(static_cast<uint32_t>(whole));
+    const auto e = Explain(c, v);
+    EXPECT_TRUE(e.excluded());
+    EXPECT_THAT(e.exclusion_reason(),
+                HasSubstr(absl::StrFormat("distance %.1f km exceeds max_travel_km %d", km,
+                                          static_cast<int>(whole))));
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
+}
 
 TEST_F(MatchScenarioTest, NearbyBeatsFarAndBeyondMaxTravelIsExcluded) {
   matcher_->UpsertCandidate(Cand("far", kWelder, 5, "Midden-Utrecht"));   // ~50 km
