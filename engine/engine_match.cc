@@ -1,9 +1,12 @@
 // Engine facade: matching queries. Resolves the request's targets (a stored record by id,
 // or an inline record that is validated but not stored) and hands them to the matcher.
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_impl.h"
@@ -23,22 +26,32 @@ absl::StatusOr<Record> Inline(const internal::EngineCore& impl, Record record) {
   return record;
 }
 
-absl::StatusOr<v1::Vacancy> OpenVacancy(const Engine& engine, std::string_view id) {
-  ASSIGN_OR_RETURN(v1::Vacancy vacancy, engine.GetVacancy(id));
+// A vacancy a shortlist can be made for: open and not expired. Stored and inline
+// vacancies get the same answer (FAILED_PRECONDITION naming the vacancy and why), so a
+// coach never gets an empty shortlist without a reason.
+absl::StatusOr<v1::Vacancy> OpenVacancy(v1::Vacancy vacancy) {
   if (vacancy.status() != v1::VACANCY_STATUS_OPEN) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "vacancy '", std::string(id), "' is closed (",
-        v1::VacancyStatus_Name(vacancy.status()), ")"));
+        "vacancy '", vacancy.id(), "' is closed (", v1::VacancyStatus_Name(vacancy.status()),
+        "); reopen it with an upsert to shortlist"));
+  }
+  if (!vacancy.expires_at().empty()) {
+    const std::optional<int32_t> expires = ParseIsoDate(vacancy.expires_at());
+    if (expires.has_value() && *expires < TodayUtc()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "vacancy '", vacancy.id(), "' expired on ", vacancy.expires_at(),
+          " (expires_at); extend expires_at to shortlist"));
+    }
   }
   return vacancy;
 }
 
-absl::StatusOr<v1::Candidate> MatchableCandidate(const Engine& engine, std::string_view id) {
-  ASSIGN_OR_RETURN(v1::Candidate candidate, engine.GetCandidate(id));
+// A candidate that can be matched: not placed and not unavailable.
+absl::StatusOr<v1::Candidate> MatchableCandidate(v1::Candidate candidate) {
   if (candidate.status() == v1::CANDIDATE_STATUS_PLACED ||
       candidate.status() == v1::CANDIDATE_STATUS_UNAVAILABLE) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "candidate '", std::string(id), "' is not available for matching (",
+        "candidate '", candidate.id(), "' is not available for matching (",
         v1::CandidateStatus_Name(candidate.status()), ")"));
   }
   return candidate;
@@ -50,11 +63,13 @@ absl::StatusOr<v1::ShortlistResponse> Engine::Shortlist(const v1::ShortlistReque
   v1::Vacancy vacancy;
   switch (request.target_case()) {
     case v1::ShortlistRequest::kVacancyId: {
-      ASSIGN_OR_RETURN(vacancy, OpenVacancy(*this, request.vacancy_id()));
+      ASSIGN_OR_RETURN(vacancy, GetVacancy(request.vacancy_id()));
+      ASSIGN_OR_RETURN(vacancy, OpenVacancy(std::move(vacancy)));
       break;
     }
     case v1::ShortlistRequest::kVacancy: {
       ASSIGN_OR_RETURN(vacancy, Inline(*impl_, request.vacancy()));
+      ASSIGN_OR_RETURN(vacancy, OpenVacancy(std::move(vacancy)));
       break;
     }
     case v1::ShortlistRequest::TARGET_NOT_SET:
@@ -68,11 +83,13 @@ absl::StatusOr<v1::MatchCandidateResponse> Engine::MatchCandidate(
   v1::Candidate candidate;
   switch (request.target_case()) {
     case v1::MatchCandidateRequest::kCandidateId: {
-      ASSIGN_OR_RETURN(candidate, MatchableCandidate(*this, request.candidate_id()));
+      ASSIGN_OR_RETURN(candidate, GetCandidate(request.candidate_id()));
+      ASSIGN_OR_RETURN(candidate, MatchableCandidate(std::move(candidate)));
       break;
     }
     case v1::MatchCandidateRequest::kCandidate: {
       ASSIGN_OR_RETURN(candidate, Inline(*impl_, request.candidate()));
+      ASSIGN_OR_RETURN(candidate, MatchableCandidate(std::move(candidate)));
       break;
     }
     case v1::MatchCandidateRequest::TARGET_NOT_SET:

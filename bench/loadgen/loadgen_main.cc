@@ -16,6 +16,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "bench/loadgen/dataset.h"
 #include "bench/loadgen/loadgen.h"
 
@@ -23,7 +25,7 @@ ABSL_FLAG(std::string, target, "127.0.0.1:50051", "Server address (loopback only
 ABSL_FLAG(std::string, candidates, "", "Candidates JSON-lines file (w2w-datagen).");
 ABSL_FLAG(std::string, vacancies, "", "Vacancies JSON-lines file (w2w-datagen).");
 ABSL_FLAG(uint64_t, max_records, 0, "Read at most this many records per file (0 = all).");
-ABSL_FLAG(bool, open_vacancies_only, true, "Shortlist only vacancies with status OPEN.");
+ABSL_FLAG(bool, open_vacancies_only, true, "Shortlist only open vacancies that have not expired.");
 ABSL_FLAG(std::string, workloads, "ping",
           "Comma-separated: ping, get_candidate, get_vacancy, shortlist, match_candidate, "
           "upsert_candidate, import_candidates, push_vacancies.");
@@ -79,10 +81,14 @@ int main(int argc, char** argv) {
     if (!v.ok()) return Fail(v.status());
     vacancies = std::move(*v);
   }
+  // Open and not expired: the server refuses a shortlist for any other vacancy with
+  // FAILED_PRECONDITION. ISO dates compare as strings.
+  const std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone());
   std::vector<w2w::v1::Vacancy> open_vacancies;
   for (const auto& v : vacancies) {
-    if (v.status() == w2w::v1::VACANCY_STATUS_OPEN ||
-        v.status() == w2w::v1::VACANCY_STATUS_UNSPECIFIED) {
+    const bool open = v.status() == w2w::v1::VACANCY_STATUS_OPEN ||
+                      v.status() == w2w::v1::VACANCY_STATUS_UNSPECIFIED;
+    if (open && (v.expires_at().empty() || v.expires_at() >= today)) {
       open_vacancies.push_back(v);
     }
   }

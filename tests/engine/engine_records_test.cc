@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/common/dates.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/engine/engine_test_fixture.h"
@@ -464,6 +465,32 @@ TEST_F(EngineRecordsTest, MatchingResolvesTargets) {
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(bad.status().message()), StartsWith("vacancy.trade"));
   EXPECT_EQ(engine_->GetVacancy("inline").status().code(), absl::StatusCode::kNotFound);
+
+  // Closed or expired, stored or inline: the same FAILED_PRECONDITION saying why.
+  v1::Vacancy closed_inline = MakeVacancy("closed-inline");
+  closed_inline.set_status(v1::VACANCY_STATUS_FILLED);
+  *inline_request.mutable_vacancy() = closed_inline;
+  auto refused = engine_->Shortlist(inline_request);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("FILLED"));
+  v1::Vacancy expired = MakeVacancy("expired");
+  expired.set_expires_at(FormatIsoDate(TodayUtc() - 1));
+  ASSERT_TRUE(engine_->UpsertVacancy(expired).ok());
+  v1::ShortlistRequest expired_request;
+  expired_request.set_vacancy_id("expired");
+  refused = engine_->Shortlist(expired_request);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("expired on"));
+  *expired_request.mutable_vacancy() = expired;  // The same inline.
+  EXPECT_EQ(engine_->Shortlist(expired_request).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  expired.set_expires_at(FormatIsoDate(TodayUtc()));  // Open through today.
+  *expired_request.mutable_vacancy() = expired;
+  EXPECT_TRUE(engine_->Shortlist(expired_request).ok());
+  v1::MatchCandidateRequest placed_inline;
+  *placed_inline.mutable_candidate() = placed;
+  EXPECT_EQ(engine_->MatchCandidate(placed_inline).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 
   v1::ExplainMatchRequest explain;
   explain.set_candidate_id("placed");  // Explained, not refused.
