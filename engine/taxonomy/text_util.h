@@ -20,9 +20,20 @@ inline std::string_view StripBlanks(std::string_view s) {
   return ToStd(absl::StripAsciiWhitespace(ToAbsl(s)));
 }
 
-// The look-up key of a name: stripped and ASCII lower-cased.
+// The look-up key of a name: stripped and lower-cased, ASCII and the Latin-1 capitals
+// of UTF-8 (U+00C0..U+00DE except U+00D7, e.g. "SÚDWEST FRYSLÂN" -> "súdwest fryslân"),
+// which covers the letters of Dutch and Frisian place names.
 inline std::string NameKey(std::string_view s) {
-  return absl::AsciiStrToLower(ToAbsl(StripBlanks(s)));
+  std::string key = absl::AsciiStrToLower(ToAbsl(StripBlanks(s)));
+  for (size_t i = 0; i + 1 < key.size(); ++i) {
+    const unsigned char lead = static_cast<unsigned char>(key[i]);
+    const unsigned char next = static_cast<unsigned char>(key[i + 1]);
+    if (lead == 0xC3 && next >= 0x80 && next <= 0x9E && next != 0x97) {
+      key[i + 1] = static_cast<char>(next + 0x20);
+      ++i;
+    }
+  }
+  return key;
 }
 
 // ASCII case-insensitive equality.

@@ -106,6 +106,11 @@ TEST_F(TaxonomyTest, FindMunicipality) {
   EXPECT_EQ(tax().FindMunicipality("'s-hertogenbosch"), Region("Noordoost-Brabant"));
   EXPECT_EQ(tax().FindMunicipality("Enschede"), Region("Twente"));
   EXPECT_FALSE(tax().FindMunicipality("Atlantis").has_value());
+  // Case-insensitive beyond ASCII: the Latin-1 capitals of Dutch and Frisian names.
+  EXPECT_EQ(tax().FindMunicipality("Súdwest Fryslân"), Region("Friesland"));
+  EXPECT_EQ(tax().FindMunicipality("súdwest fryslân"), Region("Friesland"));
+  EXPECT_EQ(tax().FindMunicipality("SÚDWEST FRYSLÂN"), Region("Friesland"));
+  EXPECT_FALSE(tax().FindMunicipality("SUDWEST FRYSLAN").has_value());  // Accents count.
   auto ref = tax().LookupMunicipality("  ROTTERDAM ");
   ASSERT_TRUE(ref.has_value());
   EXPECT_EQ(ref->name, "Rotterdam");
