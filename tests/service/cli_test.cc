@@ -1,13 +1,10 @@
 // End-to-end tests of the `w2w` command-line tool: the real binary ($W2W_CLI_BIN) against
 // the real server ($W2W_SERVER_BIN, started on a free port by testkit::ServerProcess).
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
+#include <algorithm>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testkit/records.h"
+#include "tests/testkit/run_binary.h"
 #include "tests/testkit/server_process.h"
 
 namespace w2w {
@@ -26,18 +24,12 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct CliResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using CliResult = testkit::BinaryResult;
+using testkit::CliBinary;
+using testkit::ReadFile;
+using testkit::RunBinary;
+using testkit::ServerBinary;
+using testkit::TempDir;
 
 // Protobuf JSON, one line (the JSON Lines import format).
 std::string ToJson(const google::protobuf::Message& message) {
@@ -50,65 +42,6 @@ std::string ToJson(const google::protobuf::Message& message) {
 
 bool FromJson(const std::string& json, google::protobuf::Message* message) {
   return google::protobuf::util::JsonStringToMessage(json, message).ok();
-}
-
-std::string TempDir() {
-  const char* dir = std::getenv("TMPDIR");
-  return dir != nullptr ? dir : "/tmp";
-}
-
-// $W2W_CLI_BIN, else the w2w binary of this build tree (this test runs from
-// <build>/tests/, the tool is <build>/clients/w2w).
-std::string CliBinary() {
-  if (const char* bin = std::getenv("W2W_CLI_BIN"); bin != nullptr && *bin != '\0') return bin;
-  char self[4096];
-  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (n <= 0) return "";
-  std::string path(self, static_cast<size_t>(n));
-  path = path.substr(0, path.rfind('/'));  // <build>/tests
-  path = path.substr(0, path.rfind('/'));  // <build>
-  return path + "/clients/w2w";
-}
-
-// $W2W_SERVER_BIN, else the w2w-server binary of this build tree.
-std::string ServerBinary() {
-  if (const char* bin = std::getenv("W2W_SERVER_BIN"); bin != nullptr && *bin != '\0') return bin;
-  const std::string cli = CliBinary();
-  return cli.substr(0, cli.rfind("/clients/")) + "/service/w2w-server";
-}
-
-// Runs `binary` with `args`; captures stdout, stderr and the exit code.
-CliResult RunBinary(const std::string& binary, const std::vector<std::string>& args) {
-  const char* bin = binary.c_str();
-  CliResult result;
-  if (access(bin, X_OK) != 0) {
-    ADD_FAILURE() << "no binary at \"" << binary << "\" (set W2W_CLI_BIN / W2W_SERVER_BIN)";
-    return result;
-  }
-  const std::string base = absl::StrCat(TempDir(), "/w2w-cli-test-", getpid());
-  const std::string out_path = base + ".out", err_path = base + ".err";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(out, STDOUT_FILENO);
-    dup2(err, STDERR_FILENO);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(bin));
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    unsetenv("W2W_SERVER");
-    execv(bin, argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = ReadFile(out_path);
-  result.err = ReadFile(err_path);
-  unlink(out_path.c_str());
-  unlink(err_path.c_str());
-  return result;
 }
 
 // Runs the w2w binary with `args`.
