@@ -16,21 +16,7 @@
 namespace w2w::match {
 namespace {
 
-constexpr double kBoundMarginMicro = 1.0;
-
-struct BucketRef {
-  double bound;
-  const VacBucket* bucket;
-  uint32_t size;
-  uint32_t seq;  // Order among equal bounds: trade rank, then region.
-  uint16_t trade;
-  uint8_t region;
-};
-
-// Heap order: a is visited after b.
-bool WorseRef(const BucketRef& a, const BucketRef& b) {
-  return a.bound != b.bound ? a.bound < b.bound : a.seq > b.seq;
-}
+using Ref = BucketRef<VacBucket>;
 
 }  // namespace
 
@@ -100,7 +86,7 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
   };
 
   // Pushes the buckets of touched[i] that can reach min_score onto the heap.
-  thread_local std::vector<BucketRef> heap;
+  thread_local std::vector<Ref> heap;
   heap.clear();
   const auto& dir = index->buckets();
   auto expand = [&](size_t i) {
@@ -124,12 +110,7 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
       const QualSet missing = required & ~f.quals;
       if (!missing.empty() && !f.willing) continue;
       double weeks = 0, cost = 0;
-      missing.ForEach([&](unsigned q) {
-        if (q < m.qual_weeks.size()) {
-          weeks += m.qual_weeks[q];
-          cost += m.qual_cost[q];
-        }
-      });
+      AddRetraining(m, missing, &weeks, &cost);
       const double policy_cap = PolicyCap(m, any_hard);
       if (weeks > QueryCap(policy_cap, qf.max_weeks) + kWeeksEpsilon) continue;
       int32_t start = b->max_start.load(std::memory_order_relaxed);
@@ -148,7 +129,7 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
       if (bound + 2 * kBoundMarginMicro / kMicro < qf.min_score) continue;
       heap.push_back({bound, b, n, static_cast<uint32_t>(i * taxonomy::kMaxRegions + r), vt,
                       static_cast<uint8_t>(r)});
-      std::push_heap(heap.begin(), heap.end(), WorseRef);
+      std::push_heap(heap.begin(), heap.end(), WorseRef<VacBucket>);
     }
   };
 
@@ -171,8 +152,8 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
       expand(next++);
     }
     if (heap.empty()) break;
-    std::pop_heap(heap.begin(), heap.end(), WorseRef);
-    const BucketRef ref = heap.back();
+    std::pop_heap(heap.begin(), heap.end(), WorseRef<VacBucket>);
+    const Ref ref = heap.back();
     heap.pop_back();
     if (top.full() && ref.bound * kMicro + kBoundMarginMicro < static_cast<double>(top.threshold())) break;
     const double km = m.Distance(f.region, ref.region);
@@ -189,12 +170,7 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
       const double policy_cap = PolicyCap(m, v.hard_to_fill != 0);
       if (!missing.empty()) {
         if (!f.willing) return;
-        missing.ForEach([&](unsigned q) {
-          if (q < m.qual_weeks.size()) {
-            weeks += m.qual_weeks[q];
-            cost += m.qual_cost[q];
-          }
-        });
+        AddRetraining(m, missing, &weeks, &cost);
         if (weeks > QueryCap(policy_cap, qf.max_weeks) + kWeeksEpsilon) return;
       }
       const int32_t start = v.starts_at == kNoDate ? today : v.starts_at;

@@ -22,6 +22,27 @@
 
 namespace w2w::match {
 
+// Margin (in micro-points) between a bound and a rounded score: rounding adds up to 0.5.
+inline constexpr double kBoundMarginMicro = 1.0;
+
+// A bucket waiting in a query's heap of buckets to scan, best bound first. `Bucket` is
+// the index's bucket type (candidate or vacancy buckets).
+template <typename Bucket>
+struct BucketRef {
+  double bound;          // No row of the bucket can score above it.
+  const Bucket* bucket;
+  uint32_t size;         // Entries of its posting list seen by this query's snapshot.
+  uint32_t seq;          // Order among equal bounds: trade rank, then region.
+  uint16_t trade;
+  uint8_t region;
+};
+
+// Heap order of BucketRefs: a is visited after b (lower bound, or later among equals).
+template <typename Bucket>
+bool WorseRef(const BucketRef<Bucket>& a, const BucketRef<Bucket>& b) {
+  return a.bound != b.bound ? a.bound < b.bound : a.seq > b.seq;
+}
+
 // How many entries ahead a scan fetches rows: enough to cover a memory access at the
 // per-row cost of the scoring loops.
 inline constexpr uint32_t kScanPrefetchAhead = 12;

@@ -34,12 +34,7 @@ Exclusion EvaluatePair(const Model& m, const CandFeatures& c, const VacFeatures&
   d->c[kSector] = m.sector[c.sector][v.sector];
 
   d->missing = v.required & ~c.quals;
-  d->missing.ForEach([&](unsigned q) {
-    if (q < m.qual_weeks.size()) {
-      d->weeks += m.qual_weeks[q];
-      d->cost += m.qual_cost[q];
-    }
-  });
+  AddRetraining(m, d->missing, &d->weeks, &d->cost);
   d->preferred_held = v.preferred & c.quals;
   d->cap = PolicyCap(m, v.hard_to_fill != 0);
   d->c[kQuals] = std::max(0.0, QualScore(m, d->weeks, d->cost, d->cap, d->preferred_held.count(),

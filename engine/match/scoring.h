@@ -32,6 +32,18 @@ inline double PolicyCap(const Model& m, bool hard_to_fill) {
   return hard_to_fill ? m.max_retraining_weeks * m.hard_to_fill_factor : m.max_retraining_weeks;
 }
 
+// Adds the catalogue's weeks and cost of every qualification in `missing` to *weeks and
+// *cost, in ascending qualification id (the order every caller sums in, so the totals
+// are bit-identical wherever they are computed).
+inline void AddRetraining(const Model& m, const QualSet& missing, double* weeks, double* cost) {
+  missing.ForEach([&](unsigned q) {
+    if (q < m.qual_weeks.size()) {
+      *weeks += m.qual_weeks[q];
+      *cost += m.qual_cost[q];
+    }
+  });
+}
+
 // The cap for one query: the filter's, when set and lower, else the policy's.
 inline double QueryCap(double policy_cap, double filter_weeks) {
   return filter_weeks > 0 ? std::min(filter_weeks, policy_cap) : policy_cap;

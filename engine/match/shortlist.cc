@@ -16,23 +16,9 @@
 namespace w2w::match {
 namespace {
 
-// Margin (in micro-points) between a bound and a rounded score: rounding adds up to 0.5.
-constexpr double kBoundMarginMicro = 1.0;
 constexpr uint8_t kMatchableStatusBits = 0b111110;  // EMPLOYED..UNEMPLOYED.
 
-struct BucketRef {
-  double bound;
-  const CandBucket* bucket;
-  uint32_t size;
-  uint32_t seq;  // Order among equal bounds: link, then region.
-  uint16_t trade;
-  uint8_t region;
-};
-
-// Heap order: a is visited after b.
-bool WorseRef(const BucketRef& a, const BucketRef& b) {
-  return a.bound != b.bound ? a.bound < b.bound : a.seq > b.seq;
-}
+using Ref = BucketRef<CandBucket>;
 
 double MaxSector(const Model& m, uint8_t mask, unsigned to) {
   double best = 0;
@@ -106,7 +92,7 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
   };
 
   // Pushes the buckets of link `i` that can reach min_score onto the heap.
-  thread_local std::vector<BucketRef> heap;
+  thread_local std::vector<Ref> heap;
   heap.clear();
   const auto& dir = index->buckets();
   auto expand = [&](size_t i) {
@@ -133,12 +119,7 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
       const QualSet missing = v.required & ~held;
       if (!missing.empty() && !b->any_willing.load(std::memory_order_relaxed)) continue;
       double weeks = 0, cost = 0;
-      missing.ForEach([&](unsigned q) {
-        if (q < m.qual_weeks.size()) {
-          weeks += m.qual_weeks[q];
-          cost += m.qual_cost[q];
-        }
-      });
+      AddRetraining(m, missing, &weeks, &cost);
       if (weeks > query_cap) continue;
       double c[kNumComponents];
       c[kTrade] = s * ExperienceFactor(m, b->max_years.load(std::memory_order_relaxed));
@@ -152,7 +133,7 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
       if (bound + 2 * kBoundMarginMicro / kMicro < qf.min_score) continue;
       heap.push_back({bound, b, n, static_cast<uint32_t>(i * taxonomy::kMaxRegions + r), link.trade,
                       static_cast<uint8_t>(r)});
-      std::push_heap(heap.begin(), heap.end(), WorseRef);
+      std::push_heap(heap.begin(), heap.end(), WorseRef<CandBucket>);
     }
   };
 
@@ -176,8 +157,8 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
       expand(next++);
     }
     if (heap.empty()) break;
-    std::pop_heap(heap.begin(), heap.end(), WorseRef);
-    const BucketRef ref = heap.back();
+    std::pop_heap(heap.begin(), heap.end(), WorseRef<CandBucket>);
+    const Ref ref = heap.back();
     heap.pop_back();
     if (top.full() && ref.bound * kMicro + kBoundMarginMicro < static_cast<double>(top.threshold())) break;
     const double km = m.Distance(ref.region, v.region);
@@ -194,12 +175,7 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
       double weeks = 0, cost = 0;
       if (!missing.empty()) {
         if (!f.willing) return;
-        missing.ForEach([&](unsigned q) {
-          if (q < m.qual_weeks.size()) {
-            weeks += m.qual_weeks[q];
-            cost += m.qual_cost[q];
-          }
-        });
+        AddRetraining(m, missing, &weeks, &cost);
         if (weeks > query_cap) return;
       }
       double best = -1;
