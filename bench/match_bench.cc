@@ -16,7 +16,7 @@
 
 #include "benchmark/benchmark.h"
 #include "engine/common/dates.h"
-#include "engine/datagen/generator.h"
+#include "clients/datagen/generator.h"
 #include "engine/match/features.h"
 #include "engine/match/matcher.h"
 #include "engine/match/matcher_impl.h"

@@ -22,7 +22,7 @@
 
 #include "benchmark/benchmark.h"
 #include "engine/common/dates.h"
-#include "engine/datagen/generator.h"
+#include "clients/datagen/generator.h"
 #include "engine/engine.h"
 
 namespace w2w {

@@ -13,7 +13,7 @@
 
 #include "benchmark/benchmark.h"
 #include "engine/common/dates.h"
-#include "engine/datagen/generator.h"
+#include "clients/datagen/generator.h"
 #include "engine/taxonomy/taxonomy.h"
 
 namespace w2w {

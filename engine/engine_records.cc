@@ -93,7 +93,7 @@ absl::StatusOr<std::optional<Record>> ReadRecord(const storage::Store& store, st
 template <typename Record>
 absl::StatusOr<Record> GetRecord(const internal::EngineCore& impl, std::string_view id) {
   constexpr std::string_view kName = RecordTraits<Record>::kName;
-  RETURN_IF_ERROR(model::ValidateId(id, "id"));
+  RETURN_IF_ERROR(validate::ValidateId(id, "id"));
   ASSIGN_OR_RETURN(std::optional<Record> stored, ReadRecord<Record>(*impl.store, id));
   if (!stored.has_value()) return internal::NotFound(kName, id);
   return *std::move(stored);
@@ -169,7 +169,7 @@ template <typename Record>
 absl::StatusOr<uint64_t> DeleteRecord(internal::EngineCore& impl, std::string_view id,
                                       uint64_t expected_version) {
   using Traits = RecordTraits<Record>;
-  RETURN_IF_ERROR(model::ValidateId(id, "id"));
+  RETURN_IF_ERROR(validate::ValidateId(id, "id"));
   absl::MutexLock lock(&impl.writer_mu);
   ASSIGN_OR_RETURN(std::optional<Record> stored, ReadRecord<Record>(*impl.store, id));
   if (!stored.has_value()) return internal::NotFound(Traits::kName, id);
@@ -216,7 +216,7 @@ absl::StatusOr<uint64_t> Engine::DeleteVacancy(std::string_view id, uint64_t exp
 }
 
 absl::StatusOr<v1::Vacancy> Engine::CloseVacancy(const v1::CloseVacancyRequest& request) {
-  RETURN_IF_ERROR(model::ValidateId(request.id(), "id"));
+  RETURN_IF_ERROR(validate::ValidateId(request.id(), "id"));
   v1::VacancyStatus target = request.status();
   if (target == v1::VACANCY_STATUS_UNSPECIFIED) target = v1::VACANCY_STATUS_CLOSED;
   if (target != v1::VACANCY_STATUS_FILLED && target != v1::VACANCY_STATUS_CLOSED) {

@@ -8,10 +8,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "clients/cli/enums.h"
+#include "formats/enums.h"
 #include "clients/cli/env.h"
 #include "clients/cli/format.h"
-#include "clients/cli/records.h"
+#include "formats/record_reader.h"
 #include "clients/cli/table.h"
 #include "google/protobuf/descriptor.h"
 #include "w2w/v1/policy.grpc.pb.h"
@@ -19,6 +19,13 @@
 #include "w2w/v1/taxonomy.grpc.pb.h"
 
 namespace w2w::cli {
+
+using ::w2w::formats::ParseQualificationKind;
+using ::w2w::formats::SectorCode;
+using ::w2w::formats::CandidateStatusName;
+using ::w2w::formats::QualificationKindName;
+using ::w2w::formats::MessageFromJson;
+using ::w2w::formats::MessageToJson;
 namespace {
 
 using google::protobuf::FieldDescriptor;

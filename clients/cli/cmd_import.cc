@@ -12,7 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "clients/cli/env.h"
-#include "clients/cli/records.h"
+#include "formats/record_reader.h"
 #include "engine/common/text.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -20,6 +20,14 @@
 #include "w2w/v1/vacancy.grpc.pb.h"
 
 namespace w2w::cli {
+
+using ::w2w::formats::RecordKind;
+using ::w2w::formats::FileFormat;
+using ::w2w::formats::ParseRecordKind;
+using ::w2w::formats::DetectFormat;
+using ::w2w::formats::MessageToJson;
+using ::w2w::formats::ReadRecord;
+using ::w2w::formats::RecordReader;
 namespace {
 
 using w2w::v1::ImportSummary;

@@ -3,15 +3,21 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "clients/cli/enums.h"
+#include "formats/enums.h"
 #include "clients/cli/env.h"
 #include "clients/cli/format.h"
 #include "clients/cli/labels.h"
-#include "clients/cli/records.h"
+#include "formats/record_reader.h"
 #include "clients/cli/table.h"
 #include "w2w/v1/match.grpc.pb.h"
 
 namespace w2w::cli {
+
+using ::w2w::formats::ParseSector;
+using ::w2w::formats::ParseCandidateStatus;
+using ::w2w::formats::SectorCode;
+using ::w2w::formats::CandidateStatusName;
+using ::w2w::formats::MessageToJson;
 namespace {
 
 using w2w::v1::Explanation;

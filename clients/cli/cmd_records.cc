@@ -5,16 +5,27 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "clients/cli/enums.h"
+#include "formats/enums.h"
 #include "clients/cli/env.h"
 #include "clients/cli/format.h"
 #include "clients/cli/labels.h"
-#include "clients/cli/records.h"
+#include "formats/record_reader.h"
 #include "clients/cli/table.h"
 #include "w2w/v1/candidate.grpc.pb.h"
 #include "w2w/v1/vacancy.grpc.pb.h"
 
 namespace w2w::cli {
+
+using ::w2w::formats::ParseSector;
+using ::w2w::formats::ParseCandidateStatus;
+using ::w2w::formats::ParseVacancyStatus;
+using ::w2w::formats::SectorCode;
+using ::w2w::formats::CandidateStatusName;
+using ::w2w::formats::VacancyStatusName;
+using ::w2w::formats::RecordKind;
+using ::w2w::formats::ParseRecordKind;
+using ::w2w::formats::MessageFromJson;
+using ::w2w::formats::MessageToJson;
 namespace {
 
 using w2w::v1::CandidateService;

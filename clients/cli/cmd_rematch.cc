@@ -6,16 +6,22 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "clients/cli/csv.h"
-#include "clients/cli/enums.h"
+#include "formats/csv.h"
+#include "formats/enums.h"
 #include "clients/cli/env.h"
 #include "clients/cli/format.h"
-#include "clients/cli/records.h"
+#include "formats/record_reader.h"
 #include "clients/cli/rematch_report.h"
 #include "clients/cli/table.h"
 #include "w2w/v1/rematch.grpc.pb.h"
 
 namespace w2w::cli {
+
+using ::w2w::formats::ParseSector;
+using ::w2w::formats::ParseCandidateStatus;
+using ::w2w::formats::ParseRematchMode;
+using ::w2w::formats::RematchStateName;
+using ::w2w::formats::MessageToJson;
 namespace {
 
 using w2w::v1::PersonResult;

@@ -2,10 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "clients/cli/enums.h"
+#include "formats/enums.h"
 #include "clients/cli/table.h"
 
 namespace w2w::cli {
+
+using ::w2w::formats::SectorCode;
+using ::w2w::formats::CandidateStatusName;
+using ::w2w::formats::VacancyStatusName;
 
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 

@@ -3,11 +3,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "clients/cli/csv.h"
-#include "clients/cli/enums.h"
+#include "formats/csv.h"
+#include "formats/enums.h"
 #include "clients/cli/table.h"
 
 namespace w2w::cli {
+
+using ::w2w::formats::SectorCode;
+using ::w2w::formats::CandidateStatusName;
+using ::w2w::formats::PlacementName;
+using ::w2w::formats::CsvEscape;
 
 using w2w::v1::PersonResult;
 using w2w::v1::RematchSummary;

@@ -12,7 +12,7 @@
 
 #include "absl/status/status.h"
 #include "engine/match/matcher.h"
-#include "engine/model/validate.h"
+#include "engine/validate/validate.h"
 #include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "w2w/v1/candidate.pb.h"
@@ -29,7 +29,7 @@ struct RecordTraits<v1::Candidate> {
   static constexpr std::string_view kName = "candidate";
   static absl::Status Canonicalize(const taxonomy::Taxonomy& tax, v1::Candidate* record,
                                    std::string_view path) {
-    return model::CanonicalizeCandidate(tax, record, path);
+    return validate::CanonicalizeCandidate(tax, record, path);
   }
   static void Index(match::Matcher& matcher, const v1::Candidate& record) {
     matcher.UpsertCandidate(record);
@@ -45,7 +45,7 @@ struct RecordTraits<v1::Vacancy> {
   static constexpr std::string_view kName = "vacancy";
   static absl::Status Canonicalize(const taxonomy::Taxonomy& tax, v1::Vacancy* record,
                                    std::string_view path) {
-    absl::Status status = model::CanonicalizeVacancy(tax, record, path);
+    absl::Status status = validate::CanonicalizeVacancy(tax, record, path);
     // The contract stores UNSPECIFIED as OPEN, whatever validation left in place.
     if (status.ok() && record->status() == v1::VACANCY_STATUS_UNSPECIFIED) {
       record->set_status(v1::VACANCY_STATUS_OPEN);

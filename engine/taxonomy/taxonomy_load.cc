@@ -13,7 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/status_macros.h"
-#include "engine/taxonomy/csv.h"
+#include "formats/csv_file.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "engine/taxonomy/taxonomy_data.h"
 #include "engine/taxonomy/text_util.h"
@@ -24,14 +24,14 @@ namespace {
 constexpr int kNumTechSectors = 5;  // ME, INST, PROC, BOUW, MVT: the share columns.
 constexpr double kMaxSharePct = 100;
 
-absl::StatusOr<CsvFile> ReadCsv(const std::string& dir, std::string_view name) {
-  return CsvFile::Read(absl::StrCat(dir, "/", ToAbsl(name)));
+absl::StatusOr<formats::CsvFile> ReadCsv(const std::string& dir, std::string_view name) {
+  return formats::CsvFile::Read(absl::StrCat(dir, "/", ToAbsl(name)));
 }
 
 std::string Lower(std::string_view s) { return absl::AsciiStrToLower(ToAbsl(s)); }
 
 // Column indices of `names` in `file`, in order.
-absl::StatusOr<std::vector<size_t>> Columns(const CsvFile& file,
+absl::StatusOr<std::vector<size_t>> Columns(const formats::CsvFile& file,
                                            std::initializer_list<std::string_view> names) {
   std::vector<size_t> out;
   for (std::string_view name : names) {
@@ -41,7 +41,7 @@ absl::StatusOr<std::vector<size_t>> Columns(const CsvFile& file,
   return out;
 }
 
-absl::StatusOr<double> ParseDouble(const CsvFile& file, const CsvFile::Row& row,
+absl::StatusOr<double> ParseDouble(const formats::CsvFile& file, const formats::CsvFile::Row& row,
                                    std::string_view column, const std::string& text) {
   double v = 0;
   if (!absl::SimpleAtod(text, &v) || !std::isfinite(v)) {
@@ -50,7 +50,7 @@ absl::StatusOr<double> ParseDouble(const CsvFile& file, const CsvFile::Row& row,
   return v;
 }
 
-absl::StatusOr<uint64_t> ParseUint(const CsvFile& file, const CsvFile::Row& row,
+absl::StatusOr<uint64_t> ParseUint(const formats::CsvFile& file, const formats::CsvFile::Row& row,
                                    std::string_view column, const std::string& text) {
   uint64_t v = 0;
   if (!absl::SimpleAtoi(text, &v)) {
@@ -71,7 +71,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyBuilder::Load(
   std::shared_ptr<Taxonomy> tax(new Taxonomy());
 
   // --- Municipalities fix the region numbers (UWV numbering), hence the region ids. ---
-  ASSIGN_OR_RETURN(CsvFile muni_file, ReadCsv(data_dir, "municipalities_2015.csv"));
+  ASSIGN_OR_RETURN(formats::CsvFile muni_file, ReadCsv(data_dir, "municipalities_2015.csv"));
   ASSIGN_OR_RETURN(auto mcol, Columns(muni_file, {"region_no", "region", "municipality"}));
   absl::flat_hash_map<std::string, uint32_t> number_by_region;  // lower-case name
   absl::flat_hash_map<uint32_t, std::string> region_by_number;
@@ -95,7 +95,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyBuilder::Load(
   }
 
   // --- Regions. ---
-  ASSIGN_OR_RETURN(CsvFile region_file, ReadCsv(data_dir, "regions.csv"));
+  ASSIGN_OR_RETURN(formats::CsvFile region_file, ReadCsv(data_dir, "regions.csv"));
   ASSIGN_OR_RETURN(auto rcol, Columns(region_file, {"region", "share_me", "share_inst",
                                                     "share_proc", "share_bouw", "share_mvt",
                                                     "tech_jobs"}));
@@ -148,7 +148,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyBuilder::Load(
   }
 
   // --- Anchors. ---
-  ASSIGN_OR_RETURN(CsvFile anchor_file, ReadCsv(data_dir, "region_anchors.csv"));
+  ASSIGN_OR_RETURN(formats::CsvFile anchor_file, ReadCsv(data_dir, "region_anchors.csv"));
   ASSIGN_OR_RETURN(auto acol, Columns(anchor_file, {"region", "anchor_city", "lat", "lon"}));
   std::vector<bool> anchored(tax->regions_.size(), false);
   for (const auto& row : anchor_file.rows()) {
@@ -172,7 +172,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyBuilder::Load(
   tax->ComputeDistances();
 
   // --- Clusters, in order of first appearance. ---
-  ASSIGN_OR_RETURN(CsvFile cluster_file, ReadCsv(data_dir, "spt_clusters.csv"));
+  ASSIGN_OR_RETURN(formats::CsvFile cluster_file, ReadCsv(data_dir, "spt_clusters.csv"));
   ASSIGN_OR_RETURN(auto ccol, Columns(cluster_file, {"cluster", "region"}));
   for (const auto& row : cluster_file.rows()) {
     const std::string& name = row.fields[ccol[0]];
@@ -189,7 +189,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyBuilder::Load(
   }
 
   // --- Sectors: must match the compiled-in table. ---
-  ASSIGN_OR_RETURN(CsvFile sector_file, ReadCsv(data_dir, "sectors.csv"));
+  ASSIGN_OR_RETURN(formats::CsvFile sector_file, ReadCsv(data_dir, "sectors.csv"));
   ASSIGN_OR_RETURN(auto scol, Columns(sector_file, {"code", "enum", "name", "sbi"}));
   for (const auto& row : sector_file.rows()) {
     ASSIGN_OR_RETURN(uint64_t value, ParseUint(sector_file, row, "enum", row.fields[scol[1]]));
@@ -202,7 +202,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyBuilder::Load(
   }
 
   // --- Qualifications. ---
-  ASSIGN_OR_RETURN(CsvFile qual_file, ReadCsv(data_dir, "qualifications.csv"));
+  ASSIGN_OR_RETURN(formats::CsvFile qual_file, ReadCsv(data_dir, "qualifications.csv"));
   ASSIGN_OR_RETURN(auto qcol, Columns(qual_file, {"code", "name", "kind", "weeks", "cost_eur",
                                                   "source"}));
   for (const auto& row : qual_file.rows()) {
@@ -241,7 +241,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyBuilder::Load(
 
   // --- ESCO trades and their skills. ---
   auto data = std::make_shared<Taxonomy::Data>();
-  ASSIGN_OR_RETURN(CsvFile occ_file, ReadCsv(data_dir, "esco/occupations.csv"));
+  ASSIGN_OR_RETURN(formats::CsvFile occ_file, ReadCsv(data_dir, "esco/occupations.csv"));
   ASSIGN_OR_RETURN(auto ocol, Columns(occ_file, {"occupation_id", "isco_group", "esco_code",
                                                  "label_en", "label_nl"}));
   for (const auto& row : occ_file.rows()) {
@@ -265,7 +265,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyBuilder::Load(
     data->trades.push_back(std::move(t));
   }
 
-  ASSIGN_OR_RETURN(CsvFile skill_file, ReadCsv(data_dir, "esco/skills.csv"));
+  ASSIGN_OR_RETURN(formats::CsvFile skill_file, ReadCsv(data_dir, "esco/skills.csv"));
   ASSIGN_OR_RETURN(size_t skill_col, skill_file.Column("skill_id"));
   absl::flat_hash_map<std::string, uint32_t> skill_index;
   skill_index.reserve(skill_file.rows().size());
@@ -273,7 +273,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyBuilder::Load(
     skill_index.emplace(Lower(row.fields[skill_col]), static_cast<uint32_t>(skill_index.size()));
   }
 
-  ASSIGN_OR_RETURN(CsvFile link_file, ReadCsv(data_dir, "esco/occupation_skills.csv"));
+  ASSIGN_OR_RETURN(formats::CsvFile link_file, ReadCsv(data_dir, "esco/occupation_skills.csv"));
   ASSIGN_OR_RETURN(auto lcol, Columns(link_file, {"occupation_id", "skill_id", "relation"}));
   std::vector<TradeSkills> skills(data->trades.size());
   for (const auto& row : link_file.rows()) {

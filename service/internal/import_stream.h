@@ -21,7 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "engine/engine.h"
-#include "engine/model/limits.h"
+#include "engine/validate/limits.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/repeated_ptr_field.h"
@@ -164,7 +164,7 @@ absl::Status AddSalvagedRecords(Importer& importer, uint64_t message_number,
       if (!added.ok()) return added;
     } else {
       unreadable->Add(unreadable->Received(importer),
-                      PeekStringField(bytes, static_cast<uint32_t>(id_number), model::kMaxIdBytes),
+                      PeekStringField(bytes, static_cast<uint32_t>(id_number), validate::kMaxIdBytes),
                       parsed, record_name);
     }
   }

@@ -1,12 +1,14 @@
 // The w2w tool's rematch report: summary tables and the per-person CSV.
 #include <sstream>
 
-#include "clients/cli/csv.h"
+#include "formats/csv.h"
 #include "clients/cli/rematch_report.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace w2w::cli {
+
+using ::w2w::formats::SplitCsvLine;
 namespace {
 
 using ::testing::AllOf;

@@ -1,16 +1,16 @@
-// Tests of the input-hygiene rules of validation (engine/model/validate.h) and the text
+// Tests of the input-hygiene rules of validation (engine/validate/validate.h) and the text
 // helpers behind them (engine/common/text.h): unknown fields are dropped, free text must
 // not carry control characters, and an echoed value is quoted at most 64 bytes long.
 #include <string>
 
 #include "engine/common/text.h"
-#include "engine/model/validate.h"
+#include "engine/validate/validate.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_taxonomy.h"
 
-namespace w2w::model {
+namespace w2w::validate {
 namespace {
 
 using ::testing::HasSubstr;
@@ -130,4 +130,4 @@ TEST(ValidateEdgeTest, EchoedValuesAreCut) {
 }
 
 }  // namespace
-}  // namespace w2w::model
+}  // namespace w2w::validate

@@ -1,5 +1,5 @@
-// Tests of record validation and canonicalisation (engine/model/validate.h).
-#include "engine/model/validate.h"
+// Tests of record validation and canonicalisation (engine/validate/validate.h).
+#include "engine/validate/validate.h"
 
 #include <cstdlib>
 #include <functional>
@@ -9,9 +9,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_taxonomy.h"
-#include "engine/model/limits.h"
+#include "engine/validate/limits.h"
 
-namespace w2w::model {
+namespace w2w::validate {
 namespace {
 
 using ::testing::ElementsAre;
@@ -381,4 +381,4 @@ TEST_F(ValidateTest, VacancyRegionByNameOnly) {
 }
 
 }  // namespace
-}  // namespace w2w::model
+}  // namespace w2w::validate

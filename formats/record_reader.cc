@@ -1,4 +1,4 @@
-#include "clients/cli/records.h"
+#include "formats/record_reader.h"
 
 #include <utility>
 
@@ -7,11 +7,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "clients/cli/csv.h"
-#include "clients/cli/enums.h"
+#include "formats/csv.h"
+#include "formats/enums.h"
 #include "google/protobuf/util/json_util.h"
 
-namespace w2w::cli {
+namespace w2w::formats {
 namespace {
 
 using w2w::v1::Candidate;
@@ -400,4 +400,4 @@ bool RecordReader::Next(google::protobuf::Message* message, ReadRecord* record) 
   return false;
 }
 
-}  // namespace w2w::cli
+}  // namespace w2w::formats

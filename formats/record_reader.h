@@ -14,8 +14,8 @@
 // Empty lines are skipped in both formats.
 //
 // Thread safety: RecordReader is not thread-safe; the free functions are pure.
-#ifndef W2W_CLIENTS_CLI_RECORDS_H_
-#define W2W_CLIENTS_CLI_RECORDS_H_
+#ifndef W2W_FORMATS_RECORD_READER_H_
+#define W2W_FORMATS_RECORD_READER_H_
 
 #include <deque>
 #include <istream>
@@ -31,7 +31,7 @@
 #include "w2w/v1/candidate.pb.h"
 #include "w2w/v1/vacancy.pb.h"
 
-namespace w2w::cli {
+namespace w2w::formats {
 
 // The most physical lines one CSV record may span (quoted fields with line breaks).
 inline constexpr int kMaxCsvRecordLines = 16;
@@ -122,6 +122,6 @@ class RecordReader {
   std::deque<std::pair<int, std::string>> pending_;
 };
 
-}  // namespace w2w::cli
+}  // namespace w2w::formats
 
-#endif  // W2W_CLIENTS_CLI_RECORDS_H_
+#endif  // W2W_FORMATS_RECORD_READER_H_

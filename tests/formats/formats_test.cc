@@ -1,13 +1,14 @@
-// CSV and JSON Lines parsing of the w2w tool's import files into the public protos.
+// The record file formats (formats/): CSV fields, enum words, CSV and JSON Lines records
+// parsed into the public protos.
 #include <sstream>
 
-#include "clients/cli/csv.h"
-#include "clients/cli/enums.h"
-#include "clients/cli/records.h"
+#include "formats/csv.h"
+#include "formats/enums.h"
+#include "formats/record_reader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace w2w::cli {
+namespace w2w::formats {
 namespace {
 
 using ::testing::ElementsAre;
@@ -346,4 +347,4 @@ TEST(EnumsTest, ParseAndName) {
 }
 
 }  // namespace
-}  // namespace w2w::cli
+}  // namespace w2w::formats

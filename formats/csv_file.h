@@ -1,11 +1,11 @@
-// CsvFile: a small reader for the reference data files in data/ (RFC 4180 fields with
-// double quotes and "" escapes, no line breaks inside fields). Lines starting with '#' are
+// CsvFile: a small reader for the reference data files in data/ (fields as in csv.h, no
+// line breaks inside fields). Lines starting with '#' are
 // comments and blank lines are skipped; the first other line is the header. Used by the
 // taxonomy loader and the dataset generator; not a general-purpose CSV library.
 //
 // Thread safety: a CsvFile is immutable after Read(); const methods are thread-safe.
-#ifndef W2W_ENGINE_TAXONOMY_CSV_H_
-#define W2W_ENGINE_TAXONOMY_CSV_H_
+#ifndef W2W_FORMATS_CSV_FILE_H_
+#define W2W_FORMATS_CSV_FILE_H_
 
 #include <cstddef>
 #include <string>
@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace w2w::taxonomy {
+namespace w2w::formats {
 
 class CsvFile {
  public:
@@ -47,6 +47,6 @@ class CsvFile {
   std::vector<Row> rows_;
 };
 
-}  // namespace w2w::taxonomy
+}  // namespace w2w::formats
 
-#endif  // W2W_ENGINE_TAXONOMY_CSV_H_
+#endif  // W2W_FORMATS_CSV_FILE_H_

@@ -2,8 +2,8 @@
 // of xoshiro). Used instead of <random> distributions, whose output differs between
 // standard libraries, so generated datasets are identical everywhere.
 // Thread safety: an Rng is a value; use one per thread (or per record).
-#ifndef W2W_ENGINE_DATAGEN_RNG_H_
-#define W2W_ENGINE_DATAGEN_RNG_H_
+#ifndef W2W_CLIENTS_DATAGEN_RNG_H_
+#define W2W_CLIENTS_DATAGEN_RNG_H_
 
 #include <cstdint>
 
@@ -49,4 +49,4 @@ class Rng {
 
 }  // namespace w2w::datagen
 
-#endif  // W2W_ENGINE_DATAGEN_RNG_H_
+#endif  // W2W_CLIENTS_DATAGEN_RNG_H_

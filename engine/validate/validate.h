@@ -10,18 +10,18 @@
 // message are quoted with QuoteValue (engine/common/text.h): at most 64 bytes of them.
 //
 // Thread safety: pure functions; the Taxonomy is only read.
-#ifndef W2W_ENGINE_MODEL_VALIDATE_H_
-#define W2W_ENGINE_MODEL_VALIDATE_H_
+#ifndef W2W_ENGINE_VALIDATE_VALIDATE_H_
+#define W2W_ENGINE_VALIDATE_VALIDATE_H_
 
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "engine/model/limits.h"
+#include "engine/validate/limits.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "w2w/v1/candidate.pb.h"
 #include "w2w/v1/vacancy.pb.h"
 
-namespace w2w::model {
+namespace w2w::validate {
 
 // Validates every field of `*c` and rewrites it to canonical form in place:
 // - trades[i].code to the ESCO UUID (a code or UUID is accepted); 1..8 distinct trades
@@ -53,6 +53,6 @@ absl::Status CanonicalizeVacancy(const taxonomy::Taxonomy& tax, v1::Vacancy* v,
 // OK when `id` is 1..128 bytes of [A-Za-z0-9._:@/-]; else INVALID_ARGUMENT "<path>: ...".
 absl::Status ValidateId(std::string_view id, std::string_view path);
 
-}  // namespace w2w::model
+}  // namespace w2w::validate
 
-#endif  // W2W_ENGINE_MODEL_VALIDATE_H_
+#endif  // W2W_ENGINE_VALIDATE_VALIDATE_H_

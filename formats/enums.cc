@@ -1,4 +1,4 @@
-#include "clients/cli/enums.h"
+#include "formats/enums.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -7,7 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
 
-namespace w2w::cli {
+namespace w2w::formats {
 namespace {
 
 using google::protobuf::EnumDescriptor;
@@ -104,4 +104,4 @@ std::string RematchStateName(w2w::v1::RematchState state) {
   return EnumWord(w2w::v1::RematchState_descriptor(), "REMATCH_STATE_", state, true);
 }
 
-}  // namespace w2w::cli
+}  // namespace w2w::formats

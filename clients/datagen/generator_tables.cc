@@ -12,14 +12,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/status_macros.h"
-#include "engine/datagen/generator.h"
-#include "engine/taxonomy/csv.h"
+#include "clients/datagen/generator.h"
+#include "formats/csv_file.h"
 #include "engine/taxonomy/text_util.h"
 
 namespace w2w::datagen {
 namespace {
 
-using taxonomy::CsvFile;
+using formats::CsvFile;
 using taxonomy::ToAbsl;
 
 constexpr double kMaxPercent = 100;
@@ -34,7 +34,7 @@ std::string DefaultDataDir() {
 #endif
 }
 
-absl::StatusOr<double> ParseWeight(const CsvFile& file, const CsvFile::Row& row,
+absl::StatusOr<double> ParseWeight(const formats::CsvFile& file, const formats::CsvFile::Row& row,
                                    const std::string& text) {
   double v = 0;
   if (!absl::SimpleAtod(text, &v) || !(v >= 0) || v > 1e9) {
@@ -55,7 +55,7 @@ absl::StatusOr<std::unique_ptr<Generator>> Generator::Create(const taxonomy::Tax
   std::unique_ptr<Generator> gen(new Generator(tax, opts));
 
   // --- Families and their qualifications. ---
-  ASSIGN_OR_RETURN(CsvFile fam_file, CsvFile::Read(opts.data_dir + "/trade_families.csv"));
+  ASSIGN_OR_RETURN(formats::CsvFile fam_file, formats::CsvFile::Read(opts.data_dir + "/trade_families.csv"));
   ASSIGN_OR_RETURN(size_t f_family, fam_file.Column("family"));
   ASSIGN_OR_RETURN(size_t f_qual, fam_file.Column("qualification"));
   ASSIGN_OR_RETURN(size_t f_pct, fam_file.Column("percent"));
@@ -91,7 +91,7 @@ absl::StatusOr<std::unique_ptr<Generator>> Generator::Create(const taxonomy::Tax
   }
 
   // --- Trades per sector. ---
-  ASSIGN_OR_RETURN(CsvFile st_file, CsvFile::Read(opts.data_dir + "/sector_trades.csv"));
+  ASSIGN_OR_RETURN(formats::CsvFile st_file, formats::CsvFile::Read(opts.data_dir + "/sector_trades.csv"));
   ASSIGN_OR_RETURN(size_t s_trade, st_file.Column("trade"));
   ASSIGN_OR_RETURN(size_t s_family, st_file.Column("family"));
   std::array<size_t, std::size(kSectorColumns)> s_weight{};

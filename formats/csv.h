@@ -1,4 +1,5 @@
-// CSV splitting for the `w2w` command-line tool (RFC 4180, docs/formats.md).
+// CSV fields of the import and export files (RFC 4180, docs/formats.md), read by the
+// `w2w` CLI (record_reader.h) and the reference-data loader, written by record_writer.h.
 //
 // Fields are separated by commas; a field may be quoted with double quotes, and a quote
 // inside a quoted field is written twice (""). A quoted field may contain line breaks:
@@ -6,8 +7,8 @@
 // lines, so that a stray quote cannot swallow the rest of a file.
 //
 // Thread safety: pure functions.
-#ifndef W2W_CLIENTS_CLI_CSV_H_
-#define W2W_CLIENTS_CLI_CSV_H_
+#ifndef W2W_FORMATS_CSV_H_
+#define W2W_FORMATS_CSV_H_
 
 #include <string>
 #include "absl/strings/string_view.h"
@@ -15,7 +16,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace w2w::cli {
+namespace w2w::formats {
 
 // Splits one CSV record (without its final line terminator; a trailing '\r' is ignored;
 // quoted fields may hold line breaks) into its
@@ -30,10 +31,12 @@ bool EndsInsideQuotes(absl::string_view text);
 
 // Quotes `field` for CSV output when it holds a comma, quote, CR or LF; else returns it.
 std::string CsvEscape(absl::string_view field);
+// Appends `field` to `*out`, quoted as CsvEscape() does.
+void AppendCsvField(absl::string_view field, std::string* out);
 
 // True when `line` holds nothing but spaces, tabs and a trailing '\r'.
 bool IsBlankLine(absl::string_view line);
 
-}  // namespace w2w::cli
+}  // namespace w2w::formats
 
-#endif  // W2W_CLIENTS_CLI_CSV_H_
+#endif  // W2W_FORMATS_CSV_H_

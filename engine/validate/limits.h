@@ -1,14 +1,14 @@
 // Limits of the record model (w2w.v1.Candidate and w2w.v1.Vacancy), as documented in the
-// proto comments. Every validation in engine/model/validate.cc uses these names; the
+// proto comments. Every validation in engine/validate/validate.cc uses these names; the
 // taxonomy's own limits (regions, qualifications catalogue, ...) live in taxonomy.h.
 // Thread safety: constants only.
-#ifndef W2W_ENGINE_MODEL_LIMITS_H_
-#define W2W_ENGINE_MODEL_LIMITS_H_
+#ifndef W2W_ENGINE_VALIDATE_LIMITS_H_
+#define W2W_ENGINE_VALIDATE_LIMITS_H_
 
 #include <cstddef>
 #include <cstdint>
 
-namespace w2w::model {
+namespace w2w::validate {
 
 // Identifiers (id, employer_id): 1..128 bytes of [A-Za-z0-9._:@/-].
 inline constexpr size_t kMaxIdBytes = 128;
@@ -35,6 +35,6 @@ inline constexpr uint32_t kDefaultTravelKm = 50;
 inline constexpr uint32_t kMaxPositions = 1000;
 inline constexpr uint32_t kDefaultPositions = 1;
 
-}  // namespace w2w::model
+}  // namespace w2w::validate
 
-#endif  // W2W_ENGINE_MODEL_LIMITS_H_
+#endif  // W2W_ENGINE_VALIDATE_LIMITS_H_

@@ -1,5 +1,5 @@
 // Tests of the synthetic dataset generator (engine/datagen).
-#include "engine/datagen/generator.h"
+#include "clients/datagen/generator.h"
 
 #include <cmath>
 #include <cstdio>
@@ -13,9 +13,10 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_taxonomy.h"
 #include "engine/common/dates.h"
-#include "engine/datagen/record_format.h"
-#include "engine/datagen/rng.h"
-#include "engine/model/validate.h"
+#include "formats/enums.h"
+#include "formats/record_writer.h"
+#include "clients/datagen/rng.h"
+#include "engine/validate/validate.h"
 
 namespace w2w::datagen {
 namespace {
@@ -33,6 +34,8 @@ class DatagenTest : public ::testing::Test {
     tax_ = nullptr;
   }
   static const taxonomy::Taxonomy& tax() { return **tax_; }
+  // Trades written as ESCO codes, as w2w-datagen writes them.
+  static std::string EscoText(const std::string& trade) { return EscoCode(tax(), trade); }
   static GeneratorOptions Options(uint64_t seed) {
     GeneratorOptions o;
     o.seed = seed;
@@ -108,8 +111,8 @@ TEST_F(DatagenTest, FixedFingerprint) {
   EXPECT_EQ(v.id(), "v000001");
   std::string all;
   for (size_t i = 0; i < 500; ++i) {
-    AppendCandidateCsv(tax(), gen->Candidate(i), &all);
-    AppendVacancyCsv(tax(), gen->Vacancy(i), &all);
+    formats::AppendCandidateCsv(gen->Candidate(i), EscoText, &all);
+    formats::AppendVacancyCsv(gen->Vacancy(i), EscoText, &all);
   }
   uint64_t h = 1469598103934665603ull;  // FNV-1a.
   for (unsigned char ch : all) h = (h ^ ch) * 1099511628211ull;
@@ -124,14 +127,14 @@ TEST_F(DatagenTest, RecordsAreCanonical) {
   for (size_t i = 0; i < 20000; ++i) {
     v1::Candidate c = gen->Candidate(i);
     v1::Candidate canon = c;
-    ASSERT_TRUE(model::CanonicalizeCandidate(tax(), &canon).ok())
-        << model::CanonicalizeCandidate(tax(), &canon) << " " << c.ShortDebugString();
+    ASSERT_TRUE(validate::CanonicalizeCandidate(tax(), &canon).ok())
+        << validate::CanonicalizeCandidate(tax(), &canon) << " " << c.ShortDebugString();
     ASSERT_EQ(canon.SerializeAsString(), c.SerializeAsString()) << c.ShortDebugString();
   }
   for (size_t i = 0; i < 10000; ++i) {
     v1::Vacancy v = gen->Vacancy(i);
     v1::Vacancy canon = v;
-    ASSERT_TRUE(model::CanonicalizeVacancy(tax(), &canon).ok()) << v.ShortDebugString();
+    ASSERT_TRUE(validate::CanonicalizeVacancy(tax(), &canon).ok()) << v.ShortDebugString();
     ASSERT_EQ(canon.SerializeAsString(), v.SerializeAsString()) << v.ShortDebugString();
   }
 }
@@ -272,26 +275,26 @@ TEST_F(DatagenTest, CsvAndJsonFormats) {
   auto gen = Make(2);
   std::string line;
   v1::Candidate c = gen->Candidate(0);
-  AppendCandidateCsv(tax(), c, &line);
+  formats::AppendCandidateCsv(c, EscoText, &line);
   EXPECT_THAT(line, StartsWith("c0000001,Twente,"));
   EXPECT_EQ(line.back(), '\n');
   EXPECT_THAT(line, HasSubstr(",emp-000001,"));
   // 12 columns as in the header.
   const auto commas = [](std::string_view s) { return std::count(s.begin(), s.end(), ','); };
-  EXPECT_EQ(commas(CandidateCsvHeader()), 11);
+  EXPECT_EQ(commas(formats::CandidateCsvHeader()), 11);
   EXPECT_EQ(commas(line), 11);
-  EXPECT_EQ(commas(VacancyCsvHeader()), 14);
-  EXPECT_EQ(StatusName(v1::CANDIDATE_STATUS_AT_RISK), "at_risk");
-  EXPECT_EQ(StatusName(v1::VACANCY_STATUS_OPEN), "open");
+  EXPECT_EQ(commas(formats::VacancyCsvHeader()), 14);
+  EXPECT_EQ(formats::CandidateStatusName(v1::CANDIDATE_STATUS_AT_RISK), "at_risk");
+  EXPECT_EQ(formats::VacancyStatusName(v1::VACANCY_STATUS_OPEN), "open");
 
   v1::Vacancy v = gen->Vacancy(0);
   v.set_title("Monteur \"koel\", lucht");
   std::string vline;
-  AppendVacancyCsv(tax(), v, &vline);
+  formats::AppendVacancyCsv(v, EscoText, &vline);
   EXPECT_THAT(vline, HasSubstr(",\"Monteur \"\"koel\"\", lucht\","));
 
   std::string json;
-  ASSERT_TRUE(AppendJsonLine(c, &json).ok());
+  ASSERT_TRUE(formats::AppendJsonLine(c, &json).ok());
   EXPECT_THAT(json, StartsWith("{\"id\":\"c0000001\""));
   EXPECT_THAT(json, HasSubstr("\"employer_id\":\"emp-000001\""));
   EXPECT_THAT(json, HasSubstr("\"sector\":\"SECTOR_ME\""));

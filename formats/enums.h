@@ -3,8 +3,8 @@
 // full protobuf names ("SECTOR_ME", "CANDIDATE_STATUS_AT_RISK"), case-insensitively.
 //
 // Thread safety: pure functions.
-#ifndef W2W_CLIENTS_CLI_ENUMS_H_
-#define W2W_CLIENTS_CLI_ENUMS_H_
+#ifndef W2W_FORMATS_ENUMS_H_
+#define W2W_FORMATS_ENUMS_H_
 
 #include <string>
 #include "absl/strings/string_view.h"
@@ -14,7 +14,7 @@
 #include "w2w/v1/rematch.pb.h"
 #include "w2w/v1/taxonomy.pb.h"
 
-namespace w2w::cli {
+namespace w2w::formats {
 
 // INVALID_ARGUMENT listing the accepted words when `text` names no value. An empty text
 // is an error too (callers decide whether empty means "unset").
@@ -33,6 +33,6 @@ std::string QualificationKindName(w2w::v1::QualificationKind kind);
 std::string PlacementName(w2w::v1::Placement placement);
 std::string RematchStateName(w2w::v1::RematchState state);
 
-}  // namespace w2w::cli
+}  // namespace w2w::formats
 
-#endif  // W2W_CLIENTS_CLI_ENUMS_H_
+#endif  // W2W_FORMATS_ENUMS_H_

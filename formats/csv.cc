@@ -1,9 +1,9 @@
-#include "clients/cli/csv.h"
+#include "formats/csv.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace w2w::cli {
+namespace w2w::formats {
 
 absl::StatusOr<std::vector<std::string>> SplitCsvLine(absl::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -57,14 +57,22 @@ absl::StatusOr<std::vector<std::string>> SplitCsvLine(absl::string_view line) {
   return fields;
 }
 
-std::string CsvEscape(absl::string_view field) {
-  if (field.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(field);
-  std::string out = "\"";
-  for (char c : field) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
+void AppendCsvField(absl::string_view field, std::string* out) {
+  if (field.find_first_of(",\"\r\n") == absl::string_view::npos) {
+    out->append(field.data(), field.size());
+    return;
   }
-  out.push_back('"');
+  out->push_back('"');
+  for (char c : field) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+std::string CsvEscape(absl::string_view field) {
+  std::string out;
+  AppendCsvField(field, &out);
   return out;
 }
 
@@ -84,4 +92,4 @@ bool IsBlankLine(absl::string_view line) {
   return true;
 }
 
-}  // namespace w2w::cli
+}  // namespace w2w::formats

@@ -23,8 +23,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/dates.h"
-#include "engine/datagen/generator.h"
-#include "engine/datagen/record_format.h"
+#include "clients/datagen/generator.h"
+#include "formats/record_writer.h"
 #include "engine/taxonomy/taxonomy.h"
 
 ABSL_FLAG(uint64_t, candidates, 10000, "Number of candidate profiles to generate.");
@@ -92,7 +92,7 @@ absl::Status WriteAll(const std::string& path, Format format, std::string_view c
     if (format == Format::kCsv) {
       append_csv(r, o.buffer());
     } else {
-      status = w2w::datagen::AppendJsonLine(r, o.buffer());
+      status = w2w::formats::AppendJsonLine(r, o.buffer());
     }
     if (status.ok()) status = o.MaybeFlush();
   });
@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
   absl::FlagsUsageConfig usage_config;
   // --help lists the flags of this file (Abseil's default looks for w2w-datagen.cc).
   usage_config.contains_help_flags = [](absl::string_view file) {
-    return absl::EndsWith(file, "clients/datagen_main.cc");
+    return absl::EndsWith(file, "clients/datagen/main.cc");
   };
   usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
   absl::SetFlagsUsageConfig(usage_config);
@@ -151,22 +151,23 @@ int main(int argc, char** argv) {
   if (!gen.ok()) return Fail(gen.status());
   const w2w::datagen::Generator& g = **gen;
   const w2w::taxonomy::Taxonomy& t = **tax;
+  const auto esco_code = [&t](const std::string& trade) { return w2w::datagen::EscoCode(t, trade); };
   const std::string ext = format == Format::kCsv ? "csv" : "jsonl";
 
   const uint64_t nc = absl::GetFlag(FLAGS_candidates);
   absl::Status s = WriteAll<w2w::v1::Candidate>(
-      absl::StrCat(out_dir, "/candidates.", ext), format, w2w::datagen::CandidateCsvHeader(), nc,
+      absl::StrCat(out_dir, "/candidates.", ext), format, w2w::formats::CandidateCsvHeader(), nc,
       [&](uint64_t n, auto sink) { g.ForEachCandidate(n, sink); },
       [&](const w2w::v1::Candidate& c, std::string* out) {
-        w2w::datagen::AppendCandidateCsv(t, c, out);
+        w2w::formats::AppendCandidateCsv(c, esco_code, out);
       });
   if (!s.ok()) return Fail(s);
   const uint64_t nv = absl::GetFlag(FLAGS_vacancies);
   s = WriteAll<w2w::v1::Vacancy>(
-      absl::StrCat(out_dir, "/vacancies.", ext), format, w2w::datagen::VacancyCsvHeader(), nv,
+      absl::StrCat(out_dir, "/vacancies.", ext), format, w2w::formats::VacancyCsvHeader(), nv,
       [&](uint64_t n, auto sink) { g.ForEachVacancy(n, sink); },
       [&](const w2w::v1::Vacancy& v, std::string* out) {
-        w2w::datagen::AppendVacancyCsv(t, v, out);
+        w2w::formats::AppendVacancyCsv(v, esco_code, out);
       });
   if (!s.ok()) return Fail(s);
   std::fprintf(stderr, "w2w-datagen: wrote %llu candidates and %llu vacancies to %s (%s)\n",

@@ -13,12 +13,12 @@
 // qualifications typical for the trade family (VCA, welding certificates, NEN 3140, F-gas,
 // an MBO diploma, ...); a status mix; employers from small to large, and one large metal
 // employer in Twente, kBigEmployerId, that employs every 200th candidate (0.5%) so that a
-// bankruptcy can be benchmarked. Every record passes model::Canonicalize*() unchanged.
+// bankruptcy can be benchmarked. Every record passes validate::Canonicalize*() unchanged.
 //
 // Thread safety: a Generator is immutable after Create(); all const methods may be called
 // concurrently. It borrows the Taxonomy, which must outlive it.
-#ifndef W2W_ENGINE_DATAGEN_GENERATOR_H_
-#define W2W_ENGINE_DATAGEN_GENERATOR_H_
+#ifndef W2W_CLIENTS_DATAGEN_GENERATOR_H_
+#define W2W_CLIENTS_DATAGEN_GENERATOR_H_
 
 #include <array>
 #include <cstddef>
@@ -109,6 +109,10 @@ absl::StatusOr<std::vector<v1::Candidate>> GenerateCandidates(
 absl::StatusOr<std::vector<v1::Vacancy>> GenerateVacancies(
     const taxonomy::Taxonomy& tax, size_t n, uint64_t seed, GeneratorOptions options = {});
 
+// The ESCO code of trade `id` (an ESCO UUID or code) as people write it in import files;
+// `id` itself when `tax` does not know it.
+std::string EscoCode(const taxonomy::Taxonomy& tax, const std::string& id);
+
 }  // namespace w2w::datagen
 
-#endif  // W2W_ENGINE_DATAGEN_GENERATOR_H_
+#endif  // W2W_CLIENTS_DATAGEN_GENERATOR_H_

@@ -1,5 +1,5 @@
 // The record generators: one splitmix64 stream per record (see generator.h).
-#include "engine/datagen/generator.h"
+#include "clients/datagen/generator.h"
 
 #include <algorithm>
 #include <cmath>  // std::floor only: exact.
@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/common/dates.h"
-#include "engine/datagen/rng.h"
+#include "clients/datagen/rng.h"
 
 namespace w2w::datagen {
 
@@ -395,6 +395,11 @@ absl::StatusOr<std::vector<v1::Vacancy>> GenerateVacancies(const taxonomy::Taxon
   out.reserve(n);
   (*gen)->ForEachVacancy(n, [&](v1::Vacancy& v) { out.push_back(std::move(v)); });
   return out;
+}
+
+std::string EscoCode(const taxonomy::Taxonomy& tax, const std::string& id) {
+  std::optional<taxonomy::TradeId> t = tax.FindTrade(id);
+  return t ? tax.trade(*t).esco_code : id;
 }
 
 }  // namespace w2w::datagen

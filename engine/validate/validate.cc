@@ -1,4 +1,4 @@
-#include "engine/model/validate.h"
+#include "engine/validate/validate.h"
 
 #include <algorithm>
 #include <optional>
@@ -10,7 +10,7 @@
 #include "engine/common/text.h"
 #include "engine/taxonomy/text_util.h"
 
-namespace w2w::model {
+namespace w2w::validate {
 namespace {
 
 using taxonomy::ToAbsl;
@@ -288,4 +288,4 @@ absl::Status CanonicalizeVacancy(const taxonomy::Taxonomy& tax, v1::Vacancy* v,
   return absl::OkStatus();
 }
 
-}  // namespace w2w::model
+}  // namespace w2w::validate
