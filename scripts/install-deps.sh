@@ -4,7 +4,8 @@
 set -euo pipefail
 
 PACKAGES=(
-  cmake g++ make pkg-config ccache
+  cmake g++ make pkg-config ccache python3
+  clang
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libabsl-dev librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
