@@ -90,11 +90,15 @@ grpc::Status TaxonomyService::ListMunicipalities(const v1::ListMunicipalitiesReq
           absl::StrCat("region: unknown region ", QuoteValue(request.region()))));
     }
   }
-  for (const auto& [name, region] : tax->municipalities()) {
-    if (only && region != *only) continue;
+  for (const taxonomy::MunicipalityInfo& info : tax->municipalities()) {
+    if (only && info.region != *only) continue;
     v1::Municipality* m = response->add_municipalities();
-    m->set_name(name);
-    m->set_region(tax->region(region).name);
+    m->set_name(info.name);
+    m->set_region(tax->region(info.region).name);
+    if (info.centroid) {
+      m->set_lat(info.centroid->lat);
+      m->set_lon(info.centroid->lon);
+    }
   }
   response->set_taxonomy_version(tax->version());
   return grpc::Status::OK;

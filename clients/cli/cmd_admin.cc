@@ -246,8 +246,11 @@ int RunMunicipalities(const ParsedArgs& args, Env& env) {
     env.out() << MessageToJson(r, true) << "\n";
     return kExitOk;
   }
-  Table table({"MUNICIPALITY", "REGION"});
-  for (const auto& m : r.municipalities()) table.AddRow({m.name(), m.region()});
+  Table table({"MUNICIPALITY", "REGION", "LAT", "LON"});
+  for (const auto& m : r.municipalities()) {
+    table.AddRow({m.name(), m.region(), m.has_lat() ? Fixed(m.lat(), 4) : "-",
+                  m.has_lon() ? Fixed(m.lon(), 4) : "-"});
+  }
   table.Print(env.out());
   env.out() << r.municipalities_size() << " municipalities\n";
   return kExitOk;

@@ -152,8 +152,8 @@ absl::StatusOr<std::unique_ptr<Generator>> Generator::Create(const taxonomy::Tax
   }
   if (jobs <= 0) return absl::InvalidArgumentError("taxonomy: no technical jobs in any region");
   gen->region_municipalities_.resize(tax.num_regions());
-  for (auto& [name, region] : tax.municipalities()) {
-    gen->region_municipalities_[region].push_back(name);
+  for (const taxonomy::MunicipalityInfo& m : tax.municipalities()) {
+    gen->region_municipalities_[m.region].push_back(m.name);
   }
   gen->big_employer_region_ = tax.FindRegion(kBigEmployerRegion);
   return gen;

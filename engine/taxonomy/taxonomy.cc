@@ -41,17 +41,28 @@ const SectorRow* FindSectorRow(v1::Sector s) {
 
 std::string Key(std::string_view s) { return NameKey(s); }
 
-double HaversineKm(double lat1, double lon1, double lat2, double lon2) {
+}  // namespace
+
+double GreatCircleKm(GeoPoint p, GeoPoint q) {
   constexpr double kRad = std::numbers::pi / 180.0;
-  const double dlat = (lat2 - lat1) * kRad;
-  const double dlon = (lon2 - lon1) * kRad;
+  const double dlat = (q.lat - p.lat) * kRad;
+  const double dlon = (q.lon - p.lon) * kRad;
   const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) *
+                   std::cos(p.lat * kRad) * std::cos(q.lat * kRad) * std::sin(dlon / 2) *
                        std::sin(dlon / 2);
   return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(a)));
 }
 
-}  // namespace
+absl::Status ValidateGeoPoint(double lat, double lon, std::string_view path) {
+  const std::string prefix = path.empty() ? "" : absl::StrCat(ToAbsl(path), ".");
+  if (!std::isfinite(lat) || lat < -90 || lat > 90) {
+    return absl::InvalidArgumentError(absl::StrCat(prefix, "lat: must be -90..90 degrees"));
+  }
+  if (!std::isfinite(lon) || lon < -180 || lon > 180) {
+    return absl::InvalidArgumentError(absl::StrCat(prefix, "lon: must be -180..180 degrees"));
+  }
+  return absl::OkStatus();
+}
 
 // ---- Look-ups --------------------------------------------------------------------------
 
@@ -79,7 +90,7 @@ std::optional<Taxonomy::MunicipalityRef> Taxonomy::LookupMunicipality(
     std::string_view name) const {
   auto it = municipality_.find(Key(name));
   if (it == municipality_.end()) return std::nullopt;
-  return MunicipalityRef{it->second.first, it->second.second};
+  return MunicipalityRef{it->second.name, it->second.region, it->second.centroid};
 }
 
 std::optional<TradeId> Taxonomy::FindTrade(std::string_view id_or_code) const {
@@ -136,12 +147,19 @@ std::vector<RegionId> Taxonomy::ClusterMembers(ClusterId id) const {
   return out;
 }
 
-std::vector<std::pair<std::string, RegionId>> Taxonomy::municipalities() const {
-  std::vector<std::pair<std::string, RegionId>> out;
+std::vector<MunicipalityInfo> Taxonomy::municipalities() const {
+  std::vector<MunicipalityInfo> out;
   out.reserve(municipality_.size());
   for (const auto& [key, value] : municipality_) out.push_back(value);
-  std::sort(out.begin(), out.end());
+  std::sort(out.begin(), out.end(), [](const MunicipalityInfo& a, const MunicipalityInfo& b) {
+    return a.name < b.name;
+  });
   return out;
+}
+
+GeoPoint Taxonomy::RegionAnchor(RegionId id) const {
+  assert(id < regions_.size());
+  return GeoPoint{regions_[id].lat, regions_[id].lon};
 }
 
 float Taxonomy::DistanceKm(RegionId a, RegionId b) const {
@@ -261,7 +279,7 @@ void Taxonomy::ComputeDistances() {
   for (size_t a = 0; a < n; ++a) {
     for (size_t b = a + 1; b < n; ++b) {
       const auto km = static_cast<float>(
-          HaversineKm(regions_[a].lat, regions_[a].lon, regions_[b].lat, regions_[b].lon));
+          GreatCircleKm(RegionAnchor(static_cast<RegionId>(a)), RegionAnchor(static_cast<RegionId>(b))));
       distance_km_[a * n + b] = km;
       distance_km_[b * n + a] = km;
     }

@@ -50,6 +50,25 @@ inline constexpr ClusterId kNoCluster = -1;
 // Sectors are the w2w.v1.Sector enum values 1..6; index 0 (UNSPECIFIED) is unused.
 inline constexpr int kNumSectorSlots = 7;
 
+// A point on the map, degrees WGS84.
+struct GeoPoint {
+  double lat = 0, lon = 0;
+};
+// Great-circle km between two points (haversine on a sphere of kEarthRadiusKm).
+double GreatCircleKm(GeoPoint a, GeoPoint b);
+// OK when lat is -90..90 and lon -180..180 (finite); else INVALID_ARGUMENT
+// "<path>.lat: ..." / "<path>.lon: ..." (path empty: "lat: ...").
+absl::Status ValidateGeoPoint(double lat, double lon, std::string_view path);
+
+// A municipality (gemeente): its canonical spelling, region and, when known, the centroid
+// of its area (data/municipality_centroids_2015.csv or UpsertMunicipality); distances run
+// between centroids, and from the region's anchor for one without a centroid.
+struct MunicipalityInfo {
+  std::string name;
+  RegionId region = 0;
+  std::optional<GeoPoint> centroid;
+};
+
 struct RegionInfo {
   uint32_t number = 0;     // UWV number 1..35.
   std::string name;
@@ -99,8 +118,12 @@ class Taxonomy {
   // unknown or repeated region; RESOURCE_EXHAUSTED past kMaxClusters.
   absl::StatusOr<std::shared_ptr<const Taxonomy>> WithCluster(const v1::Cluster& c) const;
   // Maps a (new or existing) municipality onto a region; the given spelling becomes the
-  // canonical one. INVALID_ARGUMENT "municipality.name" / "municipality.region";
-  // RESOURCE_EXHAUSTED past kMaxMunicipalities.
+  // canonical one. With lat and lon it sets the municipality's centroid; without them an
+  // existing municipality keeps its centroid and a new one has none (its distances run
+  // from the region's anchor). INVALID_ARGUMENT "municipality.name" /
+  // "municipality.region" / "municipality.lat" / "municipality.lon" (ranges as
+  // ValidateGeoPoint; only one of the two set is an error); RESOURCE_EXHAUSTED past
+  // kMaxMunicipalities.
   absl::StatusOr<std::shared_ptr<const Taxonomy>> WithMunicipality(const v1::Municipality& m) const;
   // Moves a region's anchor and recomputes its distances. INVALID_ARGUMENT "region",
   // "anchor_city" (1..128 bytes), "lat" (-90..90), "lon" (-180..180).
@@ -125,10 +148,12 @@ class Taxonomy {
   std::optional<QualId> FindQualification(std::string_view code) const;
   // A cluster by name; removed clusters (no member regions) are not found.
   std::optional<ClusterId> FindCluster(std::string_view name) const;
-  // A municipality's canonical spelling and region. `name` views storage of this Taxonomy.
+  // A municipality's canonical spelling, region and centroid. `name` views storage of this
+  // Taxonomy.
   struct MunicipalityRef {
     std::string_view name;
     RegionId region;
+    std::optional<GeoPoint> centroid;
   };
   std::optional<MunicipalityRef> LookupMunicipality(std::string_view name) const;
 
@@ -144,8 +169,10 @@ class Taxonomy {
   const std::string& cluster_name(ClusterId id) const;
   // Member regions of a cluster in id order; empty for a removed cluster.
   std::vector<RegionId> ClusterMembers(ClusterId id) const;
-  // Municipality name (as shipped or added) -> region, sorted by name.
-  std::vector<std::pair<std::string, RegionId>> municipalities() const;
+  // Every municipality (as shipped or added), sorted by name.
+  std::vector<MunicipalityInfo> municipalities() const;
+  // The region's anchor city as a point.
+  GeoPoint RegionAnchor(RegionId id) const;
 
   // Great-circle km between the two regions' anchors (0 on the diagonal).
   float DistanceKm(RegionId a, RegionId b) const;
@@ -199,8 +226,8 @@ class Taxonomy {
   absl::flat_hash_map<std::string, RegionId> region_by_key_;       // lower-case name
   absl::flat_hash_map<uint32_t, RegionId> region_by_number_;
   absl::flat_hash_map<std::string, ClusterId> cluster_by_key_;     // lower-case; active only
-  // Lower-case name -> (canonical spelling, region).
-  absl::flat_hash_map<std::string, std::pair<std::string, RegionId>> municipality_;
+  // Lower-case name -> the municipality.
+  absl::flat_hash_map<std::string, MunicipalityInfo> municipality_;
   absl::flat_hash_map<std::string, QualId> qualification_by_code_;  // upper-case code
   std::vector<float> distance_km_;  // num_regions x num_regions, row-major.
 };

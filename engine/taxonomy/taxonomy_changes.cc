@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/common/status_macros.h"
 #include "engine/common/text.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "engine/taxonomy/taxonomy_data.h"
@@ -154,9 +155,20 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> Taxonomy::WithMunicipality(
     return absl::ResourceExhaustedError(
         absl::StrCat("municipality.name: at most ", kMaxMunicipalities, " municipalities"));
   }
+  if (m.has_lat() != m.has_lon()) {
+    return Invalid(m.has_lat() ? "municipality.lon" : "municipality.lat",
+                   "set lat and lon together (the municipality's centroid)");
+  }
+  std::optional<GeoPoint> centroid;
+  if (m.has_lat()) {
+    RETURN_IF_ERROR(ValidateGeoPoint(m.lat(), m.lon(), "municipality"));
+    centroid = GeoPoint{m.lat(), m.lon()};
+  } else if (auto it = municipality_.find(key); it != municipality_.end()) {
+    centroid = it->second.centroid;
+  }
   std::shared_ptr<Taxonomy> next(new Taxonomy(*this));
   next->version_ = version_ + 1;
-  next->municipality_[key] = std::make_pair(m.name(), *region);
+  next->municipality_[key] = MunicipalityInfo{m.name(), *region, centroid};
   return std::shared_ptr<const Taxonomy>(std::move(next));
 }
 
@@ -167,12 +179,7 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> Taxonomy::WithRegionAnchor(
   if (absl::Status s = CheckName("anchor_city", anchor.anchor_city(), kMaxNameBytes); !s.ok()) {
     return s;
   }
-  if (!std::isfinite(anchor.lat()) || anchor.lat() < -90 || anchor.lat() > 90) {
-    return Invalid("lat", "must be -90..90 degrees");
-  }
-  if (!std::isfinite(anchor.lon()) || anchor.lon() < -180 || anchor.lon() > 180) {
-    return Invalid("lon", "must be -180..180 degrees");
-  }
+  RETURN_IF_ERROR(ValidateGeoPoint(anchor.lat(), anchor.lon(), ""));
   std::shared_ptr<Taxonomy> next(new Taxonomy(*this));
   next->version_ = version_ + 1;
   RegionInfo& r = next->regions_[*region];

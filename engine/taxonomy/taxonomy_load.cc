@@ -140,10 +140,38 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyBuilder::Load(
 
   for (auto& [name, region_key] : municipality_rows) {
     const RegionId region = tax->region_by_key_.at(region_key);
-    auto [it, inserted] = tax->municipality_.emplace(Lower(name), std::make_pair(name, region));
+    auto [it, inserted] =
+        tax->municipality_.emplace(Lower(name), MunicipalityInfo{name, region, std::nullopt});
     if (!inserted) {
       return absl::InvalidArgumentError(
           absl::StrCat(muni_file.path(), ": municipality '", name, "' listed twice"));
+    }
+  }
+
+  // --- Municipality centroids: every listed municipality needs one. ---
+  ASSIGN_OR_RETURN(formats::CsvFile centroid_file,
+                   ReadCsv(data_dir, "municipality_centroids_2015.csv"));
+  ASSIGN_OR_RETURN(auto centroid_col, Columns(centroid_file, {"municipality", "lat", "lon"}));
+  for (const auto& row : centroid_file.rows()) {
+    auto it = tax->municipality_.find(Lower(row.fields[centroid_col[0]]));
+    if (it == tax->municipality_.end()) {
+      return centroid_file.RowError(
+          row, absl::StrCat("municipality '", row.fields[centroid_col[0]],
+                            "' is not in municipalities_2015.csv"));
+    }
+    if (it->second.centroid) return centroid_file.RowError(row, "municipality listed twice");
+    ASSIGN_OR_RETURN(double lat, ParseDouble(centroid_file, row, "lat", row.fields[centroid_col[1]]));
+    ASSIGN_OR_RETURN(double lon, ParseDouble(centroid_file, row, "lon", row.fields[centroid_col[2]]));
+    if (absl::Status s = ValidateGeoPoint(lat, lon, ""); !s.ok()) {
+      return centroid_file.RowError(row, std::string(s.message()));
+    }
+    it->second.centroid = GeoPoint{lat, lon};
+  }
+  for (const auto& [key, m] : tax->municipality_) {
+    if (!m.centroid) {
+      return absl::InvalidArgumentError(absl::StrCat(centroid_file.path(),
+                                                     ": no centroid for municipality '",
+                                                     m.name, "'"));
     }
   }
 

@@ -22,7 +22,6 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 constexpr char kWelder[] = "7aedaa07-3884-4c5b-88f9-80997b2aa54b";
-constexpr char kPipeWelder[] = "2ff73126-7aff-4233-9d9c-d8725e1c6822";
 constexpr char kCarpenter[] = "2a22ff9e-de3b-408d-b312-5034896cc4f4";
 constexpr char kElectrician[] = "4910419f-b4af-4f59-b544-9dbebc8a74f0";
 

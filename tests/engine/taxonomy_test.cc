@@ -3,6 +3,7 @@
 #include "engine/taxonomy/taxonomy.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -116,7 +117,9 @@ TEST_F(TaxonomyTest, FindMunicipality) {
   EXPECT_EQ(ref->name, "Rotterdam");
   EXPECT_EQ(ref->region, Region("Rijnmond"));
   auto list = tax().municipalities();
-  EXPECT_TRUE(std::is_sorted(list.begin(), list.end()));
+  EXPECT_TRUE(std::is_sorted(list.begin(), list.end(), [](const auto& a, const auto& b) {
+    return a.name < b.name;
+  }));
 }
 
 TEST_F(TaxonomyTest, FindTradeByCodeAndUuid) {
@@ -495,6 +498,72 @@ TEST_F(TaxonomyTest, WithMunicipality) {
   EXPECT_EQ(tax().WithMunicipality(m).status().code(), absl::StatusCode::kInvalidArgument);
   m.set_name("tab\there");
   EXPECT_EQ(tax().WithMunicipality(m).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(TaxonomyTest, EveryShippedMunicipalityHasACentroid) {
+  for (const MunicipalityInfo& m : tax().municipalities()) {
+    ASSERT_TRUE(m.centroid.has_value()) << m.name;
+    // Inside the Netherlands' bounding box (Caribbean municipalities are not shipped).
+    EXPECT_GT(m.centroid->lat, 50.7) << m.name;
+    EXPECT_LT(m.centroid->lat, 53.6) << m.name;
+    EXPECT_GT(m.centroid->lon, 3.3) << m.name;
+    EXPECT_LT(m.centroid->lon, 7.3) << m.name;
+  }
+  auto losser = tax().LookupMunicipality("Losser");
+  auto hellendoorn = tax().LookupMunicipality("Hellendoorn");
+  auto enschede = tax().LookupMunicipality("Enschede");
+  auto hengelo = tax().LookupMunicipality("Hengelo");
+  ASSERT_TRUE(losser && hellendoorn && enschede && hengelo);
+  // Both ends of Twente: one region, but about 40 km apart.
+  EXPECT_EQ(losser->region, hellendoorn->region);
+  EXPECT_NEAR(GreatCircleKm(*losser->centroid, *hellendoorn->centroid), 38.6, 1.0);
+  EXPECT_NEAR(GreatCircleKm(*enschede->centroid, *hengelo->centroid), 7.7, 1.0);
+  // The region matrix still runs between anchors.
+  EXPECT_EQ(GreatCircleKm(tax().RegionAnchor(losser->region),
+                          tax().RegionAnchor(losser->region)),
+            0.0);
+}
+
+TEST_F(TaxonomyTest, WithMunicipalityCentroid) {
+  v1::Municipality m;
+  m.set_name("Land van Cuijk");
+  m.set_region("Noordoost-Brabant");
+  auto bare = tax().WithMunicipality(m);
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  EXPECT_FALSE((*bare)->LookupMunicipality("land van cuijk")->centroid.has_value());
+  m.set_lat(51.68);
+  m.set_lon(5.87);
+  auto placed = (*bare)->WithMunicipality(m);
+  ASSERT_TRUE(placed.ok()) << placed.status();
+  auto ref = (*placed)->LookupMunicipality("Land van Cuijk");
+  ASSERT_TRUE(ref->centroid.has_value());
+  EXPECT_DOUBLE_EQ(ref->centroid->lat, 51.68);
+  EXPECT_DOUBLE_EQ(ref->centroid->lon, 5.87);
+  // Remapping without lat/lon keeps the centroid.
+  v1::Municipality remap;
+  remap.set_name("Land van Cuijk");
+  remap.set_region("Twente");
+  auto moved = (*placed)->WithMunicipality(remap);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_DOUBLE_EQ((*moved)->LookupMunicipality("Land van Cuijk")->centroid->lat, 51.68);
+
+  v1::Municipality bad = m;
+  bad.clear_lon();
+  EXPECT_THAT(std::string(tax().WithMunicipality(bad).status().message()),
+              StartsWith("municipality.lon:"));
+  bad = m;
+  bad.clear_lat();
+  EXPECT_THAT(std::string(tax().WithMunicipality(bad).status().message()),
+              StartsWith("municipality.lat:"));
+  bad = m;
+  bad.set_lat(91);
+  EXPECT_THAT(std::string(tax().WithMunicipality(bad).status().message()),
+              StartsWith("municipality.lat:"));
+  bad = m;
+  bad.set_lon(std::nan(""));
+  EXPECT_THAT(std::string(tax().WithMunicipality(bad).status().message()),
+              StartsWith("municipality.lon:"));
+  EXPECT_EQ(tax().WithMunicipality(bad).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(TaxonomyTest, WithMunicipalityLimit) {
