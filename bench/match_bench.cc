@@ -20,7 +20,7 @@
 #include "engine/match/features.h"
 #include "engine/match/matcher.h"
 #include "engine/match/matcher_impl.h"
-#include "engine/match/model.h"
+#include "engine/match/compiled_policy.h"
 #include "engine/match/policy.h"
 #include "engine/match/scoring.h"
 #include "engine/match/topk.h"
@@ -51,7 +51,7 @@ struct Dataset {
   std::shared_ptr<const taxonomy::Taxonomy> tax;
   v1::Policy policy;
   std::unique_ptr<Matcher> matcher;
-  std::shared_ptr<const Model> model;
+  std::shared_ptr<const CompiledPolicy> model;
   std::vector<CandFeatures> cand_features;  // For the brute-force scan.
   std::vector<std::string> cand_ids;
   std::vector<VacFeatures> vac_features;
@@ -70,7 +70,7 @@ Dataset& Data() {
     d->tax = *taxonomy::Taxonomy::LoadFromDir(dir);
     d->policy = *CompletePolicy(v1::Policy(), *d->tax);
     d->policy.set_version(1);
-    d->model = Model::Compile(d->tax, d->policy);
+    d->model = CompiledPolicy::Compile(d->tax, d->policy);
     d->num_candidates = EnvSize("W2W_BENCH_CANDIDATES", 1'000'000);
     d->num_vacancies = EnvSize("W2W_BENCH_VACANCIES", d->num_candidates / 5);
     datagen::GeneratorOptions options;
@@ -250,7 +250,7 @@ int64_t BruteForce(const std::vector<Features>& all, const std::vector<std::stri
 
 void BM_ShortlistBruteForce(benchmark::State& state) {
   Dataset& d = Data();
-  const Model& m = *d.model;
+  const CompiledPolicy& m = *d.model;
   const int32_t today = TodayUtc();
   std::vector<double> us, brute_cpu_us, indexed_cpu_us;
   size_t i = 0;
@@ -285,7 +285,7 @@ BENCHMARK(BM_ShortlistBruteForce)->UseManualTime()->Iterations(kBruteForceQuerie
 
 void BM_MatchCandidateBruteForce(benchmark::State& state) {
   Dataset& d = Data();
-  const Model& m = *d.model;
+  const CompiledPolicy& m = *d.model;
   const int32_t today = TodayUtc();
   std::vector<double> us, brute_cpu_us, indexed_cpu_us;
   size_t i = 0;

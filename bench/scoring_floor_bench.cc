@@ -20,7 +20,7 @@
 #include "clients/datagen/generator.h"
 #include "engine/match/features.h"
 #include "engine/match/matcher.h"
-#include "engine/match/model.h"
+#include "engine/match/compiled_policy.h"
 #include "engine/match/policy.h"
 #include "engine/match/scoring.h"
 #include "engine/taxonomy/taxonomy.h"
@@ -40,7 +40,7 @@ static_assert(sizeof(Row) == 64);
 
 struct Fixture {
   std::shared_ptr<const taxonomy::Taxonomy> tax;
-  std::shared_ptr<const Model> model;
+  std::shared_ptr<const CompiledPolicy> model;
   std::unique_ptr<Matcher> matcher;
   std::vector<Row> rows;
   std::vector<std::string> ids;
@@ -67,7 +67,7 @@ const Fixture& Get() {
     if (!gen.ok()) std::abort();
     auto policy = CompletePolicy(DefaultPolicy(), *f->tax);
     if (!policy.ok()) std::abort();
-    f->model = Model::Compile(f->tax, *policy);
+    f->model = CompiledPolicy::Compile(f->tax, *policy);
     f->matcher = Matcher::Create(f->tax, *policy);
     const size_t n = NumCandidates();
     f->ids.reserve(n);

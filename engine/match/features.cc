@@ -6,14 +6,14 @@
 
 namespace w2w::match {
 
-CandFeatures CandidateFeatures(const Model& model, const v1::Candidate& c) {
+CandFeatures CandidateFeatures(const CompiledPolicy& model, const v1::Candidate& c) {
   CandFeatures f;
   if (auto r = model.FindRegion(c.region())) {
     f.region = *r;
   } else if (auto m = model.tax->FindMunicipality(c.municipality())) {
     f.region = *m;
   }
-  f.sector = static_cast<uint8_t>(c.sector() >= 1 && c.sector() <= 6 ? c.sector() : v1::SECTOR_OTHER);
+  f.sector = static_cast<uint8_t>(c.sector() >= 1 && c.sector() <= taxonomy::kNumSectors ? c.sector() : v1::SECTOR_OTHER);
   f.status = static_cast<uint8_t>(c.status());
   f.willing = c.willing_to_retrain() ? 1 : 0;
   f.max_travel_km = static_cast<uint16_t>(std::min<uint32_t>(c.max_travel_km(), 0xFFFF));
@@ -34,14 +34,14 @@ CandFeatures CandidateFeatures(const Model& model, const v1::Candidate& c) {
   return f;
 }
 
-VacFeatures VacancyFeatures(const Model& model, const v1::Vacancy& v) {
+VacFeatures VacancyFeatures(const CompiledPolicy& model, const v1::Vacancy& v) {
   VacFeatures f;
   if (auto r = model.FindRegion(v.region())) {
     f.region = *r;
   } else if (auto m = model.tax->FindMunicipality(v.municipality())) {
     f.region = *m;
   }
-  f.sector = static_cast<uint8_t>(v.sector() >= 1 && v.sector() <= 6 ? v.sector() : v1::SECTOR_OTHER);
+  f.sector = static_cast<uint8_t>(v.sector() >= 1 && v.sector() <= taxonomy::kNumSectors ? v.sector() : v1::SECTOR_OTHER);
   if (auto t = model.FindTrade(v.trade())) f.trade = *t;
   for (const std::string& q : v.required_qualifications()) {
     if (auto id = model.FindQualification(q)) f.required.Add(*id);
@@ -50,7 +50,7 @@ VacFeatures VacancyFeatures(const Model& model, const v1::Vacancy& v) {
     if (auto id = model.FindQualification(q)) f.preferred.Add(*id);
   }
   f.hard_to_fill = v.hard_to_fill() ? 1 : 0;
-  f.open = (v.status() == v1::VACANCY_STATUS_OPEN || v.status() == v1::VACANCY_STATUS_UNSPECIFIED) ? 1 : 0;
+  f.open = OpenStatus(v.status()) ? 1 : 0;
   if (!v.starts_at().empty()) {
     if (auto d = ParseIsoDate(v.starts_at())) f.starts_at = *d;
   }

@@ -1,6 +1,6 @@
 // Features: the compact, fixed-size form of a candidate or a vacancy that the index stores
 // and the scorer reads (dense taxonomy ids, a 128-bit qualification set, day numbers).
-// Converting a record needs the Model (for look-ups); unknown codes are skipped, since
+// Converting a record needs the CompiledPolicy (for look-ups); unknown codes are skipped, since
 // records reaching the matcher are canonical.
 //
 // Thread safety: plain value types and pure functions.
@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "engine/match/model.h"
+#include "engine/match/compiled_policy.h"
 #include "engine/match/qualset.h"
 #include "w2w/v1/candidate.pb.h"
 #include "w2w/v1/vacancy.pb.h"
@@ -54,6 +54,13 @@ struct VacFeatures {
   uint32_t died_at = kAlive;  // Index rows, as CandFeatures::died_at.
 };
 
+// The one rule for an open vacancy: status OPEN (UNSPECIFIED reads as OPEN) ...
+inline bool OpenStatus(int status) {
+  return status == v1::VACANCY_STATUS_OPEN || status == v1::VACANCY_STATUS_UNSPECIFIED;
+}
+// ... and not expired on `today` (a day number): only such a vacancy is matched.
+inline bool OpenOn(const VacFeatures& v, int32_t today) { return v.open != 0 && v.expires_at >= today; }
+
 // True when the status can ever be matched (not PLACED/UNAVAILABLE/UNSPECIFIED).
 inline bool MatchableStatus(int status) {
   return status >= v1::CANDIDATE_STATUS_EMPLOYED && status <= v1::CANDIDATE_STATUS_UNEMPLOYED;
@@ -62,10 +69,10 @@ inline bool MatchableStatus(int status) {
 // The features of a canonical candidate: region (or the municipality's region), sector
 // (UNSPECIFIED reads as OTHER), the first 8 known trades with years (capped at 255), held
 // qualifications, available_from as a day number. Never fails; unknown codes are skipped.
-CandFeatures CandidateFeatures(const Model& model, const v1::Candidate& c);
+CandFeatures CandidateFeatures(const CompiledPolicy& model, const v1::Candidate& c);
 // The features of a canonical vacancy; `open` is status OPEN or UNSPECIFIED, trade is
 // kNoTrade when unknown. Never fails; unknown codes are skipped.
-VacFeatures VacancyFeatures(const Model& model, const v1::Vacancy& v);
+VacFeatures VacancyFeatures(const CompiledPolicy& model, const v1::Vacancy& v);
 
 }  // namespace w2w::match
 

@@ -13,12 +13,12 @@ std::unique_ptr<Matcher> Matcher::Create(std::shared_ptr<const taxonomy::Taxonom
 }
 
 MatcherImpl::MatcherImpl(std::shared_ptr<const taxonomy::Taxonomy> taxonomy, const v1::Policy& policy)
-    : model_(Model::Compile(std::move(taxonomy), policy)),
+    : model_(CompiledPolicy::Compile(std::move(taxonomy), policy)),
       cands_(std::make_shared<CandidateIndex>()),
       vacs_(std::make_shared<VacancyIndex>()) {}
 
 void MatcherImpl::UpsertCandidate(const v1::Candidate& candidate) {
-  const std::shared_ptr<const Model> model = model_.load();
+  const std::shared_ptr<const CompiledPolicy> model = model_.load();
   std::shared_ptr<CandidateIndex> idx = cands_.load();
   idx->Upsert(candidate.id(), candidate.employer_id(), CandidateFeatures(*model, candidate));
   const uint64_t dead = idx->dead_rows();
@@ -37,7 +37,7 @@ void MatcherImpl::RemoveCandidate(std::string_view id) {
 }
 
 void MatcherImpl::UpsertVacancy(const v1::Vacancy& vacancy) {
-  const std::shared_ptr<const Model> model = model_.load();
+  const std::shared_ptr<const CompiledPolicy> model = model_.load();
   std::shared_ptr<VacancyIndex> idx = vacs_.load();
   const int status = vacancy.status() == v1::VACANCY_STATUS_UNSPECIFIED ? v1::VACANCY_STATUS_OPEN
                                                                         : vacancy.status();
@@ -59,7 +59,7 @@ void MatcherImpl::RemoveVacancy(std::string_view id) {
 }
 
 void MatcherImpl::SetModel(std::shared_ptr<const taxonomy::Taxonomy> taxonomy, const v1::Policy& policy) {
-  model_.store(Model::Compile(std::move(taxonomy), policy));
+  model_.store(CompiledPolicy::Compile(std::move(taxonomy), policy));
 }
 
 std::vector<std::string> MatcherImpl::CandidatesOfEmployer(std::string_view employer_id) const {
@@ -70,7 +70,7 @@ uint64_t MatcherImpl::MemoryBytes() const {
   return cands_.load()->MemoryBytes() + vacs_.load()->MemoryBytes();
 }
 
-absl::StatusOr<QueryFilter> ParseFilter(const Model& m, uint32_t k, const v1::MatchFilter& filter) {
+absl::StatusOr<QueryFilter> ParseFilter(const CompiledPolicy& m, uint32_t k, const v1::MatchFilter& filter) {
   QueryFilter q;
   if (k > kMaxK) return absl::InvalidArgumentError(absl::StrCat("k: must be at most ", kMaxK));
   q.k = k == 0 ? kDefaultK : k;
@@ -95,7 +95,7 @@ absl::StatusOr<QueryFilter> ParseFilter(const Model& m, uint32_t k, const v1::Ma
     q.sector_mask = 0;
     for (int i = 0; i < filter.sectors_size(); ++i) {
       const int s = filter.sectors(i);
-      if (s < 1 || s > 6) {
+      if (s < 1 || s > taxonomy::kNumSectors) {
         return absl::InvalidArgumentError(absl::StrCat("filter.sectors[", i, "]: must be a sector"));
       }
       q.sector_mask |= static_cast<uint8_t>(1u << s);
@@ -105,7 +105,7 @@ absl::StatusOr<QueryFilter> ParseFilter(const Model& m, uint32_t k, const v1::Ma
     q.status_mask = 0;
     for (int i = 0; i < filter.statuses_size(); ++i) {
       const int s = filter.statuses(i);
-      if (s < 1 || s > 7) {
+      if (s < 1 || s > taxonomy::kNumStatuses) {
         return absl::InvalidArgumentError(
             absl::StrCat("filter.statuses[", i, "]: must be a candidate status"));
       }

@@ -1,6 +1,6 @@
 // MatcherImpl: the Matcher of matcher.h. Internal to engine/match.
 //
-// State: the compiled Model and the two indexes, each behind an atomically swapped
+// State: the compiled CompiledPolicy and the two indexes, each behind an atomically swapped
 // shared_ptr. Readers load the pointers once per query and never lock (except the
 // employer list). The writer mutates the current indexes in place (append-only, see
 // index.h) and swaps in a compacted copy when dead rows exceed kCompactDeadShare of all
@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "engine/match/index.h"
 #include "engine/match/matcher.h"
-#include "engine/match/model.h"
+#include "engine/match/compiled_policy.h"
 
 namespace w2w::match {
 
@@ -38,7 +38,7 @@ struct QueryFilter {
 };
 
 // Parses request.k and the filter. Errors: INVALID_ARGUMENT naming the field.
-absl::StatusOr<QueryFilter> ParseFilter(const Model& m, uint32_t k, const v1::MatchFilter& filter);
+absl::StatusOr<QueryFilter> ParseFilter(const CompiledPolicy& m, uint32_t k, const v1::MatchFilter& filter);
 
 class MatcherImpl final : public Matcher {
  public:
@@ -71,7 +71,7 @@ class MatcherImpl final : public Matcher {
   uint64_t CandidateMemoryBytes() const { return cands_.load()->MemoryBytes(); }
 
  private:
-  std::atomic<std::shared_ptr<const Model>> model_;
+  std::atomic<std::shared_ptr<const CompiledPolicy>> model_;
   std::atomic<std::shared_ptr<CandidateIndex>> cands_;
   std::atomic<std::shared_ptr<VacancyIndex>> vacs_;
 };

@@ -9,12 +9,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/text.h"
+#include "engine/taxonomy/taxonomy.h"
 
 namespace w2w::match {
 namespace {
 
-constexpr int kNumSectors = 6;  // ME, INST, PROC, BOUW, MVT, OTHER (enum values 1..6).
-constexpr int kNumStatuses = 7;
+using taxonomy::kNumSectors;
+using taxonomy::kNumStatuses;
 
 // Row = candidate's sector, column = vacancy's sector. See docs/scoring.md.
 constexpr std::array<std::array<double, kNumSectors>, kNumSectors> kSectorMatrix = {{

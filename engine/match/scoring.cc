@@ -13,7 +13,7 @@ constexpr int kUsualReasons = 6;
 
 }  // namespace
 
-Exclusion EvaluatePair(const Model& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
+Exclusion EvaluatePair(const CompiledPolicy& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
                        double filter_weeks, PairDetail* d) {
   *d = PairDetail{};
   // Trade: the candidate's best trade.
@@ -46,7 +46,7 @@ Exclusion EvaluatePair(const Model& m, const CandFeatures& c, const VacFeatures&
   d->c[kDistance] = std::max(0.0, DistanceScore(m, d->km, d->max_km, d->same_cluster));
 
   const int32_t start = v.starts_at == kNoDate ? today : v.starts_at;
-  d->c[kAvail] = m.status_weight[c.status < 8 ? c.status : 0] * DateFactor(m, c.available_from, start);
+  d->c[kAvail] = m.status_weight[c.status < taxonomy::kNumStatusSlots ? c.status : 0] * DateFactor(m, c.available_from, start);
   d->c[kUrgency] = v.hard_to_fill ? m.urgency_hard : m.urgency_normal;
 
   Exclusion e = Exclusion::kNone;
@@ -69,7 +69,7 @@ Exclusion EvaluatePair(const Model& m, const CandFeatures& c, const VacFeatures&
   return e;
 }
 
-std::string ExclusionReason(const Model& m, const CandFeatures& c, const VacFeatures& v,
+std::string ExclusionReason(const CompiledPolicy& m, const CandFeatures& c, const VacFeatures& v,
                             int32_t today, const PairDetail& d, Exclusion e) {
   switch (e) {
     case Exclusion::kNone: return "";
@@ -97,7 +97,7 @@ std::string ExclusionReason(const Model& m, const CandFeatures& c, const VacFeat
   return "";
 }
 
-void FillExplanation(const Model& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
+void FillExplanation(const CompiledPolicy& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
                      const PairDetail& d, v1::Explanation* out) {
   v1::Component* comps[kNumComponents] = {out->mutable_trade(), out->mutable_sector(),
                                           out->mutable_qualifications(), out->mutable_distance(),

@@ -1,4 +1,4 @@
-// Scoring: the formulas of docs/scoring.md over Features and a Model, shared by the
+// Scoring: the formulas of docs/scoring.md over Features and a CompiledPolicy, shared by the
 // index's hot loops (as inline helpers) and by the full pair evaluation that fills
 // explanations. Scores are in [0, 1]; the total is rounded to integer micro-points.
 //
@@ -13,7 +13,7 @@
 #include <string>
 
 #include "engine/match/features.h"
-#include "engine/match/model.h"
+#include "engine/match/compiled_policy.h"
 #include "w2w/v1/match.pb.h"
 
 namespace w2w::match {
@@ -23,19 +23,19 @@ inline constexpr double kWeeksEpsilon = 1e-9;
 inline constexpr double kMicro = 1e6;
 
 // Experience factor of the trade component for `years` (saturates at experience_full_years).
-inline double ExperienceFactor(const Model& m, unsigned years) {
+inline double ExperienceFactor(const CompiledPolicy& m, unsigned years) {
   return m.experience_factor[years < 256 ? years : 255];
 }
 
 // The policy cap on retraining weeks for a vacancy (hard-to-fill tolerates more).
-inline double PolicyCap(const Model& m, bool hard_to_fill) {
+inline double PolicyCap(const CompiledPolicy& m, bool hard_to_fill) {
   return hard_to_fill ? m.max_retraining_weeks * m.hard_to_fill_factor : m.max_retraining_weeks;
 }
 
 // Adds the catalogue's weeks and cost of every qualification in `missing` to *weeks and
 // *cost, in ascending qualification id (the order every caller sums in, so the totals
 // are bit-identical wherever they are computed).
-inline void AddRetraining(const Model& m, const QualSet& missing, double* weeks, double* cost) {
+inline void AddRetraining(const CompiledPolicy& m, const QualSet& missing, double* weeks, double* cost) {
   missing.ForEach([&](unsigned q) {
     if (q < m.qual_weeks.size()) {
       *weeks += m.qual_weeks[q];
@@ -52,7 +52,7 @@ inline double QueryCap(double policy_cap, double filter_weeks) {
 // Qualifications component from the retraining weeks/cost, the policy cap (> 0) and the
 // preferred qualifications held out of those asked (num_pref 0 = full bonus). Can dip
 // below 0 only for pairs over the cap (excluded anyway).
-inline double QualScore(const Model& m, double weeks, double cost, double policy_cap, int held_pref,
+inline double QualScore(const CompiledPolicy& m, double weeks, double cost, double policy_cap, int held_pref,
                         int num_pref) {
   const double penalty = (1 - m.cost_share) * weeks / policy_cap +
                          m.cost_share * std::min(1.0, cost / m.cost_scale_eur);
@@ -61,26 +61,26 @@ inline double QualScore(const Model& m, double weeks, double cost, double policy
 }
 
 // The candidate's max_travel_km, or the policy default for 0.
-inline double EffectiveTravelKm(const Model& m, uint16_t max_travel_km) {
+inline double EffectiveTravelKm(const CompiledPolicy& m, uint16_t max_travel_km) {
   return max_travel_km == 0 ? m.default_max_travel_km : static_cast<double>(max_travel_km);
 }
 
 // Distance component for km <= max_km, with the SPT cluster bonus when `cluster_bonus`.
-inline double DistanceScore(const Model& m, double km, double max_km, bool cluster_bonus) {
+inline double DistanceScore(const CompiledPolicy& m, double km, double max_km, bool cluster_bonus) {
   double d = 1 - km / max_km;
   if (cluster_bonus) d += m.same_cluster_bonus;
   return std::min(1.0, d);
 }
 
 // Date factor of availability; `start` is the vacancy's start day (today when unset).
-inline double DateFactor(const Model& m, int32_t available_from, int32_t start) {
+inline double DateFactor(const CompiledPolicy& m, int32_t available_from, int32_t start) {
   if (available_from == kImmediately || available_from <= start) return 1.0;
   const double delay = static_cast<double>(available_from) - static_cast<double>(start);
   return std::max(0.0, 1 - delay / m.horizon_days);
 }
 
 // The weighted total of the kNumComponents values in `c`, in [0, 1].
-inline double Total(const Model& m, const double* c) {
+inline double Total(const CompiledPolicy& m, const double* c) {
   return (m.weight[kTrade] * c[kTrade] + m.weight[kSector] * c[kSector] +
           m.weight[kQuals] * c[kQuals] + m.weight[kDistance] * c[kDistance] +
           m.weight[kAvail] * c[kAvail] + m.weight[kUrgency] * c[kUrgency]) /
@@ -117,16 +117,16 @@ struct PairDetail {
 
 // Evaluates one pair fully. `query_cap_weeks` is the filter's max_retraining_weeks (0 =
 // none). Trade similarity comes from Taxonomy::TradeSimilarity.
-[[nodiscard]] Exclusion EvaluatePair(const Model& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
+[[nodiscard]] Exclusion EvaluatePair(const CompiledPolicy& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
                        double filter_weeks, PairDetail* d);
 
 // A readable exclusion reason for `e` (empty for kNone).
-std::string ExclusionReason(const Model& m, const CandFeatures& c, const VacFeatures& v,
+std::string ExclusionReason(const CompiledPolicy& m, const CandFeatures& c, const VacFeatures& v,
                             int32_t today, const PairDetail& d, Exclusion e);
 
 // Fills `out` from an evaluated pair (components, trade, distance, retraining plan,
 // reasons). Works for excluded pairs too (components then are what was computed).
-void FillExplanation(const Model& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
+void FillExplanation(const CompiledPolicy& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
                      const PairDetail& d, v1::Explanation* out);
 
 }  // namespace w2w::match

@@ -2,14 +2,15 @@
 // and pruning"), computed lazily trade by trade.
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "engine/common/dates.h"
 #include "engine/common/text.h"
 #include "engine/common/status_macros.h"
+#include "engine/match/best_first.h"
 #include "engine/match/matcher_impl.h"
-#include "engine/match/scan.h"
 #include "engine/match/scoring.h"
 #include "engine/match/topk.h"
 
@@ -18,32 +19,170 @@ namespace {
 
 constexpr uint8_t kMatchableStatusBits = 0b111110;  // EMPLOYED..UNEMPLOYED.
 
-using Ref = BucketRef<CandBucket>;
-
-double MaxSector(const Model& m, uint8_t mask, unsigned to) {
+// The best sector score towards vacancy sector `to` over the candidate sectors in `mask`.
+double MaxSector(const CompiledPolicy& m, uint8_t mask, unsigned to) {
   double best = 0;
-  for (unsigned s = 1; s <= 6; ++s) {
+  for (unsigned s = 1; s <= taxonomy::kNumSectors; ++s) {
     if ((mask >> s) & 1) best = std::max(best, m.sector[s][to]);
   }
   return best;
 }
 
-double MaxStatusWeight(const Model& m, uint8_t mask) {
+double MaxStatusWeight(const CompiledPolicy& m, uint8_t mask) {
   double best = 0;
-  for (unsigned s = 1; s <= 7; ++s) {
+  for (unsigned s = 1; s <= taxonomy::kNumStatuses; ++s) {
     if ((mask >> s) & 1) best = std::max(best, m.status_weight[s]);
   }
   return best;
 }
+
+// The candidate side of BestFirstScan (best_first.h) for one open vacancy: the trades
+// are the candidate trades that reach the vacancy's, by similarity.
+class CandidateSide {
+ public:
+  using Bucket = CandBucket;
+  using Row = CandRow;
+
+  CandidateSide(const CompiledPolicy& m, const VacFeatures& v, const QueryFilter& qf, int32_t today)
+      : m_(m), v_(v), qf_(qf) {
+    policy_cap_ = PolicyCap(m, v.hard_to_fill != 0);
+    query_cap_ = QueryCap(policy_cap_, qf.max_weeks) + kWeeksEpsilon;
+    start_ = v.starts_at == kNoDate ? today : v.starts_at;
+    num_pref_ = v.preferred.count();
+    urgency_ = v.hard_to_fill ? m.urgency_hard : m.urgency_normal;
+    status_filter_ = qf.status_mask & kMatchableStatusBits;
+    CollectLinks();
+    BoundAllButTrade();
+  }
+
+  size_t num_trades() const { return num_links_; }
+  uint16_t trade(size_t i) const { return links_[i].trade; }
+  double TradeBound(size_t i) const {
+    double c[kNumComponents];
+    std::copy(std::begin(rest_), std::end(rest_), c);
+    c[kTrade] = links_[i].similarity * m_.max_experience_factor;
+    return Total(m_, c);
+  }
+
+  std::optional<double> BucketBound(size_t i, unsigned r, const CandBucket& b) const {
+    const double km = m_.Distance(r, v_.region);
+    double max_km = b.max_travel_km.load(std::memory_order_relaxed);
+    if (b.any_default_travel.load(std::memory_order_relaxed)) max_km = std::max(max_km, m_.default_max_travel_km);
+    if (km > max_km) return std::nullopt;
+    const uint8_t sectors = b.sector_mask.load(std::memory_order_relaxed) & qf_.sector_mask;
+    const uint8_t statuses = b.status_mask.load(std::memory_order_relaxed) & status_filter_;
+    if (sectors == 0 || statuses == 0) return std::nullopt;
+    const QualSet held{b.quals_lo.load(std::memory_order_relaxed), b.quals_hi.load(std::memory_order_relaxed)};
+    const QualSet missing = v_.required & ~held;
+    if (!missing.empty() && !b.any_willing.load(std::memory_order_relaxed)) return std::nullopt;
+    double weeks = 0, cost = 0;
+    AddRetraining(m_, missing, &weeks, &cost);
+    if (weeks > query_cap_) return std::nullopt;
+    double c[kNumComponents];
+    c[kTrade] = links_[i].similarity * ExperienceFactor(m_, b.max_years.load(std::memory_order_relaxed));
+    c[kSector] = MaxSector(m_, sectors, v_.sector);
+    c[kQuals] = std::max(0.0, QualScore(m_, weeks, cost, policy_cap_, (v_.preferred & held).count(), num_pref_));
+    c[kDistance] = DistanceScore(m_, km, max_km, r != v_.region && m_.SameCluster(r, v_.region));
+    c[kAvail] = MaxStatusWeight(m_, statuses) * DateFactor(m_, b.min_available.load(std::memory_order_relaxed), start_);
+    c[kUrgency] = urgency_;
+    return Total(m_, c);
+  }
+
+  void EnterBucket(uint16_t trade, unsigned region) {
+    bucket_trade_ = trade;
+    km_ = m_.Distance(region, v_.region);
+    cluster_ = region != v_.region && m_.SameCluster(region, v_.region);
+  }
+
+  std::optional<int64_t> ScoreRow(const CandRow& row) const {
+    const CandFeatures& f = row.f;
+    if (!((qf_.status_mask >> f.status) & 1) || !((qf_.sector_mask >> f.sector) & 1)) return std::nullopt;
+    // Cheapest rejections first.
+    const double max_km = EffectiveTravelKm(m_, f.max_travel_km);
+    if (km_ > max_km) return std::nullopt;
+    const QualSet missing = v_.required & ~f.quals;
+    double weeks = 0, cost = 0;
+    if (!missing.empty()) {
+      if (!f.willing) return std::nullopt;
+      AddRetraining(m_, missing, &weeks, &cost);
+      if (weeks > query_cap_) return std::nullopt;
+    }
+    // The candidate's best trade towards the vacancy; the row counts from that trade's
+    // bucket only.
+    double best = -1;
+    int slot = -1;
+    for (int i = 0; i < f.num_trades; ++i) {
+      const double s = sim_[f.trade[i]];
+      if (s <= 0) continue;
+      const double ts = s * ExperienceFactor(m_, f.years[i]);
+      if (ts > best) {
+        best = ts;
+        slot = i;
+      }
+    }
+    if (slot < 0 || f.trade[slot] != bucket_trade_) return std::nullopt;
+    double c[kNumComponents];
+    c[kTrade] = best;
+    c[kSector] = m_.sector[f.sector][v_.sector];
+    c[kQuals] = std::max(0.0, QualScore(m_, weeks, cost, policy_cap_, (v_.preferred & f.quals).count(), num_pref_));
+    c[kDistance] = std::max(0.0, DistanceScore(m_, km_, max_km, cluster_));
+    c[kAvail] = m_.status_weight[f.status] * DateFactor(m_, f.available_from, start_);
+    c[kUrgency] = urgency_;
+    return ToMicro(Total(m_, c));
+  }
+
+ private:
+  // Similarity of every candidate trade to the vacancy's (0 below the minimum). The links
+  // come best first, so the qualifying ones are a prefix.
+  void CollectLinks() {
+    links_ = m_.tax->TradesReaching(v_.trade);
+    num_links_ = 0;
+    sim_.assign(taxonomy::kMaxTrades, 0.0f);
+    for (const taxonomy::TradeLink& link : links_) {
+      if (link.similarity <= 0 || link.similarity < m_.min_trade_similarity) break;
+      if (link.trade < sim_.size()) sim_[link.trade] = link.similarity;
+      ++num_links_;
+    }
+  }
+
+  // Bounds of every component but the trade's, over all buckets the filter allows.
+  void BoundAllButTrade() {
+    rest_[kTrade] = 0;
+    rest_[kSector] = MaxSector(m_, qf_.sector_mask, v_.sector);
+    rest_[kQuals] = std::max(0.0, QualScore(m_, 0, 0, policy_cap_, num_pref_, num_pref_));
+    rest_[kDistance] = 1;                                    // DistanceScore() is capped at 1.
+    rest_[kAvail] = MaxStatusWeight(m_, status_filter_);  // DateFactor() is at most 1.
+    rest_[kUrgency] = urgency_;
+  }
+
+  const CompiledPolicy& m_;
+  const VacFeatures& v_;
+  const QueryFilter& qf_;
+  double policy_cap_ = 0, query_cap_ = 0, urgency_ = 0;
+  int32_t start_ = 0;
+  int num_pref_ = 0;
+  uint8_t status_filter_ = 0;
+  absl::Span<const taxonomy::TradeLink> links_;
+  size_t num_links_ = 0;
+  // Per thread: reused by every query of the thread (kMaxTrades floats).
+  static thread_local std::vector<float> sim_;
+  double rest_[kNumComponents] = {};
+  // The bucket being scored.
+  uint16_t bucket_trade_ = 0;
+  double km_ = 0;
+  bool cluster_ = false;
+};
+
+thread_local std::vector<float> CandidateSide::sim_;
 
 }  // namespace
 
 absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& vacancy,
                                                              const v1::ShortlistRequest& request) const {
   const auto t0 = std::chrono::steady_clock::now();
-  const std::shared_ptr<const Model> model = model_.load();
+  const std::shared_ptr<const CompiledPolicy> model = model_.load();
   const std::shared_ptr<CandidateIndex> index = cands_.load();
-  const Model& m = *model;
+  const CompiledPolicy& m = *model;
   ASSIGN_OR_RETURN(const QueryFilter qf, ParseFilter(m, request.k(), request.filter()));
   const VacFeatures v = VacancyFeatures(m, vacancy);
   if (v.trade == kNoTrade) {
@@ -52,158 +191,15 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
   v1::ShortlistResponse resp;
   resp.set_policy_version(m.policy_version);
   const int32_t today = TodayUtc();
-  if (!v.open || v.expires_at < today) return resp;
+  if (!OpenOn(v, today)) return resp;
   // The snapshot: every write that returned before this point, nothing later.
   const uint32_t snap = index->rows().size();
 
-  const double policy_cap = PolicyCap(m, v.hard_to_fill != 0);
-  const double query_cap = QueryCap(policy_cap, qf.max_weeks) + kWeeksEpsilon;
-  const int32_t start = v.starts_at == kNoDate ? today : v.starts_at;
-  const int num_pref = v.preferred.count();
-  const double urgency = v.hard_to_fill ? m.urgency_hard : m.urgency_normal;
-
-  // Similarity of every candidate trade to the vacancy's (0 below the minimum). The links
-  // come best first, so the qualifying ones are a prefix.
-  const absl::Span<const taxonomy::TradeLink> all_links = m.tax->TradesReaching(v.trade);
-  size_t num_links = 0;
-  thread_local std::vector<float> sim;
-  sim.assign(taxonomy::kMaxTrades, 0.0f);
-  for (const taxonomy::TradeLink& link : all_links) {
-    if (link.similarity <= 0 || link.similarity < m.min_trade_similarity) break;
-    if (link.trade < sim.size()) sim[link.trade] = link.similarity;
-    ++num_links;
-  }
-
-  // Bounds of every component but the trade's, over all buckets the filter allows: a
-  // trade's buckets never bound above TradeBound(its similarity).
-  const uint8_t status_filter = qf.status_mask & kMatchableStatusBits;
-  double rest[kNumComponents];
-  rest[kTrade] = 0;
-  rest[kSector] = MaxSector(m, qf.sector_mask, v.sector);
-  rest[kQuals] = std::max(0.0, QualScore(m, 0, 0, policy_cap, num_pref, num_pref));
-  rest[kDistance] = 1;  // DistanceScore() is capped at 1.
-  rest[kAvail] = MaxStatusWeight(m, status_filter);  // DateFactor() is at most 1.
-  rest[kUrgency] = urgency;
-  auto trade_bound = [&](double s) {
-    double c[kNumComponents];
-    std::copy(std::begin(rest), std::end(rest), c);
-    c[kTrade] = s * m.max_experience_factor;
-    return Total(m, c);
-  };
-
-  // Pushes the buckets of link `i` that can reach min_score onto the heap.
-  thread_local std::vector<Ref> heap;
-  heap.clear();
-  const auto& dir = index->buckets();
-  auto expand = [&](size_t i) {
-    const taxonomy::TradeLink& link = all_links[i];
-    const double s = link.similarity;
-    const auto* trade_row = dir.trade(link.trade);
-    if (trade_row == nullptr) return;
-    // The buckets are scattered on the heap: fetch all of this trade's first.
-    PrefetchBuckets(*trade_row, m.num_regions);
-    for (unsigned r = 0; r < m.num_regions; ++r) {
-      if (!qf.region_ok[r]) continue;
-      const CandBucket* b = trade_row->region[r].load(std::memory_order_acquire);
-      if (b == nullptr) continue;
-      const uint32_t n = b->rows.size();  // Acquire: the maxima below cover these rows.
-      if (n == 0) continue;
-      const double km = m.Distance(r, v.region);
-      double max_km = b->max_travel_km.load(std::memory_order_relaxed);
-      if (b->any_default_travel.load(std::memory_order_relaxed)) max_km = std::max(max_km, m.default_max_travel_km);
-      if (km > max_km) continue;
-      const uint8_t sectors = b->sector_mask.load(std::memory_order_relaxed) & qf.sector_mask;
-      const uint8_t statuses = b->status_mask.load(std::memory_order_relaxed) & status_filter;
-      if (sectors == 0 || statuses == 0) continue;
-      const QualSet held{b->quals_lo.load(std::memory_order_relaxed), b->quals_hi.load(std::memory_order_relaxed)};
-      const QualSet missing = v.required & ~held;
-      if (!missing.empty() && !b->any_willing.load(std::memory_order_relaxed)) continue;
-      double weeks = 0, cost = 0;
-      AddRetraining(m, missing, &weeks, &cost);
-      if (weeks > query_cap) continue;
-      double c[kNumComponents];
-      c[kTrade] = s * ExperienceFactor(m, b->max_years.load(std::memory_order_relaxed));
-      c[kSector] = MaxSector(m, sectors, v.sector);
-      c[kQuals] = std::max(0.0, QualScore(m, weeks, cost, policy_cap, (v.preferred & held).count(), num_pref));
-      c[kDistance] = DistanceScore(m, km, max_km, r != v.region && m.SameCluster(r, v.region));
-      c[kAvail] = MaxStatusWeight(m, statuses) *
-                  DateFactor(m, b->min_available.load(std::memory_order_relaxed), start);
-      c[kUrgency] = urgency;
-      const double bound = Total(m, c);
-      if (bound + 2 * kBoundMarginMicro / kMicro < qf.min_score) continue;
-      heap.push_back({bound, b, n, static_cast<uint32_t>(i * taxonomy::kMaxRegions + r), link.trade,
-                      static_cast<uint8_t>(r)});
-      std::push_heap(heap.begin(), heap.end(), WorseRef<CandBucket>);
-    }
-  };
-
+  CandidateSide side(m, v, qf, today);
   TopK top(qf.k);
-  uint64_t scored = 0;
+  const uint64_t scored =
+      BestFirstScan(side, *index, snap, ScanLimits{qf.min_score, m.num_regions, qf.region_ok}, &top);
   const auto& rows = index->rows();
-  const double min_score = qf.min_score - 1e-9;
-  // Best bound first. A trade's buckets are computed only once its TradeBound could beat
-  // the best bucket waiting (and the k-th score): for a common trade most related
-  // trades are never looked at.
-  size_t next = 0;
-  for (;;) {
-    while (next < num_links) {
-      const double tb = trade_bound(all_links[next].similarity);
-      if (tb + 2 * kBoundMarginMicro / kMicro < qf.min_score ||
-          (top.full() && tb * kMicro + kBoundMarginMicro < static_cast<double>(top.threshold()))) {
-        next = num_links;  // Similarities only fall from here: no later trade can matter.
-        break;
-      }
-      if (!heap.empty() && tb < heap.front().bound) break;
-      expand(next++);
-    }
-    if (heap.empty()) break;
-    std::pop_heap(heap.begin(), heap.end(), WorseRef<CandBucket>);
-    const Ref ref = heap.back();
-    heap.pop_back();
-    if (top.full() && ref.bound * kMicro + kBoundMarginMicro < static_cast<double>(top.threshold())) break;
-    const double km = m.Distance(ref.region, v.region);
-    const bool cluster = ref.region != v.region && m.SameCluster(ref.region, v.region);
-    auto visit = [&](uint32_t o) {
-      const CandRow& row = rows[o];
-      if (!row.VisibleAt(o, snap)) return;
-      const CandFeatures& f = row.f;
-      if (!((qf.status_mask >> f.status) & 1) || !((qf.sector_mask >> f.sector) & 1)) return;
-      // Cheapest rejections first.
-      const double max_km = EffectiveTravelKm(m, f.max_travel_km);
-      if (km > max_km) return;
-      const QualSet missing = v.required & ~f.quals;
-      double weeks = 0, cost = 0;
-      if (!missing.empty()) {
-        if (!f.willing) return;
-        AddRetraining(m, missing, &weeks, &cost);
-        if (weeks > query_cap) return;
-      }
-      double best = -1;
-      int slot = -1;
-      for (int i = 0; i < f.num_trades; ++i) {
-        const double s = sim[f.trade[i]];
-        if (s <= 0) continue;
-        const double ts = s * ExperienceFactor(m, f.years[i]);
-        if (ts > best) {
-          best = ts;
-          slot = i;
-        }
-      }
-      if (slot < 0 || f.trade[slot] != ref.trade) return;  // Counted from its best trade's bucket.
-      double c[kNumComponents];
-      c[kTrade] = best;
-      c[kSector] = m.sector[f.sector][v.sector];
-      c[kQuals] = std::max(0.0, QualScore(m, weeks, cost, policy_cap, (v.preferred & f.quals).count(), num_pref));
-      c[kDistance] = std::max(0.0, DistanceScore(m, km, max_km, cluster));
-      c[kAvail] = m.status_weight[f.status] * DateFactor(m, f.available_from, start);
-      c[kUrgency] = urgency;
-      const int64_t micro = ToMicro(Total(m, c));
-      ++scored;
-      if (static_cast<double>(micro) / kMicro < min_score) return;
-      top.Offer({micro, o, row.id_view()});
-    };
-    ScanBucket(ref.bucket->rows, ref.size, rows, snap, visit);
-  }
 
   const std::vector<Scored> best = std::move(top).Sorted();
   resp.mutable_matches()->Reserve(static_cast<int>(best.size()));

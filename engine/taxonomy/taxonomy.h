@@ -47,8 +47,16 @@ inline constexpr double kMaxQualificationWeeks = 520;   // Ten years.
 inline constexpr double kMaxQualificationCostEur = 1e6;
 inline constexpr double kEarthRadiusKm = 6371.0;
 inline constexpr ClusterId kNoCluster = -1;
-// Sectors are the w2w.v1.Sector enum values 1..6; index 0 (UNSPECIFIED) is unused.
-inline constexpr int kNumSectorSlots = 7;
+// The record enums' counts, in one place. Sectors are the w2w.v1.Sector values
+// 1..kNumSectors (ME..OTHER), candidate statuses the w2w.v1.CandidateStatus values
+// 1..kNumStatuses; arrays of "slots" are indexed by the enum value, slot 0 (UNSPECIFIED)
+// unused. Masks of sectors or statuses are uint8_t with one bit per value.
+inline constexpr int kNumSectors = v1::Sector_MAX;
+inline constexpr int kNumSectorSlots = kNumSectors + 1;
+inline constexpr int kNumStatuses = v1::CandidateStatus_MAX;
+inline constexpr int kNumStatusSlots = kNumStatuses + 1;
+static_assert(v1::SECTOR_OTHER == kNumSectors, "OTHER is the last sector");
+static_assert(kNumSectorSlots <= 8 && kNumStatusSlots <= 8, "masks are 8 bits");
 
 // A point on the map, degrees WGS84.
 struct GeoPoint {

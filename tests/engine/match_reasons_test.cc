@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/strings/str_format.h"
-#include "engine/match/model.h"
+#include "engine/match/compiled_policy.h"
 #include "engine/match/policy.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_taxonomy.h"
@@ -66,7 +66,7 @@ TEST(MatchReasonsTest, ModelTextsReadAsThePerMatchFormatsDid) {
   override_weeks->set_cost_eur(412.5);
   auto policy = CompletePolicy(raw, *tax);
   ASSERT_TRUE(policy.ok()) << policy.status();
-  const auto m = Model::Compile(tax, *policy);
+  const auto m = CompiledPolicy::Compile(tax, *policy);
   const ReasonTexts& t = m->reasons;
 
   for (int a = 0; a < taxonomy::kNumSectorSlots; ++a) {

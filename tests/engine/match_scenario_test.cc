@@ -2,6 +2,7 @@
 // rank above whom, who must not appear, and what the explanation must say.
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -311,17 +312,39 @@ TEST_F(MatchScenarioTest, SameClusterBonus) {
               HasSubstr("Drechtsteden -> Rijnmond"));
   EXPECT_THAT(absl::StrJoin(e.explanation().reasons(), "|"), HasSubstr("same SPT cluster"));
 
-  // A cluster neighbour beats a slightly nearer region outside the cluster.
-  for (size_t r = 0; r < tax_->num_regions(); ++r) {
-    const auto other = static_cast<taxonomy::RegionId>(r);
-    const double d = tax_->DistanceKm(other, rijnmond);
-    if (other == rijnmond || tax_->SameCluster(other, rijnmond) || d > km || d < km - 10) continue;
-    matcher_->UpsertCandidate(Cand("b-outside", kWelder, 5, tax_->region(other).name));
-    matcher_->UpsertCandidate(Cand("a-cluster", kWelder, 5, "Drechtsteden"));
-    EXPECT_THAT(ShortlistIds(v), ElementsAre("a-cluster", "b-outside"));
-    return;
+  // A cluster neighbour beats a slightly nearer region outside the cluster. The case is
+  // built here: an outside region's anchor moves to 3 km from Drechtsteden's, on the way
+  // to Rijnmond, so it is about 3 km nearer than Drechtsteden.
+  std::optional<taxonomy::RegionId> outside;
+  for (size_t r = 0; r < tax_->num_regions() && !outside; ++r) {
+    const auto id = static_cast<taxonomy::RegionId>(r);
+    if (id != rijnmond && id != drecht && !tax_->SameCluster(id, rijnmond)) outside = id;
   }
-  GTEST_SKIP() << "no region just nearer than Drechtsteden outside the cluster";
+  ASSERT_TRUE(outside.has_value());
+  const taxonomy::GeoPoint from = tax_->RegionAnchor(drecht), to = tax_->RegionAnchor(rijnmond);
+  const double t = 3.0 / km;
+  v1::UpdateRegionAnchorRequest anchor;
+  anchor.set_region(tax_->region(*outside).name);
+  anchor.set_anchor_city("Testpunt");
+  anchor.set_lat(from.lat + t * (to.lat - from.lat));
+  anchor.set_lon(from.lon + t * (to.lon - from.lon));
+  auto moved = tax_->WithRegionAnchor(anchor);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  tax_ = *moved;
+  const double d = tax_->DistanceKm(*outside, rijnmond);
+  ASSERT_LT(d, km);
+  ASSERT_GT(d, km - 5);
+  Reset(v1::Policy());
+  matcher_->UpsertCandidate(Cand("b-outside", kWelder, 5, tax_->region(*outside).name));
+  matcher_->UpsertCandidate(Cand("a-cluster", kWelder, 5, "Drechtsteden"));
+  EXPECT_THAT(ShortlistIds(v), ElementsAre("a-cluster", "b-outside"));
+  // With a bonus worth less than the 3 km (0 would read as the default) the nearer wins.
+  v1::Policy no_bonus;
+  no_bonus.set_same_cluster_bonus(1e-4);
+  Reset(no_bonus);
+  matcher_->UpsertCandidate(Cand("b-outside", kWelder, 5, tax_->region(*outside).name));
+  matcher_->UpsertCandidate(Cand("a-cluster", kWelder, 5, "Drechtsteden"));
+  EXPECT_THAT(ShortlistIds(v), ElementsAre("b-outside", "a-cluster"));
 }
 
 TEST_F(MatchScenarioTest, TiesBreakById) {

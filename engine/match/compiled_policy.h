@@ -1,12 +1,12 @@
-// Model: the taxonomy plus the policy compiled into flat tables the scorer reads in its
+// CompiledPolicy: the taxonomy plus the policy compiled into flat tables the scorer reads in its
 // inner loop (normalised weights, the sector matrix with the own-sector preference
 // applied, status weights, per-qualification weeks/cost with the policy's overrides,
 // region distances and same-cluster flags), and exact-string look-ups for canonical
 // records.
 //
-// Thread safety: immutable after Compile(); shared as std::shared_ptr<const Model>.
-#ifndef W2W_ENGINE_MATCH_MODEL_H_
-#define W2W_ENGINE_MATCH_MODEL_H_
+// Thread safety: immutable after Compile(); shared as std::shared_ptr<const CompiledPolicy>.
+#ifndef W2W_ENGINE_MATCH_COMPILED_POLICY_H_
+#define W2W_ENGINE_MATCH_COMPILED_POLICY_H_
 
 #include <array>
 #include <cstdint>
@@ -26,10 +26,10 @@ namespace w2w::match {
 // Component order everywhere in the scorer.
 enum Component : int { kTrade = 0, kSector, kQuals, kDistance, kAvail, kUrgency, kNumComponents };
 
-struct Model {
+struct CompiledPolicy {
   // Compiles a complete policy (see policy.h) against `tax`. Never fails: a complete
   // policy is valid by construction; unknown override codes are ignored.
-  static std::shared_ptr<const Model> Compile(std::shared_ptr<const taxonomy::Taxonomy> tax,
+  static std::shared_ptr<const CompiledPolicy> Compile(std::shared_ptr<const taxonomy::Taxonomy> tax,
                                               const v1::Policy& policy);
 
   std::shared_ptr<const taxonomy::Taxonomy> tax;
@@ -41,7 +41,7 @@ struct Model {
   // [candidate sector][vacancy sector], enum values 0..6 (0 is read as OTHER), with
   // (1 - own_sector_preference) applied off the diagonal.
   double sector[taxonomy::kNumSectorSlots][taxonomy::kNumSectorSlots] = {};
-  double status_weight[8] = {};  // By CandidateStatus value.
+  double status_weight[taxonomy::kNumStatusSlots] = {};  // By CandidateStatus value.
   std::vector<double> qual_weeks, qual_cost;  // By QualId.
 
   size_t num_regions = 0;
@@ -77,4 +77,4 @@ struct Model {
 
 }  // namespace w2w::match
 
-#endif  // W2W_ENGINE_MATCH_MODEL_H_
+#endif  // W2W_ENGINE_MATCH_COMPILED_POLICY_H_

@@ -1,12 +1,12 @@
-#include "engine/match/model.h"
+#include "engine/match/compiled_policy.h"
 
 #include <algorithm>
 
 namespace w2w::match {
 
-std::shared_ptr<const Model> Model::Compile(std::shared_ptr<const taxonomy::Taxonomy> tax,
+std::shared_ptr<const CompiledPolicy> CompiledPolicy::Compile(std::shared_ptr<const taxonomy::Taxonomy> tax,
                                             const v1::Policy& p) {
-  auto m = std::make_shared<Model>();
+  auto m = std::make_shared<CompiledPolicy>();
   m->tax = tax;
   m->policy = p;
   m->policy_version = p.version();
@@ -20,7 +20,10 @@ std::shared_ptr<const Model> Model::Compile(std::shared_ptr<const taxonomy::Taxo
   double raw[taxonomy::kNumSectorSlots][taxonomy::kNumSectorSlots] = {};
   for (int i = 1; i < taxonomy::kNumSectorSlots; ++i) raw[i][i] = 1;
   for (const v1::SectorMobility& sm : p.sector_mobility()) {
-    if (sm.from() >= 1 && sm.from() <= 6 && sm.to() >= 1 && sm.to() <= 6) raw[sm.from()][sm.to()] = sm.weight();
+    if (sm.from() >= 1 && sm.from() <= taxonomy::kNumSectors && sm.to() >= 1 &&
+        sm.to() <= taxonomy::kNumSectors) {
+      raw[sm.from()][sm.to()] = sm.weight();
+    }
   }
   for (int i = 0; i < taxonomy::kNumSectorSlots; ++i) {
     for (int j = 0; j < taxonomy::kNumSectorSlots; ++j) {
@@ -29,7 +32,7 @@ std::shared_ptr<const Model> Model::Compile(std::shared_ptr<const taxonomy::Taxo
     }
   }
   for (const v1::StatusWeight& s : p.status_weights()) {
-    if (s.status() >= 1 && s.status() <= 7) m->status_weight[s.status()] = s.weight();
+    if (s.status() >= 1 && s.status() <= taxonomy::kNumStatuses) m->status_weight[s.status()] = s.weight();
   }
   m->status_weight[v1::CANDIDATE_STATUS_PLACED] = 0;
   m->status_weight[v1::CANDIDATE_STATUS_UNAVAILABLE] = 0;
@@ -91,17 +94,17 @@ std::shared_ptr<const Model> Model::Compile(std::shared_ptr<const taxonomy::Taxo
   return m;
 }
 
-std::optional<taxonomy::TradeId> Model::FindTrade(std::string_view id) const {
+std::optional<taxonomy::TradeId> CompiledPolicy::FindTrade(std::string_view id) const {
   if (auto it = trade_by_id.find(absl::string_view(id.data(), id.size())); it != trade_by_id.end()) return it->second;
   return tax->FindTrade(id);
 }
 
-std::optional<taxonomy::RegionId> Model::FindRegion(std::string_view name) const {
+std::optional<taxonomy::RegionId> CompiledPolicy::FindRegion(std::string_view name) const {
   if (auto it = region_by_name.find(absl::string_view(name.data(), name.size())); it != region_by_name.end()) return it->second;
   return tax->FindRegion(name);
 }
 
-std::optional<taxonomy::QualId> Model::FindQualification(std::string_view code) const {
+std::optional<taxonomy::QualId> CompiledPolicy::FindQualification(std::string_view code) const {
   if (auto it = qual_by_code.find(absl::string_view(code.data(), code.size())); it != qual_by_code.end()) return it->second;
   return tax->FindQualification(code);
 }
