@@ -55,14 +55,12 @@ std::shared_ptr<const CompiledPolicy> CompiledPolicy::Compile(std::shared_ptr<co
 
   m->num_regions = tax->num_regions();
   m->num_trades = tax->num_trades();
-  m->distance_km.resize(m->num_regions * m->num_regions);
   m->same_cluster.resize(m->num_regions * m->num_regions);
   for (size_t a = 0; a < m->num_regions; ++a) {
     m->region_by_name.emplace(tax->region(static_cast<taxonomy::RegionId>(a)).name,
                               static_cast<taxonomy::RegionId>(a));
     for (size_t b = 0; b < m->num_regions; ++b) {
       const auto ra = static_cast<taxonomy::RegionId>(a), rb = static_cast<taxonomy::RegionId>(b);
-      m->distance_km[a * m->num_regions + b] = tax->DistanceKm(ra, rb);
       m->same_cluster[a * m->num_regions + b] = tax->SameCluster(ra, rb) ? 1 : 0;
     }
   }
@@ -90,6 +88,7 @@ std::shared_ptr<const CompiledPolicy> CompiledPolicy::Compile(std::shared_ptr<co
   m->horizon_days = p.availability_horizon_days();
   m->urgency_hard = p.urgency_hard_to_fill();
   m->urgency_normal = p.urgency_normal();
+  CompilePlaces(m.get());
   m->reasons = BuildReasonTexts(*tax, m->sector, m->qual_weeks, m->qual_cost);
   return m;
 }

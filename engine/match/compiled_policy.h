@@ -46,8 +46,22 @@ struct CompiledPolicy {
 
   size_t num_regions = 0;
   size_t num_trades = 0;
-  std::vector<float> distance_km;     // num_regions^2.
   std::vector<uint8_t> same_cluster;  // num_regions^2; 1 when both in one SPT cluster.
+
+  // Places: the points distances run between (docs/scoring.md, "Distance"). Places
+  // 0..num_regions-1 are the regions' anchor cities; place num_regions + id is the
+  // municipality with that taxonomy id, at its centroid (at its region's anchor while it
+  // has none). Features carry a place; one from a newer taxonomy than this policy's reads
+  // as its region's anchor (PlaceOf).
+  size_t num_places = 0;
+  std::vector<float> place_km;       // num_places^2, row-major: great-circle km as float.
+  // num_places x num_regions: the least place_km from a place to any place a record of
+  // the region can have (its anchor, its municipalities, and those moved out of it).
+  std::vector<float> region_min_km;
+  std::vector<taxonomy::GeoPoint> place_point;
+  std::vector<uint8_t> place_is_centroid;  // 1: a municipality's own centroid.
+  std::vector<std::string> place_name;     // The municipality, or the anchor city.
+  absl::flat_hash_map<std::string, uint16_t> place_by_municipality;  // Canonical name.
 
   double min_trade_similarity = 0, experience_full_years = 1, experience_share = 0;
   double max_retraining_weeks = 0, hard_to_fill_factor = 1;
@@ -59,7 +73,18 @@ struct CompiledPolicy {
   std::array<double, 256> experience_factor{};
   double max_experience_factor = 1;  // The largest entry of experience_factor.
 
-  float Distance(unsigned a, unsigned b) const { return distance_km[a * num_regions + b]; }
+  // The place a feature's (place, region) stands for under this policy.
+  unsigned PlaceOf(unsigned place, unsigned region) const { return place < num_places ? place : region; }
+  // km between two places, and a place's row of km to every place.
+  float PlaceKm(unsigned a, unsigned b) const { return place_km[a * num_places + b]; }
+  const float* PlaceKmRow(unsigned a) const { return &place_km[a * num_places]; }
+  // No record of `region` lies nearer to `place` than this.
+  float RegionMinKm(unsigned place, unsigned region) const {
+    return region_min_km[place * num_regions + region];
+  }
+  // The place of a record's municipality (canonical name first, then the taxonomy's
+  // tolerant look-up), or its region's anchor when it names none the taxonomy knows.
+  unsigned PlaceOfRecord(std::string_view municipality, unsigned region) const;
   bool SameCluster(unsigned a, unsigned b) const { return same_cluster[a * num_regions + b] != 0; }
 
   // Exact look-ups of canonical strings first, then the taxonomy's tolerant ones.
@@ -74,6 +99,10 @@ struct CompiledPolicy {
   absl::flat_hash_map<std::string, taxonomy::RegionId> region_by_name;
   absl::flat_hash_map<std::string, taxonomy::QualId> qual_by_code;
 };
+
+// Fills the place tables of `m` (num_places, place_km, region_min_km, ...) from m->tax;
+// m->num_regions is set. places.cc.
+void CompilePlaces(CompiledPolicy* m);
 
 }  // namespace w2w::match
 

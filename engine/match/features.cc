@@ -13,8 +13,9 @@ CandFeatures CandidateFeatures(const CompiledPolicy& model, const v1::Candidate&
   } else if (auto m = model.tax->FindMunicipality(c.municipality())) {
     f.region = *m;
   }
+  f.place = static_cast<uint16_t>(model.PlaceOfRecord(c.municipality(), f.region));
   f.sector = static_cast<uint8_t>(c.sector() >= 1 && c.sector() <= taxonomy::kNumSectors ? c.sector() : v1::SECTOR_OTHER);
-  f.status = static_cast<uint8_t>(c.status());
+  f.status = static_cast<uint8_t>(c.status() >= 0 && c.status() <= taxonomy::kNumStatuses ? c.status() : 0);
   f.willing = c.willing_to_retrain() ? 1 : 0;
   f.max_travel_km = static_cast<uint16_t>(std::min<uint32_t>(c.max_travel_km(), 0xFFFF));
   if (!c.available_from().empty()) {
@@ -41,6 +42,7 @@ VacFeatures VacancyFeatures(const CompiledPolicy& model, const v1::Vacancy& v) {
   } else if (auto m = model.tax->FindMunicipality(v.municipality())) {
     f.region = *m;
   }
+  f.place = static_cast<uint16_t>(model.PlaceOfRecord(v.municipality(), f.region));
   f.sector = static_cast<uint8_t>(v.sector() >= 1 && v.sector() <= taxonomy::kNumSectors ? v.sector() : v1::SECTOR_OTHER);
   if (auto t = model.FindTrade(v.trade())) f.trade = *t;
   for (const std::string& q : v.required_qualifications()) {

@@ -30,11 +30,13 @@ struct CandFeatures {
   int32_t available_from = kImmediately;
   uint16_t max_travel_km = 0;  // 0 = the policy default.
   uint8_t region = 0;
-  uint8_t sector = 0;
-  uint8_t status = 0;
+  // Packed into one byte so that the place fits the cache line.
+  uint8_t sector : 3 = 0;  // 1..kNumSectors.
+  uint8_t status : 4 = 0;  // CandidateStatus value (0 for an unknown one).
+  uint8_t willing : 1 = 0;
   uint8_t num_trades = 0;
-  uint8_t willing = 0;
   uint8_t id_len = 0;  // Index rows: length of the id (ids are <= 128 bytes).
+  uint16_t place = 0;  // CompiledPolicy place: the municipality, or the region's anchor.
   uint16_t trade[kMaxCandidateTrades] = {};
   uint8_t years[kMaxCandidateTrades] = {};
   // Index rows: ordinal of the row that replaced this one (or of its removal's
@@ -47,6 +49,7 @@ struct VacFeatures {
   int32_t starts_at = kNoDate;
   int32_t expires_at = kNoExpiry;
   uint16_t trade = kNoTrade;
+  uint16_t place = 0;  // As CandFeatures::place.
   uint8_t region = 0;
   uint8_t sector = 0;
   uint8_t hard_to_fill = 0;
@@ -66,7 +69,8 @@ inline bool MatchableStatus(int status) {
   return status >= v1::CANDIDATE_STATUS_EMPLOYED && status <= v1::CANDIDATE_STATUS_UNEMPLOYED;
 }
 
-// The features of a canonical candidate: region (or the municipality's region), sector
+// The features of a canonical candidate: region (or the municipality's region), place,
+// sector
 // (UNSPECIFIED reads as OTHER), the first 8 known trades with years (capped at 255), held
 // qualifications, available_from as a day number. Never fails; unknown codes are skipped.
 CandFeatures CandidateFeatures(const CompiledPolicy& model, const v1::Candidate& c);

@@ -28,6 +28,8 @@ class VacancySide {
       : m_(m), f_(f), qf_(qf), today_(today) {
     max_km_ = EffectiveTravelKm(m, f.max_travel_km);
     status_weight_ = m.status_weight[f.status];
+    place_ = m.PlaceOf(f.place, f.region);
+    km_row_ = m.PlaceKmRow(place_);
     CollectTrades();
     BoundAllButTrade();
   }
@@ -42,7 +44,8 @@ class VacancySide {
   }
 
   std::optional<double> BucketBound(size_t i, unsigned r, const VacBucket& b) const {
-    const double km = m_.Distance(f_.region, r);
+    // The nearest any vacancy of the region can be.
+    const double km = m_.RegionMinKm(place_, r);
     if (km > max_km_) return std::nullopt;
     const uint8_t sectors = b.sector_mask.load(std::memory_order_relaxed) & qf_.sector_mask;
     if (sectors == 0) return std::nullopt;
@@ -67,15 +70,15 @@ class VacancySide {
   }
 
   void EnterBucket(uint16_t trade, unsigned region) {
-    const double km = m_.Distance(f_.region, region);
-    const bool cluster = region != f_.region && m_.SameCluster(f_.region, region);
-    dist_ = std::max(0.0, DistanceScore(m_, km, max_km_, cluster));
+    cluster_ = region != f_.region && m_.SameCluster(f_.region, region);
     trade_ = tscore_[trade];
   }
 
   std::optional<int64_t> ScoreRow(const VacRow& row) const {
     const VacFeatures& v = row.f;
     if (!OpenOn(v, today_) || !((qf_.sector_mask >> v.sector) & 1)) return std::nullopt;
+    const double km = km_row_[m_.PlaceOf(v.place, v.region)];
+    if (km > max_km_) return std::nullopt;
     const QualSet missing = v.required & ~f_.quals;
     double weeks = 0, cost = 0;
     const double policy_cap = PolicyCap(m_, v.hard_to_fill != 0);
@@ -90,7 +93,7 @@ class VacancySide {
     c[kSector] = m_.sector[f_.sector][v.sector];
     c[kQuals] = std::max(0.0, QualScore(m_, weeks, cost, policy_cap, (v.preferred & f_.quals).count(),
                                         v.preferred.count()));
-    c[kDistance] = dist_;
+    c[kDistance] = std::max(0.0, DistanceScore(m_, km, max_km_, cluster_));
     c[kAvail] = status_weight_ * DateFactor(m_, f_.available_from, start);
     c[kUrgency] = v.hard_to_fill ? m_.urgency_hard : m_.urgency_normal;
     return ToMicro(Total(m_, c));
@@ -149,8 +152,11 @@ class VacancySide {
   static thread_local std::vector<double> tscore_;
   static thread_local std::vector<uint16_t> touched_;
   double rest_[kNumComponents] = {};
+  unsigned place_ = 0;             // The candidate's place ...
+  const float* km_row_ = nullptr;  // ... and its km to every place.
   // The bucket being scored.
-  double dist_ = 0, trade_ = 0;
+  double trade_ = 0;
+  bool cluster_ = false;
 };
 
 thread_local std::vector<double> VacancySide::tscore_;

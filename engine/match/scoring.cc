@@ -11,6 +11,44 @@ namespace {
 // Reasons most explanations carry (trade, sector, distance, qualifications, status).
 constexpr int kUsualReasons = 6;
 
+// How a place reads in a sentence: the municipality, or the region for an anchor.
+std::string PlaceLabel(const CompiledPolicy& m, unsigned place, unsigned region) {
+  return m.place_is_centroid[place] ? m.place_name[place] : m.tax->region(region).name;
+}
+
+void FillPlace(const CompiledPolicy& m, unsigned place, unsigned region, v1::Place* out) {
+  out->set_basis(m.place_is_centroid[place] ? v1::LOCATION_BASIS_MUNICIPALITY
+                                            : v1::LOCATION_BASIS_REGION_ANCHOR);
+  out->set_name(m.place_name[place]);
+  out->set_region(m.tax->region(region).name);
+  out->set_lat(m.place_point[place].lat);
+  out->set_lon(m.place_point[place].lon);
+}
+
+// "Losser -> Hellendoorn 39 km, same region", "Rijnmond, same region", "Drechtsteden ->
+// Rijnmond 18 km, same SPT cluster".
+std::string DistanceReason(const CompiledPolicy& m, unsigned cand_region, unsigned vac_region,
+                           const PairDetail& d) {
+  const ReasonTexts& texts = m.reasons;
+  if (d.cand_place == d.vac_place) {
+    if (m.place_is_centroid[d.cand_place]) return absl::StrCat(m.place_name[d.cand_place], ", same municipality");
+    return cand_region < texts.same_region.size()
+               ? texts.same_region[cand_region]
+               : absl::StrCat(m.tax->region(cand_region).name, ", same region");
+  }
+  return absl::StrCat(PlaceLabel(m, d.cand_place, cand_region), " -> ",
+                      PlaceLabel(m, d.vac_place, vac_region), " ", Km(d.km),
+                      cand_region == vac_region ? ", same region" : "",
+                      d.same_cluster ? ", same SPT cluster" : "");
+}
+
+// Says that a side's distance runs from its region's anchor.
+std::string AnchorReason(const CompiledPolicy& m, const char* side, unsigned region) {
+  const taxonomy::RegionInfo& info = m.tax->region(region);
+  return absl::StrCat("no municipality known for the ", side, ": distance from ", info.name,
+                      "'s anchor ", info.anchor_city);
+}
+
 }  // namespace
 
 Exclusion EvaluatePair(const CompiledPolicy& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
@@ -40,7 +78,9 @@ Exclusion EvaluatePair(const CompiledPolicy& m, const CandFeatures& c, const Vac
   d->c[kQuals] = std::max(0.0, QualScore(m, d->weeks, d->cost, d->cap, d->preferred_held.count(),
                                          v.preferred.count()));
 
-  d->km = m.Distance(c.region, v.region);
+  d->cand_place = m.PlaceOf(c.place, c.region);
+  d->vac_place = m.PlaceOf(v.place, v.region);
+  d->km = m.PlaceKm(d->cand_place, d->vac_place);
   d->max_km = EffectiveTravelKm(m, c.max_travel_km);
   d->same_cluster = c.region != v.region && m.SameCluster(c.region, v.region);
   d->c[kDistance] = std::max(0.0, DistanceScore(m, d->km, d->max_km, d->same_cluster));
@@ -136,14 +176,11 @@ void FillExplanation(const CompiledPolicy& m, const CandFeatures& c, const VacFe
 
   out->set_distance_km(d.km);
   out->set_same_cluster(d.same_cluster);
-  if (c.region == v.region) {
-    out->add_reasons(c.region < texts.same_region.size()
-                         ? texts.same_region[c.region]
-                         : absl::StrCat(tax.region(c.region).name, ", same region"));
-  } else {
-    out->add_reasons(absl::StrCat(tax.region(c.region).name, " -> ", tax.region(v.region).name, " ",
-                                  Km(d.km), d.same_cluster ? ", same SPT cluster" : ""));
-  }
+  FillPlace(m, d.cand_place, c.region, out->mutable_candidate_place());
+  FillPlace(m, d.vac_place, v.region, out->mutable_vacancy_place());
+  out->add_reasons(DistanceReason(m, c.region, v.region, d));
+  if (!m.place_is_centroid[d.cand_place]) out->add_reasons(AnchorReason(m, "candidate", c.region));
+  if (!m.place_is_centroid[d.vac_place]) out->add_reasons(AnchorReason(m, "vacancy", v.region));
 
   d.missing.ForEach([&](unsigned q) {
     if (q >= m.qual_weeks.size()) return;

@@ -108,6 +108,7 @@ struct PairDetail {
   int64_t micro = 0;
   int slot = -1;  // Index of the candidate's matched trade.
   double sim = 0;
+  unsigned cand_place = 0, vac_place = 0;  // CompiledPolicy places the km runs between.
   double km = 0;
   double max_km = 0;
   bool same_cluster = false;

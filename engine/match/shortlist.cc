@@ -51,6 +51,8 @@ class CandidateSide {
     num_pref_ = v.preferred.count();
     urgency_ = v.hard_to_fill ? m.urgency_hard : m.urgency_normal;
     status_filter_ = qf.status_mask & kMatchableStatusBits;
+    place_ = m.PlaceOf(v.place, v.region);
+    km_row_ = m.PlaceKmRow(place_);
     CollectLinks();
     BoundAllButTrade();
   }
@@ -65,7 +67,8 @@ class CandidateSide {
   }
 
   std::optional<double> BucketBound(size_t i, unsigned r, const CandBucket& b) const {
-    const double km = m_.Distance(r, v_.region);
+    // The nearest any candidate of the region can be.
+    const double km = m_.RegionMinKm(place_, r);
     double max_km = b.max_travel_km.load(std::memory_order_relaxed);
     if (b.any_default_travel.load(std::memory_order_relaxed)) max_km = std::max(max_km, m_.default_max_travel_km);
     if (km > max_km) return std::nullopt;
@@ -90,7 +93,6 @@ class CandidateSide {
 
   void EnterBucket(uint16_t trade, unsigned region) {
     bucket_trade_ = trade;
-    km_ = m_.Distance(region, v_.region);
     cluster_ = region != v_.region && m_.SameCluster(region, v_.region);
   }
 
@@ -99,7 +101,8 @@ class CandidateSide {
     if (!((qf_.status_mask >> f.status) & 1) || !((qf_.sector_mask >> f.sector) & 1)) return std::nullopt;
     // Cheapest rejections first.
     const double max_km = EffectiveTravelKm(m_, f.max_travel_km);
-    if (km_ > max_km) return std::nullopt;
+    const double km = km_row_[m_.PlaceOf(f.place, f.region)];
+    if (km > max_km) return std::nullopt;
     const QualSet missing = v_.required & ~f.quals;
     double weeks = 0, cost = 0;
     if (!missing.empty()) {
@@ -125,7 +128,7 @@ class CandidateSide {
     c[kTrade] = best;
     c[kSector] = m_.sector[f.sector][v_.sector];
     c[kQuals] = std::max(0.0, QualScore(m_, weeks, cost, policy_cap_, (v_.preferred & f.quals).count(), num_pref_));
-    c[kDistance] = std::max(0.0, DistanceScore(m_, km_, max_km, cluster_));
+    c[kDistance] = std::max(0.0, DistanceScore(m_, km, max_km, cluster_));
     c[kAvail] = m_.status_weight[f.status] * DateFactor(m_, f.available_from, start_);
     c[kUrgency] = urgency_;
     return ToMicro(Total(m_, c));
@@ -167,9 +170,10 @@ class CandidateSide {
   // Per thread: reused by every query of the thread (kMaxTrades floats).
   static thread_local std::vector<float> sim_;
   double rest_[kNumComponents] = {};
+  unsigned place_ = 0;             // The vacancy's place ...
+  const float* km_row_ = nullptr;  // ... and its km to every place.
   // The bucket being scored.
   uint16_t bucket_trade_ = 0;
-  double km_ = 0;
   bool cluster_ = false;
 };
 

@@ -90,7 +90,7 @@ std::optional<Taxonomy::MunicipalityRef> Taxonomy::LookupMunicipality(
     std::string_view name) const {
   auto it = municipality_.find(Key(name));
   if (it == municipality_.end()) return std::nullopt;
-  return MunicipalityRef{it->second.name, it->second.region, it->second.centroid};
+  return MunicipalityRef{it->second.name, it->second.region, it->second.centroid, it->second.id};
 }
 
 std::optional<TradeId> Taxonomy::FindTrade(std::string_view id_or_code) const {

@@ -71,10 +71,17 @@ absl::Status ValidateGeoPoint(double lat, double lon, std::string_view path);
 // A municipality (gemeente): its canonical spelling, region and, when known, the centroid
 // of its area (data/municipality_centroids_2015.csv or UpsertMunicipality); distances run
 // between centroids, and from the region's anchor for one without a centroid.
+// `id` is dense (0..num_municipalities()-1) and stable for the life of a Taxonomy and the
+// ones derived from it: the shipped ones in file order, added ones appended.
+// `former_regions` are the regions it was mapped to before (UpsertMunicipality moved it),
+// oldest first: records written before a move still carry one of them.
+using MunicipalityId = uint16_t;
 struct MunicipalityInfo {
   std::string name;
   RegionId region = 0;
   std::optional<GeoPoint> centroid;
+  MunicipalityId id = 0;
+  std::vector<RegionId> former_regions;
 };
 
 struct RegionInfo {
@@ -162,6 +169,7 @@ class Taxonomy {
     std::string_view name;
     RegionId region;
     std::optional<GeoPoint> centroid;
+    MunicipalityId id;
   };
   std::optional<MunicipalityRef> LookupMunicipality(std::string_view name) const;
 
@@ -179,6 +187,7 @@ class Taxonomy {
   std::vector<RegionId> ClusterMembers(ClusterId id) const;
   // Every municipality (as shipped or added), sorted by name.
   std::vector<MunicipalityInfo> municipalities() const;
+  size_t num_municipalities() const { return municipality_.size(); }
   // The region's anchor city as a point.
   GeoPoint RegionAnchor(RegionId id) const;
 

@@ -1,5 +1,6 @@
 // Administrator changes: each With*() validates, copies the small mutable parts, shares the
 // bulk ESCO data, and returns a new Taxonomy with version()+1.
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -159,16 +160,29 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> Taxonomy::WithMunicipality(
     return Invalid(m.has_lat() ? "municipality.lon" : "municipality.lat",
                    "set lat and lon together (the municipality's centroid)");
   }
-  std::optional<GeoPoint> centroid;
+  MunicipalityInfo info;
+  info.name = m.name();
+  info.region = *region;
+  if (auto it = municipality_.find(key); it != municipality_.end()) {
+    const MunicipalityInfo& old = it->second;
+    info.id = old.id;
+    info.centroid = old.centroid;
+    info.former_regions = old.former_regions;
+    if (old.region != *region &&
+        std::find(info.former_regions.begin(), info.former_regions.end(), old.region) ==
+            info.former_regions.end()) {
+      info.former_regions.push_back(old.region);
+    }
+  } else {
+    info.id = static_cast<MunicipalityId>(municipality_.size());
+  }
   if (m.has_lat()) {
     RETURN_IF_ERROR(ValidateGeoPoint(m.lat(), m.lon(), "municipality"));
-    centroid = GeoPoint{m.lat(), m.lon()};
-  } else if (auto it = municipality_.find(key); it != municipality_.end()) {
-    centroid = it->second.centroid;
+    info.centroid = GeoPoint{m.lat(), m.lon()};
   }
   std::shared_ptr<Taxonomy> next(new Taxonomy(*this));
   next->version_ = version_ + 1;
-  next->municipality_[key] = MunicipalityInfo{m.name(), *region, centroid};
+  next->municipality_[key] = std::move(info);
   return std::shared_ptr<const Taxonomy>(std::move(next));
 }
 

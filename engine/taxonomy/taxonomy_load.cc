@@ -141,7 +141,10 @@ absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyBuilder::Load(
   for (auto& [name, region_key] : municipality_rows) {
     const RegionId region = tax->region_by_key_.at(region_key);
     auto [it, inserted] =
-        tax->municipality_.emplace(Lower(name), MunicipalityInfo{name, region, std::nullopt});
+        tax->municipality_.emplace(Lower(name), MunicipalityInfo{name, region, std::nullopt,
+                                                                 static_cast<MunicipalityId>(
+                                                                     tax->municipality_.size()),
+                                                                 {}});
     if (!inserted) {
       return absl::InvalidArgumentError(
           absl::StrCat(muni_file.path(), ": municipality '", name, "' listed twice"));

@@ -347,6 +347,74 @@ TEST_F(MatchScenarioTest, SameClusterBonus) {
   EXPECT_THAT(ShortlistIds(v), ElementsAre("b-outside", "a-cluster"));
 }
 
+// Distances run between municipality centroids (issue 16): Losser and Hellendoorn are both
+// in Twente but about 40 km apart; Enschede and Hengelo about 8.
+TEST_F(MatchScenarioTest, DistanceRunsBetweenMunicipalities) {
+  auto in = [](v1::Candidate c, const char* municipality) {
+    c.set_municipality(municipality);
+    c.set_max_travel_km(20);
+    return c;
+  };
+  v1::Vacancy v = Vac("v-hellendoorn", kWelder, "Twente");
+  v.set_municipality("Hellendoorn");
+  matcher_->UpsertVacancy(v);
+  const v1::Candidate losser = in(Cand("losser", kWelder, 5, "Twente"), "Losser");
+  const v1::Candidate enschede = in(Cand("enschede", kWelder, 5, "Twente"), "Enschede");
+  matcher_->UpsertCandidate(losser);
+  matcher_->UpsertCandidate(enschede);
+
+  const auto far = Explain(losser, v);
+  EXPECT_TRUE(far.excluded());
+  EXPECT_NEAR(far.explanation().distance_km(), 38.6, 1.5);
+  EXPECT_THAT(far.exclusion_reason(), HasSubstr("exceeds max_travel_km 20"));
+  EXPECT_EQ(far.explanation().candidate_place().basis(), v1::LOCATION_BASIS_MUNICIPALITY);
+  EXPECT_EQ(far.explanation().candidate_place().name(), "Losser");
+  EXPECT_EQ(far.explanation().vacancy_place().name(), "Hellendoorn");
+  EXPECT_FALSE(far.explanation().same_cluster());
+
+  v1::Vacancy hengelo = Vac("v-hengelo", kWelder, "Twente");
+  hengelo.set_municipality("Hengelo");
+  matcher_->UpsertVacancy(hengelo);
+  const auto near = Explain(enschede, hengelo);
+  EXPECT_FALSE(near.excluded());
+  EXPECT_NEAR(near.explanation().distance_km(), 7.7, 1.0);
+  EXPECT_NEAR(near.explanation().distance().value(), 1 - near.explanation().distance_km() / 20, 1e-6);
+  EXPECT_THAT(absl::StrJoin(near.explanation().reasons(), "|"),
+              HasSubstr("Enschede -> Hengelo 8 km, same region"));
+
+  // The index agrees: nobody is on Hellendoorn's shortlist (Enschede is 34 km away), both
+  // are on Hengelo's (Enschede 8 km, Losser 16 km), nearest first.
+  EXPECT_THAT(ShortlistIds(v), ElementsAre());
+  EXPECT_THAT(ShortlistIds(hengelo), ElementsAre("enschede", "losser"));
+  v1::MatchCandidateRequest req;
+  auto got = matcher_->MatchCandidate(enschede, req);
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->matches_size(), 1);
+  EXPECT_EQ(got->matches(0).vacancy_id(), "v-hengelo");
+}
+
+// A record with a region only is placed at the region's anchor, and its explanation says so.
+TEST_F(MatchScenarioTest, RegionOnlyRecordFallsBackToTheAnchor) {
+  v1::Vacancy v = Vac("v", kWelder, "Twente");
+  v.set_municipality("Hellendoorn");
+  const v1::Candidate c = Cand("c", kWelder, 5, "Twente");  // No municipality.
+  const auto e = Explain(c, v);
+  ASSERT_FALSE(e.excluded()) << e.exclusion_reason();
+  const auto anchor = tax_->RegionAnchor(*tax_->FindRegion("Twente"));
+  const auto hellendoorn = tax_->LookupMunicipality("Hellendoorn");
+  EXPECT_EQ(e.explanation().candidate_place().basis(), v1::LOCATION_BASIS_REGION_ANCHOR);
+  EXPECT_EQ(e.explanation().candidate_place().name(), tax_->region(*tax_->FindRegion("Twente")).anchor_city);
+  EXPECT_DOUBLE_EQ(e.explanation().candidate_place().lat(), anchor.lat);
+  EXPECT_EQ(e.explanation().vacancy_place().basis(), v1::LOCATION_BASIS_MUNICIPALITY);
+  EXPECT_NEAR(e.explanation().distance_km(),
+              taxonomy::GreatCircleKm(anchor, *hellendoorn->centroid), 1e-3);
+  EXPECT_GT(e.explanation().distance_km(), 10);
+  EXPECT_THAT(absl::StrJoin(e.explanation().reasons(), "|"),
+              HasSubstr("no municipality known for the candidate: distance from Twente's anchor"));
+  EXPECT_THAT(absl::StrJoin(e.explanation().reasons(), "|"),
+              ::testing::Not(HasSubstr("no municipality known for the vacancy")));
+}
+
 TEST_F(MatchScenarioTest, TiesBreakById) {
   for (const char* id : {"c-2", "c-10", "c-1", "b"}) matcher_->UpsertCandidate(Cand(id, kWelder, 5, "Rijnmond"));
   EXPECT_THAT(ShortlistIds(Vac("v", kWelder, "Rijnmond")), ElementsAre("b", "c-1", "c-10", "c-2"));

@@ -31,6 +31,8 @@ class RandomWorld {
       }
     }
     for (int i = 0; i < 8; ++i) hot_regions_.push_back(Uniform(0, static_cast<int>(tax.num_regions()) - 1));
+    municipalities_.resize(tax.num_regions());
+    for (const taxonomy::MunicipalityInfo& m : tax.municipalities()) municipalities_[m.region].push_back(m.name);
   }
 
   int Uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
@@ -42,6 +44,14 @@ class RandomWorld {
                               : Uniform(0, static_cast<int>(tax_.num_regions()) - 1);
     return tax_.region(static_cast<taxonomy::RegionId>(r)).name;
   }
+  // A region and, most of the time, one of its municipalities (empty: the region only).
+  template <typename Record>
+  void SetPlace(Record* r) {
+    const std::string region = Region();
+    r->set_region(region);
+    const auto& names = municipalities_[*tax_.FindRegion(region)];
+    if (!names.empty() && Chance(0.7)) r->set_municipality(names[Uniform(0, static_cast<int>(names.size()) - 1)]);
+  }
   std::string Trade() { return tax_.trade(trades_[Uniform(0, static_cast<int>(trades_.size()) - 1)]).id; }
   std::string Qual() {
     return tax_.qualification(static_cast<taxonomy::QualId>(Uniform(0, static_cast<int>(tax_.num_qualifications()) - 1))).code;
@@ -51,7 +61,7 @@ class RandomWorld {
   v1::Candidate Candidate(const std::string& id) {
     v1::Candidate c;
     c.set_id(id);
-    c.set_region(Region());
+    SetPlace(&c);
     c.set_sector(static_cast<v1::Sector>(Uniform(1, 6)));
     const int nt = Uniform(1, Chance(0.1) ? 8 : 3);
     std::vector<std::string> seen;
@@ -78,7 +88,7 @@ class RandomWorld {
     v1::Vacancy v;
     v.set_id(id);
     v.set_employer_id("vemp" + std::to_string(Uniform(0, 100)));
-    v.set_region(Region());
+    SetPlace(&v);
     v.set_sector(static_cast<v1::Sector>(Uniform(1, 6)));
     v.set_trade(Trade());
     const int nr = Uniform(0, 3), np = Uniform(0, 3);
@@ -170,6 +180,7 @@ class RandomWorld {
   std::mt19937_64 rng_;
   std::vector<taxonomy::TradeId> trades_;
   std::vector<int> hot_regions_;
+  std::vector<std::vector<std::string>> municipalities_;  // By region id.
 };
 
 }  // namespace w2w::testing

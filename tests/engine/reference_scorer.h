@@ -43,6 +43,7 @@ class ReferenceScorer {
   struct Cand {
     std::string id;
     int region = -1;
+    taxonomy::GeoPoint point;  // The municipality's centroid, else the region's anchor.
     int sector = 6;
     int status = 0;
     std::vector<std::pair<int, int>> trades;  // (trade id, years)
@@ -54,6 +55,7 @@ class ReferenceScorer {
   struct Vac {
     std::string id;
     int region = -1;
+    taxonomy::GeoPoint point;
     int sector = 6;
     int trade = -1;
     std::set<int> required, preferred;
@@ -62,11 +64,19 @@ class ReferenceScorer {
     std::optional<int32_t> starts_at, expires_at;
   };
 
+  // Where a record is: its municipality's centroid when it names one with a centroid,
+  // else its region's anchor.
+  taxonomy::GeoPoint Point(const std::string& municipality, int region) const {
+    if (auto ref = tax_->LookupMunicipality(municipality); ref && ref->centroid) return *ref->centroid;
+    return region >= 0 ? tax_->RegionAnchor(static_cast<taxonomy::RegionId>(region)) : taxonomy::GeoPoint{};
+  }
+
   Cand Resolve(const v1::Candidate& c) const {
     Cand r;
     r.id = c.id();
     if (auto x = tax_->FindRegion(c.region())) r.region = *x;
     else if (auto y = tax_->FindMunicipality(c.municipality())) r.region = *y;
+    r.point = Point(c.municipality(), r.region);
     r.sector = (c.sector() >= 1 && c.sector() <= 6) ? c.sector() : 6;
     r.status = c.status();
     for (const auto& t : c.trades()) {
@@ -87,6 +97,7 @@ class ReferenceScorer {
     r.id = v.id();
     if (auto x = tax_->FindRegion(v.region())) r.region = *x;
     else if (auto y = tax_->FindMunicipality(v.municipality())) r.region = *y;
+    r.point = Point(v.municipality(), r.region);
     r.sector = (v.sector() >= 1 && v.sector() <= 6) ? v.sector() : 6;
     if (auto t = tax_->FindTrade(v.trade())) r.trade = *t;
     for (const auto& q : v.required_qualifications()) {
@@ -125,8 +136,8 @@ class ReferenceScorer {
     if (trade < 0) return std::nullopt;
 
     // Distance.
-    const double km = tax_->DistanceKm(static_cast<taxonomy::RegionId>(c.region),
-                                       static_cast<taxonomy::RegionId>(v.region));
+    // Great-circle km between the two points, held as float like the engine's tables.
+    const double km = static_cast<float>(taxonomy::GreatCircleKm(c.point, v.point));
     const double max_km = c.max_travel_km > 0 ? c.max_travel_km : p.default_max_travel_km();
     if (km > max_km) return std::nullopt;
     double distance = 1 - km / max_km;

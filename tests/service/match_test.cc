@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testkit/records.h"
@@ -218,7 +219,15 @@ TEST_F(MatchTest, ExplainGivesTheRetrainingPlanAndExclusions) {
   EXPECT_EQ(explained.explanation().missing(0).qualification(), testkit::kVcaBasis);
   EXPECT_TRUE(explained.explanation().missing(0).required());
   EXPECT_GT(explained.explanation().retraining_weeks(), 0);
-  EXPECT_EQ(explained.explanation().distance_km(), 0);
+  // The vacancy names Eindhoven (its centroid); the candidate only a region, so its side
+  // runs from the region's anchor (Eindhoven's city centre), and the explanation says so.
+  EXPECT_TRUE(explained.explanation().has_distance_km());
+  EXPECT_NEAR(explained.explanation().distance_km(), 1.1, 0.5);
+  EXPECT_EQ(explained.explanation().vacancy_place().basis(), v1::LOCATION_BASIS_MUNICIPALITY);
+  EXPECT_EQ(explained.explanation().vacancy_place().name(), "Eindhoven");
+  EXPECT_EQ(explained.explanation().candidate_place().basis(), v1::LOCATION_BASIS_REGION_ANCHOR);
+  EXPECT_THAT(absl::StrJoin(explained.explanation().reasons(), "|"),
+              HasSubstr("no municipality known for the candidate: distance from Zuidoost-Brabant's anchor"));
   const v1::Explanation& e = explained.explanation();
   const double total = e.trade().contribution() + e.sector().contribution() +
                        e.qualifications().contribution() + e.distance().contribution() +

@@ -1,0 +1,68 @@
+// Places: the points distances run between, compiled from the taxonomy (region anchors
+// and municipality centroids), with the km between every two of them and each place's
+// least km to each region (the bucket bounds of best_first.h).
+#include <algorithm>
+#include <limits>
+#include <string>
+
+#include "engine/match/compiled_policy.h"
+
+namespace w2w::match {
+
+void CompilePlaces(CompiledPolicy* m) {
+  const taxonomy::Taxonomy& tax = *m->tax;
+  const size_t nr = m->num_regions;
+  const std::vector<taxonomy::MunicipalityInfo> munis = tax.municipalities();
+  const size_t np = nr + tax.num_municipalities();
+  m->num_places = np;
+  m->place_point.assign(np, taxonomy::GeoPoint{});
+  m->place_is_centroid.assign(np, 0);
+  m->place_name.assign(np, std::string());
+  // The places each region's records can have.
+  std::vector<std::vector<unsigned>> region_places(nr);
+  for (size_t r = 0; r < nr; ++r) {
+    const auto id = static_cast<taxonomy::RegionId>(r);
+    m->place_point[r] = tax.RegionAnchor(id);
+    m->place_name[r] = tax.region(id).anchor_city;
+    region_places[r].push_back(static_cast<unsigned>(r));
+  }
+  m->place_by_municipality.reserve(munis.size());
+  for (const taxonomy::MunicipalityInfo& info : munis) {
+    const unsigned p = static_cast<unsigned>(nr + info.id);
+    m->place_point[p] = info.centroid.value_or(tax.RegionAnchor(info.region));
+    m->place_is_centroid[p] = info.centroid.has_value() ? 1 : 0;
+    m->place_name[p] = info.name;
+    m->place_by_municipality.emplace(info.name, static_cast<uint16_t>(p));
+    region_places[info.region].push_back(p);
+    for (taxonomy::RegionId former : info.former_regions) region_places[former].push_back(p);
+  }
+
+  m->place_km.assign(np * np, 0.0f);
+  for (size_t a = 0; a < np; ++a) {
+    for (size_t b = a + 1; b < np; ++b) {
+      const auto km = static_cast<float>(taxonomy::GreatCircleKm(m->place_point[a], m->place_point[b]));
+      m->place_km[a * np + b] = km;
+      m->place_km[b * np + a] = km;
+    }
+  }
+  m->region_min_km.assign(np * nr, std::numeric_limits<float>::infinity());
+  for (size_t a = 0; a < np; ++a) {
+    for (size_t r = 0; r < nr; ++r) {
+      float best = std::numeric_limits<float>::infinity();
+      for (unsigned p : region_places[r]) best = std::min(best, m->place_km[a * np + p]);
+      m->region_min_km[a * nr + r] = best;
+    }
+  }
+}
+
+unsigned CompiledPolicy::PlaceOfRecord(std::string_view municipality, unsigned region) const {
+  if (municipality.empty()) return region;
+  if (auto it = place_by_municipality.find(absl::string_view(municipality.data(), municipality.size()));
+      it != place_by_municipality.end()) {
+    return it->second;
+  }
+  if (auto ref = tax->LookupMunicipality(municipality)) return static_cast<unsigned>(num_regions + ref->id);
+  return region;
+}
+
+}  // namespace w2w::match
