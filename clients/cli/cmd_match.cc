@@ -69,10 +69,20 @@ void PrintExplanation(std::ostream& out, const Explanation& e, double score,
   std::string cluster;
   if (e.same_cluster()) {
     cluster = " (same SPT cluster)";
-  } else if (e.distance_km() > 0) {
+  } else if (e.candidate_place().region() == e.vacancy_place().region()) {
+    cluster = " (same region)";
+  } else {
     cluster = " (not in one SPT cluster)";
   }
-  fields.emplace_back("distance", absl::StrFormat("%.0f km%s", e.distance_km(), cluster));
+  auto place = [](const v1::Place& p) {
+    if (p.basis() == v1::LOCATION_BASIS_REGION_ANCHOR) {
+      return absl::StrCat(p.region(), " (anchor ", p.name(), ")");
+    }
+    return p.name();
+  };
+  fields.emplace_back("distance",
+                      absl::StrFormat("%.0f km%s, %s -> %s", e.distance_km(), cluster,
+                                      place(e.candidate_place()), place(e.vacancy_place())));
   fields.emplace_back("preferred held",
                       e.preferred_held().empty() ? "-" : absl::StrJoin(e.preferred_held(), ", "));
   if (e.missing().empty()) {

@@ -26,8 +26,9 @@ constexpr uint64_t kVacancyStream = 2;
 
 constexpr double kCandidateOtherSectorShare = 0.05;  // Side-entrants from outside technology.
 constexpr double kVacancyOtherSectorShare = 0.03;
-constexpr double kCandidateMunicipalityShare = 0.5;  // Records giving a municipality.
-constexpr double kVacancyMunicipalityShare = 0.6;
+// Records giving a municipality (the rest give a region only and are placed at its anchor).
+constexpr double kCandidateMunicipalityShare = 0.9;
+constexpr double kVacancyMunicipalityShare = 0.95;
 constexpr double kWillingToRetrainShare = 0.8;
 constexpr double kHardToFillShare = 0.3;
 constexpr double kUnknownEmployerShareOfUnemployed = 0.5;
@@ -136,14 +137,15 @@ class GeneratorImpl {
     return it->trade;
   }
 
-  // Fills region and (sometimes) municipality in canonical form.
+  // Fills region and (mostly) municipality in canonical form; municipalities are drawn by
+  // their weight (population).
   template <typename Record>
   static void SetLocation(const Generator& g, Rng& rng, RegionId region, double muni_share,
                           Record* r) {
     r->set_region(g.tax_.region(region).name);
     const auto& munis = g.region_municipalities_[region];
     if (!munis.empty() && rng.Chance(muni_share)) {
-      r->set_municipality(munis[rng.Below(munis.size())]);
+      r->set_municipality(munis[PickCumulative(rng, g.region_municipality_cumulative_[region])]);
     }
   }
 

@@ -98,6 +98,9 @@ class Generator {
   std::vector<int> family_of_trade_;              // TradeId -> index in families_, or -1.
   std::vector<double> region_cumulative_jobs_;    // RegionId -> running sum of tech_jobs.
   std::vector<std::vector<std::string>> region_municipalities_;  // Canonical spellings.
+  // Per region, running sums of its municipalities' weights (population 2015 from
+  // data/municipality_population_2015.csv; 1 each when that file is absent).
+  std::vector<std::vector<double>> region_municipality_cumulative_;
   std::optional<taxonomy::RegionId> big_employer_region_;
 
   friend class GeneratorImpl;

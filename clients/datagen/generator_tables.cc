@@ -2,6 +2,7 @@
 // them against the Taxonomy.
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -41,6 +42,22 @@ absl::StatusOr<double> ParseWeight(const formats::CsvFile& file, const formats::
     return file.RowError(row, absl::StrCat("bad number '", text, "'"));
   }
   return v;
+}
+
+// Municipality -> population from data/municipality_population_2015.csv; empty when the
+// file is absent (every municipality then weighs the same).
+absl::StatusOr<absl::flat_hash_map<std::string, double>> ReadPopulation(const std::string& data_dir) {
+  absl::flat_hash_map<std::string, double> out;
+  const std::string path = data_dir + "/municipality_population_2015.csv";
+  if (!std::filesystem::exists(path)) return out;
+  ASSIGN_OR_RETURN(formats::CsvFile file, formats::CsvFile::Read(path));
+  ASSIGN_OR_RETURN(const size_t name_col, file.Column("municipality"));
+  ASSIGN_OR_RETURN(const size_t pop_col, file.Column("population"));
+  for (const auto& row : file.rows()) {
+    ASSIGN_OR_RETURN(double v, ParseWeight(file, row, row.fields[pop_col]));
+    out[row.fields[name_col]] = std::max(v, 1.0);
+  }
+  return out;
 }
 
 }  // namespace
@@ -151,9 +168,19 @@ absl::StatusOr<std::unique_ptr<Generator>> Generator::Create(const taxonomy::Tax
     gen->region_cumulative_jobs_.push_back(jobs);
   }
   if (jobs <= 0) return absl::InvalidArgumentError("taxonomy: no technical jobs in any region");
+  ASSIGN_OR_RETURN(const auto population, ReadPopulation(opts.data_dir));
   gen->region_municipalities_.resize(tax.num_regions());
+  gen->region_municipality_cumulative_.resize(tax.num_regions());
   for (const taxonomy::MunicipalityInfo& m : tax.municipalities()) {
+    auto& cumulative = gen->region_municipality_cumulative_[m.region];
+    double weight = 1;
+    if (!population.empty()) {
+      auto it = population.find(m.name);
+      // Municipalities added after 2015 get the smallest shipped weight.
+      weight = it != population.end() ? it->second : 1000;
+    }
     gen->region_municipalities_[m.region].push_back(m.name);
+    cumulative.push_back((cumulative.empty() ? 0 : cumulative.back()) + weight);
   }
   gen->big_employer_region_ = tax.FindRegion(kBigEmployerRegion);
   return gen;
