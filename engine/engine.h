@@ -13,7 +13,7 @@
 //   NOT_FOUND          unknown id.   ABORTED  stale expected version.
 //   RESOURCE_EXHAUSTED over a documented limit, or the disk is short of space.
 //   FAILED_PRECONDITION e.g. shortlisting a closed vacancy.
-//   UNIMPLEMENTED      a capability that is not built yet (named in the message).
+//   (No method answers UNIMPLEMENTED: every capability declared here is built.)
 //
 // Thread safety: every method is safe to call concurrently. Writes of records are
 // serialized internally (one writer at a time); concurrent UpsertCandidate /

@@ -1,6 +1,6 @@
 // MatchService: the w2w.v1.MatchService RPCs (shortlists, candidate matches and
 // explanations), forwarded to the Engine. Scoring lives in engine/match; this class only
-// translates. Until matching is built the engine answers UNIMPLEMENTED naming it.
+// translates.
 //
 // Thread safety: stateless apart from the borrowed, thread-safe Engine.
 #ifndef W2W_SERVICE_MATCH_SERVICE_H_

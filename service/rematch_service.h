@@ -1,7 +1,6 @@
 // RematchService: the w2w.v1.RematchService RPCs (rematching a whole workforce),
 // forwarded to the Engine. StartRematch relays the engine's events to the client stream
-// and cancels the run when the client goes away. Until rematching is built the engine
-// answers UNIMPLEMENTED naming it.
+// and cancels the run when the client goes away.
 //
 // Thread safety: stateless apart from the borrowed, thread-safe Engine.
 #ifndef W2W_SERVICE_REMATCH_SERVICE_H_

@@ -1,5 +1,7 @@
 #include "service/sync_services.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <utility>
@@ -198,10 +200,17 @@ Status Draining() {
 
 // The index gRPC's generated Service gives method `method` of `service` (its position in
 // the .proto), looked up rather than hard-coded so that a new method cannot shift it.
+// A name that is not in the generated pool is a programming error found at start-up: it
+// stops the server with the name rather than serving a wrong method.
 int MethodIndex(const char* service, const char* method) {
   const google::protobuf::ServiceDescriptor* s =
       google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
-  return s->FindMethodByName(method)->index();
+  const google::protobuf::MethodDescriptor* m = s == nullptr ? nullptr : s->FindMethodByName(method);
+  if (m == nullptr) {
+    std::fprintf(stderr, "w2w-server: no method %s/%s in the generated protos\n", service, method);
+    std::abort();
+  }
+  return m->index();
 }
 
 // In a service's constructor: serves unary RPC `Rpc` with the ParsedUnary handler,

@@ -31,6 +31,7 @@
 #include "engine/rematch/manager.h"
 #include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
+#include "engine/validate/limits.h"
 #include "w2w/v1/policy.pb.h"
 
 namespace w2w {
@@ -41,8 +42,7 @@ inline constexpr uint32_t kMaxPageSize = 1000;
 // Records examined per List call at most; a sparse filter returns a short page and a
 // token to continue, so one call never walks a million records.
 inline constexpr uint64_t kListScanBudget = 100'000;
-// ItemErrors listed per import summary (all are counted in `rejected`).
-inline constexpr int kMaxListedItemErrors = 1000;
+using validate::kMaxListedItemErrors;
 // Id used for inline (not stored) records given without one in matching requests.
 inline constexpr std::string_view kInlineId = "inline";
 // Taxonomy changes live in Family::kTaxonomy under

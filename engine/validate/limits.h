@@ -34,6 +34,9 @@ inline constexpr uint32_t kDefaultTravelKm = 50;
 // Vacancy seats; 0 is stored as kDefaultPositions.
 inline constexpr uint32_t kMaxPositions = 1000;
 inline constexpr uint32_t kDefaultPositions = 1;
+// ItemErrors listed per import summary, by the engine's importer and the service's stream
+// reader alike (all are counted in `rejected`).
+inline constexpr int kMaxListedItemErrors = 1000;
 
 }  // namespace w2w::validate
 

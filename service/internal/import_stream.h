@@ -34,8 +34,6 @@
 
 namespace w2w::service::internal {
 
-// ImportSummary.errors lists at most this many items (as the engine's importer).
-inline constexpr int kMaxListedImportErrors = 1000;
 
 // Items of a stream that could not be read as records, at their place in the stream's
 // item numbering. The Importer numbers only the items it is given; MergeInto puts these
@@ -69,7 +67,7 @@ class UnreadableItems {
 
   // Merges these items into `*summary`, the importer's: counts them as received and
   // rejected, renumbers the importer's errors to stream indices and lists all errors in
-  // stream order, at most kMaxListedImportErrors. Precondition: summary != nullptr.
+  // stream order, at most validate::kMaxListedItemErrors. Precondition: summary != nullptr.
   void MergeInto(v1::ImportSummary* summary) const {
     if (errors_.empty()) return;
     summary->set_received(summary->received() + count());
@@ -86,8 +84,8 @@ class UnreadableItems {
       merged.push_back(std::move(error));
     }
     while (u < errors_.size()) merged.push_back(errors_[u++]);
-    if (merged.size() > static_cast<size_t>(kMaxListedImportErrors)) {
-      merged.resize(static_cast<size_t>(kMaxListedImportErrors));
+    if (merged.size() > static_cast<size_t>(validate::kMaxListedItemErrors)) {
+      merged.resize(static_cast<size_t>(validate::kMaxListedItemErrors));
     }
     summary->clear_errors();
     for (v1::ItemError& error : merged) *summary->add_errors() = std::move(error);

@@ -1,7 +1,9 @@
-// Tests of the synthetic dataset generator (engine/datagen).
+// Tests of the synthetic dataset generator (clients/datagen).
 #include "clients/datagen/generator.h"
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -9,6 +11,8 @@
 #include <set>
 #include <sstream>
 #include <string>
+
+#include <unistd.h>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -121,7 +125,7 @@ TEST_F(DatagenTest, FixedFingerprint) {
   std::printf("[ datagen ] fingerprint of 500+500 records: %llu\n",
               static_cast<unsigned long long>(h));
   EXPECT_GT(all.size(), 50000u);
-  EXPECT_EQ(h, 13866949503207239742ull);  // Since the ISCO similarity floor.
+  EXPECT_EQ(h, 9529852752141604462ull);  // Since municipalities are drawn for 90% / 95% of records.
 }
 
 TEST_F(DatagenTest, RecordsAreCanonical) {
@@ -182,7 +186,7 @@ TEST_F(DatagenTest, CandidateShape) {
   auto share = [&](size_t x) { return static_cast<double>(x) / kN; };
   EXPECT_NEAR(share(willing), 0.80, 0.02);
   EXPECT_NEAR(share(other), 0.05 * (1 - 1.0 / kBigEmployerEvery), 0.01);
-  EXPECT_NEAR(share(with_muni), 0.5, 0.02);
+  EXPECT_NEAR(share(with_muni), 0.9, 0.02);
   EXPECT_NEAR(share(trade_counts[1]), 0.55, 0.03);
   EXPECT_EQ(trade_counts[0], 0u);
   EXPECT_GT(trade_counts[3], 0u);
@@ -367,6 +371,51 @@ TEST_F(DatagenTest, ManyCandidatesHaveDistinctIdsAndValidFields) {
   });
   EXPECT_EQ(ids.size(), kN);
   EXPECT_GT(with_qualifications, kN / 2);
+}
+
+// Municipalities are drawn by the weights of data/municipality_population_2015.csv when a
+// deployment ships it (uniformly within the region otherwise).
+TEST_F(DatagenTest, MunicipalitiesFollowPopulationWeights) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("w2w-datagen-pop-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(w2w::testing::DataDir(), dir, std::filesystem::copy_options::recursive);
+  {
+    std::ofstream pop(dir / "municipality_population_2015.csv");
+    pop << "# test weights\nmunicipality,population\n";
+    // Twente: Enschede weighs as much as all the others together times 9.
+    size_t others = 0;
+    for (const auto& m : tax().municipalities()) {
+      if (m.region != *tax().FindRegion("Twente") || m.name == "Enschede") continue;
+      pop << m.name << ",1000\n";
+      ++others;
+    }
+    pop << "Enschede," << others * 9000 << "\n";
+  }
+  GeneratorOptions o = Options(7);
+  o.data_dir = dir.string();
+  auto gen = Generator::Create(tax(), o);
+  ASSERT_TRUE(gen.ok()) << gen.status();
+  size_t twente = 0, enschede = 0;
+  for (size_t i = 0; i < 20000; ++i) {
+    const v1::Candidate c = (*gen)->Candidate(i);
+    if (c.region() != "Twente" || c.municipality().empty()) continue;
+    ++twente;
+    if (c.municipality() == "Enschede") ++enschede;
+  }
+  ASSERT_GT(twente, 200u);
+  EXPECT_NEAR(static_cast<double>(enschede) / static_cast<double>(twente), 0.9, 0.05);
+  // Without the file Enschede is one of Twente's municipalities like the others.
+  auto uniform = Make(7);
+  size_t u_twente = 0, u_enschede = 0;
+  for (size_t i = 0; i < 20000; ++i) {
+    const v1::Candidate c = uniform->Candidate(i);
+    if (c.region() != "Twente" || c.municipality().empty()) continue;
+    ++u_twente;
+    if (c.municipality() == "Enschede") ++u_enschede;
+  }
+  EXPECT_LT(static_cast<double>(u_enschede) / static_cast<double>(u_twente), 0.3);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(DatagenTest, BadTables) {
