@@ -65,7 +65,7 @@ inline bool OpenStatus(int status) {
 inline bool OpenOn(const VacFeatures& v, int32_t today) { return v.open != 0 && v.expires_at >= today; }
 
 // True when the status can ever be matched (not PLACED/UNAVAILABLE/UNSPECIFIED).
-inline bool MatchableStatus(int status) {
+constexpr bool MatchableStatus(int status) {
   return status >= v1::CANDIDATE_STATUS_EMPLOYED && status <= v1::CANDIDATE_STATUS_UNEMPLOYED;
 }
 

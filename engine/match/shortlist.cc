@@ -17,7 +17,15 @@
 namespace w2w::match {
 namespace {
 
-constexpr uint8_t kMatchableStatusBits = 0b111110;  // EMPLOYED..UNEMPLOYED.
+// A bit per status MatchableStatus() accepts.
+constexpr uint8_t kMatchableStatusBits = [] {
+  uint8_t bits = 0;
+  for (int s = 0; s < taxonomy::kNumStatusSlots; ++s) {
+    if (MatchableStatus(s)) bits = static_cast<uint8_t>(bits | (1u << s));
+  }
+  return bits;
+}();
+static_assert(kMatchableStatusBits == 0b111110, "EMPLOYED..UNEMPLOYED");
 
 // The best sector score towards vacancy sector `to` over the candidate sectors in `mask`.
 double MaxSector(const CompiledPolicy& m, uint8_t mask, unsigned to) {
