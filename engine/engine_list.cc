@@ -1,6 +1,6 @@
 // Engine facade: paged, filtered listing of candidates and vacancies in id order.
 //
-// A page scans the family from the token's id onwards, at most kListScanBudget records
+// A page scans the stored records (RecordStore::Scan) from the token's id onwards, at most kListScanBudget records
 // per call; sparse filters may therefore return short (even empty) pages with a token
 // to continue. Filters given as names or codes (region, trade) are resolved through
 // the taxonomy first, because stored records hold canonical values (region names,
@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "engine/internal/engine_impl.h"
 #include "engine/internal/record_ops.h"
+#include "engine/records/record_store.h"
 #include "google/protobuf/descriptor.h"
 
 namespace w2w {
@@ -90,7 +91,6 @@ bool Matches(const ListFilter& f, const v1::Vacancy& v) {
 template <typename Record, typename Request, typename Response, typename AddFn>
 absl::Status ListPage(const internal::EngineCore& impl, const Request& request, Response* response,
                       AddFn add) {
-  constexpr storage::Family kFamily = internal::RecordTraits<Record>::kFamily;
   uint32_t page_size = request.page_size();
   if (page_size == 0) page_size = kDefaultPageSize;
   if (page_size > kMaxPageSize) {
@@ -98,42 +98,31 @@ absl::Status ListPage(const internal::EngineCore& impl, const Request& request, 
         absl::StrCat("page_size: ", page_size, " is over the maximum of ", kMaxPageSize));
   }
   ASSIGN_OR_RETURN(ListFilter filter, ResolveFilter(*impl.taxonomy(), request));
-  std::string start;
+  std::string after_id;  // The last id of the previous page; empty for the first page.
   if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(start, internal::DecodePageToken(request.page_token()));
-    start.push_back('\0');  // The smallest key after the last id returned.
+    ASSIGN_OR_RETURN(after_id, internal::DecodePageToken(request.page_token()));
   }
 
   uint32_t found = 0;
   uint64_t examined = 0;
   bool more = false;
-  std::string last_key;
-  absl::Status parse_error;
-  Record record;
-  auto visited = impl.store->Scan(
-      kFamily, start, "", kListScanBudget + 1, [&](std::string_view key, std::string_view value) {
-        if (found == page_size || examined == kListScanBudget) {
-          more = true;  // One record beyond the page or the budget: keep paging.
-          return false;
-        }
-        ++examined;
-        last_key.assign(key);
-        if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError(absl::StrCat(
-              "store: ", std::string(storage::FamilyName(kFamily)), "/'", last_key,
-              "' does not parse as ", record.GetTypeName()));
-          return false;
-        }
-        if (Matches(filter, record)) {
-          add(std::move(record));
-          ++found;
-        }
-        return true;
-      });
+  std::string last_id;
+  auto visited = impl.records->Scan<Record>(after_id, kListScanBudget + 1, [&](Record& record) {
+    if (found == page_size || examined == kListScanBudget) {
+      more = true;  // One record beyond the page or the budget: keep paging.
+      return false;
+    }
+    ++examined;
+    last_id.assign(record.id());
+    if (Matches(filter, record)) {
+      add(std::move(record));
+      ++found;
+    }
+    return true;
+  });
   RETURN_IF_ERROR(visited.status());
-  RETURN_IF_ERROR(parse_error);
   response->set_scanned(examined);
-  if (more) response->set_next_page_token(internal::EncodePageToken(last_key));
+  if (more) response->set_next_page_token(internal::EncodePageToken(last_id));
   return absl::OkStatus();
 }
 

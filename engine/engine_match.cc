@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "engine/internal/engine_impl.h"
 #include "engine/internal/record_ops.h"
+#include "engine/validate/open_vacancy.h"
 
 namespace w2w {
 namespace {
@@ -30,7 +31,7 @@ absl::StatusOr<Record> Inline(const internal::EngineCore& impl, Record record) {
 // vacancies get the same answer (FAILED_PRECONDITION naming the vacancy and why), so a
 // coach never gets an empty shortlist without a reason.
 absl::StatusOr<v1::Vacancy> OpenVacancy(v1::Vacancy vacancy) {
-  if (vacancy.status() != v1::VACANCY_STATUS_OPEN) {
+  if (!validate::IsOpenVacancy(vacancy)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "vacancy '", vacancy.id(), "' is closed (", v1::VacancyStatus_Name(vacancy.status()),
         "); reopen it with an upsert to shortlist"));

@@ -14,8 +14,8 @@ namespace w2w {
 absl::Status Engine::Impl::OpenRematch() {
   // Marks the runs a previous process left RUNNING as INCOMPLETE before any run starts.
   ASSIGN_OR_RETURN(rematch, rematch::RematchManager::Create(
-                                store.get(), matcher.get(), [this] { return taxonomy(); },
-                                options.rematch_threads));
+                                store.get(), records.get(), matcher.get(),
+                                [this] { return taxonomy(); }, options.rematch_threads));
   return absl::OkStatus();
 }
 

@@ -28,6 +28,7 @@
 #include "engine/engine.h"
 #include "engine/internal/write_group.h"
 #include "engine/match/matcher.h"
+#include "engine/records/record_store.h"
 #include "engine/rematch/manager.h"
 #include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
@@ -45,15 +46,6 @@ inline constexpr uint64_t kListScanBudget = 100'000;
 inline constexpr int kMaxListedItemErrors = 1000;
 // Id used for inline (not stored) records given without one in matching requests.
 inline constexpr std::string_view kInlineId = "inline";
-// Taxonomy changes live in Family::kTaxonomy under
-//   "change/" + EncodeUint64Key(seq) + "/" + kind
-// where seq = 1, 2, 3, ... in the order the changes were made (seq + 1 is the taxonomy
-// version after the change) and kind is one of the names below.
-inline constexpr std::string_view kTaxonomyChangePrefix = "change/";
-inline constexpr std::string_view kChangeQualification = "qualification";
-inline constexpr std::string_view kChangeCluster = "cluster";
-inline constexpr std::string_view kChangeMunicipality = "municipality";
-inline constexpr std::string_view kChangeRegionAnchor = "region_anchor";
 
 namespace internal {
 
@@ -71,6 +63,9 @@ struct EngineCore {
   // ---- Set at Open (const afterwards) ------------------------------------------------
   EngineOptions options;
   std::unique_ptr<storage::Store> store;
+  // Every read and write of candidates, vacancies, taxonomy changes and policies; borrows
+  // `store`. (Rematch runs keep their own records: rematch/run_store.h.)
+  std::unique_ptr<records::RecordStore> records;
   // Created once at Open; SetModel swaps its taxonomy and policy.
   std::unique_ptr<match::Matcher> matcher;
   std::chrono::steady_clock::time_point started_at;

@@ -50,6 +50,8 @@ VacFeatures VacancyFeatures(const Model& model, const v1::Vacancy& v) {
     if (auto id = model.FindQualification(q)) f.preferred.Add(*id);
   }
   f.hard_to_fill = v.hard_to_fill() ? 1 : 0;
+  // TODO(store): use validate::IsOpenVacancy (engine/validate/open_vacancy.h), the one
+  // rule for an open vacancy; left to the owner of engine/match.
   f.open = (v.status() == v1::VACANCY_STATUS_OPEN || v.status() == v1::VACANCY_STATUS_UNSPECIFIED) ? 1 : 0;
   if (!v.starts_at().empty()) {
     if (auto d = ParseIsoDate(v.starts_at())) f.starts_at = *d;

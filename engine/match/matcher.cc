@@ -39,6 +39,9 @@ void MatcherImpl::RemoveCandidate(std::string_view id) {
 void MatcherImpl::UpsertVacancy(const v1::Vacancy& vacancy) {
   const std::shared_ptr<const Model> model = model_.load();
   std::shared_ptr<VacancyIndex> idx = vacs_.load();
+  // TODO(store): judge openness with validate::IsOpenVacancyStatus
+  // (engine/validate/open_vacancy.h), the one rule for an open vacancy; left to the owner
+  // of engine/match.
   const int status = vacancy.status() == v1::VACANCY_STATUS_UNSPECIFIED ? v1::VACANCY_STATUS_OPEN
                                                                         : vacancy.status();
   idx->Upsert(vacancy.id(), vacancy.employer_id(), vacancy.title(), status,
