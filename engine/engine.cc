@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
-#include "engine/internal/engine_impl.h"
+#include "engine/internal/engine_state.h"
 #include "engine/match/policy.h"
 #include "engine/records/record_store.h"
 #include "w2w/v1/candidate.pb.h"
@@ -41,7 +41,7 @@ absl::StatusOr<std::shared_ptr<const taxonomy::Taxonomy>> ApplyChange(
 
 }  // namespace
 
-void internal::EngineCore::SetModelLocked(std::shared_ptr<const taxonomy::Taxonomy> new_taxonomy,
+void internal::EngineState::SetModelLocked(std::shared_ptr<const taxonomy::Taxonomy> new_taxonomy,
                                   std::shared_ptr<const v1::Policy> new_policy) {
   {
     absl::MutexLock lock(&model_mu);
@@ -51,7 +51,7 @@ void internal::EngineCore::SetModelLocked(std::shared_ptr<const taxonomy::Taxono
   if (matcher) matcher->SetModel(std::move(new_taxonomy), *new_policy);
 }
 
-absl::Status internal::EngineCore::LoadTaxonomy() {
+absl::Status internal::EngineState::LoadTaxonomy() {
   ASSIGN_OR_RETURN(std::shared_ptr<const taxonomy::Taxonomy> tax,
                    taxonomy::Taxonomy::LoadFromDir(options.reference_dir));
   absl::Status replay_error;
@@ -75,7 +75,7 @@ absl::Status internal::EngineCore::LoadTaxonomy() {
   return absl::OkStatus();
 }
 
-absl::Status internal::EngineCore::LoadPolicy() {
+absl::Status internal::EngineState::LoadPolicy() {
   ASSIGN_OR_RETURN(std::optional<v1::Policy> latest, records->LatestPolicy());
   auto policy = std::make_shared<v1::Policy>();
   if (latest.has_value()) {
@@ -94,7 +94,7 @@ absl::Status internal::EngineCore::LoadPolicy() {
   return absl::OkStatus();
 }
 
-absl::Status internal::EngineCore::RebuildIndex() {
+absl::Status internal::EngineState::RebuildIndex() {
   const auto start = std::chrono::steady_clock::now();
   matcher = match::Matcher::Create(taxonomy(), *policy());
   if (matcher == nullptr) return absl::InternalError("matcher: Create returned nothing");
@@ -117,50 +117,50 @@ absl::Status internal::EngineCore::RebuildIndex() {
   return absl::OkStatus();
 }
 
-Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::Engine(std::unique_ptr<internal::EngineState> state) : state_(std::move(state)) {}
 Engine::~Engine() = default;
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   if (options.import_batch_size < 1) {
     return absl::InvalidArgumentError("import_batch_size: must be at least 1");
   }
-  auto impl = std::make_unique<Impl>();
-  impl->options = options;
-  impl->started_at = std::chrono::steady_clock::now();
-  ASSIGN_OR_RETURN(impl->store, storage::Store::Open(options.store));
-  impl->records = std::make_unique<records::RecordStore>(impl->store.get());
-  RETURN_IF_ERROR(impl->LoadTaxonomy());
-  RETURN_IF_ERROR(impl->LoadPolicy());
-  RETURN_IF_ERROR(impl->RebuildIndex());
-  RETURN_IF_ERROR(impl->OpenRematch());
-  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+  auto state = std::make_unique<internal::EngineState>();
+  state->options = options;
+  state->started_at = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(state->store, storage::Store::Open(options.store));
+  state->records = std::make_unique<records::RecordStore>(state->store.get());
+  RETURN_IF_ERROR(state->LoadTaxonomy());
+  RETURN_IF_ERROR(state->LoadPolicy());
+  RETURN_IF_ERROR(state->RebuildIndex());
+  RETURN_IF_ERROR(state->OpenRematch());
+  return std::unique_ptr<Engine>(new Engine(std::move(state)));
 }
 
-std::shared_ptr<const taxonomy::Taxonomy> Engine::taxonomy() const { return impl_->taxonomy(); }
+std::shared_ptr<const taxonomy::Taxonomy> Engine::taxonomy() const { return state_->taxonomy(); }
 
 v1::ServerInfo Engine::Info() const {
   v1::ServerInfo info;
   info.set_version(W2W_VERSION);
-  const match::Matcher& m = *impl_->matcher;
+  const match::Matcher& m = *state_->matcher;
   info.set_candidates(m.num_candidates());
   info.set_vacancies(m.num_vacancies());
   info.set_open_vacancies(m.num_open_vacancies());
-  info.set_policy_version(impl_->policy()->version());
-  info.set_taxonomy_version(impl_->taxonomy()->version());
-  info.set_uptime_seconds(SecondsSince(impl_->started_at));
-  info.set_data_dir(impl_->store->options().path);
-  info.set_disk_free_bytes(impl_->store->DiskFreeBytes());
-  info.set_disk_reserve_bytes(impl_->store->options().disk_reserve_bytes);
-  info.set_sync_writes(impl_->store->syncs_writes());
+  info.set_policy_version(state_->policy()->version());
+  info.set_taxonomy_version(state_->taxonomy()->version());
+  info.set_uptime_seconds(SecondsSince(state_->started_at));
+  info.set_data_dir(state_->store->options().path);
+  info.set_disk_free_bytes(state_->store->DiskFreeBytes());
+  info.set_disk_reserve_bytes(state_->store->options().disk_reserve_bytes);
+  info.set_sync_writes(state_->store->syncs_writes());
   info.set_index_bytes(m.MemoryBytes());
-  info.set_startup_rebuild_seconds(impl_->rebuild_seconds);
+  info.set_startup_rebuild_seconds(state_->rebuild_seconds);
   return info;
 }
 
 absl::Status Engine::Flush() {
   // Writers finish their batch first, so the flush captures a consistent state.
-  absl::MutexLock lock(&impl_->writer_mu);
-  return impl_->store->Flush();
+  absl::MutexLock lock(&state_->writer_mu);
+  return state_->store->Flush();
 }
 
 }  // namespace w2w

@@ -43,6 +43,9 @@
 #include "w2w/v1/vacancy.pb.h"
 
 namespace w2w {
+namespace internal {
+struct EngineState;  // engine/internal/engine_state.h
+}  // namespace internal
 
 struct EngineOptions {
   storage::StoreOptions store;          // Where and how records are stored.
@@ -50,6 +53,11 @@ struct EngineOptions {
   int rematch_threads = 2;              // Worker threads shared by all rematch runs.
   int import_batch_size = 1000;         // Records per atomic batch in streamed imports.
 };
+
+// The most ItemErrors an ImportSummary lists (every rejected item is counted in
+// `rejected`, listed or not): the one cap for the importer and for whatever merges more
+// errors into its summary (service/ adds the stream items it could not read).
+inline constexpr int kMaxListedItemErrors = 1000;
 
 // Bulk import of one stream (ImportCandidates / PushVacancies). Feed items with Add();
 // batches are validated and committed atomically as they fill; Finish() commits the rest
@@ -132,9 +140,8 @@ class Engine {
   absl::Status Flush();
 
  private:
-  struct Impl;
-  explicit Engine(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit Engine(std::unique_ptr<internal::EngineState> state);
+  std::unique_ptr<internal::EngineState> state_;
 };
 
 }  // namespace w2w

@@ -10,7 +10,7 @@
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
 #include "engine/engine.h"
-#include "engine/internal/engine_impl.h"
+#include "engine/internal/engine_state.h"
 #include "engine/match/policy.h"
 #include "engine/records/record_store.h"
 
@@ -22,18 +22,18 @@ using TaxonomyPtr = std::shared_ptr<const taxonomy::Taxonomy>;
 // Stores a taxonomy change (appended to the change log) and publishes the new taxonomy.
 // `make` builds the new taxonomy from the current one (and validates the change).
 template <typename Change, typename MakeFn>
-absl::StatusOr<uint64_t> ApplyTaxonomyChange(internal::EngineCore& impl, const Change& change,
+absl::StatusOr<uint64_t> ApplyTaxonomyChange(internal::EngineState& state, const Change& change,
                                              MakeFn make) {
-  absl::MutexLock lock(&impl.writer_mu);
-  const TaxonomyPtr current = impl.taxonomy();
+  absl::MutexLock lock(&state.writer_mu);
+  const TaxonomyPtr current = state.taxonomy();
   ASSIGN_OR_RETURN(TaxonomyPtr next, make(*current));
   // The change's sequence number: the newest stored one + 1 (= next->version() - 1 when
   // every stored change applied, which Open guarantees).
-  ASSIGN_OR_RETURN(uint64_t last_seq, impl.records->LastTaxonomyChangeSeq());
+  ASSIGN_OR_RETURN(uint64_t last_seq, state.records->LastTaxonomyChangeSeq());
   records::WriteSet writes;
   writes.AddTaxonomyChange(last_seq + 1, change);
-  RETURN_IF_ERROR(impl.records->Commit(writes));
-  impl.SetModelLocked(next, impl.policy());
+  RETURN_IF_ERROR(state.records->Commit(writes));
+  state.SetModelLocked(next, state.policy());
   return next->version();
 }
 
@@ -42,31 +42,31 @@ absl::StatusOr<uint64_t> ApplyTaxonomyChange(internal::EngineCore& impl, const C
 // ---- Taxonomy --------------------------------------------------------------------------
 
 absl::StatusOr<uint64_t> Engine::UpsertQualification(const v1::Qualification& q) {
-  return ApplyTaxonomyChange(*impl_, q,
+  return ApplyTaxonomyChange(*state_, q,
                              [&](const taxonomy::Taxonomy& t) { return t.WithQualification(q); });
 }
 
 absl::StatusOr<uint64_t> Engine::UpsertCluster(const v1::Cluster& c) {
-  return ApplyTaxonomyChange(*impl_, c,
+  return ApplyTaxonomyChange(*state_, c,
                              [&](const taxonomy::Taxonomy& t) { return t.WithCluster(c); });
 }
 
 absl::StatusOr<uint64_t> Engine::UpsertMunicipality(const v1::Municipality& m) {
-  return ApplyTaxonomyChange(*impl_, m,
+  return ApplyTaxonomyChange(*state_, m,
                              [&](const taxonomy::Taxonomy& t) { return t.WithMunicipality(m); });
 }
 
 absl::StatusOr<uint64_t> Engine::UpdateRegionAnchor(const v1::UpdateRegionAnchorRequest& r) {
-  return ApplyTaxonomyChange(*impl_, r,
+  return ApplyTaxonomyChange(*state_, r,
                              [&](const taxonomy::Taxonomy& t) { return t.WithRegionAnchor(r); });
 }
 
 // ---- Policy ----------------------------------------------------------------------------
 
 absl::StatusOr<v1::Policy> Engine::GetPolicy(uint64_t version) const {
-  std::shared_ptr<const v1::Policy> current = impl_->policy();
+  std::shared_ptr<const v1::Policy> current = state_->policy();
   if (version == 0 || version == current->version()) return *current;
-  ASSIGN_OR_RETURN(std::optional<v1::Policy> policy, impl_->records->GetPolicy(version));
+  ASSIGN_OR_RETURN(std::optional<v1::Policy> policy, state_->records->GetPolicy(version));
   if (!policy.has_value()) {
     return absl::NotFoundError(absl::StrCat("policy version ", version, " not found (current is ",
                                             current->version(), ")"));
@@ -75,21 +75,21 @@ absl::StatusOr<v1::Policy> Engine::GetPolicy(uint64_t version) const {
 }
 
 absl::StatusOr<v1::Policy> Engine::SetPolicy(const v1::Policy& policy, uint64_t expected_version) {
-  absl::MutexLock lock(&impl_->writer_mu);
-  const std::shared_ptr<const v1::Policy> current = impl_->policy();
+  absl::MutexLock lock(&state_->writer_mu);
+  const std::shared_ptr<const v1::Policy> current = state_->policy();
   if (expected_version != 0 && expected_version != current->version()) {
     return absl::AbortedError(absl::StrCat("expected_version: stale version ", expected_version,
                                            ", current version ", current->version()));
   }
-  const TaxonomyPtr tax = impl_->taxonomy();
+  const TaxonomyPtr tax = state_->taxonomy();
   ASSIGN_OR_RETURN(v1::Policy complete, match::CompletePolicy(policy, *tax));
   complete.set_version(current->version() + 1);
   complete.set_created_at(NowRfc3339());
   records::WriteSet writes;
   writes.PutPolicy(complete);
-  RETURN_IF_ERROR(impl_->records->Commit(writes));
+  RETURN_IF_ERROR(state_->records->Commit(writes));
   auto published = std::make_shared<const v1::Policy>(complete);
-  impl_->SetModelLocked(tax, published);
+  state_->SetModelLocked(tax, published);
   return complete;
 }
 

@@ -12,7 +12,7 @@
 #include "engine/common/status_macros.h"
 #include "engine/common/text.h"
 #include "engine/engine.h"
-#include "engine/internal/engine_impl.h"
+#include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
 #include "engine/records/record_store.h"
 #include "google/protobuf/descriptor.h"
@@ -89,7 +89,7 @@ bool Matches(const ListFilter& f, const v1::Vacancy& v) {
 
 // One page: records in id order after the token, filtered. `add` receives each match.
 template <typename Record, typename Request, typename Response, typename AddFn>
-absl::Status ListPage(const internal::EngineCore& impl, const Request& request, Response* response,
+absl::Status ListPage(const internal::EngineState& state, const Request& request, Response* response,
                       AddFn add) {
   uint32_t page_size = request.page_size();
   if (page_size == 0) page_size = kDefaultPageSize;
@@ -97,7 +97,7 @@ absl::Status ListPage(const internal::EngineCore& impl, const Request& request, 
     return absl::InvalidArgumentError(
         absl::StrCat("page_size: ", page_size, " is over the maximum of ", kMaxPageSize));
   }
-  ASSIGN_OR_RETURN(ListFilter filter, ResolveFilter(*impl.taxonomy(), request));
+  ASSIGN_OR_RETURN(ListFilter filter, ResolveFilter(*state.taxonomy(), request));
   std::string after_id;  // The last id of the previous page; empty for the first page.
   if (!request.page_token().empty()) {
     ASSIGN_OR_RETURN(after_id, internal::DecodePageToken(request.page_token()));
@@ -107,7 +107,7 @@ absl::Status ListPage(const internal::EngineCore& impl, const Request& request, 
   uint64_t examined = 0;
   bool more = false;
   std::string last_id;
-  auto visited = impl.records->Scan<Record>(after_id, kListScanBudget + 1, [&](Record& record) {
+  auto visited = state.records->Scan<Record>(after_id, kListScanBudget + 1, [&](Record& record) {
     if (found == page_size || examined == kListScanBudget) {
       more = true;  // One record beyond the page or the budget: keep paging.
       return false;
@@ -132,7 +132,7 @@ absl::StatusOr<v1::ListCandidatesResponse> Engine::ListCandidates(
     const v1::ListCandidatesRequest& request) const {
   v1::ListCandidatesResponse response;
   RETURN_IF_ERROR(ListPage<v1::Candidate>(
-      *impl_, request, &response,
+      *state_, request, &response,
       [&](v1::Candidate&& c) { *response.add_candidates() = std::move(c); }));
   return response;
 }
@@ -141,7 +141,7 @@ absl::StatusOr<v1::ListVacanciesResponse> Engine::ListVacancies(
     const v1::ListVacanciesRequest& request) const {
   v1::ListVacanciesResponse response;
   RETURN_IF_ERROR(ListPage<v1::Vacancy>(
-      *impl_, request, &response,
+      *state_, request, &response,
       [&](v1::Vacancy&& v) { *response.add_vacancies() = std::move(v); }));
   return response;
 }

@@ -9,7 +9,7 @@
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
 #include "engine/engine.h"
-#include "engine/internal/engine_impl.h"
+#include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
 #include "engine/validate/open_vacancy.h"
 
@@ -20,9 +20,9 @@ using internal::RecordTraits;
 
 // Validates and canonicalises an inline record (id optional) under `path`.
 template <typename Record>
-absl::StatusOr<Record> Inline(const internal::EngineCore& impl, Record record) {
+absl::StatusOr<Record> Inline(const internal::EngineState& state, Record record) {
   if (record.id().empty()) record.set_id(std::string(kInlineId));
-  RETURN_IF_ERROR(RecordTraits<Record>::Canonicalize(*impl.taxonomy(), &record,
+  RETURN_IF_ERROR(RecordTraits<Record>::Canonicalize(*state.taxonomy(), &record,
                                                      RecordTraits<Record>::kName));
   return record;
 }
@@ -69,14 +69,14 @@ absl::StatusOr<v1::ShortlistResponse> Engine::Shortlist(const v1::ShortlistReque
       break;
     }
     case v1::ShortlistRequest::kVacancy: {
-      ASSIGN_OR_RETURN(vacancy, Inline(*impl_, request.vacancy()));
+      ASSIGN_OR_RETURN(vacancy, Inline(*state_, request.vacancy()));
       ASSIGN_OR_RETURN(vacancy, OpenVacancy(std::move(vacancy)));
       break;
     }
     case v1::ShortlistRequest::TARGET_NOT_SET:
       return absl::InvalidArgumentError("vacancy_id: set vacancy_id or an inline vacancy");
   }
-  return impl_->matcher->Shortlist(vacancy, request);
+  return state_->matcher->Shortlist(vacancy, request);
 }
 
 absl::StatusOr<v1::MatchCandidateResponse> Engine::MatchCandidate(
@@ -89,14 +89,14 @@ absl::StatusOr<v1::MatchCandidateResponse> Engine::MatchCandidate(
       break;
     }
     case v1::MatchCandidateRequest::kCandidate: {
-      ASSIGN_OR_RETURN(candidate, Inline(*impl_, request.candidate()));
+      ASSIGN_OR_RETURN(candidate, Inline(*state_, request.candidate()));
       ASSIGN_OR_RETURN(candidate, MatchableCandidate(std::move(candidate)));
       break;
     }
     case v1::MatchCandidateRequest::TARGET_NOT_SET:
       return absl::InvalidArgumentError("candidate_id: set candidate_id or an inline candidate");
   }
-  return impl_->matcher->MatchCandidate(candidate, request);
+  return state_->matcher->MatchCandidate(candidate, request);
 }
 
 absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
@@ -110,7 +110,7 @@ absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
       break;
     }
     case v1::ExplainMatchRequest::kCandidate: {
-      ASSIGN_OR_RETURN(candidate, Inline(*impl_, request.candidate()));
+      ASSIGN_OR_RETURN(candidate, Inline(*state_, request.candidate()));
       break;
     }
     case v1::ExplainMatchRequest::CANDIDATE_TARGET_NOT_SET:
@@ -123,13 +123,13 @@ absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
       break;
     }
     case v1::ExplainMatchRequest::kVacancy: {
-      ASSIGN_OR_RETURN(vacancy, Inline(*impl_, request.vacancy()));
+      ASSIGN_OR_RETURN(vacancy, Inline(*state_, request.vacancy()));
       break;
     }
     case v1::ExplainMatchRequest::VACANCY_TARGET_NOT_SET:
       return absl::InvalidArgumentError("vacancy_id: set vacancy_id or an inline vacancy");
   }
-  return impl_->matcher->Explain(candidate, vacancy);
+  return state_->matcher->Explain(candidate, vacancy);
 }
 
 }  // namespace w2w

@@ -12,7 +12,7 @@
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
 #include "engine/engine.h"
-#include "engine/internal/engine_impl.h"
+#include "engine/internal/engine_state.h"
 #include "engine/internal/record_commit.h"
 #include "engine/internal/record_ops.h"
 #include "engine/internal/write_group.h"
@@ -25,38 +25,38 @@ namespace {
 using internal::RecordTraits;
 
 template <typename Record>
-absl::StatusOr<Record> GetRecord(const internal::EngineCore& impl, std::string_view id) {
+absl::StatusOr<Record> GetRecord(const internal::EngineState& state, std::string_view id) {
   constexpr std::string_view kName = RecordTraits<Record>::kName;
   RETURN_IF_ERROR(validate::ValidateId(id, "id"));
-  ASSIGN_OR_RETURN(std::optional<Record> stored, impl.records->Get<Record>(id));
+  ASSIGN_OR_RETURN(std::optional<Record> stored, state.records->Get<Record>(id));
   if (!stored.has_value()) return internal::NotFound(kName, id);
   return *std::move(stored);
 }
 
 // Writes `record` (canonical, with the new version set) and applies it to the index.
 template <typename Record>
-absl::Status CommitLocked(internal::EngineCore& impl, const Record& record)
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(impl.writer_mu) {
+absl::Status CommitLocked(internal::EngineState& state, const Record& record)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.writer_mu) {
   records::WriteSet writes;
   writes.Put(record);
-  RETURN_IF_ERROR(impl.records->Commit(writes));
-  RecordTraits<Record>::Index(*impl.matcher, record);
+  RETURN_IF_ERROR(state.records->Commit(writes));
+  RecordTraits<Record>::Index(*state.matcher, record);
   return absl::OkStatus();
 }
 
 template <typename Record>
-internal::WriteGroup<internal::PendingUpsert<Record>>& Upserts(internal::EngineCore& impl) {
+internal::WriteGroup<internal::PendingUpsert<Record>>& Upserts(internal::EngineState& state) {
   if constexpr (std::is_same_v<Record, v1::Candidate>) {
-    return impl.candidate_upserts;
+    return state.candidate_upserts;
   } else {
-    return impl.vacancy_upserts;
+    return state.vacancy_upserts;
   }
 }
 
 // Commits one group of queued upserts (the WriteGroup leader calls it) with one store
 // write, and records each caller's outcome in its PendingUpsert.
 template <typename Record>
-void CommitUpsertGroup(internal::EngineCore& impl,
+void CommitUpsertGroup(internal::EngineState& state,
                        absl::Span<internal::PendingUpsert<Record>* const> group) {
   std::vector<Record*> records;
   records.reserve(group.size());
@@ -67,9 +67,9 @@ void CommitUpsertGroup(internal::EngineCore& impl,
   std::vector<std::pair<size_t, Record>> matched;
   absl::Status status;
   {
-    absl::MutexLock lock(&impl.writer_mu);
+    absl::MutexLock lock(&state.writer_mu);
     status = internal::CommitRecordsLocked<Record>(
-        impl, records, &results,
+        state, records, &results,
         [&matched](size_t i, const Record& current) { matched.emplace_back(i, current); });
   }
   for (size_t i = 0; i < group.size(); ++i) {
@@ -87,33 +87,33 @@ void CommitUpsertGroup(internal::EngineCore& impl,
 }
 
 template <typename Record>
-absl::StatusOr<std::pair<Record, bool>> UpsertRecord(internal::EngineCore& impl, Record record) {
+absl::StatusOr<std::pair<Record, bool>> UpsertRecord(internal::EngineState& state, Record record) {
   using Traits = RecordTraits<Record>;
-  RETURN_IF_ERROR(Traits::Canonicalize(*impl.taxonomy(), &record, Traits::kName));
+  RETURN_IF_ERROR(Traits::Canonicalize(*state.taxonomy(), &record, Traits::kName));
   internal::PendingUpsert<Record> pending{std::move(record)};
-  Upserts<Record>(impl).Run(&pending,
-                            [&impl](absl::Span<internal::PendingUpsert<Record>* const> group) {
-                              CommitUpsertGroup<Record>(impl, group);
+  Upserts<Record>(state).Run(&pending,
+                            [&state](absl::Span<internal::PendingUpsert<Record>* const> group) {
+                              CommitUpsertGroup<Record>(state, group);
                             });
   RETURN_IF_ERROR(pending.status);
   return std::make_pair(std::move(pending.record), pending.changed);
 }
 
 template <typename Record>
-absl::StatusOr<uint64_t> DeleteRecord(internal::EngineCore& impl, std::string_view id,
+absl::StatusOr<uint64_t> DeleteRecord(internal::EngineState& state, std::string_view id,
                                       uint64_t expected_version) {
   using Traits = RecordTraits<Record>;
   RETURN_IF_ERROR(validate::ValidateId(id, "id"));
-  absl::MutexLock lock(&impl.writer_mu);
-  ASSIGN_OR_RETURN(std::optional<Record> stored, impl.records->Get<Record>(id));
+  absl::MutexLock lock(&state.writer_mu);
+  ASSIGN_OR_RETURN(std::optional<Record> stored, state.records->Get<Record>(id));
   if (!stored.has_value()) return internal::NotFound(Traits::kName, id);
   if (expected_version != 0 && expected_version != stored->version()) {
     return internal::Stale("expected_version", expected_version, stored->version());
   }
   records::WriteSet writes;
   writes.Delete<Record>(id);
-  RETURN_IF_ERROR(impl.records->Commit(writes));
-  Traits::Unindex(*impl.matcher, id);
+  RETURN_IF_ERROR(state.records->Commit(writes));
+  Traits::Unindex(*state.matcher, id);
   return stored->version();
 }
 
@@ -122,31 +122,31 @@ absl::StatusOr<uint64_t> DeleteRecord(internal::EngineCore& impl, std::string_vi
 // ---- Candidates ------------------------------------------------------------------------
 
 absl::StatusOr<Engine::CandidateWrite> Engine::UpsertCandidate(v1::Candidate candidate) {
-  ASSIGN_OR_RETURN(auto written, UpsertRecord(*impl_, std::move(candidate)));
+  ASSIGN_OR_RETURN(auto written, UpsertRecord(*state_, std::move(candidate)));
   return CandidateWrite{std::move(written.first), written.second};
 }
 
 absl::StatusOr<v1::Candidate> Engine::GetCandidate(std::string_view id) const {
-  return GetRecord<v1::Candidate>(*impl_, id);
+  return GetRecord<v1::Candidate>(*state_, id);
 }
 
 absl::StatusOr<uint64_t> Engine::DeleteCandidate(std::string_view id, uint64_t expected_version) {
-  return DeleteRecord<v1::Candidate>(*impl_, id, expected_version);
+  return DeleteRecord<v1::Candidate>(*state_, id, expected_version);
 }
 
 // ---- Vacancies -------------------------------------------------------------------------
 
 absl::StatusOr<Engine::VacancyWrite> Engine::UpsertVacancy(v1::Vacancy vacancy) {
-  ASSIGN_OR_RETURN(auto written, UpsertRecord(*impl_, std::move(vacancy)));
+  ASSIGN_OR_RETURN(auto written, UpsertRecord(*state_, std::move(vacancy)));
   return VacancyWrite{std::move(written.first), written.second};
 }
 
 absl::StatusOr<v1::Vacancy> Engine::GetVacancy(std::string_view id) const {
-  return GetRecord<v1::Vacancy>(*impl_, id);
+  return GetRecord<v1::Vacancy>(*state_, id);
 }
 
 absl::StatusOr<uint64_t> Engine::DeleteVacancy(std::string_view id, uint64_t expected_version) {
-  return DeleteRecord<v1::Vacancy>(*impl_, id, expected_version);
+  return DeleteRecord<v1::Vacancy>(*state_, id, expected_version);
 }
 
 absl::StatusOr<v1::Vacancy> Engine::CloseVacancy(const v1::CloseVacancyRequest& request) {
@@ -157,8 +157,8 @@ absl::StatusOr<v1::Vacancy> Engine::CloseVacancy(const v1::CloseVacancyRequest& 
     return absl::InvalidArgumentError(
         "status: must be VACANCY_STATUS_FILLED or VACANCY_STATUS_CLOSED");
   }
-  absl::MutexLock lock(&impl_->writer_mu);
-  ASSIGN_OR_RETURN(std::optional<v1::Vacancy> stored, impl_->records->GetVacancy(request.id()));
+  absl::MutexLock lock(&state_->writer_mu);
+  ASSIGN_OR_RETURN(std::optional<v1::Vacancy> stored, state_->records->GetVacancy(request.id()));
   if (!stored.has_value()) return internal::NotFound("vacancy", request.id());
   if (request.expected_version() != 0 && request.expected_version() != stored->version()) {
     return internal::Stale("expected_version", request.expected_version(), stored->version());
@@ -168,7 +168,7 @@ absl::StatusOr<v1::Vacancy> Engine::CloseVacancy(const v1::CloseVacancyRequest& 
   vacancy.set_status(target);
   vacancy.set_version(vacancy.version() + 1);
   vacancy.set_updated_at(NowRfc3339());
-  RETURN_IF_ERROR(CommitLocked(*impl_, vacancy));
+  RETURN_IF_ERROR(CommitLocked(*state_, vacancy));
   return vacancy;
 }
 

@@ -9,7 +9,7 @@
 // dropped, the final state of every touched id is written in one WriteSet, and only then is
 // it applied to the index. Private to engine/.
 //
-// Thread safety: the caller holds EngineCore::writer_mu (read-check-write atomicity and
+// Thread safety: the caller holds EngineState::writer_mu (read-check-write atomicity and
 // index order).
 #ifndef W2W_ENGINE_INTERNAL_RECORD_COMMIT_H_
 #define W2W_ENGINE_INTERNAL_RECORD_COMMIT_H_
@@ -26,7 +26,7 @@
 #include "absl/types/span.h"
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
-#include "engine/internal/engine_impl.h"
+#include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
 #include "engine/records/record_store.h"
 
@@ -71,10 +71,10 @@ bool SameAsStored(Record* record, const Record& stored, std::string_view stored_
 // that does not parse; the store's errors (RESOURCE_EXHAUSTED below the disk reserve,
 // INTERNAL for I/O).
 template <typename Record, typename OnUnchanged>
-absl::Status CommitRecordsLocked(EngineCore& impl, absl::Span<Record* const> records,
+absl::Status CommitRecordsLocked(EngineState& state, absl::Span<Record* const> records,
                                  std::vector<CommitResult<Record>>* results,
                                  OnUnchanged on_unchanged)
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(impl.writer_mu) {
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.writer_mu) {
   using Traits = RecordTraits<Record>;
   results->assign(records.size(), CommitResult<Record>());
   // Distinct ids in order of first appearance, as views of the first record's id (ids are
@@ -94,7 +94,7 @@ absl::Status CommitRecordsLocked(EngineCore& impl, absl::Span<Record* const> rec
   // last changed it); nullptr = not stored. Points into `stored` (not resized after the
   // read, so stable) or into `records`.
   std::vector<std::optional<records::Stored<Record>>> stored;
-  RETURN_IF_ERROR(impl.records->MultiGet<Record>(ids, &stored));
+  RETURN_IF_ERROR(state.records->MultiGet<Record>(ids, &stored));
   std::vector<const Record*> current(ids.size(), nullptr);
   for (size_t slot = 0; slot < ids.size(); ++slot) {
     if (stored[slot].has_value()) current[slot] = &stored[slot]->record;
@@ -141,8 +141,8 @@ absl::Status CommitRecordsLocked(EngineCore& impl, absl::Span<Record* const> rec
 
   records::WriteSet writes;
   for (uint32_t slot : dirty) writes.Put(*current[slot]);
-  RETURN_IF_ERROR(impl.records->Commit(writes));
-  for (uint32_t slot : dirty) Traits::Index(*impl.matcher, *current[slot]);
+  RETURN_IF_ERROR(state.records->Commit(writes));
+  for (uint32_t slot : dirty) Traits::Index(*state.matcher, *current[slot]);
   return absl::OkStatus();
 }
 

@@ -1,5 +1,5 @@
-// EngineCore and Engine::Impl: the state behind the Engine facade, shared by the
-// engine*.cc files that implement it (engine.cc: open/info; engine_records.cc, engine_list.cc,
+// EngineState: the one state object behind the Engine facade (Engine holds it), shared by
+// the engine*.cc files that implement it (engine.cc: open/info; engine_records.cc, engine_list.cc,
 // engine_import.cc: records; engine_admin.cc: taxonomy and policy; engine_match.cc:
 // queries; engine_rematch.cc: rematch runs). Private to engine/.
 //
@@ -12,8 +12,8 @@
 //     held for a pointer copy, never across I/O, so readers do not wait on writers.
 //   * The store and the matcher are thread-safe for reads; the matcher's writes happen
 //     under writer_mu only.
-#ifndef W2W_ENGINE_INTERNAL_ENGINE_IMPL_H_
-#define W2W_ENGINE_INTERNAL_ENGINE_IMPL_H_
+#ifndef W2W_ENGINE_INTERNAL_ENGINE_STATE_H_
+#define W2W_ENGINE_INTERNAL_ENGINE_STATE_H_
 
 #include <chrono>
 #include <cstdint>
@@ -42,8 +42,6 @@ inline constexpr uint32_t kMaxPageSize = 1000;
 // Records examined per List call at most; a sparse filter returns a short page and a
 // token to continue, so one call never walks a million records.
 inline constexpr uint64_t kListScanBudget = 100'000;
-// ItemErrors listed per import summary (all are counted in `rejected`).
-inline constexpr int kMaxListedItemErrors = 1000;
 // Id used for inline (not stored) records given without one in matching requests.
 inline constexpr std::string_view kInlineId = "inline";
 
@@ -57,9 +55,11 @@ struct PendingUpsert {
   bool changed = false;  // Out: false when the stored record was identical.
 };
 
-// Everything the facade's operations need. A separate (non-nested) struct so the
-// helpers of the engine*.cc files can take it by reference; Engine::Impl extends it.
-struct EngineCore {
+// Everything the facade's operations need. A namespace-level struct (not nested in
+// Engine) so the helpers of the engine*.cc files can take it by reference. Members are
+// destroyed in reverse order: the rematch manager (last) before the matcher and the
+// store it borrows.
+struct EngineState {
   // ---- Set at Open (const afterwards) ------------------------------------------------
   EngineOptions options;
   std::unique_ptr<storage::Store> store;
@@ -103,19 +103,16 @@ struct EngineCore {
   absl::Status LoadPolicy();
   // Creates the matcher and feeds it every stored record; sets rebuild_seconds.
   absl::Status RebuildIndex();
-
-};
-
-}  // namespace internal
-
-struct Engine::Impl : internal::EngineCore {
-  // ---- Rematch (engine_rematch.cc) ------------------------------------------------------
-  // Called last in Open, after the index is built (e.g. to mark interrupted runs).
+  // Creates `rematch`; called last in Open, after the index is built (it marks the runs
+  // a previous process left RUNNING as INCOMPLETE). engine_rematch.cc.
   absl::Status OpenRematch();
-  // Runs, the shared pool and the live-run registry; created by OpenRematch().
+
+  // ---- Rematch (set at Open, last: it borrows store, records and matcher) -------------
+  // Runs, the shared pool and the live-run registry.
   std::unique_ptr<rematch::RematchManager> rematch;
 };
 
+}  // namespace internal
 }  // namespace w2w
 
-#endif  // W2W_ENGINE_INTERNAL_ENGINE_IMPL_H_
+#endif  // W2W_ENGINE_INTERNAL_ENGINE_STATE_H_
