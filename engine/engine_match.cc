@@ -1,5 +1,7 @@
 // Engine facade: matching queries. Resolves the request's targets (a stored record by id,
 // or an inline record that is validated but not stored) and hands them to the matcher.
+// A shortlist's stored vacancy comes from the matcher's index (Matcher::FindVacancy);
+// the other stored targets are read from the store.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,6 +14,7 @@
 #include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
 #include "engine/validate/open_vacancy.h"
+#include "engine/validate/validate.h"
 
 namespace w2w {
 namespace {
@@ -64,8 +67,12 @@ absl::StatusOr<v1::ShortlistResponse> Engine::Shortlist(const v1::ShortlistReque
   v1::Vacancy vacancy;
   switch (request.target_case()) {
     case v1::ShortlistRequest::kVacancyId: {
-      ASSIGN_OR_RETURN(vacancy, GetVacancy(request.vacancy_id()));
-      ASSIGN_OR_RETURN(vacancy, OpenVacancy(std::move(vacancy)));
+      // The index holds every stored vacancy as stored (it is fed each acknowledged
+      // write), so the shortlist needs no store read.
+      RETURN_IF_ERROR(validate::ValidateId(request.vacancy_id(), "id"));
+      std::optional<v1::Vacancy> indexed = state_->matcher->FindVacancy(request.vacancy_id());
+      if (!indexed.has_value()) return internal::NotFound("vacancy", request.vacancy_id());
+      ASSIGN_OR_RETURN(vacancy, OpenVacancy(*std::move(indexed)));
       break;
     }
     case v1::ShortlistRequest::kVacancy: {
