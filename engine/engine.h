@@ -32,6 +32,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "engine/engine_options.h"
 #include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "w2w/v1/candidate.pb.h"
@@ -46,13 +47,6 @@ namespace w2w {
 namespace internal {
 struct EngineState;  // engine/internal/engine_state.h
 }  // namespace internal
-
-struct EngineOptions {
-  storage::StoreOptions store;          // Where and how records are stored.
-  std::string reference_dir = W2W_DEFAULT_DATA_DIR;  // Shipped reference data (data/).
-  int rematch_threads = 2;              // Worker threads shared by all rematch runs.
-  int import_batch_size = 1000;         // Records per atomic batch in streamed imports.
-};
 
 // The most ItemErrors an ImportSummary lists (every rejected item is counted in
 // `rejected`, listed or not): the one cap for the importer and for whatever merges more

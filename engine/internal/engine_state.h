@@ -25,7 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "engine/engine.h"
+#include "engine/engine_options.h"
 #include "engine/internal/write_group.h"
 #include "engine/match/matcher.h"
 #include "engine/records/record_store.h"
