@@ -7,12 +7,14 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
-#include "engine/internal/engine_impl.h"
+#include "engine/internal/engine_state.h"
 #include "engine/match/policy.h"
+#include "engine/records/record_store.h"
 #include "w2w/v1/candidate.pb.h"
 #include "w2w/v1/vacancy.pb.h"
 
@@ -23,52 +25,23 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Applies one stored taxonomy change of `kind` (encoded `value`) to `tax`.
+// Applies one stored taxonomy change to `tax`; the change's error when it could not be read.
 absl::StatusOr<std::shared_ptr<const taxonomy::Taxonomy>> ApplyChange(
-    const taxonomy::Taxonomy& tax, std::string_view kind, std::string_view value) {
-  auto parse = [&](google::protobuf::MessageLite* message) {
-    return message->ParseFromArray(value.data(), static_cast<int>(value.size()));
+    const taxonomy::Taxonomy& tax, const records::TaxonomyChange& change) {
+  RETURN_IF_ERROR(change.value.status());
+  struct Apply {
+    const taxonomy::Taxonomy& tax;
+    auto operator()(const v1::Qualification& q) const { return tax.WithQualification(q); }
+    auto operator()(const v1::Cluster& c) const { return tax.WithCluster(c); }
+    auto operator()(const v1::Municipality& m) const { return tax.WithMunicipality(m); }
+    auto operator()(const v1::UpdateRegionAnchorRequest& r) const { return tax.WithRegionAnchor(r); }
   };
-  if (kind == kChangeQualification) {
-    v1::Qualification q;
-    if (parse(&q)) return tax.WithQualification(q);
-  } else if (kind == kChangeCluster) {
-    v1::Cluster c;
-    if (parse(&c)) return tax.WithCluster(c);
-  } else if (kind == kChangeMunicipality) {
-    v1::Municipality m;
-    if (parse(&m)) return tax.WithMunicipality(m);
-  } else if (kind == kChangeRegionAnchor) {
-    v1::UpdateRegionAnchorRequest r;
-    if (parse(&r)) return tax.WithRegionAnchor(r);
-  } else {
-    return absl::DataLossError(absl::StrCat("unknown change kind '", std::string(kind), "'"));
-  }
-  return absl::DataLossError("value does not parse");
-}
-
-// Scans a record family and feeds every record to `index`.
-template <typename Record, typename IndexFn>
-absl::Status FeedFamily(const storage::Store& store, storage::Family family, IndexFn index) {
-  absl::Status parse_error;
-  Record record;
-  auto scanned = store.Scan(family, "", "", 0, [&](std::string_view key, std::string_view value) {
-    if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      parse_error = absl::DataLossError(
-          absl::StrCat("store: ", std::string(storage::FamilyName(family)), "/'",
-                       std::string(key), "' does not parse as ", record.GetTypeName()));
-      return false;
-    }
-    index(record);
-    return true;
-  });
-  RETURN_IF_ERROR(parse_error);
-  return scanned.status();
+  return std::visit(Apply{tax}, *change.value);
 }
 
 }  // namespace
 
-void internal::EngineCore::SetModelLocked(std::shared_ptr<const taxonomy::Taxonomy> new_taxonomy,
+void internal::EngineState::SetModelLocked(std::shared_ptr<const taxonomy::Taxonomy> new_taxonomy,
                                   std::shared_ptr<const v1::Policy> new_policy) {
   {
     absl::MutexLock lock(&model_mu);
@@ -78,117 +51,116 @@ void internal::EngineCore::SetModelLocked(std::shared_ptr<const taxonomy::Taxono
   if (matcher) matcher->SetModel(std::move(new_taxonomy), *new_policy);
 }
 
-absl::Status internal::EngineCore::LoadTaxonomy() {
+absl::Status internal::EngineState::LoadTaxonomy() {
   ASSIGN_OR_RETURN(std::shared_ptr<const taxonomy::Taxonomy> tax,
                    taxonomy::Taxonomy::LoadFromDir(options.reference_dir));
   absl::Status replay_error;
-  const std::string prefix(kTaxonomyChangePrefix);
-  auto scanned = store->Scan(
-      storage::Family::kTaxonomy, "", prefix, 0, [&](std::string_view key, std::string_view value) {
-        // key = "change/" + 8-byte seq + "/" + kind
-        const size_t kSeqBytes = 8;
-        if (key.size() < prefix.size() + kSeqBytes + 2) {
-          replay_error = absl::DataLossError("store: malformed taxonomy change key");
-          return false;
-        }
-        const uint64_t seq = storage::DecodeUint64Key(key.substr(prefix.size()));
-        const std::string_view kind = key.substr(prefix.size() + kSeqBytes + 1);
-        auto next = ApplyChange(*tax, kind, value);
-        if (!next.ok()) {
-          // Every stored change applied once; if it no longer does (changed reference
-          // data, damaged value) the versions would shift: refuse to start instead.
-          replay_error = absl::FailedPreconditionError(absl::StrCat(
-              "taxonomy change ", seq, " (", std::string(kind),
-              ") no longer applies to the reference data in ", options.reference_dir, ": ",
-              next.status().message()));
-          return false;
-        }
-        tax = *std::move(next);
-        return true;
-      });
-  RETURN_IF_ERROR(scanned.status());
+  RETURN_IF_ERROR(records->ScanTaxonomyChanges([&](const records::TaxonomyChange& change) {
+    auto next = ApplyChange(*tax, change);
+    if (!next.ok()) {
+      // Every stored change applied once; if it no longer does (changed reference
+      // data, damaged value) the versions would shift: refuse to start instead.
+      replay_error = absl::FailedPreconditionError(absl::StrCat(
+          "taxonomy change ", change.seq, " (", std::string(change.kind),
+          ") no longer applies to the reference data in ", options.reference_dir, ": ",
+          next.status().message()));
+      return false;
+    }
+    tax = *std::move(next);
+    return true;
+  }));
   RETURN_IF_ERROR(replay_error);
   absl::MutexLock lock(&model_mu);
   taxonomy_ = std::move(tax);
   return absl::OkStatus();
 }
 
-absl::Status internal::EngineCore::LoadPolicy() {
-  ASSIGN_OR_RETURN(std::optional<std::string> last, store->LastKey(storage::Family::kPolicies));
+absl::Status internal::EngineState::LoadPolicy() {
+  ASSIGN_OR_RETURN(std::optional<v1::Policy> latest, records->LatestPolicy());
   auto policy = std::make_shared<v1::Policy>();
-  if (last.has_value()) {
-    ASSIGN_OR_RETURN(bool found, store->Get(storage::Family::kPolicies, *last, policy.get()));
-    if (!found) return absl::InternalError("store: the newest policy vanished during open");
+  if (latest.has_value()) {
+    *policy = *std::move(latest);
   } else {
     ASSIGN_OR_RETURN(*policy, match::CompletePolicy(match::DefaultPolicy(), *taxonomy()));
     policy->set_version(1);
     policy->set_note("built-in default");
     policy->set_created_at(NowRfc3339());
-    storage::Batch batch;
-    batch.Put(storage::Family::kPolicies, storage::EncodeUint64Key(1), *policy);
-    RETURN_IF_ERROR(store->Write(batch));
+    records::WriteSet writes;
+    writes.PutPolicy(*policy);
+    RETURN_IF_ERROR(records->Commit(writes));
   }
   absl::MutexLock lock(&model_mu);
   policy_ = std::move(policy);
   return absl::OkStatus();
 }
 
-absl::Status internal::EngineCore::RebuildIndex() {
+absl::Status internal::EngineState::RebuildIndex() {
   const auto start = std::chrono::steady_clock::now();
   matcher = match::Matcher::Create(taxonomy(), *policy());
   if (matcher == nullptr) return absl::InternalError("matcher: Create returned nothing");
   match::Matcher& m = *matcher;
-  RETURN_IF_ERROR(FeedFamily<v1::Candidate>(
-      *store, storage::Family::kCandidates, [&](const v1::Candidate& c) { m.UpsertCandidate(c); }));
-  RETURN_IF_ERROR(FeedFamily<v1::Vacancy>(
-      *store, storage::Family::kVacancies, [&](const v1::Vacancy& v) { m.UpsertVacancy(v); }));
+  RETURN_IF_ERROR(records
+                      ->Scan<v1::Candidate>("", 0,
+                                            [&](v1::Candidate& c) {
+                                              m.UpsertCandidate(c);
+                                              return true;
+                                            })
+                      .status());
+  RETURN_IF_ERROR(records
+                      ->Scan<v1::Vacancy>("", 0,
+                                          [&](v1::Vacancy& v) {
+                                            m.UpsertVacancy(v);
+                                            return true;
+                                          })
+                      .status());
   rebuild_seconds = SecondsSince(start);
   return absl::OkStatus();
 }
 
-Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::Engine(std::unique_ptr<internal::EngineState> state) : state_(std::move(state)) {}
 Engine::~Engine() = default;
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   if (options.import_batch_size < 1) {
     return absl::InvalidArgumentError("import_batch_size: must be at least 1");
   }
-  auto impl = std::make_unique<Impl>();
-  impl->options = options;
-  impl->started_at = std::chrono::steady_clock::now();
-  ASSIGN_OR_RETURN(impl->store, storage::Store::Open(options.store));
-  RETURN_IF_ERROR(impl->LoadTaxonomy());
-  RETURN_IF_ERROR(impl->LoadPolicy());
-  RETURN_IF_ERROR(impl->RebuildIndex());
-  RETURN_IF_ERROR(impl->OpenRematch());
-  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+  auto state = std::make_unique<internal::EngineState>();
+  state->options = options;
+  state->started_at = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(state->store, storage::Store::Open(options.store));
+  state->records = std::make_unique<records::RecordStore>(state->store.get());
+  RETURN_IF_ERROR(state->LoadTaxonomy());
+  RETURN_IF_ERROR(state->LoadPolicy());
+  RETURN_IF_ERROR(state->RebuildIndex());
+  RETURN_IF_ERROR(state->OpenRematch());
+  return std::unique_ptr<Engine>(new Engine(std::move(state)));
 }
 
-std::shared_ptr<const taxonomy::Taxonomy> Engine::taxonomy() const { return impl_->taxonomy(); }
+std::shared_ptr<const taxonomy::Taxonomy> Engine::taxonomy() const { return state_->taxonomy(); }
 
 v1::ServerInfo Engine::Info() const {
   v1::ServerInfo info;
   info.set_version(W2W_VERSION);
-  const match::Matcher& m = *impl_->matcher;
+  const match::Matcher& m = *state_->matcher;
   info.set_candidates(m.num_candidates());
   info.set_vacancies(m.num_vacancies());
   info.set_open_vacancies(m.num_open_vacancies());
-  info.set_policy_version(impl_->policy()->version());
-  info.set_taxonomy_version(impl_->taxonomy()->version());
-  info.set_uptime_seconds(SecondsSince(impl_->started_at));
-  info.set_data_dir(impl_->store->options().path);
-  info.set_disk_free_bytes(impl_->store->DiskFreeBytes());
-  info.set_disk_reserve_bytes(impl_->store->options().disk_reserve_bytes);
-  info.set_sync_writes(impl_->store->syncs_writes());
+  info.set_policy_version(state_->policy()->version());
+  info.set_taxonomy_version(state_->taxonomy()->version());
+  info.set_uptime_seconds(SecondsSince(state_->started_at));
+  info.set_data_dir(state_->store->options().path);
+  info.set_disk_free_bytes(state_->store->DiskFreeBytes());
+  info.set_disk_reserve_bytes(state_->store->options().disk_reserve_bytes);
+  info.set_sync_writes(state_->store->syncs_writes());
   info.set_index_bytes(m.MemoryBytes());
-  info.set_startup_rebuild_seconds(impl_->rebuild_seconds);
+  info.set_startup_rebuild_seconds(state_->rebuild_seconds);
   return info;
 }
 
 absl::Status Engine::Flush() {
   // Writers finish their batch first, so the flush captures a consistent state.
-  absl::MutexLock lock(&impl_->writer_mu);
-  return impl_->store->Flush();
+  absl::MutexLock lock(&state_->writer_mu);
+  return state_->store->Flush();
 }
 
 }  // namespace w2w

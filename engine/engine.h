@@ -32,6 +32,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "engine/engine_options.h"
 #include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "w2w/v1/candidate.pb.h"
@@ -43,13 +44,12 @@
 #include "w2w/v1/vacancy.pb.h"
 
 namespace w2w {
+namespace internal {
+struct EngineState;  // engine/internal/engine_state.h
+}  // namespace internal
 
-struct EngineOptions {
-  storage::StoreOptions store;          // Where and how records are stored.
-  std::string reference_dir = W2W_DEFAULT_DATA_DIR;  // Shipped reference data (data/).
-  int rematch_threads = 2;              // Worker threads shared by all rematch runs.
-  int import_batch_size = 1000;         // Records per atomic batch in streamed imports.
-};
+// An ImportSummary lists at most validate::kMaxListedItemErrors item errors
+// (engine/validate/limits.h); every rejected item is counted in `rejected`.
 
 // Bulk import of one stream (ImportCandidates / PushVacancies). Feed items with Add();
 // batches are validated and committed atomically as they fill; Finish() commits the rest
@@ -132,9 +132,8 @@ class Engine {
   absl::Status Flush();
 
  private:
-  struct Impl;
-  explicit Engine(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit Engine(std::unique_ptr<internal::EngineState> state);
+  std::unique_ptr<internal::EngineState> state_;
 };
 
 }  // namespace w2w

@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/common/status_macros.h"
 #include "engine/engine.h"
-#include "engine/internal/engine_impl.h"
+#include "engine/internal/engine_state.h"
 #include "engine/internal/record_commit.h"
 #include "engine/internal/record_ops.h"
 
@@ -28,8 +28,8 @@ using internal::RecordTraits;
 template <typename Record>
 class RecordImporter final : public Importer {
  public:
-  explicit RecordImporter(internal::EngineCore* impl)  // Borrows impl; the Engine outlives this.
-      : impl_(impl), start_(std::chrono::steady_clock::now()) {}
+  explicit RecordImporter(internal::EngineState* state)  // Borrows state; the Engine outlives this.
+      : state_(state), start_(std::chrono::steady_clock::now()) {}
 
   absl::Status Add(v1::Candidate candidate) override { return AddItem(std::move(candidate)); }
   absl::Status Add(v1::Vacancy vacancy) override { return AddItem(std::move(vacancy)); }
@@ -59,7 +59,7 @@ class RecordImporter final : public Importer {
       RETURN_IF_ERROR(stream_error_);
       pending_.push_back({static_cast<uint32_t>(summary_.received()), std::move(item)});
       summary_.set_received(summary_.received() + 1);
-      if (pending_.size() >= static_cast<size_t>(impl_->options.import_batch_size)) {
+      if (pending_.size() >= static_cast<size_t>(state_->options.import_batch_size)) {
         RETURN_IF_ERROR(CommitPending());
       }
       return absl::OkStatus();
@@ -85,7 +85,7 @@ class RecordImporter final : public Importer {
     if (pending_.empty()) return absl::OkStatus();
     std::vector<Item> items = std::move(pending_);
     pending_.clear();
-    pending_.reserve(static_cast<size_t>(impl_->options.import_batch_size));
+    pending_.reserve(static_cast<size_t>(state_->options.import_batch_size));
     absl::Status status = CommitItems(items);
     if (!status.ok()) stream_error_ = status;
     UpdateElapsed();
@@ -99,7 +99,7 @@ class RecordImporter final : public Importer {
     std::vector<v1::ItemError> errors;
 
     // Validation needs no lock: it reads an immutable taxonomy snapshot.
-    const std::shared_ptr<const taxonomy::Taxonomy> tax = impl_->taxonomy();
+    const std::shared_ptr<const taxonomy::Taxonomy> tax = state_->taxonomy();
     std::vector<Item*> valid;
     valid.reserve(items.size());
     for (Item& item : items) {
@@ -117,9 +117,9 @@ class RecordImporter final : public Importer {
     for (Item* item : valid) records.push_back(&item->record);
     std::vector<internal::CommitResult<Record>> results;
     {
-      absl::MutexLock lock(&impl_->writer_mu);
+      absl::MutexLock lock(&state_->writer_mu);
       RETURN_IF_ERROR(internal::CommitRecordsLocked<Record>(
-          *impl_, records, &results, [](size_t, const Record&) {}));
+          *state_, records, &results, [](size_t, const Record&) {}));
     }
     uint64_t changed = 0, unchanged = 0;
     for (size_t i = 0; i < valid.size(); ++i) {
@@ -151,7 +151,7 @@ class RecordImporter final : public Importer {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
   }
 
-  internal::EngineCore* const impl_;
+  internal::EngineState* const state_;
   const std::chrono::steady_clock::time_point start_;
   std::vector<Item> pending_;
   v1::ImportSummary summary_;
@@ -161,11 +161,11 @@ class RecordImporter final : public Importer {
 }  // namespace
 
 std::unique_ptr<Importer> Engine::NewCandidateImporter() {
-  return std::make_unique<RecordImporter<v1::Candidate>>(impl_.get());
+  return std::make_unique<RecordImporter<v1::Candidate>>(state_.get());
 }
 
 std::unique_ptr<Importer> Engine::NewVacancyImporter() {
-  return std::make_unique<RecordImporter<v1::Vacancy>>(impl_.get());
+  return std::make_unique<RecordImporter<v1::Vacancy>>(state_.get());
 }
 
 }  // namespace w2w

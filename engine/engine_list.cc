@@ -1,6 +1,6 @@
 // Engine facade: paged, filtered listing of candidates and vacancies in id order.
 //
-// A page scans the family from the token's id onwards, at most kListScanBudget records
+// A page scans the stored records (RecordStore::Scan) from the token's id onwards, at most kListScanBudget records
 // per call; sparse filters may therefore return short (even empty) pages with a token
 // to continue. Filters given as names or codes (region, trade) are resolved through
 // the taxonomy first, because stored records hold canonical values (region names,
@@ -12,8 +12,9 @@
 #include "engine/common/status_macros.h"
 #include "engine/common/text.h"
 #include "engine/engine.h"
-#include "engine/internal/engine_impl.h"
+#include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
+#include "engine/records/record_store.h"
 #include "google/protobuf/descriptor.h"
 
 namespace w2w {
@@ -88,52 +89,40 @@ bool Matches(const ListFilter& f, const v1::Vacancy& v) {
 
 // One page: records in id order after the token, filtered. `add` receives each match.
 template <typename Record, typename Request, typename Response, typename AddFn>
-absl::Status ListPage(const internal::EngineCore& impl, const Request& request, Response* response,
+absl::Status ListPage(const internal::EngineState& state, const Request& request, Response* response,
                       AddFn add) {
-  constexpr storage::Family kFamily = internal::RecordTraits<Record>::kFamily;
   uint32_t page_size = request.page_size();
   if (page_size == 0) page_size = kDefaultPageSize;
   if (page_size > kMaxPageSize) {
     return absl::InvalidArgumentError(
         absl::StrCat("page_size: ", page_size, " is over the maximum of ", kMaxPageSize));
   }
-  ASSIGN_OR_RETURN(ListFilter filter, ResolveFilter(*impl.taxonomy(), request));
-  std::string start;
+  ASSIGN_OR_RETURN(ListFilter filter, ResolveFilter(*state.taxonomy(), request));
+  std::string after_id;  // The last id of the previous page; empty for the first page.
   if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(start, internal::DecodePageToken(request.page_token()));
-    start.push_back('\0');  // The smallest key after the last id returned.
+    ASSIGN_OR_RETURN(after_id, internal::DecodePageToken(request.page_token()));
   }
 
   uint32_t found = 0;
   uint64_t examined = 0;
   bool more = false;
-  std::string last_key;
-  absl::Status parse_error;
-  Record record;
-  auto visited = impl.store->Scan(
-      kFamily, start, "", kListScanBudget + 1, [&](std::string_view key, std::string_view value) {
-        if (found == page_size || examined == kListScanBudget) {
-          more = true;  // One record beyond the page or the budget: keep paging.
-          return false;
-        }
-        ++examined;
-        last_key.assign(key);
-        if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError(absl::StrCat(
-              "store: ", std::string(storage::FamilyName(kFamily)), "/'", last_key,
-              "' does not parse as ", record.GetTypeName()));
-          return false;
-        }
-        if (Matches(filter, record)) {
-          add(std::move(record));
-          ++found;
-        }
-        return true;
-      });
+  std::string last_id;
+  auto visited = state.records->Scan<Record>(after_id, kListScanBudget + 1, [&](Record& record) {
+    if (found == page_size || examined == kListScanBudget) {
+      more = true;  // One record beyond the page or the budget: keep paging.
+      return false;
+    }
+    ++examined;
+    last_id.assign(record.id());
+    if (Matches(filter, record)) {
+      add(std::move(record));
+      ++found;
+    }
+    return true;
+  });
   RETURN_IF_ERROR(visited.status());
-  RETURN_IF_ERROR(parse_error);
   response->set_scanned(examined);
-  if (more) response->set_next_page_token(internal::EncodePageToken(last_key));
+  if (more) response->set_next_page_token(internal::EncodePageToken(last_id));
   return absl::OkStatus();
 }
 
@@ -143,7 +132,7 @@ absl::StatusOr<v1::ListCandidatesResponse> Engine::ListCandidates(
     const v1::ListCandidatesRequest& request) const {
   v1::ListCandidatesResponse response;
   RETURN_IF_ERROR(ListPage<v1::Candidate>(
-      *impl_, request, &response,
+      *state_, request, &response,
       [&](v1::Candidate&& c) { *response.add_candidates() = std::move(c); }));
   return response;
 }
@@ -152,7 +141,7 @@ absl::StatusOr<v1::ListVacanciesResponse> Engine::ListVacancies(
     const v1::ListVacanciesRequest& request) const {
   v1::ListVacanciesResponse response;
   RETURN_IF_ERROR(ListPage<v1::Vacancy>(
-      *impl_, request, &response,
+      *state_, request, &response,
       [&](v1::Vacancy&& v) { *response.add_vacancies() = std::move(v); }));
   return response;
 }

@@ -1,5 +1,7 @@
 // Engine facade: matching queries. Resolves the request's targets (a stored record by id,
 // or an inline record that is validated but not stored) and hands them to the matcher.
+// A shortlist's stored vacancy comes from the matcher's index (Matcher::FindVacancy);
+// the other stored targets are read from the store.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,8 +11,10 @@
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
 #include "engine/engine.h"
-#include "engine/internal/engine_impl.h"
+#include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
+#include "engine/validate/open_vacancy.h"
+#include "engine/validate/validate.h"
 
 namespace w2w {
 namespace {
@@ -19,9 +23,9 @@ using internal::RecordTraits;
 
 // Validates and canonicalises an inline record (id optional) under `path`.
 template <typename Record>
-absl::StatusOr<Record> Inline(const internal::EngineCore& impl, Record record) {
+absl::StatusOr<Record> Inline(const internal::EngineState& state, Record record) {
   if (record.id().empty()) record.set_id(std::string(kInlineId));
-  RETURN_IF_ERROR(RecordTraits<Record>::Canonicalize(*impl.taxonomy(), &record,
+  RETURN_IF_ERROR(RecordTraits<Record>::Canonicalize(*state.taxonomy(), &record,
                                                      RecordTraits<Record>::kName));
   return record;
 }
@@ -30,7 +34,7 @@ absl::StatusOr<Record> Inline(const internal::EngineCore& impl, Record record) {
 // vacancies get the same answer (FAILED_PRECONDITION naming the vacancy and why), so a
 // coach never gets an empty shortlist without a reason.
 absl::StatusOr<v1::Vacancy> OpenVacancy(v1::Vacancy vacancy) {
-  if (vacancy.status() != v1::VACANCY_STATUS_OPEN) {
+  if (!validate::IsOpenVacancy(vacancy)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "vacancy '", vacancy.id(), "' is closed (", v1::VacancyStatus_Name(vacancy.status()),
         "); reopen it with an upsert to shortlist"));
@@ -63,19 +67,23 @@ absl::StatusOr<v1::ShortlistResponse> Engine::Shortlist(const v1::ShortlistReque
   v1::Vacancy vacancy;
   switch (request.target_case()) {
     case v1::ShortlistRequest::kVacancyId: {
-      ASSIGN_OR_RETURN(vacancy, GetVacancy(request.vacancy_id()));
-      ASSIGN_OR_RETURN(vacancy, OpenVacancy(std::move(vacancy)));
+      // The index holds every stored vacancy as stored (it is fed each acknowledged
+      // write), so the shortlist needs no store read.
+      RETURN_IF_ERROR(validate::ValidateId(request.vacancy_id(), "id"));
+      std::optional<v1::Vacancy> indexed = state_->matcher->FindVacancy(request.vacancy_id());
+      if (!indexed.has_value()) return internal::NotFound("vacancy", request.vacancy_id());
+      ASSIGN_OR_RETURN(vacancy, OpenVacancy(*std::move(indexed)));
       break;
     }
     case v1::ShortlistRequest::kVacancy: {
-      ASSIGN_OR_RETURN(vacancy, Inline(*impl_, request.vacancy()));
+      ASSIGN_OR_RETURN(vacancy, Inline(*state_, request.vacancy()));
       ASSIGN_OR_RETURN(vacancy, OpenVacancy(std::move(vacancy)));
       break;
     }
     case v1::ShortlistRequest::TARGET_NOT_SET:
       return absl::InvalidArgumentError("vacancy_id: set vacancy_id or an inline vacancy");
   }
-  return impl_->matcher->Shortlist(vacancy, request);
+  return state_->matcher->Shortlist(vacancy, request);
 }
 
 absl::StatusOr<v1::MatchCandidateResponse> Engine::MatchCandidate(
@@ -88,14 +96,14 @@ absl::StatusOr<v1::MatchCandidateResponse> Engine::MatchCandidate(
       break;
     }
     case v1::MatchCandidateRequest::kCandidate: {
-      ASSIGN_OR_RETURN(candidate, Inline(*impl_, request.candidate()));
+      ASSIGN_OR_RETURN(candidate, Inline(*state_, request.candidate()));
       ASSIGN_OR_RETURN(candidate, MatchableCandidate(std::move(candidate)));
       break;
     }
     case v1::MatchCandidateRequest::TARGET_NOT_SET:
       return absl::InvalidArgumentError("candidate_id: set candidate_id or an inline candidate");
   }
-  return impl_->matcher->MatchCandidate(candidate, request);
+  return state_->matcher->MatchCandidate(candidate, request);
 }
 
 absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
@@ -109,7 +117,7 @@ absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
       break;
     }
     case v1::ExplainMatchRequest::kCandidate: {
-      ASSIGN_OR_RETURN(candidate, Inline(*impl_, request.candidate()));
+      ASSIGN_OR_RETURN(candidate, Inline(*state_, request.candidate()));
       break;
     }
     case v1::ExplainMatchRequest::CANDIDATE_TARGET_NOT_SET:
@@ -122,13 +130,13 @@ absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
       break;
     }
     case v1::ExplainMatchRequest::kVacancy: {
-      ASSIGN_OR_RETURN(vacancy, Inline(*impl_, request.vacancy()));
+      ASSIGN_OR_RETURN(vacancy, Inline(*state_, request.vacancy()));
       break;
     }
     case v1::ExplainMatchRequest::VACANCY_TARGET_NOT_SET:
       return absl::InvalidArgumentError("vacancy_id: set vacancy_id or an inline vacancy");
   }
-  return impl_->matcher->Explain(candidate, vacancy);
+  return state_->matcher->Explain(candidate, vacancy);
 }
 
 }  // namespace w2w

@@ -1,6 +1,5 @@
 // Engine facade: single-record writes and reads of candidates and vacancies (upsert with
-// optimistic versions and idempotence, get, delete, close), and the record helpers of
-// internal/record_ops.h. Upserts are group-committed: concurrent callers queue in a
+// optimistic versions and idempotence, get, delete, close). Upserts are group-committed: concurrent callers queue in a
 // WriteGroup (internal/write_group.h) and each group is committed by
 // CommitRecordsLocked (internal/record_commit.h) with one store write.
 #include <string>
@@ -8,121 +7,56 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
 #include "engine/engine.h"
-#include "engine/internal/engine_impl.h"
+#include "engine/internal/engine_state.h"
 #include "engine/internal/record_commit.h"
 #include "engine/internal/record_ops.h"
 #include "engine/internal/write_group.h"
-#include "google/protobuf/util/message_differencer.h"
+#include "engine/records/record_store.h"
 
 namespace w2w {
-namespace internal {
-namespace {
-
-template <typename Record>
-bool SameContentImpl(const Record& a, const Record& b) {
-  Record x = a, y = b;
-  x.clear_version();
-  x.clear_updated_at();
-  y.clear_version();
-  y.clear_updated_at();
-  return google::protobuf::util::MessageDifferencer::Equals(x, y);
-}
-
-absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-}  // namespace
-
-bool SameContent(const v1::Candidate& a, const v1::Candidate& b) { return SameContentImpl(a, b); }
-bool SameContent(const v1::Vacancy& a, const v1::Vacancy& b) { return SameContentImpl(a, b); }
-
-std::string ErrorField(std::string_view message, std::string_view strip_prefix) {
-  const size_t colon = message.find(": ");
-  if (colon == std::string_view::npos) return "";
-  std::string_view field = message.substr(0, colon);
-  // A field path has no spaces; a sentence before ": " is not one.
-  if (field.empty() || field.find(' ') != std::string_view::npos) return "";
-  if (!strip_prefix.empty() && field.substr(0, strip_prefix.size()) == strip_prefix) {
-    if (field.size() == strip_prefix.size()) return "";
-    if (field[strip_prefix.size()] == '.') return std::string(field.substr(strip_prefix.size() + 1));
-  }
-  return std::string(field);
-}
-
-std::string EncodePageToken(std::string_view last_id) {
-  return absl::WebSafeBase64Escape(Absl(last_id));
-}
-
-absl::StatusOr<std::string> DecodePageToken(std::string_view token) {
-  std::string id;
-  if (!absl::WebSafeBase64Unescape(Absl(token), &id) || id.empty()) {
-    return absl::InvalidArgumentError("page_token: not a token returned by a previous page");
-  }
-  return id;
-}
-
-absl::Status NotFound(std::string_view kind, std::string_view id) {
-  return absl::NotFoundError(absl::StrCat(Absl(kind), " '", Absl(id), "' not found"));
-}
-
-absl::Status Stale(std::string_view field, uint64_t given, uint64_t stored) {
-  return absl::AbortedError(
-      absl::StrCat(Absl(field), ": stale version ", given, ", stored version ", stored));
-}
-
-}  // namespace internal
 
 namespace {
 
 using internal::RecordTraits;
 
-// Reads a stored record; nullopt when absent.
 template <typename Record>
-absl::StatusOr<std::optional<Record>> ReadRecord(const storage::Store& store, std::string_view id) {
-  Record record;
-  ASSIGN_OR_RETURN(bool found, store.Get(RecordTraits<Record>::kFamily, id, &record));
-  if (!found) return std::optional<Record>();
-  return std::optional<Record>(std::move(record));
-}
-
-template <typename Record>
-absl::StatusOr<Record> GetRecord(const internal::EngineCore& impl, std::string_view id) {
+absl::StatusOr<Record> GetRecord(const internal::EngineState& state, std::string_view id) {
   constexpr std::string_view kName = RecordTraits<Record>::kName;
   RETURN_IF_ERROR(validate::ValidateId(id, "id"));
-  ASSIGN_OR_RETURN(std::optional<Record> stored, ReadRecord<Record>(*impl.store, id));
+  ASSIGN_OR_RETURN(std::optional<Record> stored, state.records->Get<Record>(id));
   if (!stored.has_value()) return internal::NotFound(kName, id);
   return *std::move(stored);
 }
 
 // Writes `record` (canonical, with the new version set) and applies it to the index.
 template <typename Record>
-absl::Status CommitLocked(internal::EngineCore& impl, const Record& record)
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(impl.writer_mu) {
-  storage::Batch batch;
-  batch.Put(RecordTraits<Record>::kFamily, record.id(), record);
-  RETURN_IF_ERROR(impl.store->Write(batch));
-  RecordTraits<Record>::Index(*impl.matcher, record);
+absl::Status CommitLocked(internal::EngineState& state, const Record& record)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.writer_mu) {
+  records::WriteSet writes;
+  writes.Put(record);
+  RETURN_IF_ERROR(state.records->Commit(writes));
+  RecordTraits<Record>::Index(*state.matcher, record);
   return absl::OkStatus();
 }
 
 template <typename Record>
-internal::WriteGroup<internal::PendingUpsert<Record>>& Upserts(internal::EngineCore& impl) {
+internal::WriteGroup<internal::PendingUpsert<Record>>& Upserts(internal::EngineState& state) {
   if constexpr (std::is_same_v<Record, v1::Candidate>) {
-    return impl.candidate_upserts;
+    return state.candidate_upserts;
   } else {
-    return impl.vacancy_upserts;
+    return state.vacancy_upserts;
   }
 }
 
 // Commits one group of queued upserts (the WriteGroup leader calls it) with one store
 // write, and records each caller's outcome in its PendingUpsert.
 template <typename Record>
-void CommitUpsertGroup(internal::EngineCore& impl,
+void CommitUpsertGroup(internal::EngineState& state,
                        absl::Span<internal::PendingUpsert<Record>* const> group) {
   std::vector<Record*> records;
   records.reserve(group.size());
@@ -133,9 +67,9 @@ void CommitUpsertGroup(internal::EngineCore& impl,
   std::vector<std::pair<size_t, Record>> matched;
   absl::Status status;
   {
-    absl::MutexLock lock(&impl.writer_mu);
+    absl::MutexLock lock(&state.writer_mu);
     status = internal::CommitRecordsLocked<Record>(
-        impl, records, &results,
+        state, records, &results,
         [&matched](size_t i, const Record& current) { matched.emplace_back(i, current); });
   }
   for (size_t i = 0; i < group.size(); ++i) {
@@ -153,33 +87,33 @@ void CommitUpsertGroup(internal::EngineCore& impl,
 }
 
 template <typename Record>
-absl::StatusOr<std::pair<Record, bool>> UpsertRecord(internal::EngineCore& impl, Record record) {
+absl::StatusOr<std::pair<Record, bool>> UpsertRecord(internal::EngineState& state, Record record) {
   using Traits = RecordTraits<Record>;
-  RETURN_IF_ERROR(Traits::Canonicalize(*impl.taxonomy(), &record, Traits::kName));
+  RETURN_IF_ERROR(Traits::Canonicalize(*state.taxonomy(), &record, Traits::kName));
   internal::PendingUpsert<Record> pending{std::move(record)};
-  Upserts<Record>(impl).Run(&pending,
-                            [&impl](absl::Span<internal::PendingUpsert<Record>* const> group) {
-                              CommitUpsertGroup<Record>(impl, group);
+  Upserts<Record>(state).Run(&pending,
+                            [&state](absl::Span<internal::PendingUpsert<Record>* const> group) {
+                              CommitUpsertGroup<Record>(state, group);
                             });
   RETURN_IF_ERROR(pending.status);
   return std::make_pair(std::move(pending.record), pending.changed);
 }
 
 template <typename Record>
-absl::StatusOr<uint64_t> DeleteRecord(internal::EngineCore& impl, std::string_view id,
+absl::StatusOr<uint64_t> DeleteRecord(internal::EngineState& state, std::string_view id,
                                       uint64_t expected_version) {
   using Traits = RecordTraits<Record>;
   RETURN_IF_ERROR(validate::ValidateId(id, "id"));
-  absl::MutexLock lock(&impl.writer_mu);
-  ASSIGN_OR_RETURN(std::optional<Record> stored, ReadRecord<Record>(*impl.store, id));
+  absl::MutexLock lock(&state.writer_mu);
+  ASSIGN_OR_RETURN(std::optional<Record> stored, state.records->Get<Record>(id));
   if (!stored.has_value()) return internal::NotFound(Traits::kName, id);
   if (expected_version != 0 && expected_version != stored->version()) {
     return internal::Stale("expected_version", expected_version, stored->version());
   }
-  storage::Batch batch;
-  batch.Delete(Traits::kFamily, id);
-  RETURN_IF_ERROR(impl.store->Write(batch));
-  Traits::Unindex(*impl.matcher, id);
+  records::WriteSet writes;
+  writes.Delete<Record>(id);
+  RETURN_IF_ERROR(state.records->Commit(writes));
+  Traits::Unindex(*state.matcher, id);
   return stored->version();
 }
 
@@ -188,31 +122,31 @@ absl::StatusOr<uint64_t> DeleteRecord(internal::EngineCore& impl, std::string_vi
 // ---- Candidates ------------------------------------------------------------------------
 
 absl::StatusOr<Engine::CandidateWrite> Engine::UpsertCandidate(v1::Candidate candidate) {
-  ASSIGN_OR_RETURN(auto written, UpsertRecord(*impl_, std::move(candidate)));
+  ASSIGN_OR_RETURN(auto written, UpsertRecord(*state_, std::move(candidate)));
   return CandidateWrite{std::move(written.first), written.second};
 }
 
 absl::StatusOr<v1::Candidate> Engine::GetCandidate(std::string_view id) const {
-  return GetRecord<v1::Candidate>(*impl_, id);
+  return GetRecord<v1::Candidate>(*state_, id);
 }
 
 absl::StatusOr<uint64_t> Engine::DeleteCandidate(std::string_view id, uint64_t expected_version) {
-  return DeleteRecord<v1::Candidate>(*impl_, id, expected_version);
+  return DeleteRecord<v1::Candidate>(*state_, id, expected_version);
 }
 
 // ---- Vacancies -------------------------------------------------------------------------
 
 absl::StatusOr<Engine::VacancyWrite> Engine::UpsertVacancy(v1::Vacancy vacancy) {
-  ASSIGN_OR_RETURN(auto written, UpsertRecord(*impl_, std::move(vacancy)));
+  ASSIGN_OR_RETURN(auto written, UpsertRecord(*state_, std::move(vacancy)));
   return VacancyWrite{std::move(written.first), written.second};
 }
 
 absl::StatusOr<v1::Vacancy> Engine::GetVacancy(std::string_view id) const {
-  return GetRecord<v1::Vacancy>(*impl_, id);
+  return GetRecord<v1::Vacancy>(*state_, id);
 }
 
 absl::StatusOr<uint64_t> Engine::DeleteVacancy(std::string_view id, uint64_t expected_version) {
-  return DeleteRecord<v1::Vacancy>(*impl_, id, expected_version);
+  return DeleteRecord<v1::Vacancy>(*state_, id, expected_version);
 }
 
 absl::StatusOr<v1::Vacancy> Engine::CloseVacancy(const v1::CloseVacancyRequest& request) {
@@ -223,9 +157,8 @@ absl::StatusOr<v1::Vacancy> Engine::CloseVacancy(const v1::CloseVacancyRequest& 
     return absl::InvalidArgumentError(
         "status: must be VACANCY_STATUS_FILLED or VACANCY_STATUS_CLOSED");
   }
-  absl::MutexLock lock(&impl_->writer_mu);
-  ASSIGN_OR_RETURN(std::optional<v1::Vacancy> stored,
-                   ReadRecord<v1::Vacancy>(*impl_->store, request.id()));
+  absl::MutexLock lock(&state_->writer_mu);
+  ASSIGN_OR_RETURN(std::optional<v1::Vacancy> stored, state_->records->GetVacancy(request.id()));
   if (!stored.has_value()) return internal::NotFound("vacancy", request.id());
   if (request.expected_version() != 0 && request.expected_version() != stored->version()) {
     return internal::Stale("expected_version", request.expected_version(), stored->version());
@@ -235,7 +168,7 @@ absl::StatusOr<v1::Vacancy> Engine::CloseVacancy(const v1::CloseVacancyRequest& 
   vacancy.set_status(target);
   vacancy.set_version(vacancy.version() + 1);
   vacancy.set_updated_at(NowRfc3339());
-  RETURN_IF_ERROR(CommitLocked(*impl_, vacancy));
+  RETURN_IF_ERROR(CommitLocked(*state_, vacancy));
   return vacancy;
 }
 

@@ -14,8 +14,8 @@ import sys
 
 # The public face of the engine for the outer layers: the facade, the documented limits of
 # the record model, and the leaf libraries every layer may use.
-ENGINE_PUBLIC = ["engine/engine.h", "engine/validate/limits.h", "engine/common/",
-                 "engine/taxonomy/taxonomy.h"]
+ENGINE_PUBLIC = ["engine/engine.h", "engine/engine_options.h", "engine/validate/limits.h",
+                 "engine/common/", "engine/taxonomy/taxonomy.h"]
 
 # folder (prefix of a source path) -> include prefixes it may use besides its own folder.
 # The longest matching folder wins. Folders not listed (bench/, tests/) may include
@@ -31,7 +31,11 @@ RULES = {
                         "engine/match/", "engine/storage/", "engine/records/"],
     "engine/records/": ["engine/common/", "engine/taxonomy/", "engine/validate/",
                         "engine/storage/"],
-    "engine/internal/": ["engine/"],
+    # The facade's internals use the rooms, never the facade (engine.h): arrows run
+    # downward only. They see the options the facade was opened with.
+    "engine/internal/": ["engine/engine_options.h", "engine/common/", "engine/taxonomy/",
+                         "engine/validate/", "engine/match/", "engine/rematch/",
+                         "engine/records/", "engine/storage/"],
     "engine/": ["engine/"],  # the facade drives every room
     "service/": ENGINE_PUBLIC,
     "clients/cli/": ["formats/", "engine/common/"],

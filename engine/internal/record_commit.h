@@ -3,13 +3,13 @@
 // single upserts (engine_records.cc, a group of concurrent callers; see write_group.h).
 //
 // The records are committed as if upserted one after another, with one store read
-// (MultiGet of the distinct ids) and one atomic store write: each is checked against the
+// (RecordStore::MultiGet of the distinct ids) and one atomic RecordStore::Commit: each is checked against the
 // state left by the earlier ones (a later record with the same id supersedes an earlier
 // one, and its version check sees the earlier one's version), unchanged records are
-// dropped, the final state of every touched id is written in one Batch, and only then is
+// dropped, the final state of every touched id is written in one WriteSet, and only then is
 // it applied to the index. Private to engine/.
 //
-// Thread safety: the caller holds EngineCore::writer_mu (read-check-write atomicity and
+// Thread safety: the caller holds EngineState::writer_mu (read-check-write atomicity and
 // index order).
 #ifndef W2W_ENGINE_INTERNAL_RECORD_COMMIT_H_
 #define W2W_ENGINE_INTERNAL_RECORD_COMMIT_H_
@@ -26,9 +26,9 @@
 #include "absl/types/span.h"
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
-#include "engine/internal/engine_impl.h"
+#include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
-#include "engine/storage/store.h"
+#include "engine/records/record_store.h"
 
 namespace w2w::internal {
 
@@ -71,10 +71,10 @@ bool SameAsStored(Record* record, const Record& stored, std::string_view stored_
 // that does not parse; the store's errors (RESOURCE_EXHAUSTED below the disk reserve,
 // INTERNAL for I/O).
 template <typename Record, typename OnUnchanged>
-absl::Status CommitRecordsLocked(EngineCore& impl, absl::Span<Record* const> records,
+absl::Status CommitRecordsLocked(EngineState& state, absl::Span<Record* const> records,
                                  std::vector<CommitResult<Record>>* results,
                                  OnUnchanged on_unchanged)
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(impl.writer_mu) {
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.writer_mu) {
   using Traits = RecordTraits<Record>;
   results->assign(records.size(), CommitResult<Record>());
   // Distinct ids in order of first appearance, as views of the first record's id (ids are
@@ -89,26 +89,15 @@ absl::Status CommitRecordsLocked(EngineCore& impl, absl::Span<Record* const> rec
     if (inserted) ids.push_back(records[i]->id());
     slot_of_record[i] = it->second;
   }
-  std::vector<std::optional<std::string>> stored_bytes;
-  RETURN_IF_ERROR(impl.store->MultiGetRaw(Traits::kFamily, ids, &stored_bytes));
-  // current[slot]: the state of that id after the earlier records (the stored record, or
-  // the record that last changed it); nullptr = not stored. Points into `stored`
-  // (reserved up front, so stable) or into `records`.
-  std::vector<Record> stored;
-  stored.reserve(ids.size());
+  // stored[slot]: the stored record of that id, with its bytes, or nullopt. current[slot]:
+  // the state of that id after the earlier records (the stored record, or the record that
+  // last changed it); nullptr = not stored. Points into `stored` (not resized after the
+  // read, so stable) or into `records`.
+  std::vector<std::optional<records::Stored<Record>>> stored;
+  RETURN_IF_ERROR(state.records->MultiGet<Record>(ids, &stored));
   std::vector<const Record*> current(ids.size(), nullptr);
-  std::vector<const Record*> stored_of(ids.size(), nullptr);  // The stored record per slot.
   for (size_t slot = 0; slot < ids.size(); ++slot) {
-    if (!stored_bytes[slot].has_value()) continue;
-    const std::string& bytes = *stored_bytes[slot];
-    Record& record = stored.emplace_back();
-    if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      return absl::DataLossError(absl::StrCat(
-          "store: value of ", std::string(storage::FamilyName(Traits::kFamily)), "/'",
-          std::string(ids[slot]), "' does not parse as ", record.GetTypeName()));
-    }
-    current[slot] = &record;
-    stored_of[slot] = &record;
+    if (stored[slot].has_value()) current[slot] = &stored[slot]->record;
   }
 
   std::vector<uint32_t> dirty;  // Slots to write, in order of their first change.
@@ -133,8 +122,8 @@ absl::Status CommitRecordsLocked(EngineCore& impl, absl::Span<Record* const> rec
     }
     const bool same =
         before != nullptr &&
-        (before == stored_of[slot]
-             ? SameAsStored(&record, *before, *stored_bytes[slot], &scratch)
+        (stored[slot].has_value() && before == &stored[slot]->record
+             ? SameAsStored(&record, *before, stored[slot]->bytes, &scratch)
              : SameContent(record, *before));
     if (same) {
       result.outcome = CommitOutcome::kUnchanged;
@@ -150,10 +139,10 @@ absl::Status CommitRecordsLocked(EngineCore& impl, absl::Span<Record* const> rec
     }
   }
 
-  storage::Batch batch;
-  for (uint32_t slot : dirty) batch.Put(Traits::kFamily, ids[slot], *current[slot]);
-  RETURN_IF_ERROR(impl.store->Write(batch));
-  for (uint32_t slot : dirty) Traits::Index(*impl.matcher, *current[slot]);
+  records::WriteSet writes;
+  for (uint32_t slot : dirty) writes.Put(*current[slot]);
+  RETURN_IF_ERROR(state.records->Commit(writes));
+  for (uint32_t slot : dirty) Traits::Index(*state.matcher, *current[slot]);
   return absl::OkStatus();
 }
 

@@ -1,7 +1,8 @@
 // Record plumbing shared by the facade's record operations, lists and importers:
-// per-type traits (family, name, canonicalisation, index updates) so candidates and
-// vacancies share one implementation, plus small helpers (content equality, error
-// field paths, page tokens). Private to engine/. Thread safety: stateless helpers.
+// per-type traits (name, canonicalisation, index updates) so candidates and vacancies
+// share one implementation, plus small helpers (content equality, error field paths,
+// page tokens), implemented in record_ops.cc. Where records are stored is the business of
+// engine/records/record_store.h. Private to engine/. Thread safety: stateless helpers.
 #ifndef W2W_ENGINE_INTERNAL_RECORD_OPS_H_
 #define W2W_ENGINE_INTERNAL_RECORD_OPS_H_
 
@@ -11,9 +12,9 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "engine/match/matcher.h"
 #include "engine/validate/validate.h"
-#include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "w2w/v1/candidate.pb.h"
 #include "w2w/v1/vacancy.pb.h"
@@ -25,7 +26,6 @@ struct RecordTraits;
 
 template <>
 struct RecordTraits<v1::Candidate> {
-  static constexpr storage::Family kFamily = storage::Family::kCandidates;
   static constexpr std::string_view kName = "candidate";
   static absl::Status Canonicalize(const taxonomy::Taxonomy& tax, v1::Candidate* record,
                                    std::string_view path) {
@@ -41,7 +41,6 @@ struct RecordTraits<v1::Candidate> {
 
 template <>
 struct RecordTraits<v1::Vacancy> {
-  static constexpr storage::Family kFamily = storage::Family::kVacancies;
   static constexpr std::string_view kName = "vacancy";
   static absl::Status Canonicalize(const taxonomy::Taxonomy& tax, v1::Vacancy* record,
                                    std::string_view path) {

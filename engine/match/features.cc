@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/common/dates.h"
+#include "engine/validate/open_vacancy.h"
 
 namespace w2w::match {
 
@@ -52,7 +53,7 @@ VacFeatures VacancyFeatures(const CompiledPolicy& model, const v1::Vacancy& v) {
     if (auto id = model.FindQualification(q)) f.preferred.Add(*id);
   }
   f.hard_to_fill = v.hard_to_fill() ? 1 : 0;
-  f.open = OpenStatus(v.status()) ? 1 : 0;
+  f.open = validate::IsOpenVacancyStatus(v.status()) ? 1 : 0;
   if (!v.starts_at().empty()) {
     if (auto d = ParseIsoDate(v.starts_at())) f.starts_at = *d;
   }

@@ -57,11 +57,8 @@ struct VacFeatures {
   uint32_t died_at = kAlive;  // Index rows, as CandFeatures::died_at.
 };
 
-// The one rule for an open vacancy: status OPEN (UNSPECIFIED reads as OPEN) ...
-inline bool OpenStatus(int status) {
-  return status == v1::VACANCY_STATUS_OPEN || status == v1::VACANCY_STATUS_UNSPECIFIED;
-}
-// ... and not expired on `today` (a day number): only such a vacancy is matched.
+// A vacancy is matched when its status is open (validate::IsOpenVacancyStatus, the one
+// rule, compiled into VacFeatures::open) and it has not expired on `today` (a day number).
 inline bool OpenOn(const VacFeatures& v, int32_t today) { return v.open != 0 && v.expires_at >= today; }
 
 // True when the status can ever be matched (not PLACED/UNAVAILABLE/UNSPECIFIED).

@@ -39,10 +39,21 @@ void MatcherImpl::RemoveCandidate(std::string_view id) {
 void MatcherImpl::UpsertVacancy(const v1::Vacancy& vacancy) {
   const std::shared_ptr<const CompiledPolicy> model = model_.load();
   std::shared_ptr<VacancyIndex> idx = vacs_.load();
+  // The listed status: UNSPECIFIED reads as OPEN (openness itself is judged by
+  // validate::IsOpenVacancyStatus when the features are compiled).
   const int status = vacancy.status() == v1::VACANCY_STATUS_UNSPECIFIED ? v1::VACANCY_STATUS_OPEN
                                                                         : vacancy.status();
   idx->Upsert(vacancy.id(), vacancy.employer_id(), vacancy.title(), status,
               VacancyFeatures(*model, vacancy));
+  {
+    std::string bytes = vacancy.SerializeAsString();
+    absl::MutexLock lock(&vacancy_records_mu_);
+    auto [it, inserted] = vacancy_records_.try_emplace(vacancy.id());
+    uint64_t total = vacancy_record_bytes_.load(std::memory_order_relaxed) - it->second.size() +
+                     bytes.size() + (inserted ? it->first.size() : 0);
+    it->second = std::move(bytes);
+    vacancy_record_bytes_.store(total, std::memory_order_relaxed);
+  }
   const uint64_t dead = idx->dead_rows();
   if (dead >= kCompactMinDead && dead > kCompactDeadShare * (dead + idx->live())) {
     vacs_.store(std::shared_ptr<VacancyIndex>(idx->Compacted()));
@@ -52,6 +63,14 @@ void MatcherImpl::UpsertVacancy(const v1::Vacancy& vacancy) {
 void MatcherImpl::RemoveVacancy(std::string_view id) {
   std::shared_ptr<VacancyIndex> idx = vacs_.load();
   idx->Remove(id);
+  {
+    absl::MutexLock lock(&vacancy_records_mu_);
+    auto it = vacancy_records_.find(absl::string_view(id.data(), id.size()));
+    if (it != vacancy_records_.end()) {
+      vacancy_record_bytes_.fetch_sub(it->first.size() + it->second.size(), std::memory_order_relaxed);
+      vacancy_records_.erase(it);
+    }
+  }
   const uint64_t dead = idx->dead_rows();
   if (dead >= kCompactMinDead && dead > kCompactDeadShare * (dead + idx->live())) {
     vacs_.store(std::shared_ptr<VacancyIndex>(idx->Compacted()));
@@ -66,8 +85,21 @@ std::vector<std::string> MatcherImpl::CandidatesOfEmployer(std::string_view empl
   return cands_.load()->OfEmployer(employer_id);
 }
 
+std::optional<v1::Vacancy> MatcherImpl::FindVacancy(std::string_view id) const {
+  v1::Vacancy vacancy;
+  {
+    absl::ReaderMutexLock lock(&vacancy_records_mu_);
+    auto it = vacancy_records_.find(absl::string_view(id.data(), id.size()));
+    if (it == vacancy_records_.end()) return std::nullopt;
+    // Our own serialization of a message: it parses.
+    if (!vacancy.ParseFromString(it->second)) return std::nullopt;
+  }
+  return vacancy;
+}
+
 uint64_t MatcherImpl::MemoryBytes() const {
-  return cands_.load()->MemoryBytes() + vacs_.load()->MemoryBytes();
+  return cands_.load()->MemoryBytes() + vacs_.load()->MemoryBytes() +
+         vacancy_record_bytes_.load(std::memory_order_relaxed);
 }
 
 absl::StatusOr<QueryFilter> ParseFilter(const CompiledPolicy& m, uint32_t k, const v1::MatchFilter& filter) {

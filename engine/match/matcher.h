@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -59,6 +60,11 @@ class Matcher {
       size_t detailed) const = 0;
   virtual absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate,
                                                            const v1::Vacancy& vacancy) const = 0;
+
+  // The vacancy `id` as last given to UpsertVacancy (canonical, any status), or nullopt
+  // when it is not indexed: queries on a stored vacancy need no store read. Like every
+  // query it sees each write that returned before it started.
+  virtual std::optional<v1::Vacancy> FindVacancy(std::string_view id) const = 0;
 
   // Ids of live candidates of an employer (for rematch selections), sorted.
   virtual std::vector<std::string> CandidatesOfEmployer(std::string_view employer_id) const = 0;

@@ -12,10 +12,14 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "engine/match/index.h"
 #include "engine/match/matcher.h"
 #include "engine/match/compiled_policy.h"
@@ -60,6 +64,8 @@ class MatcherImpl final : public Matcher {
   absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate,
                                                    const v1::Vacancy& vacancy) const override;
   std::vector<std::string> CandidatesOfEmployer(std::string_view employer_id) const override;
+  std::optional<v1::Vacancy> FindVacancy(std::string_view id) const override
+      ABSL_LOCKS_EXCLUDED(vacancy_records_mu_);
 
   uint64_t num_candidates() const override { return cands_.load()->live(); }
   uint64_t num_vacancies() const override { return vacs_.load()->live(); }
@@ -74,6 +80,12 @@ class MatcherImpl final : public Matcher {
   std::atomic<std::shared_ptr<const CompiledPolicy>> model_;
   std::atomic<std::shared_ptr<CandidateIndex>> cands_;
   std::atomic<std::shared_ptr<VacancyIndex>> vacs_;
+  // The indexed vacancies themselves, serialized (a few hundred bytes each; vacancies
+  // are few next to candidates), for FindVacancy. Writers hold the lock for one map
+  // update; readers for one lookup and copy.
+  mutable absl::Mutex vacancy_records_mu_;
+  absl::flat_hash_map<std::string, std::string> vacancy_records_ ABSL_GUARDED_BY(vacancy_records_mu_);
+  std::atomic<uint64_t> vacancy_record_bytes_{0};  // Ids and values of vacancy_records_.
 };
 
 }  // namespace w2w::match

@@ -15,16 +15,21 @@
 namespace w2w::rematch {
 
 absl::StatusOr<std::unique_ptr<RematchManager>> RematchManager::Create(
-    storage::Store* store, const match::Matcher* matcher, TaxonomySource taxonomy, int threads) {
+    storage::Store* store, const records::RecordStore* records, const match::Matcher* matcher,
+    TaxonomySource taxonomy, int threads) {
   ASSIGN_OR_RETURN(uint64_t marked, MarkInterruptedRuns(*store));
   (void)marked;
   return std::unique_ptr<RematchManager>(
-      new RematchManager(store, matcher, std::move(taxonomy), threads));
+      new RematchManager(store, records, matcher, std::move(taxonomy), threads));
 }
 
-RematchManager::RematchManager(storage::Store* store, const match::Matcher* matcher,
-                               TaxonomySource taxonomy, int threads)
-    : store_(store), matcher_(matcher), taxonomy_(std::move(taxonomy)), pool_(threads) {}
+RematchManager::RematchManager(storage::Store* store, const records::RecordStore* records,
+                               const match::Matcher* matcher, TaxonomySource taxonomy, int threads)
+    : store_(store),
+      records_(records),
+      matcher_(matcher),
+      taxonomy_(std::move(taxonomy)),
+      pool_(threads) {}
 
 RematchManager::~RematchManager() {
   absl::MutexLock lock(&mu_);
@@ -37,7 +42,7 @@ absl::Status RematchManager::Start(const v1::StartRematchRequest& request,
                                    const EventSink& sink) {
   std::shared_ptr<const taxonomy::Taxonomy> tax = taxonomy_();
   RETURN_IF_ERROR(ValidateRequest(request, *tax));
-  ASSIGN_OR_RETURN(Selection selection, Select(request.selection(), *store_, *matcher_, *tax));
+  ASSIGN_OR_RETURN(Selection selection, Select(request.selection(), *records_, *matcher_, *tax));
 
   v1::RematchRun run;
   auto active = std::make_shared<ActiveRun>();
@@ -60,7 +65,7 @@ absl::Status RematchManager::Start(const v1::StartRematchRequest& request,
 
   absl::Status status = PutRun(*store_, run);
   if (status.ok()) {
-    RunEnv env{store_, matcher_, &pool_};
+    RunEnv env{store_, records_, matcher_, &pool_};
     status = ExecuteRun(env, std::move(run), std::move(selection), *active, sink);
   }
   absl::MutexLock lock(&mu_);

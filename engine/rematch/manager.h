@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/match/matcher.h"
+#include "engine/records/record_store.h"
 #include "engine/rematch/pool.h"
 #include "engine/rematch/runner.h"
 #include "engine/storage/store.h"
@@ -38,12 +39,12 @@ class RematchManager {
 
   // Marks the runs a previous process left RUNNING as INCOMPLETE (so call it once, when
   // the engine opens, before any run can start) and starts the pool of `threads` workers.
-  // `store` and `matcher` are borrowed and must outlive the manager; `taxonomy` returns
+  // `store` (the runs' records), `records` (the candidates and vacancies, over the same
+  // store) and `matcher` are borrowed and must outlive the manager; `taxonomy` returns
   // the current taxonomy. Errors: those of the store.
-  static absl::StatusOr<std::unique_ptr<RematchManager>> Create(storage::Store* store,
-                                                                const match::Matcher* matcher,
-                                                                TaxonomySource taxonomy,
-                                                                int threads);
+  static absl::StatusOr<std::unique_ptr<RematchManager>> Create(
+      storage::Store* store, const records::RecordStore* records, const match::Matcher* matcher,
+      TaxonomySource taxonomy, int threads);
   // Cancels the live runs and waits for them to return.
   ~RematchManager();
 
@@ -67,13 +68,14 @@ class RematchManager {
       ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  RematchManager(storage::Store* store, const match::Matcher* matcher, TaxonomySource taxonomy,
-                 int threads);
+  RematchManager(storage::Store* store, const records::RecordStore* records,
+                 const match::Matcher* matcher, TaxonomySource taxonomy, int threads);
   // Overlays the live progress of a running run on its stored record.
   void OverlayLive(v1::RematchRun& run) const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Set at construction.
   storage::Store* const store_;           // Borrowed.
+  const records::RecordStore* const records_;  // Borrowed.
   const match::Matcher* const matcher_;  // Borrowed.
   const TaxonomySource taxonomy_;
   WorkerPool pool_;

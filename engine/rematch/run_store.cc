@@ -12,12 +12,6 @@ namespace {
 
 using storage::Family;
 
-std::string ResultsPrefix(std::string_view run_id) {
-  std::string prefix(run_id);
-  prefix.push_back('\0');
-  return prefix;
-}
-
 }  // namespace
 
 std::string NewRunId(absl::Time now, uint32_t tag) {
@@ -41,11 +35,11 @@ bool IsRunId(std::string_view id) {
 absl::Status PutRun(storage::Store& store, const v1::RematchRun& run) {
   storage::Batch batch;
   if (run.results_size() == 0) {
-    batch.Put(Family::kRematchRuns, run.run_id(), run);
+    batch.Put(Family::kRematchRuns, storage::RecordKey(run.run_id()), run);
   } else {
     v1::RematchRun copy = run;
     copy.clear_results();
-    batch.Put(Family::kRematchRuns, run.run_id(), copy);
+    batch.Put(Family::kRematchRuns, storage::RecordKey(run.run_id()), copy);
   }
   return store.Write(batch);
 }
@@ -53,7 +47,7 @@ absl::Status PutRun(storage::Store& store, const v1::RematchRun& run) {
 absl::StatusOr<std::optional<v1::RematchRun>> GetRun(const storage::Store& store,
                                                      std::string_view run_id) {
   v1::RematchRun run;
-  ASSIGN_OR_RETURN(bool found, store.Get(Family::kRematchRuns, run_id, &run));
+  ASSIGN_OR_RETURN(bool found, store.Get(Family::kRematchRuns, storage::RecordKey(run_id), &run));
   if (!found) return std::nullopt;
   return run;
 }
@@ -61,15 +55,14 @@ absl::StatusOr<std::optional<v1::RematchRun>> GetRun(const storage::Store& store
 absl::Status PutResults(storage::Store& store, std::string_view run_id, uint64_t first_index,
                         absl::Span<const v1::PersonResult> results, const v1::RematchRun* run) {
   storage::Batch batch;
-  const std::string prefix = ResultsPrefix(run_id);
   for (size_t i = 0; i < results.size(); ++i) {
-    batch.Put(Family::kRematchResults, prefix + storage::EncodeUint64Key(first_index + i),
+    batch.Put(Family::kRematchResults, storage::RematchResultKey(run_id, first_index + i),
               results[i]);
   }
   if (run != nullptr) {
     v1::RematchRun copy = *run;
     copy.clear_results();
-    batch.Put(Family::kRematchRuns, run->run_id(), copy);
+    batch.Put(Family::kRematchRuns, storage::RecordKey(run->run_id()), copy);
   }
   return store.Write(batch);
 }
@@ -78,16 +71,18 @@ absl::StatusOr<std::optional<uint64_t>> ReadResults(const storage::Store& store,
                                                     std::string_view run_id, uint64_t first,
                                                     size_t max_results, size_t max_bytes,
                                                     v1::RematchRun* out) {
-  const std::string prefix = ResultsPrefix(run_id);
+  const std::string prefix = storage::RematchResultsPrefix(run_id);
   bool parse_ok = true;
+  bool key_ok = true;
   size_t taken = 0, bytes = 0;
   std::optional<uint64_t> next;
   ASSIGN_OR_RETURN(uint64_t visited,
-                   store.Scan(Family::kRematchResults, prefix + storage::EncodeUint64Key(first),
+                   store.Scan(Family::kRematchResults, storage::RematchResultKey(run_id, first),
                               prefix, 0, [&](std::string_view key, std::string_view value) {
                                 if (taken == max_results ||
                                     (taken > 0 && bytes + value.size() > max_bytes)) {
-                                  next = storage::DecodeUint64Key(key.substr(prefix.size()));
+                                  next = storage::ParseRematchResultKey(run_id, key);
+                                  key_ok = next.has_value();
                                   return false;
                                 }
                                 parse_ok = out->add_results()->ParseFromArray(
@@ -98,6 +93,7 @@ absl::StatusOr<std::optional<uint64_t>> ReadResults(const storage::Store& store,
                               }));
   (void)visited;
   if (!parse_ok) return absl::DataLossError("rematch result of run " + std::string(run_id) + " does not parse");
+  if (!key_ok) return absl::DataLossError("a rematch result key of run " + std::string(run_id) + " is malformed");
   return next;
 }
 
@@ -130,7 +126,7 @@ absl::StatusOr<uint64_t> MarkInterruptedRuns(storage::Store& store) {
     if (run.state() != v1::REMATCH_STATE_RUNNING) continue;
     run.set_state(v1::REMATCH_STATE_INCOMPLETE);
     run.clear_summary();  // A summary of an unfinished run would read as a finished one.
-    batch.Put(Family::kRematchRuns, run.run_id(), run);
+    batch.Put(Family::kRematchRuns, storage::RecordKey(run.run_id()), run);
     ++marked;
   }
   RETURN_IF_ERROR(store.Write(batch));

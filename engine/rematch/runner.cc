@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "engine/rematch/assignment.h"
 #include "engine/rematch/run_store.h"
 #include "engine/rematch/summary.h"
+#include "engine/validate/open_vacancy.h"
 
 namespace w2w::rematch {
 namespace {
@@ -220,11 +222,8 @@ class Execution {
     for (const Option& m : scored_[i].options) {
       auto [it, inserted] = index_.try_emplace(m.vacancy_id, static_cast<int32_t>(problem_.seats.size()));
       if (inserted) {
-        v1::Vacancy v;
-        ASSIGN_OR_RETURN(bool found, env_.store->Get(storage::Family::kVacancies, m.vacancy_id, &v));
-        const bool open = found && (v.status() == v1::VACANCY_STATUS_OPEN ||
-                                    v.status() == v1::VACANCY_STATUS_UNSPECIFIED);
-        problem_.seats.push_back(open ? static_cast<int32_t>(std::max<uint32_t>(v.positions(), 1)) : 0);
+        ASSIGN_OR_RETURN(std::optional<v1::Vacancy> v, env_.records->GetVacancy(m.vacancy_id));
+        problem_.seats.push_back(v.has_value() ? static_cast<int32_t>(validate::OpenSeats(*v)) : 0);
       }
       edges.push_back({it->second, m.score});
     }

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/match/matcher.h"
+#include "engine/records/record_store.h"
 #include "engine/rematch/pool.h"
 #include "engine/rematch/selection.h"
 #include "engine/storage/store.h"
@@ -42,7 +43,8 @@ struct ActiveRun {
 
 // Borrowed collaborators; all must outlive the call.
 struct RunEnv {
-  storage::Store* store = nullptr;
+  storage::Store* store = nullptr;  // The run's own records (run_store.h).
+  const records::RecordStore* records = nullptr;  // Vacancies of the lists.
   const match::Matcher* matcher = nullptr;
   WorkerPool* pool = nullptr;
 };

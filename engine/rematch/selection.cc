@@ -134,7 +134,8 @@ absl::Status ValidateRequest(const v1::StartRematchRequest& request,
 }
 
 absl::StatusOr<Selection> Select(const v1::RematchSelection& selection,
-                                 const storage::Store& store, const match::Matcher& matcher,
+                                 const records::RecordStore& records,
+                                 const match::Matcher& matcher,
                                  const taxonomy::Taxonomy& taxonomy) {
   Selection out;
   switch (selection.selection_case()) {
@@ -146,10 +147,9 @@ absl::StatusOr<Selection> Select(const v1::RematchSelection& selection,
       }
       if (ids.size() > kMaxSelected) return TooMany();
       for (const std::string& id : ids) {
-        v1::Candidate c;
-        ASSIGN_OR_RETURN(bool found, store.Get(storage::Family::kCandidates, id, &c));
-        if (!found) continue;  // Deleted since the index listed it.
-        RETURN_IF_ERROR(Add(std::move(c), out));
+        ASSIGN_OR_RETURN(std::optional<v1::Candidate> c, records.GetCandidate(id));
+        if (!c.has_value()) continue;  // Deleted since the index listed it.
+        RETURN_IF_ERROR(Add(*std::move(c), out));
       }
       return out;
     }
@@ -157,10 +157,9 @@ absl::StatusOr<Selection> Select(const v1::RematchSelection& selection,
       absl::flat_hash_set<std::string> seen;
       for (const std::string& id : selection.candidate_ids().ids()) {
         if (!seen.insert(id).second) continue;
-        v1::Candidate c;
-        ASSIGN_OR_RETURN(bool found, store.Get(storage::Family::kCandidates, id, &c));
-        if (found) {
-          RETURN_IF_ERROR(Add(std::move(c), out));
+        ASSIGN_OR_RETURN(std::optional<v1::Candidate> c, records.GetCandidate(id));
+        if (c.has_value()) {
+          RETURN_IF_ERROR(Add(*std::move(c), out));
         } else {
           ++out.selected;
           out.people.push_back({id, std::nullopt});
@@ -176,17 +175,11 @@ absl::StatusOr<Selection> Select(const v1::RematchSelection& selection,
       }
       absl::Status status;
       ASSIGN_OR_RETURN(uint64_t visited,
-                       store.Scan(storage::Family::kCandidates, "", "", 0,
-                                  [&](std::string_view, std::string_view value) {
-                                    v1::Candidate c;
-                                    if (!c.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-                                      status = absl::DataLossError("a stored candidate does not parse");
-                                      return false;
-                                    }
-                                    if (!MatchesFilter(c, f, regions)) return true;
-                                    status = Add(std::move(c), out);
-                                    return status.ok();
-                                  }));
+                       records.Scan<v1::Candidate>("", 0, [&](v1::Candidate& c) {
+                         if (!MatchesFilter(c, f, regions)) return true;
+                         status = Add(std::move(c), out);
+                         return status.ok();
+                       }));
       (void)visited;
       RETURN_IF_ERROR(status);
       return out;

@@ -20,7 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/match/matcher.h"
-#include "engine/storage/store.h"
+#include "engine/records/record_store.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "w2w/v1/candidate.pb.h"
 #include "w2w/v1/rematch.pb.h"
@@ -50,8 +50,10 @@ absl::Status ValidateRequest(const v1::StartRematchRequest& request,
 
 // Resolves the (validated) selection. Errors: NOT_FOUND for an employer without
 // candidates, RESOURCE_EXHAUSTED above kMaxSelected, storage errors as the store reports.
+// `records` is where the selected candidates are read.
 absl::StatusOr<Selection> Select(const v1::RematchSelection& selection,
-                                 const storage::Store& store, const match::Matcher& matcher,
+                                 const records::RecordStore& records,
+                                 const match::Matcher& matcher,
                                  const taxonomy::Taxonomy& taxonomy);
 
 }  // namespace w2w::rematch

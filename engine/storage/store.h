@@ -2,8 +2,8 @@
 // knows RocksDB; everything above it sees protobuf messages and absl::Status.
 //
 // Layout (docs/storage.md has the details): one column family per kind of record,
-// keys are the record's id (or a documented composite), values are serialized protobuf
-// messages of package w2w.v1.
+// keys are the record's id (or a documented composite, built only by keys.h), values are
+// serialized protobuf messages of package w2w.v1.
 //
 // Durability: every Write() goes to the write-ahead log before it returns OK. With
 // StoreOptions::sync_writes the WAL is fsynced (fdatasync) before returning, so an
@@ -30,6 +30,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "engine/storage/keys.h"
 #include "google/protobuf/message_lite.h"
 
 namespace w2w::storage {
@@ -51,10 +52,6 @@ inline constexpr int kNumFamilies = 7;
 
 // Name of a family's RocksDB column family, e.g. "candidates".
 std::string_view FamilyName(Family family);
-
-// 8-byte big-endian encoding, so numeric keys sort in numeric order.
-std::string EncodeUint64Key(uint64_t value);
-uint64_t DecodeUint64Key(std::string_view key);  // Precondition: key.size() >= 8.
 
 struct StoreOptions {
   std::string path;                    // Data folder; created when missing.

@@ -1,5 +1,5 @@
-// EngineCore and Engine::Impl: the state behind the Engine facade, shared by the
-// engine*.cc files that implement it (engine.cc: open/info; engine_records.cc, engine_list.cc,
+// EngineState: the one state object behind the Engine facade (Engine holds it), shared by
+// the engine*.cc files that implement it (engine.cc: open/info; engine_records.cc, engine_list.cc,
 // engine_import.cc: records; engine_admin.cc: taxonomy and policy; engine_match.cc:
 // queries; engine_rematch.cc: rematch runs). Private to engine/.
 //
@@ -12,8 +12,8 @@
 //     held for a pointer copy, never across I/O, so readers do not wait on writers.
 //   * The store and the matcher are thread-safe for reads; the matcher's writes happen
 //     under writer_mu only.
-#ifndef W2W_ENGINE_INTERNAL_ENGINE_IMPL_H_
-#define W2W_ENGINE_INTERNAL_ENGINE_IMPL_H_
+#ifndef W2W_ENGINE_INTERNAL_ENGINE_STATE_H_
+#define W2W_ENGINE_INTERNAL_ENGINE_STATE_H_
 
 #include <chrono>
 #include <cstdint>
@@ -25,9 +25,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "engine/engine.h"
+#include "engine/engine_options.h"
 #include "engine/internal/write_group.h"
 #include "engine/match/matcher.h"
+#include "engine/records/record_store.h"
 #include "engine/rematch/manager.h"
 #include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
@@ -45,15 +46,6 @@ inline constexpr uint64_t kListScanBudget = 100'000;
 using validate::kMaxListedItemErrors;
 // Id used for inline (not stored) records given without one in matching requests.
 inline constexpr std::string_view kInlineId = "inline";
-// Taxonomy changes live in Family::kTaxonomy under
-//   "change/" + EncodeUint64Key(seq) + "/" + kind
-// where seq = 1, 2, 3, ... in the order the changes were made (seq + 1 is the taxonomy
-// version after the change) and kind is one of the names below.
-inline constexpr std::string_view kTaxonomyChangePrefix = "change/";
-inline constexpr std::string_view kChangeQualification = "qualification";
-inline constexpr std::string_view kChangeCluster = "cluster";
-inline constexpr std::string_view kChangeMunicipality = "municipality";
-inline constexpr std::string_view kChangeRegionAnchor = "region_anchor";
 
 namespace internal {
 
@@ -65,12 +57,17 @@ struct PendingUpsert {
   bool changed = false;  // Out: false when the stored record was identical.
 };
 
-// Everything the facade's operations need. A separate (non-nested) struct so the
-// helpers of the engine*.cc files can take it by reference; Engine::Impl extends it.
-struct EngineCore {
+// Everything the facade's operations need. A namespace-level struct (not nested in
+// Engine) so the helpers of the engine*.cc files can take it by reference. Members are
+// destroyed in reverse order: the rematch manager (last) before the matcher and the
+// store it borrows.
+struct EngineState {
   // ---- Set at Open (const afterwards) ------------------------------------------------
   EngineOptions options;
   std::unique_ptr<storage::Store> store;
+  // Every read and write of candidates, vacancies, taxonomy changes and policies; borrows
+  // `store`. (Rematch runs keep their own records: rematch/run_store.h.)
+  std::unique_ptr<records::RecordStore> records;
   // Created once at Open; SetModel swaps its taxonomy and policy.
   std::unique_ptr<match::Matcher> matcher;
   std::chrono::steady_clock::time_point started_at;
@@ -108,19 +105,16 @@ struct EngineCore {
   absl::Status LoadPolicy();
   // Creates the matcher and feeds it every stored record; sets rebuild_seconds.
   absl::Status RebuildIndex();
-
-};
-
-}  // namespace internal
-
-struct Engine::Impl : internal::EngineCore {
-  // ---- Rematch (engine_rematch.cc) ------------------------------------------------------
-  // Called last in Open, after the index is built (e.g. to mark interrupted runs).
+  // Creates `rematch`; called last in Open, after the index is built (it marks the runs
+  // a previous process left RUNNING as INCOMPLETE). engine_rematch.cc.
   absl::Status OpenRematch();
-  // Runs, the shared pool and the live-run registry; created by OpenRematch().
+
+  // ---- Rematch (set at Open, last: it borrows store, records and matcher) -------------
+  // Runs, the shared pool and the live-run registry.
   std::unique_ptr<rematch::RematchManager> rematch;
 };
 
+}  // namespace internal
 }  // namespace w2w
 
-#endif  // W2W_ENGINE_INTERNAL_ENGINE_IMPL_H_
+#endif  // W2W_ENGINE_INTERNAL_ENGINE_STATE_H_

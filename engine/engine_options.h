@@ -1,0 +1,23 @@
+// EngineOptions: how an Engine (engine/engine.h) is opened: where its store lives, the
+// shipped reference data, the rematch pool and the import batch size. A header of its own
+// so that the facade's internals (engine/internal/) need not include the facade.
+// Thread safety: plain data.
+#ifndef W2W_ENGINE_ENGINE_OPTIONS_H_
+#define W2W_ENGINE_ENGINE_OPTIONS_H_
+
+#include <string>
+
+#include "engine/storage/store.h"
+
+namespace w2w {
+
+struct EngineOptions {
+  storage::StoreOptions store;          // Where and how records are stored.
+  std::string reference_dir = W2W_DEFAULT_DATA_DIR;  // Shipped reference data (data/).
+  int rematch_threads = 2;              // Worker threads shared by all rematch runs.
+  int import_batch_size = 1000;         // Records per atomic batch in streamed imports.
+};
+
+}  // namespace w2w
+
+#endif  // W2W_ENGINE_ENGINE_OPTIONS_H_

@@ -1,0 +1,66 @@
+// Record helpers of record_ops.h: content equality, error field paths, page tokens and
+// the NOT_FOUND / ABORTED statuses of record operations.
+#include "engine/internal/record_ops.h"
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
+
+namespace w2w::internal {
+namespace {
+
+template <typename Record>
+bool SameContentImpl(const Record& a, const Record& b) {
+  Record x = a, y = b;
+  x.clear_version();
+  x.clear_updated_at();
+  y.clear_version();
+  y.clear_updated_at();
+  return google::protobuf::util::MessageDifferencer::Equals(x, y);
+}
+
+absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+}  // namespace
+
+bool SameContent(const v1::Candidate& a, const v1::Candidate& b) { return SameContentImpl(a, b); }
+bool SameContent(const v1::Vacancy& a, const v1::Vacancy& b) { return SameContentImpl(a, b); }
+
+std::string ErrorField(std::string_view message, std::string_view strip_prefix) {
+  const size_t colon = message.find(": ");
+  if (colon == std::string_view::npos) return "";
+  std::string_view field = message.substr(0, colon);
+  // A field path has no spaces; a sentence before ": " is not one.
+  if (field.empty() || field.find(' ') != std::string_view::npos) return "";
+  if (!strip_prefix.empty() && field.substr(0, strip_prefix.size()) == strip_prefix) {
+    if (field.size() == strip_prefix.size()) return "";
+    if (field[strip_prefix.size()] == '.') return std::string(field.substr(strip_prefix.size() + 1));
+  }
+  return std::string(field);
+}
+
+std::string EncodePageToken(std::string_view last_id) {
+  return absl::WebSafeBase64Escape(Absl(last_id));
+}
+
+absl::StatusOr<std::string> DecodePageToken(std::string_view token) {
+  std::string id;
+  if (!absl::WebSafeBase64Unescape(Absl(token), &id) || id.empty()) {
+    return absl::InvalidArgumentError("page_token: not a token returned by a previous page");
+  }
+  return id;
+}
+
+absl::Status NotFound(std::string_view kind, std::string_view id) {
+  return absl::NotFoundError(absl::StrCat(Absl(kind), " '", Absl(id), "' not found"));
+}
+
+absl::Status Stale(std::string_view field, uint64_t given, uint64_t stored) {
+  return absl::AbortedError(
+      absl::StrCat(Absl(field), ": stale version ", given, ", stored version ", stored));
+}
+
+}  // namespace w2w::internal

@@ -1,0 +1,81 @@
+// Keys: the encoding of every key the Store holds, family by family (docs/storage.md,
+// "Column families and keys"). This is the only code in w2w that builds or takes apart a
+// key string; everything above names a record by its id, a policy by its version, a
+// taxonomy change by its sequence number and kind, a rematch result by run and index.
+//
+//   candidates, vacancies, rematch_runs   the id itself
+//   policies          8-byte big-endian version
+//   taxonomy          "change/" + 8-byte big-endian seq + "/" + kind   (the change log)
+//   rematch_results   run id + '\0' + 8-byte big-endian index
+//   meta              the name itself
+//
+// Big-endian numbers make numeric keys sort numerically, so the newest policy is the last
+// key and the change log replays in order with a plain scan.
+//
+// Thread safety: pure functions.
+#ifndef W2W_ENGINE_STORAGE_KEYS_H_
+#define W2W_ENGINE_STORAGE_KEYS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace w2w::storage {
+
+// 8-byte big-endian encoding, so numeric keys sort in numeric order.
+std::string EncodeUint64Key(uint64_t value);
+uint64_t DecodeUint64Key(std::string_view key);  // Precondition: key.size() >= 8.
+
+// ---- Records by id (candidates, vacancies, rematch runs) -------------------------------
+// The key of the record with id `id`: the id's bytes. The view aliases `id`.
+inline std::string_view RecordKey(std::string_view id) { return id; }
+// The smallest key after the key of `id` (to continue a scan after that record).
+std::string RecordKeyAfter(std::string_view id);
+
+// ---- Policies --------------------------------------------------------------------------
+std::string PolicyKey(uint64_t version);
+// The version a policies key names; nullopt for a key that is not 8 bytes.
+std::optional<uint64_t> ParsePolicyKey(std::string_view key);
+
+// ---- Taxonomy change log ---------------------------------------------------------------
+// The kinds of stored taxonomy change; the value type of each is named.
+enum class ChangeKind {
+  kQualification,  // w2w.v1.Qualification
+  kCluster,        // w2w.v1.Cluster
+  kMunicipality,   // w2w.v1.Municipality
+  kRegionAnchor,   // w2w.v1.UpdateRegionAnchorRequest
+};
+// The kind's name in the key: "qualification", "cluster", "municipality", "region_anchor".
+std::string_view ChangeKindName(ChangeKind kind);
+
+// The prefix every change-log key starts with (scan it to replay the log in order).
+std::string_view ChangeLogPrefix();
+// The key of change number `seq` (1, 2, ... in the order made) of kind `kind`.
+std::string ChangeKey(uint64_t seq, ChangeKind kind);
+
+// A change-log key taken apart.
+struct ChangeKeyParts {
+  uint64_t seq = 0;
+  std::string_view kind_name;     // As stored; aliases the parsed key.
+  std::optional<ChangeKind> kind;  // nullopt: a name this version does not know.
+};
+// nullopt when `key` is not a change-log key (wrong prefix, too short, no '/').
+std::optional<ChangeKeyParts> ParseChangeKey(std::string_view key);
+
+// ---- Rematch results -------------------------------------------------------------------
+// The prefix of every result key of run `run_id` (scan it for the run's results in order).
+std::string RematchResultsPrefix(std::string_view run_id);
+// The key of result number `index` of run `run_id`.
+std::string RematchResultKey(std::string_view run_id, uint64_t index);
+// The index a result key of run `run_id` names; nullopt for a key of another run or a
+// malformed one.
+std::optional<uint64_t> ParseRematchResultKey(std::string_view run_id, std::string_view key);
+
+// ---- Meta ------------------------------------------------------------------------------
+// The key of the meta value called `name`: the name's bytes. The view aliases `name`.
+inline std::string_view MetaKey(std::string_view name) { return name; }
+
+}  // namespace w2w::storage
+
+#endif  // W2W_ENGINE_STORAGE_KEYS_H_
