@@ -9,10 +9,16 @@
 #include "grpc/impl/codegen/grpc_types.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
-#include "service/sync_services.h"
+#include "service/candidate_service.h"
+#include "service/internal/callback_call.h"
+#include "service/match_service.h"
+#include "service/policy_service.h"
+#include "service/rematch_service.h"
+#include "service/server_info_service.h"
+#include "service/taxonomy_service.h"
+#include "service/vacancy_service.h"
 #include "w2w/v1/candidate.grpc.pb.h"
 #include "w2w/v1/match.grpc.pb.h"
 #include "w2w/v1/policy.grpc.pb.h"
@@ -24,11 +30,11 @@
 namespace w2w::service {
 namespace {
 
-// The sync server needs a few threads of its own to poll for calls; below this many the
-// pool cannot serve a single call reliably.
+// The smallest --threads accepted (kept from the sync server, whose pool needed a few
+// threads of its own to poll).
 constexpr int kMinThreads = 4;
-// A handler leaves the CallTracker when it returns, but the sync API sends its response
-// after that: give the last responses this long to reach the wire before the forced
+// A unary handler leaves the CallTracker when it calls Finish, before gRPC has sent the
+// response: give the last responses this long to reach the wire before the forced
 // shutdown cancels whatever is still open.
 constexpr absl::Duration kResponseFlushMargin = absl::Milliseconds(300);
 
@@ -64,12 +70,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   // share it silently. Refuse instead, so "address in use" is a clear start-up error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
-  grpc::ResourceQuota quota("w2w-server");
-  quota.SetMaxThreads(options.threads);
-  builder.SetResourceQuota(quota);
 
   auto tracker = std::make_unique<CallTracker>();
-  std::vector<std::unique_ptr<grpc::Service>> services = MakeSyncServices(engine, tracker.get());
+  auto pool = std::make_unique<WorkerPool>(options.threads);
+  const internal::CallResources resources{engine, tracker.get(), pool.get()};
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  services.push_back(std::make_unique<CandidateService>(resources));
+  services.push_back(std::make_unique<VacancyService>(resources));
+  services.push_back(std::make_unique<MatchService>(resources));
+  services.push_back(std::make_unique<RematchService>(resources));
+  services.push_back(std::make_unique<PolicyService>(resources));
+  services.push_back(std::make_unique<TaxonomyService>(resources));
+  services.push_back(std::make_unique<ServerInfoService>(resources));
   for (const auto& service : services) builder.RegisterService(service.get());
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -78,15 +90,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                                                "' (in use or not a local address)"));
   }
   std::string address = absl::StrCat(HostOf(options.address), ":", port);
-  auto result = std::unique_ptr<Server>(new Server(std::move(tracker), std::move(server),
-                                                   std::move(services), port, std::move(address)));
+  auto result = std::unique_ptr<Server>(new Server(std::move(tracker), std::move(pool),
+                                                   std::move(services), std::move(server), port,
+                                                   std::move(address)));
   result->SetServing(false);
   return result;
 }
 
-Server::Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<grpc::Server> server,
-               std::vector<std::unique_ptr<grpc::Service>> services, int port, std::string address)
+Server::Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<WorkerPool> pool,
+               std::vector<std::unique_ptr<grpc::Service>> services,
+               std::unique_ptr<grpc::Server> server, int port, std::string address)
     : tracker_(std::move(tracker)),
+      pool_(std::move(pool)),
       services_(std::move(services)),
       server_(std::move(server)),
       port_(port),
