@@ -22,17 +22,20 @@ pid=""
 trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null || true' EXIT
 run() {  # run NAME ROUND SERVER DATA
   local name="$1" round="$2" server="$3" data="$4"
+  # One file per run: the background shell may truncate a shared one only after the
+  # loop below has read the previous server's address from it.
+  local log="$OUT/${name}_${round}.server"
   # shellcheck disable=SC2086
   "$server" --address=127.0.0.1:0 --data_dir="$data" ${SERVER_FLAGS:-} \
-    >"$OUT/server.out" 2>"$OUT/server.err" &
+    >"$log.out" 2>"$log.err" &
   pid=$!
   local addr=""
   for _ in $(seq 1 900); do
-    addr="$(sed -n 's/^w2w-server listening on //p' "$OUT/server.out")"
+    addr="$(sed -n 's/^w2w-server listening on //p' "$log.out" 2>/dev/null)"
     [[ -n $addr ]] && break
     sleep 0.1
   done
-  [[ -n $addr ]] || { echo "$server did not start: $(cat "$OUT/server.err")" >&2; exit 1; }
+  [[ -n $addr ]] || { echo "$server did not start: $(cat "$log.err")" >&2; exit 1; }
   "$LG" --candidates="$DATA/candidates.jsonl" --vacancies="$DATA/vacancies.jsonl" \
     --target="$addr" --workloads=ping,shortlist --concurrency=1,8,64 --duration_s="$DUR" \
     --warmup_s="$WARM" --out="$OUT/${name}_${round}.json" >/dev/null 2>>"$OUT/loadgen.err"

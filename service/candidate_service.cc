@@ -14,8 +14,8 @@ using internal::Assign;
 grpc::ServerUnaryReactor* CandidateService::UpsertCandidate(grpc::CallbackServerContext* context,
                                                             const grpc::ByteBuffer* request,
                                                             grpc::ByteBuffer* response) {
-  return internal::ServeUnary<v1::UpsertCandidateRequest, v1::UpsertCandidateResponse>(
-      resources_, "UpsertCandidate", context, request, response,
+  return internal::ServeUnaryOnPool<v1::UpsertCandidateRequest, v1::UpsertCandidateResponse>(
+      resources_, resources_.work, "UpsertCandidate", context, request, response,
       [engine = resources_.engine](const v1::UpsertCandidateRequest& r,
                                    v1::UpsertCandidateResponse* out) {
         absl::StatusOr<Engine::CandidateWrite> written = engine->UpsertCandidate(r.candidate());
@@ -39,8 +39,8 @@ grpc::ServerUnaryReactor* CandidateService::GetCandidate(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* CandidateService::DeleteCandidate(grpc::CallbackServerContext* context,
                                                             const grpc::ByteBuffer* request,
                                                             grpc::ByteBuffer* response) {
-  return internal::ServeUnary<v1::DeleteCandidateRequest, v1::DeleteCandidateResponse>(
-      resources_, "DeleteCandidate", context, request, response,
+  return internal::ServeUnaryOnPool<v1::DeleteCandidateRequest, v1::DeleteCandidateResponse>(
+      resources_, resources_.work, "DeleteCandidate", context, request, response,
       [engine = resources_.engine](const v1::DeleteCandidateRequest& r,
                                    v1::DeleteCandidateResponse* out) {
         absl::StatusOr<uint64_t> deleted = engine->DeleteCandidate(r.id(), r.expected_version());
@@ -54,7 +54,7 @@ grpc::ServerUnaryReactor* CandidateService::ListCandidates(grpc::CallbackServerC
                                                            const grpc::ByteBuffer* request,
                                                            grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::ListCandidatesRequest, v1::ListCandidatesResponse>(
-      resources_, "ListCandidates", context, request, response,
+      resources_, resources_.long_calls, "ListCandidates", context, request, response,
       [engine = resources_.engine](const v1::ListCandidatesRequest& r,
                                    v1::ListCandidatesResponse* out) {
         return Assign(engine->ListCandidates(r), out);

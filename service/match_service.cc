@@ -7,8 +7,8 @@ using internal::Assign;
 grpc::ServerUnaryReactor* MatchService::Shortlist(grpc::CallbackServerContext* context,
                                                   const grpc::ByteBuffer* request,
                                                   grpc::ByteBuffer* response) {
-  return internal::ServeUnary<v1::ShortlistRequest, v1::ShortlistResponse>(
-      resources_, "Shortlist", context, request, response,
+  return internal::ServeUnaryOnPool<v1::ShortlistRequest, v1::ShortlistResponse>(
+      resources_, resources_.work, "Shortlist", context, request, response,
       [engine = resources_.engine](const v1::ShortlistRequest& r, v1::ShortlistResponse* out) {
         return Assign(engine->Shortlist(r), out);
       });
@@ -17,8 +17,8 @@ grpc::ServerUnaryReactor* MatchService::Shortlist(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* MatchService::MatchCandidate(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* request,
                                                        grpc::ByteBuffer* response) {
-  return internal::ServeUnary<v1::MatchCandidateRequest, v1::MatchCandidateResponse>(
-      resources_, "MatchCandidate", context, request, response,
+  return internal::ServeUnaryOnPool<v1::MatchCandidateRequest, v1::MatchCandidateResponse>(
+      resources_, resources_.work, "MatchCandidate", context, request, response,
       [engine = resources_.engine](const v1::MatchCandidateRequest& r,
                                    v1::MatchCandidateResponse* out) {
         return Assign(engine->MatchCandidate(r), out);

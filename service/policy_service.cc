@@ -17,8 +17,8 @@ grpc::ServerUnaryReactor* PolicyService::GetPolicy(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* PolicyService::SetPolicy(grpc::CallbackServerContext* context,
                                                    const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
-  return internal::ServeUnary<v1::SetPolicyRequest, v1::Policy>(
-      resources_, "SetPolicy", context, request, response,
+  return internal::ServeUnaryOnPool<v1::SetPolicyRequest, v1::Policy>(
+      resources_, resources_.work, "SetPolicy", context, request, response,
       [engine = resources_.engine](const v1::SetPolicyRequest& r, v1::Policy* out) {
         return Assign(engine->SetPolicy(r.policy(), r.expected_version()), out);
       });

@@ -110,7 +110,7 @@ class RematchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 grpc::ServerWriteReactor<grpc::ByteBuffer>* RematchService::StartRematch(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
   auto* stream = new RematchStream(resources_, context);
-  stream->Start(resources_.pool, request);
+  stream->Start(resources_.long_calls, request);
   return stream;
 }
 
@@ -118,7 +118,7 @@ grpc::ServerUnaryReactor* RematchService::GetRematch(grpc::CallbackServerContext
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::GetRematchRequest, v1::RematchRun>(
-      resources_, "GetRematch", context, request, response,
+      resources_, resources_.long_calls, "GetRematch", context, request, response,
       [engine = resources_.engine](const v1::GetRematchRequest& r, v1::RematchRun* out) {
         return Assign(engine->GetRematch(r), out);
       });
@@ -138,7 +138,7 @@ grpc::ServerUnaryReactor* RematchService::ListRematches(grpc::CallbackServerCont
                                                         const grpc::ByteBuffer* request,
                                                         grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::ListRematchesRequest, v1::ListRematchesResponse>(
-      resources_, "ListRematches", context, request, response,
+      resources_, resources_.long_calls, "ListRematches", context, request, response,
       [engine = resources_.engine](const v1::ListRematchesRequest& r,
                                    v1::ListRematchesResponse* out) {
         return Assign(engine->ListRematches(r), out);

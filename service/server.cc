@@ -33,6 +33,12 @@ namespace {
 // The smallest --threads accepted (kept from the sync server, whose pool needed a few
 // threads of its own to poll).
 constexpr int kMinThreads = 4;
+// Threads of the work pool (Shortlist, MatchCandidate, writes), started on demand; past
+// this many calls at once they queue. As many as the sync server allowed: scoring is
+// CPU-bound, so more threads than cores buy nothing (4 threads measured no faster than
+// 1,024, docs/server_api_choice.md), but idle ones cost nothing, and concurrent writes
+// waiting on one group commit each hold one, so more of them share a commit.
+constexpr int kWorkThreads = kDefaultThreads;
 // A unary handler leaves the CallTracker when it calls Finish, before gRPC has sent the
 // response: give the last responses this long to reach the wire before the forced
 // shutdown cancels whatever is still open.
@@ -72,8 +78,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
 
   auto tracker = std::make_unique<CallTracker>();
-  auto pool = std::make_unique<WorkerPool>(options.threads);
-  const internal::CallResources resources{engine, tracker.get(), pool.get()};
+  auto long_calls = std::make_unique<WorkerPool>(options.threads, WorkerPool::WhenBusy::kRefuse);
+  auto work = std::make_unique<WorkerPool>(kWorkThreads, WorkerPool::WhenBusy::kQueue);
+  const internal::CallResources resources{engine, tracker.get(), long_calls.get(), work.get()};
   std::vector<std::unique_ptr<grpc::Service>> services;
   services.push_back(std::make_unique<CandidateService>(resources));
   services.push_back(std::make_unique<VacancyService>(resources));
@@ -90,18 +97,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                                                "' (in use or not a local address)"));
   }
   std::string address = absl::StrCat(HostOf(options.address), ":", port);
-  auto result = std::unique_ptr<Server>(new Server(std::move(tracker), std::move(pool),
+  auto result = std::unique_ptr<Server>(new Server(std::move(tracker), std::move(long_calls),
+                                                   std::move(work),
                                                    std::move(services), std::move(server), port,
                                                    std::move(address)));
   result->SetServing(false);
   return result;
 }
 
-Server::Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<WorkerPool> pool,
+Server::Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<WorkerPool> long_calls,
+               std::unique_ptr<WorkerPool> work,
                std::vector<std::unique_ptr<grpc::Service>> services,
                std::unique_ptr<grpc::Server> server, int port, std::string address)
     : tracker_(std::move(tracker)),
-      pool_(std::move(pool)),
+      long_calls_(std::move(long_calls)),
+      work_(std::move(work)),
       services_(std::move(services)),
       server_(std::move(server)),
       port_(port),

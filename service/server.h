@@ -2,8 +2,9 @@
 // standard health service (grpc.health.v1) and reflection (grpc.reflection.v1alpha).
 //
 // Every RPC is served on gRPC's callback API with raw messages (one class per proto
-// service, *_service.h): short calls run inline on gRPC's callback threads, long ones
-// (imports, rematch streams, listings) on a WorkerPool of at most ServerOptions::threads
+// service, *_service.h): the cheapest calls run inline on gRPC's callback threads, the
+// CPU-heavy and blocking short ones (Shortlist, writes) on a work pool, and the long ones
+// (imports, rematch streams, listings) on a pool of at most ServerOptions::threads
 // threads (worker_pool.h, internal/callback_call.h), so a rematch never delays a Ping
 // or a Shortlist.
 //
@@ -79,16 +80,17 @@ class Server {
   void Wait();
 
  private:
-  Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<WorkerPool> pool,
-         std::vector<std::unique_ptr<grpc::Service>> services,
+  Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<WorkerPool> long_calls,
+         std::unique_ptr<WorkerPool> work, std::vector<std::unique_ptr<grpc::Service>> services,
          std::unique_ptr<grpc::Server> server, int port, std::string address);
 
-  // The tracker, the pool and the services must outlive server_, so they are declared
-  // first (the pool's destructor joins its threads after server_ is gone and every call
-  // is done). They are allocated so that their addresses are stable before the Server
+  // The tracker, the pools and the services must outlive server_, so they are declared
+  // first (the pools' destructors join their threads after server_ is gone and every
+  // call is done). They are allocated so that their addresses are stable before the Server
   // exists.
   std::unique_ptr<CallTracker> tracker_;
-  std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<WorkerPool> long_calls_;  // Imports, rematch streams, listings.
+  std::unique_ptr<WorkerPool> work_;        // Shortlist, MatchCandidate, writes.
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   const int port_;

@@ -88,8 +88,8 @@ grpc::ServerUnaryReactor* TaxonomyService::ListQualifications(
 grpc::ServerUnaryReactor* TaxonomyService::UpsertQualification(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return internal::ServeUnary<v1::UpsertQualificationRequest, v1::TaxonomyChange>(
-      resources_, "UpsertQualification", context, request, response,
+  return internal::ServeUnaryOnPool<v1::UpsertQualificationRequest, v1::TaxonomyChange>(
+      resources_, resources_.work, "UpsertQualification", context, request, response,
       [engine = resources_.engine](const v1::UpsertQualificationRequest& r,
                                    v1::TaxonomyChange* out) {
         return Change(engine->UpsertQualification(r.qualification()), out);
@@ -99,8 +99,8 @@ grpc::ServerUnaryReactor* TaxonomyService::UpsertQualification(
 grpc::ServerUnaryReactor* TaxonomyService::UpsertCluster(grpc::CallbackServerContext* context,
                                                          const grpc::ByteBuffer* request,
                                                          grpc::ByteBuffer* response) {
-  return internal::ServeUnary<v1::UpsertClusterRequest, v1::TaxonomyChange>(
-      resources_, "UpsertCluster", context, request, response,
+  return internal::ServeUnaryOnPool<v1::UpsertClusterRequest, v1::TaxonomyChange>(
+      resources_, resources_.work, "UpsertCluster", context, request, response,
       [engine = resources_.engine](const v1::UpsertClusterRequest& r, v1::TaxonomyChange* out) {
         return Change(engine->UpsertCluster(r.cluster()), out);
       });
@@ -109,8 +109,8 @@ grpc::ServerUnaryReactor* TaxonomyService::UpsertCluster(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* TaxonomyService::UpsertMunicipality(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return internal::ServeUnary<v1::UpsertMunicipalityRequest, v1::TaxonomyChange>(
-      resources_, "UpsertMunicipality", context, request, response,
+  return internal::ServeUnaryOnPool<v1::UpsertMunicipalityRequest, v1::TaxonomyChange>(
+      resources_, resources_.work, "UpsertMunicipality", context, request, response,
       [engine = resources_.engine](const v1::UpsertMunicipalityRequest& r,
                                    v1::TaxonomyChange* out) {
         return Change(engine->UpsertMunicipality(r.municipality()), out);
@@ -120,8 +120,8 @@ grpc::ServerUnaryReactor* TaxonomyService::UpsertMunicipality(
 grpc::ServerUnaryReactor* TaxonomyService::UpdateRegionAnchor(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return internal::ServeUnary<v1::UpdateRegionAnchorRequest, v1::TaxonomyChange>(
-      resources_, "UpdateRegionAnchor", context, request, response,
+  return internal::ServeUnaryOnPool<v1::UpdateRegionAnchorRequest, v1::TaxonomyChange>(
+      resources_, resources_.work, "UpdateRegionAnchor", context, request, response,
       [engine = resources_.engine](const v1::UpdateRegionAnchorRequest& r,
                                    v1::TaxonomyChange* out) {
         return Change(engine->UpdateRegionAnchor(r), out);

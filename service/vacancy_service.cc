@@ -14,8 +14,8 @@ using internal::Assign;
 grpc::ServerUnaryReactor* VacancyService::UpsertVacancy(grpc::CallbackServerContext* context,
                                                         const grpc::ByteBuffer* request,
                                                         grpc::ByteBuffer* response) {
-  return internal::ServeUnary<v1::UpsertVacancyRequest, v1::UpsertVacancyResponse>(
-      resources_, "UpsertVacancy", context, request, response,
+  return internal::ServeUnaryOnPool<v1::UpsertVacancyRequest, v1::UpsertVacancyResponse>(
+      resources_, resources_.work, "UpsertVacancy", context, request, response,
       [engine = resources_.engine](const v1::UpsertVacancyRequest& r,
                                    v1::UpsertVacancyResponse* out) {
         absl::StatusOr<Engine::VacancyWrite> written = engine->UpsertVacancy(r.vacancy());
@@ -39,8 +39,8 @@ grpc::ServerUnaryReactor* VacancyService::GetVacancy(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* VacancyService::CloseVacancy(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* request,
                                                        grpc::ByteBuffer* response) {
-  return internal::ServeUnary<v1::CloseVacancyRequest, v1::Vacancy>(
-      resources_, "CloseVacancy", context, request, response,
+  return internal::ServeUnaryOnPool<v1::CloseVacancyRequest, v1::Vacancy>(
+      resources_, resources_.work, "CloseVacancy", context, request, response,
       [engine = resources_.engine](const v1::CloseVacancyRequest& r, v1::Vacancy* out) {
         return Assign(engine->CloseVacancy(r), out);
       });
@@ -49,8 +49,8 @@ grpc::ServerUnaryReactor* VacancyService::CloseVacancy(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* VacancyService::DeleteVacancy(grpc::CallbackServerContext* context,
                                                         const grpc::ByteBuffer* request,
                                                         grpc::ByteBuffer* response) {
-  return internal::ServeUnary<v1::DeleteVacancyRequest, v1::DeleteVacancyResponse>(
-      resources_, "DeleteVacancy", context, request, response,
+  return internal::ServeUnaryOnPool<v1::DeleteVacancyRequest, v1::DeleteVacancyResponse>(
+      resources_, resources_.work, "DeleteVacancy", context, request, response,
       [engine = resources_.engine](const v1::DeleteVacancyRequest& r,
                                    v1::DeleteVacancyResponse* out) {
         absl::StatusOr<uint64_t> deleted = engine->DeleteVacancy(r.id(), r.expected_version());
@@ -64,7 +64,7 @@ grpc::ServerUnaryReactor* VacancyService::ListVacancies(grpc::CallbackServerCont
                                                         const grpc::ByteBuffer* request,
                                                         grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::ListVacanciesRequest, v1::ListVacanciesResponse>(
-      resources_, "ListVacancies", context, request, response,
+      resources_, resources_.long_calls, "ListVacancies", context, request, response,
       [engine = resources_.engine](const v1::ListVacanciesRequest& r,
                                    v1::ListVacanciesResponse* out) {
         return Assign(engine->ListVacancies(r), out);

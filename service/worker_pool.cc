@@ -4,7 +4,8 @@
 
 namespace w2w::service {
 
-WorkerPool::WorkerPool(int max_threads) : max_threads_(max_threads) {}
+WorkerPool::WorkerPool(int max_threads, WhenBusy when_busy)
+    : max_threads_(max_threads), when_busy_(when_busy) {}
 
 WorkerPool::~WorkerPool() {
   std::vector<std::thread> threads;
@@ -18,13 +19,15 @@ WorkerPool::~WorkerPool() {
 
 bool WorkerPool::TrySubmit(std::function<void()> task) {
   absl::MutexLock lock(&mu_);
-  if (stopping_ || busy_ >= max_threads_) return false;
+  if (stopping_) return false;
+  if (busy_ >= max_threads_ && when_busy_ == WhenBusy::kRefuse) return false;
   ++busy_;
-  if (static_cast<int>(threads_.size()) < busy_) {
+  if (static_cast<int>(threads_.size()) < busy_ &&
+      static_cast<int>(threads_.size()) < max_threads_) {
     // No thread is idle: every started one runs a task or was handed one already.
     threads_.emplace_back([this, first = std::move(task)]() mutable { Work(std::move(first)); });
   } else {
-    handed_.push_back(std::move(task));
+    waiting_.push_back(std::move(task));
   }
   return true;
 }
@@ -36,12 +39,12 @@ void WorkerPool::Work(std::function<void()> task) {
     absl::MutexLock lock(&mu_);
     --busy_;
     auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return stopping_ || !handed_.empty();
+      return stopping_ || !waiting_.empty();
     };
     mu_.Await(absl::Condition(&has_work));
-    if (handed_.empty()) return;  // Stopping, and nothing left to run.
-    task = std::move(handed_.back());
-    handed_.pop_back();
+    if (waiting_.empty()) return;  // Stopping, and nothing left to run.
+    task = std::move(waiting_.front());
+    waiting_.pop_front();
   }
 }
 

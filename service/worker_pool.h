@@ -1,22 +1,22 @@
-// WorkerPool: the threads that run the server's long calls (streamed imports, rematch
-// streams, listings that read pages of records), so that gRPC's own callback threads stay
-// free for the short calls (Ping, Get*, Shortlist, upserts), which run inline on them and
-// never queue behind a rematch.
-//
-// The pool is bounded: at most `max_threads` tasks run at once, each on a thread of its
-// own (a long call may block its thread for its whole life, e.g. waiting for the next
-// message of a client stream). Threads start on demand and then stay for the next task,
-// so there are never more than the peak number of long calls at once, and a bound of
-// 1,024 costs nothing until it is used. A task offered while every
-// thread is busy is refused (TrySubmit returns false): the caller answers
-// RESOURCE_EXHAUSTED at once, as gRPC's sync server did past its thread bound, rather
-// than letting a stream wait unserved.
+// WorkerPool: threads that run calls off gRPC's own callback threads, which must stay
+// free to move bytes and to answer the calls that run inline on them (Ping, Get*). The
+// server has two (server.cc):
+//   - the long-call pool (imports, rematch streams, listings): a long call may block its
+//     thread for its whole life (e.g. waiting for the next message of a client stream),
+//     so at most `max_threads` run at once and one more is refused (kRefuse): the caller
+//     answers RESOURCE_EXHAUSTED at once rather than letting a stream wait unserved;
+//   - the work pool (Shortlist, MatchCandidate, writes): short calls that burn CPU or wait
+//     for a group commit; past `max_threads` they queue (kQueue), never refused.
+// Each running task has a thread of its own. Threads start on demand and then stay for
+// the next task, so there are never more than the peak number of tasks at once, and a
+// bound of 1,024 costs nothing until it is used.
 //
 // Thread safety: all methods may be called concurrently. The destructor waits for the
-// running tasks to return; no task may be submitted once it has started.
+// running and queued tasks to return; no task may be submitted once it has started.
 #ifndef W2W_SERVICE_WORKER_POOL_H_
 #define W2W_SERVICE_WORKER_POOL_H_
 
+#include <deque>
 #include <functional>
 #include <thread>
 #include <vector>
@@ -28,15 +28,19 @@ namespace w2w::service {
 
 class WorkerPool {
  public:
+  // What TrySubmit does with a task while max_threads tasks run.
+  enum class WhenBusy { kRefuse, kQueue };
+
   // Precondition: max_threads >= 1.
-  explicit WorkerPool(int max_threads);
-  // Waits until every running task has returned, then joins the threads.
+  WorkerPool(int max_threads, WhenBusy when_busy);
+  // Waits until every task has returned, then joins the threads.
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   // Runs `task` on a pool thread (an idle one, or a new one while fewer than max_threads
-  // exist). Returns false, without running it, when max_threads tasks are running already.
+  // exist). While max_threads tasks run: kRefuse returns false without running it,
+  // kQueue queues it (first in, first out) and returns true.
   [[nodiscard]] bool TrySubmit(std::function<void()> task) ABSL_LOCKS_EXCLUDED(mu_);
 
   int max_threads() const { return max_threads_; }
@@ -48,11 +52,12 @@ class WorkerPool {
 
   // Set at construction.
   const int max_threads_;
+  const WhenBusy when_busy_;
 
   absl::Mutex mu_;
-  int busy_ ABSL_GUARDED_BY(mu_) = 0;  // Threads running a task (or handed one).
-  // Tasks handed to idle threads, each taken by the first idle thread that wakes.
-  std::vector<std::function<void()>> handed_ ABSL_GUARDED_BY(mu_);
+  int busy_ ABSL_GUARDED_BY(mu_) = 0;  // Tasks running, handed to an idle thread, or queued.
+  // Tasks waiting for a thread, each taken by the first thread that is free.
+  std::deque<std::function<void()>> waiting_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);  // Every thread started.
 };

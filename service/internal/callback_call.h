@@ -5,10 +5,13 @@
 // translating its absl::Status to grpc::Status (ToGrpcStatus, the one place) and
 // finishing. The stream reactors are in internal/streams.h. Not part of the layer's API.
 //
-// Where a handler runs: short calls (Ping, Get*, upserts, the match RPCs) run inline on
-// gRPC's callback thread, which saves the hand-off to another thread; long ones
-// (listings, imports, rematch streams) on the WorkerPool, so that they never hold a
-// callback thread that the short calls need.
+// Where a handler runs: the cheapest calls (Ping, Get*, taxonomy listings, ExplainMatch)
+// run inline on gRPC's callback thread, which saves the hand-off to another thread; the
+// short calls that burn CPU or wait for a group commit (Shortlist, MatchCandidate, the
+// writes) on the work pool, so that gRPC's few callback threads keep polling (inline
+// Shortlists cut throughput at 8 and 64 calls in flight to 0.7-0.8x the sync server's,
+// docs/server_api_choice.md); long ones (listings, imports, rematch streams) on the
+// long-call pool, so that they never hold a thread the short calls need.
 //
 // Thread safety: the functions are stateless; CallResources only borrows thread-safe
 // objects.
@@ -37,7 +40,8 @@ namespace w2w::service::internal {
 struct CallResources {
   Engine* engine = nullptr;
   CallTracker* tracker = nullptr;  // Counts running calls for graceful shutdown.
-  WorkerPool* pool = nullptr;      // Runs the long calls.
+  WorkerPool* long_calls = nullptr;  // Runs the long calls; refuses past its bound.
+  WorkerPool* work = nullptr;        // Runs CPU-heavy and blocking short calls; queues.
 };
 
 // The generated service class `Base` with the methods `Raw...` switched to the raw
@@ -106,10 +110,10 @@ grpc::ServerUnaryReactor* ServeUnary(const CallResources& resources, absl::strin
   return reactor;
 }
 
-// As ServeUnary, but runs the call on the WorkerPool (for calls that may take long);
-// RESOURCE_EXHAUSTED at once when every pool thread is busy.
+// As ServeUnary, but runs the call on `pool` (resources.long_calls or resources.work);
+// RESOURCE_EXHAUSTED at once when the pool refuses it (every long-call thread busy).
 template <typename Request, typename Response, typename Body>
-grpc::ServerUnaryReactor* ServeUnaryOnPool(const CallResources& resources,
+grpc::ServerUnaryReactor* ServeUnaryOnPool(const CallResources& resources, WorkerPool* pool,
                                            absl::string_view method,
                                            grpc::CallbackServerContext* context,
                                            const grpc::ByteBuffer* raw_request,
@@ -121,14 +125,14 @@ grpc::ServerUnaryReactor* ServeUnaryOnPool(const CallResources& resources,
     return reactor;
   }
   // The call's objects stay valid until Finish; the task touches none of them after it.
-  const bool submitted = resources.pool->TrySubmit(
+  const bool submitted = pool->TrySubmit(
       [method, context, raw_request, raw_response, reactor, tracker, body]() mutable {
         reactor->Finish(ToGrpcStatus(
             RunUnary<Request, Response>(method, context, raw_request, raw_response, body)));
         tracker->Exit();
       });
   if (!submitted) {
-    reactor->Finish(ToGrpcStatus(PoolExhausted(*resources.pool)));
+    reactor->Finish(ToGrpcStatus(PoolExhausted(*pool)));
     tracker->Exit();
   }
   return reactor;

@@ -15,6 +15,10 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ImportReactor::Start(
     reactor->Finish(ToGrpcStatus(Draining()));
   } else if (!reactor->pool_->TrySubmit([reactor] { reactor->Run(); })) {
     reactor->Finish(ToGrpcStatus(PoolExhausted(*reactor->pool_)));
+  } else {
+    // Tells the client at once that the stream was admitted (it may wait for the initial
+    // metadata); a refusal above tells it with the status.
+    reactor->StartSendInitialMetadata();
   }
   return reactor;
 }
@@ -22,7 +26,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ImportReactor::Start(
 ImportReactor::ImportReactor(const CallResources& resources, grpc::CallbackServerContext* context,
                              grpc::ByteBuffer* response, Body body)
     : tracker_(resources.tracker),
-      pool_(resources.pool),
+      pool_(resources.long_calls),
       context_(context),
       response_(response),
       body_(std::move(body)) {}

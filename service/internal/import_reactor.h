@@ -45,7 +45,8 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
                                           v1::ImportSummary* summary)>;
 
   // Serves the call: UNAVAILABLE while draining, RESOURCE_EXHAUSTED when the pool is
-  // full, else runs `body` on the pool. The reactor deletes itself when the call is done.
+  // full, else sends the initial metadata at once (so a client can tell an admitted
+  // stream, ClientWriter::WaitForInitialMetadata) and runs `body` on the pool. The reactor deletes itself when the call is done.
   // `context` and `response` are gRPC's, valid until then.
   static grpc::ServerReadReactor<grpc::ByteBuffer>* Start(const CallResources& resources,
                                                           grpc::CallbackServerContext* context,
