@@ -39,6 +39,10 @@ constexpr int kMinThreads = 4;
 // 1,024, docs/server_api_choice.md), but idle ones cost nothing, and concurrent writes
 // waiting on one group commit each hold one, so more of them share a commit.
 constexpr int kWorkThreads = kDefaultThreads;
+// How many work-pool calls may run inline on gRPC's callback threads at once: one, so a
+// lone Shortlist skips the hand-off, and under load all but one of gRPC's few threads
+// keep polling (docs/server_api_choice.md).
+constexpr int kInlineWorkCalls = 1;
 // A unary handler leaves the CallTracker when it calls Finish, before gRPC has sent the
 // response: give the last responses this long to reach the wire before the forced
 // shutdown cancels whatever is still open.
@@ -79,7 +83,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
 
   auto tracker = std::make_unique<CallTracker>();
   auto long_calls = std::make_unique<WorkerPool>(options.threads, WorkerPool::WhenBusy::kRefuse);
-  auto work = std::make_unique<WorkerPool>(kWorkThreads, WorkerPool::WhenBusy::kQueue);
+  auto work = std::make_unique<WorkerPool>(kWorkThreads, WorkerPool::WhenBusy::kQueue,
+                                          kInlineWorkCalls);
   const internal::CallResources resources{engine, tracker.get(), long_calls.get(), work.get()};
   std::vector<std::unique_ptr<grpc::Service>> services;
   services.push_back(std::make_unique<CandidateService>(resources));

@@ -3,7 +3,8 @@
 //
 // Every RPC is served on gRPC's callback API with raw messages (one class per proto
 // service, *_service.h): the cheapest calls run inline on gRPC's callback threads, the
-// CPU-heavy and blocking short ones (Shortlist, writes) on a work pool, and the long ones
+// CPU-heavy and blocking short ones (Shortlist, writes) one at a time inline and the rest
+// on a work pool, and the long ones
 // (imports, rematch streams, listings) on a pool of at most ServerOptions::threads
 // threads (worker_pool.h, internal/callback_call.h), so a rematch never delays a Ping
 // or a Shortlist.

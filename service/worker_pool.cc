@@ -4,8 +4,14 @@
 
 namespace w2w::service {
 
-WorkerPool::WorkerPool(int max_threads, WhenBusy when_busy)
-    : max_threads_(max_threads), when_busy_(when_busy) {}
+WorkerPool::WorkerPool(int max_threads, WhenBusy when_busy, int max_inline)
+    : max_threads_(max_threads), when_busy_(when_busy), max_inline_(max_inline) {}
+
+bool WorkerPool::TryEnterInline() {
+  if (inline_running_.fetch_add(1, std::memory_order_relaxed) < max_inline_) return true;
+  inline_running_.fetch_sub(1, std::memory_order_relaxed);
+  return false;
+}
 
 WorkerPool::~WorkerPool() {
   std::vector<std::thread> threads;

@@ -6,7 +6,8 @@
 //     so at most `max_threads` run at once and one more is refused (kRefuse): the caller
 //     answers RESOURCE_EXHAUSTED at once rather than letting a stream wait unserved;
 //   - the work pool (Shortlist, MatchCandidate, writes): short calls that burn CPU or wait
-//     for a group commit; past `max_threads` they queue (kQueue), never refused.
+//     for a group commit; past `max_threads` they queue (kQueue), never refused; up to
+//     `max_inline` of them at once run on the caller's thread instead (TryEnterInline).
 // Each running task has a thread of its own. Threads start on demand and then stay for
 // the next task, so there are never more than the peak number of tasks at once, and a
 // bound of 1,024 costs nothing until it is used.
@@ -16,6 +17,7 @@
 #ifndef W2W_SERVICE_WORKER_POOL_H_
 #define W2W_SERVICE_WORKER_POOL_H_
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <thread>
@@ -31,8 +33,8 @@ class WorkerPool {
   // What TrySubmit does with a task while max_threads tasks run.
   enum class WhenBusy { kRefuse, kQueue };
 
-  // Precondition: max_threads >= 1.
-  WorkerPool(int max_threads, WhenBusy when_busy);
+  // Precondition: max_threads >= 1, max_inline >= 0.
+  WorkerPool(int max_threads, WhenBusy when_busy, int max_inline = 0);
   // Waits until every task has returned, then joins the threads.
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -45,6 +47,14 @@ class WorkerPool {
 
   int max_threads() const { return max_threads_; }
 
+  // Whether the caller may run its task on its own thread instead: true (and counted
+  // until ExitInline) while fewer than max_inline tasks run that way. For the work pool:
+  // a lone Shortlist then skips the hand-off to a pool thread and back (measured: 287 ->
+  // 223 us p50 at concurrency 1), while under load gRPC's threads still keep polling,
+  // as at most max_inline of them score at once.
+  [[nodiscard]] bool TryEnterInline();
+  void ExitInline() { inline_running_.fetch_sub(1, std::memory_order_relaxed); }
+
  private:
   // The loop of one pool thread: runs the task it was started with, then every task it
   // is handed, until the pool is destroyed.
@@ -53,6 +63,9 @@ class WorkerPool {
   // Set at construction.
   const int max_threads_;
   const WhenBusy when_busy_;
+  const int max_inline_;
+
+  std::atomic<int> inline_running_{0};  // Tasks admitted by TryEnterInline, not yet exited.
 
   absl::Mutex mu_;
   int busy_ ABSL_GUARDED_BY(mu_) = 0;  // Tasks running, handed to an idle thread, or queued.

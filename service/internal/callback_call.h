@@ -8,7 +8,8 @@
 // Where a handler runs: the cheapest calls (Ping, Get*, taxonomy listings, ExplainMatch)
 // run inline on gRPC's callback thread, which saves the hand-off to another thread; the
 // short calls that burn CPU or wait for a group commit (Shortlist, MatchCandidate, the
-// writes) on the work pool, so that gRPC's few callback threads keep polling (inline
+// writes) inline while no other of them runs inline, else on the work pool, so that
+// gRPC's few callback threads keep polling (inline
 // Shortlists cut throughput at 8 and 64 calls in flight to 0.7-0.8x the sync server's,
 // docs/server_api_choice.md); long ones (listings, imports, rematch streams) on the
 // long-call pool, so that they never hold a thread the short calls need.
@@ -110,8 +111,9 @@ grpc::ServerUnaryReactor* ServeUnary(const CallResources& resources, absl::strin
   return reactor;
 }
 
-// As ServeUnary, but runs the call on `pool` (resources.long_calls or resources.work);
-// RESOURCE_EXHAUSTED at once when the pool refuses it (every long-call thread busy).
+// As ServeUnary, but runs the call on `pool` (resources.long_calls or resources.work), or
+// inline when the pool allows it (WorkerPool::TryEnterInline); RESOURCE_EXHAUSTED at once
+// when the pool refuses it (every long-call thread busy).
 template <typename Request, typename Response, typename Body>
 grpc::ServerUnaryReactor* ServeUnaryOnPool(const CallResources& resources, WorkerPool* pool,
                                            absl::string_view method,
@@ -122,6 +124,13 @@ grpc::ServerUnaryReactor* ServeUnaryOnPool(const CallResources& resources, Worke
   CallTracker* tracker = resources.tracker;
   if (!tracker->Enter()) {
     reactor->Finish(ToGrpcStatus(Draining()));
+    return reactor;
+  }
+  if (pool->TryEnterInline()) {  // Few such calls run: no hand-off (see worker_pool.h).
+    reactor->Finish(ToGrpcStatus(
+        RunUnary<Request, Response>(method, context, raw_request, raw_response, body)));
+    pool->ExitInline();
+    tracker->Exit();
     return reactor;
   }
   // The call's objects stay valid until Finish; the task touches none of them after it.
