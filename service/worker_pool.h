@@ -49,9 +49,8 @@ class WorkerPool {
 
   // Whether the caller may run its task on its own thread instead: true (and counted
   // until ExitInline) while fewer than max_inline tasks run that way. For the work pool:
-  // a lone Shortlist then skips the hand-off to a pool thread and back (measured: 287 ->
-  // 223 us p50 at concurrency 1), while under load gRPC's threads still keep polling,
-  // as at most max_inline of them score at once.
+  // a lone Shortlist then skips the hand-off to a pool thread and back, while under load
+  // gRPC's threads still keep polling, as at most max_inline of them score at once.
   [[nodiscard]] bool TryEnterInline();
   void ExitInline() { inline_running_.fetch_sub(1, std::memory_order_relaxed); }
 

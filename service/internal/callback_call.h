@@ -127,9 +127,11 @@ grpc::ServerUnaryReactor* ServeUnaryOnPool(const CallResources& resources, Worke
     return reactor;
   }
   if (pool->TryEnterInline()) {  // Few such calls run: no hand-off (see worker_pool.h).
-    reactor->Finish(ToGrpcStatus(
-        RunUnary<Request, Response>(method, context, raw_request, raw_response, body)));
+    const absl::Status status =
+        RunUnary<Request, Response>(method, context, raw_request, raw_response, body);
+    // Before Finish: the client's next call may arrive while Finish still sends.
     pool->ExitInline();
+    reactor->Finish(ToGrpcStatus(status));
     tracker->Exit();
     return reactor;
   }
