@@ -13,7 +13,7 @@
 //   NOT_FOUND          unknown id.   ABORTED  stale expected version.
 //   RESOURCE_EXHAUSTED over a documented limit, or the disk is short of space.
 //   FAILED_PRECONDITION e.g. shortlisting a closed vacancy.
-//   (No method answers UNIMPLEMENTED: every capability declared here is built.)
+// Every capability of the API is built: no method answers UNIMPLEMENTED.
 //
 // Thread safety: every method is safe to call concurrently. Writes of records are
 // serialized internally (one writer at a time); concurrent UpsertCandidate /
@@ -99,6 +99,23 @@ class Engine {
 
   // ---- Taxonomy ----------------------------------------------------------------------
   std::shared_ptr<const taxonomy::Taxonomy> taxonomy() const;
+  // The listings of TaxonomyService (engine_taxonomy.cc). Each reads one snapshot of the
+  // current taxonomy, so a concurrent change never mixes two versions in one response,
+  // and sets the response's taxonomy_version (ListSectors: the fixed sector list).
+  v1::ListRegionsResponse ListRegions() const;
+  // Clusters that still have regions, each with its regions' names.
+  v1::ListClustersResponse ListClusters() const;
+  // All municipalities, or those of `request.region()`; INVALID_ARGUMENT "region: ..." for
+  // an unknown region.
+  absl::StatusOr<v1::ListMunicipalitiesResponse> ListMunicipalities(
+      const v1::ListMunicipalitiesRequest& request) const;
+  v1::ListSectorsResponse ListSectors() const;
+  // Trades in taxonomy order whose label (en/nl), ESCO code or id contains `query`
+  // (case-insensitive) and whose ISCO group starts with `isco_group`; pages of
+  // `page_size` (0 = 100, at most 1,000), continued with `next_page_token`.
+  // INVALID_ARGUMENT "page_size: ..." above 1,000, "page_token: ..." for a foreign token.
+  absl::StatusOr<v1::ListTradesResponse> ListTrades(const v1::ListTradesRequest& request) const;
+  v1::ListQualificationsResponse ListQualifications() const;
   // Each stores the change and returns the new taxonomy version.
   absl::StatusOr<uint64_t> UpsertQualification(const v1::Qualification& q);
   absl::StatusOr<uint64_t> UpsertCluster(const v1::Cluster& c);

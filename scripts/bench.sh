@@ -23,8 +23,13 @@ case "$mode" in
   *) echo "usage: scripts/bench.sh quick|full" >&2; exit 2 ;;
 esac
 API_ROUNDS=2
+# The server-API comparison: w2w-server (callback API) against the hand-written
+# completion-queue server, and, when W2W_BENCH_SYNC_SERVER names a w2w-server binary built
+# before the move to the callback API (commit 2709add), against that sync server with
+# these thread bounds.
 API_THREADS="4 16"; [[ $mode == full ]] && API_THREADS="4 8 16"
-CONC=8  # closed-loop concurrency for throughput (the server's default 16 threads stay free)
+SYNC_SERVER="${W2W_BENCH_SYNC_SERVER:-}"
+CONC=8  # closed-loop concurrency for throughput
 PACK=200  # records per stream message in the packed import run (the CLI's default)
 
 log() { printf '[bench %s] %s\n' "$(date -u +%T)" "$*" >&2; }
@@ -43,11 +48,11 @@ fi
 log "building (Release) in $build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 make -C "$build" -j2 --no-print-directory w2w-server w2w w2w-datagen w2w-loadgen \
-  w2w-storage-floor w2w-peer-export w2w-peer w2w-server-callback w2w-server-cq scoring_floor_bench \
+  w2w-storage-floor w2w-peer-export w2w-peer w2w-server-cq scoring_floor_bench \
   2>&1 | grep -E 'error|warning' >&2 || true
 B="$build/bench"; S="$build/service/w2w-server"; CLI="$build/clients/w2w"
 for f in "$S" "$CLI" "$build/clients/w2w-datagen" "$B/w2w-loadgen" "$B/w2w-storage-floor" \
-         "$B/w2w-peer-export" "$B/w2w-peer" "$B/w2w-server-callback" "$B/w2w-server-cq" \
+         "$B/w2w-peer-export" "$B/w2w-peer" "$B/w2w-server-cq" \
          "$B/scoring_floor_bench"; do
   [[ -x $f ]] || { echo "bench: $f was not built" >&2; exit 1; }
 done
@@ -169,10 +174,14 @@ api_run() {  # api_run NAME ROUND BINARY [FLAGS...]
 }
 # Rounds alternate the variants, so a burst of outside load hits them alike; the report
 # keeps each variant's best round.
-log "server API: sync (${API_THREADS// /, } threads), callback and cq (2 queues), $API_ROUNDS rounds"
+api_names="callback cq"
+[[ -n $SYNC_SERVER ]] && for t in $API_THREADS; do api_names="sync$t $api_names"; done
+log "server API: $api_names, $API_ROUNDS rounds"
 for round in $(seq 1 "$API_ROUNDS"); do
-  for t in $API_THREADS; do api_run "sync$t" "$round" "$S" --threads="$t"; done
-  api_run callback "$round" "$B/w2w-server-callback"
+  if [[ -n $SYNC_SERVER ]]; then
+    for t in $API_THREADS; do api_run "sync$t" "$round" "$SYNC_SERVER" --threads="$t"; done
+  fi
+  api_run callback "$round" "$S"
   api_run cq "$round" "$B/w2w-server-cq" --cq_threads=2
 done
 
@@ -183,9 +192,9 @@ commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 dirty="$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo true || echo false)"
 # When the report fails, the raw measurements are kept in bench/results/failed-<mode>/.
 trap 'cp -r "$R" "$root/bench/results/failed-$mode" 2>/dev/null; cleanup' EXIT
-$py - "$R" "$out" "$mode" "$NC" "$NV" "$CONC" "$commit" "$dirty" "$API_THREADS" "$API_ROUNDS" <<'PY'
+$py - "$R" "$out" "$mode" "$NC" "$NV" "$CONC" "$commit" "$dirty" "$api_names" "$API_ROUNDS" <<'PY'
 import json, os, platform, subprocess, sys, datetime
-R, out, mode, nc, nv, conc, commit, dirty, api_threads, api_rounds = sys.argv[1:11]
+R, out, mode, nc, nv, conc, commit, dirty, api_names, api_rounds = sys.argv[1:11]
 nc, nv, conc = int(nc), int(nv), int(conc)
 def load(name):
     with open(os.path.join(R, name)) as f:
@@ -267,7 +276,7 @@ add(f"Peer: w2w Shortlist/s (c={conc}) / PostgreSQL/s (c=2)",
     sl_c["throughput_per_s"] / max(pg2["throughput_per_s"], 1e-9))
 
 api = {}
-for name in [f"sync{t}" for t in api_threads.split()] + ["callback", "cq"]:
+for name in api_names.split():
     rounds = [load(f"api_{name}_{i}.json") for i in range(1, int(api_rounds) + 1)]
     api[name] = {}
     for w in ["ping", "shortlist"]:

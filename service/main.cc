@@ -31,7 +31,9 @@ ABSL_FLAG(std::string, data_dir, "./var/w2w-data",
 ABSL_FLAG(std::string, reference_dir, W2W_DEFAULT_DATA_DIR,
           "Folder of the shipped reference data (regions, ESCO, qualifications).");
 ABSL_FLAG(int, threads, w2w::service::kDefaultThreads,
-          "Maximum threads serving calls (each running stream holds one).");
+          "Maximum long calls at once (imports, rematch streams, listings), each on a "
+          "worker thread; further long calls get RESOURCE_EXHAUSTED. Short calls are not "
+          "counted.");
 ABSL_FLAG(bool, sync_writes, false,
           "fsync the write-ahead log before acknowledging each write (survives power loss; "
           "without it writes survive a process crash).");

@@ -1,33 +1,39 @@
 #include "service/match_service.h"
 
-#include <utility>
-
-#include "service/status.h"
-
 namespace w2w::service {
 
-grpc::Status MatchService::Shortlist(const v1::ShortlistRequest& request,
-                                     v1::ShortlistResponse* response) {
-  absl::StatusOr<v1::ShortlistResponse> result = engine_->Shortlist(request);
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
+using internal::Assign;
+
+grpc::ServerUnaryReactor* MatchService::Shortlist(grpc::CallbackServerContext* context,
+                                                  const grpc::ByteBuffer* request,
+                                                  grpc::ByteBuffer* response) {
+  return internal::ServeUnaryOnPool<v1::ShortlistRequest, v1::ShortlistResponse>(
+      resources_, resources_.work, "Shortlist", context, request, response,
+      [engine = resources_.engine](const v1::ShortlistRequest& r, v1::ShortlistResponse* out) {
+        return Assign(engine->Shortlist(r), out);
+      });
 }
 
-grpc::Status MatchService::MatchCandidate(const v1::MatchCandidateRequest& request,
-                                          v1::MatchCandidateResponse* response) {
-  absl::StatusOr<v1::MatchCandidateResponse> result = engine_->MatchCandidate(request);
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* MatchService::MatchCandidate(grpc::CallbackServerContext* context,
+                                                       const grpc::ByteBuffer* request,
+                                                       grpc::ByteBuffer* response) {
+  return internal::ServeUnaryOnPool<v1::MatchCandidateRequest, v1::MatchCandidateResponse>(
+      resources_, resources_.work, "MatchCandidate", context, request, response,
+      [engine = resources_.engine](const v1::MatchCandidateRequest& r,
+                                   v1::MatchCandidateResponse* out) {
+        return Assign(engine->MatchCandidate(r), out);
+      });
 }
 
-grpc::Status MatchService::ExplainMatch(const v1::ExplainMatchRequest& request,
-                                        v1::ExplainMatchResponse* response) {
-  absl::StatusOr<v1::ExplainMatchResponse> result = engine_->ExplainMatch(request);
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* MatchService::ExplainMatch(grpc::CallbackServerContext* context,
+                                                     const grpc::ByteBuffer* request,
+                                                     grpc::ByteBuffer* response) {
+  return internal::ServeUnary<v1::ExplainMatchRequest, v1::ExplainMatchResponse>(
+      resources_, "ExplainMatch", context, request, response,
+      [engine = resources_.engine](const v1::ExplainMatchRequest& r,
+                                   v1::ExplainMatchResponse* out) {
+        return Assign(engine->ExplainMatch(r), out);
+      });
 }
 
 }  // namespace w2w::service

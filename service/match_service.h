@@ -1,32 +1,46 @@
-// MatchService: the w2w.v1.MatchService RPCs (shortlists, candidate matches and
-// explanations), forwarded to the Engine. Scoring lives in engine/match; this class only
-// translates.
+// MatchService: w2w.v1.MatchService (shortlists, candidate matches and explanations) on
+// gRPC's callback API, forwarded to the Engine; scoring lives in engine/match. All three
+// may carry inline records, so their raw requests are parsed here (a request that does
+// not parse is INVALID_ARGUMENT naming the field). They run inline on gRPC's callback
+// thread: a Shortlist is a fraction of a millisecond and must not queue behind the long
+// calls on the WorkerPool.
 //
-// Thread safety: stateless apart from the borrowed, thread-safe Engine.
+// Thread safety: stateless apart from what it borrows, all thread-safe.
 #ifndef W2W_SERVICE_MATCH_SERVICE_H_
 #define W2W_SERVICE_MATCH_SERVICE_H_
 
-#include "engine/engine.h"
-#include "grpcpp/support/status.h"
-#include "w2w/v1/match.pb.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/server_callback.h"
+#include "service/internal/callback_call.h"
+#include "w2w/v1/match.grpc.pb.h"
 
 namespace w2w::service {
 
-class MatchService {
+class MatchService final
+    : public internal::RawMethods<v1::MatchService::Service,
+                                  v1::MatchService::WithRawCallbackMethod_Shortlist,
+                                  v1::MatchService::WithRawCallbackMethod_MatchCandidate,
+                                  v1::MatchService::WithRawCallbackMethod_ExplainMatch>::type {
  public:
-  // `engine` is borrowed and must outlive this object.
-  explicit MatchService(Engine* engine) : engine_(engine) {}
+  // Everything in `resources` is borrowed and must outlive the gRPC server.
+  explicit MatchService(const internal::CallResources& resources) : resources_(resources) {}
 
-  // Each returns OK with `*response` filled, or the engine's status code for code
-  // (INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION for a closed vacancy, ...).
-  grpc::Status Shortlist(const v1::ShortlistRequest& request, v1::ShortlistResponse* response);
-  grpc::Status MatchCandidate(const v1::MatchCandidateRequest& request,
-                              v1::MatchCandidateResponse* response);
-  grpc::Status ExplainMatch(const v1::ExplainMatchRequest& request,
-                            v1::ExplainMatchResponse* response);
+  // Each answers OK with the response, or the engine's status code for code
+  // (INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION for a closed vacancy, ...);
+  // UNAVAILABLE while the server drains; CANCELLED when cancelled before it ran.
+  grpc::ServerUnaryReactor* Shortlist(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* MatchCandidate(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ExplainMatch(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
 
  private:
-  Engine* const engine_;  // Borrowed.
+  const internal::CallResources resources_;
 };
 
 }  // namespace w2w::service

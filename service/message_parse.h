@@ -2,12 +2,13 @@
 // error that names the field instead of a silent end of stream (client streams) or
 // INTERNAL with an empty message (unary calls).
 //
-// Why: gRPC's generated sync handlers parse each request message themselves. For a
-// client stream, ServerReader::Read returns false both at the end of the stream and for a
+// Why: gRPC's generated typed handlers parse each request message themselves. For a
+// client stream, the typed reader returns false both at the end of the stream and for a
 // message that fails to parse (a proto3 `string` field that is not valid UTF-8, or bytes
 // that are no protobuf at all), so a handler cannot tell a bad item from the end and
-// would acknowledge a truncated import. The adapters in sync_services.cc therefore read
-// the import streams as grpc::ByteBuffer and parse them here.
+// would acknowledge a truncated import; a unary request that does not parse is INTERNAL
+// with an empty message. Every RPC of this layer therefore reads its messages as
+// grpc::ByteBuffer (raw callback methods) and parses them here.
 //
 // Protobuf reports which field was not UTF-8 only in its log ("String field
 // 'w2w.v1.Candidate.region' contains invalid UTF-8 data when parsing ..."). While a parse

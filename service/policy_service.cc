@@ -1,24 +1,27 @@
 #include "service/policy_service.h"
 
-#include <utility>
-
-#include "service/status.h"
-
 namespace w2w::service {
 
-grpc::Status PolicyService::GetPolicy(const v1::GetPolicyRequest& request, v1::Policy* response) {
-  absl::StatusOr<v1::Policy> policy = engine_->GetPolicy(request.version());
-  if (!policy.ok()) return ToGrpcStatus(policy.status());
-  *response = *std::move(policy);
-  return grpc::Status::OK;
+using internal::Assign;
+
+grpc::ServerUnaryReactor* PolicyService::GetPolicy(grpc::CallbackServerContext* context,
+                                                   const grpc::ByteBuffer* request,
+                                                   grpc::ByteBuffer* response) {
+  return internal::ServeUnary<v1::GetPolicyRequest, v1::Policy>(
+      resources_, "GetPolicy", context, request, response,
+      [engine = resources_.engine](const v1::GetPolicyRequest& r, v1::Policy* out) {
+        return Assign(engine->GetPolicy(r.version()), out);
+      });
 }
 
-grpc::Status PolicyService::SetPolicy(const v1::SetPolicyRequest& request, v1::Policy* response) {
-  absl::StatusOr<v1::Policy> policy =
-      engine_->SetPolicy(request.policy(), request.expected_version());
-  if (!policy.ok()) return ToGrpcStatus(policy.status());
-  *response = *std::move(policy);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* PolicyService::SetPolicy(grpc::CallbackServerContext* context,
+                                                   const grpc::ByteBuffer* request,
+                                                   grpc::ByteBuffer* response) {
+  return internal::ServeUnaryOnPool<v1::SetPolicyRequest, v1::Policy>(
+      resources_, resources_.work, "SetPolicy", context, request, response,
+      [engine = resources_.engine](const v1::SetPolicyRequest& r, v1::Policy* out) {
+        return Assign(engine->SetPolicy(r.policy(), r.expected_version()), out);
+      });
 }
 
 }  // namespace w2w::service

@@ -1,28 +1,38 @@
-// PolicyService: the w2w.v1.PolicyService RPCs (the versioned matching policy), forwarded
-// to the Engine, which validates, stores and applies policies.
+// PolicyService: w2w.v1.PolicyService (the versioned matching policy) on gRPC's callback
+// API, forwarded to the Engine, which validates, stores and applies policies. Both RPCs
+// are short and run inline on gRPC's callback thread (internal/callback_call.h).
 //
-// Thread safety: stateless apart from the borrowed, thread-safe Engine.
+// Thread safety: stateless apart from what it borrows, all thread-safe.
 #ifndef W2W_SERVICE_POLICY_SERVICE_H_
 #define W2W_SERVICE_POLICY_SERVICE_H_
 
-#include "engine/engine.h"
-#include "grpcpp/support/status.h"
-#include "w2w/v1/policy.pb.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/server_callback.h"
+#include "service/internal/callback_call.h"
+#include "w2w/v1/policy.grpc.pb.h"
 
 namespace w2w::service {
 
-class PolicyService {
+class PolicyService final
+    : public internal::RawMethods<v1::PolicyService::Service,
+                                  v1::PolicyService::WithRawCallbackMethod_GetPolicy,
+                                  v1::PolicyService::WithRawCallbackMethod_SetPolicy>::type {
  public:
-  // `engine` is borrowed and must outlive this object.
-  explicit PolicyService(Engine* engine) : engine_(engine) {}
+  // Everything in `resources` is borrowed and must outlive the gRPC server.
+  explicit PolicyService(const internal::CallResources& resources) : resources_(resources) {}
 
   // NOT_FOUND for an unknown version; version 0 is the current policy.
-  grpc::Status GetPolicy(const v1::GetPolicyRequest& request, v1::Policy* response);
+  grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
   // INVALID_ARGUMENT naming "policy.<field>"; ABORTED for a stale expected_version.
-  grpc::Status SetPolicy(const v1::SetPolicyRequest& request, v1::Policy* response);
+  grpc::ServerUnaryReactor* SetPolicy(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
 
  private:
-  Engine* const engine_;  // Borrowed.
+  const internal::CallResources resources_;
 };
 
 }  // namespace w2w::service

@@ -1,36 +1,52 @@
-// RematchService: the w2w.v1.RematchService RPCs (rematching a whole workforce),
-// forwarded to the Engine. StartRematch relays the engine's events to the client stream
-// and cancels the run when the client goes away.
+// RematchService: w2w.v1.RematchService (rematching a whole workforce) on gRPC's callback
+// API, forwarded to the Engine. StartRematch runs the engine's rematch on a WorkerPool
+// thread and relays its events to the client stream; when the client cancels, its
+// deadline passes or the server shuts down past its grace, the stream's sink answers
+// false and the engine cancels the run. GetRematch (pages of results) and ListRematches
+// run on the pool too, CancelRematch inline (internal/callback_call.h).
 //
-// Thread safety: stateless apart from the borrowed, thread-safe Engine.
+// Thread safety: stateless apart from what it borrows, all thread-safe.
 #ifndef W2W_SERVICE_REMATCH_SERVICE_H_
 #define W2W_SERVICE_REMATCH_SERVICE_H_
 
-#include "engine/engine.h"
-#include "grpcpp/support/status.h"
-#include "service/call.h"
-#include "w2w/v1/rematch.pb.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/server_callback.h"
+#include "service/internal/callback_call.h"
+#include "w2w/v1/rematch.grpc.pb.h"
 
 namespace w2w::service {
 
-class RematchService {
+class RematchService final
+    : public internal::RawMethods<v1::RematchService::Service,
+                                  v1::RematchService::WithRawCallbackMethod_StartRematch,
+                                  v1::RematchService::WithRawCallbackMethod_GetRematch,
+                                  v1::RematchService::WithRawCallbackMethod_CancelRematch,
+                                  v1::RematchService::WithRawCallbackMethod_ListRematches>::type {
  public:
-  // `engine` is borrowed and must outlive this object.
-  explicit RematchService(Engine* engine) : engine_(engine) {}
+  // Everything in `resources` is borrowed and must outlive the gRPC server.
+  explicit RematchService(const internal::CallResources& resources) : resources_(resources) {}
 
-  // Runs the rematch to completion, writing every event with `write`. When the client
-  // cancels (or its deadline passes) or a write fails, the sink answers false and the
-  // engine cancels the run: returns CANCELLED. Other errors as the engine reports them.
-  grpc::Status StartRematch(IsCancelled cancelled, const v1::StartRematchRequest& request,
-                            WriteNext<v1::RematchEvent> write);
+  // Runs the rematch to completion on a pool thread, writing every event (one write in
+  // flight at a time). CANCELLED when the client cancelled, its deadline passed or a
+  // write failed (the engine cancels the run); INVALID_ARGUMENT naming the field for a
+  // request that does not parse; RESOURCE_EXHAUSTED when every pool thread is busy;
+  // other errors as the engine reports them.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* StartRematch(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
   // NOT_FOUND for an unknown run id.
-  grpc::Status GetRematch(const v1::GetRematchRequest& request, v1::RematchRun* response);
-  grpc::Status CancelRematch(const v1::CancelRematchRequest& request, v1::RematchRun* response);
-  grpc::Status ListRematches(IsCancelled cancelled, const v1::ListRematchesRequest& request,
-                             v1::ListRematchesResponse* response);
+  grpc::ServerUnaryReactor* GetRematch(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* CancelRematch(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListRematches(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
 
  private:
-  Engine* const engine_;  // Borrowed.
+  const internal::CallResources resources_;
 };
 
 }  // namespace w2w::service

@@ -9,10 +9,16 @@
 #include "grpc/impl/codegen/grpc_types.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
-#include "service/sync_services.h"
+#include "service/candidate_service.h"
+#include "service/internal/callback_call.h"
+#include "service/match_service.h"
+#include "service/policy_service.h"
+#include "service/rematch_service.h"
+#include "service/server_info_service.h"
+#include "service/taxonomy_service.h"
+#include "service/vacancy_service.h"
 #include "w2w/v1/candidate.grpc.pb.h"
 #include "w2w/v1/match.grpc.pb.h"
 #include "w2w/v1/policy.grpc.pb.h"
@@ -24,11 +30,21 @@
 namespace w2w::service {
 namespace {
 
-// The sync server needs a few threads of its own to poll for calls; below this many the
-// pool cannot serve a single call reliably.
+// The smallest --threads accepted (kept from the sync server, whose pool needed a few
+// threads of its own to poll).
 constexpr int kMinThreads = 4;
-// A handler leaves the CallTracker when it returns, but the sync API sends its response
-// after that: give the last responses this long to reach the wire before the forced
+// Threads of the work pool (Shortlist, MatchCandidate, writes), started on demand; past
+// this many calls at once they queue. As many as the sync server allowed: scoring is
+// CPU-bound, so more threads than cores buy nothing (4 threads measured no faster than
+// 1,024, docs/server_api_choice.md), but idle ones cost nothing, and concurrent writes
+// waiting on one group commit each hold one, so more of them share a commit.
+constexpr int kWorkThreads = kDefaultThreads;
+// How many work-pool calls may run inline on gRPC's callback threads at once: one, so a
+// lone Shortlist skips the hand-off, and under load all but one of gRPC's few threads
+// keep polling (docs/server_api_choice.md).
+constexpr int kInlineWorkCalls = 1;
+// A unary handler leaves the CallTracker when it calls Finish, before gRPC has sent the
+// response: give the last responses this long to reach the wire before the forced
 // shutdown cancels whatever is still open.
 constexpr absl::Duration kResponseFlushMargin = absl::Milliseconds(300);
 
@@ -64,12 +80,20 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   // share it silently. Refuse instead, so "address in use" is a clear start-up error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
-  grpc::ResourceQuota quota("w2w-server");
-  quota.SetMaxThreads(options.threads);
-  builder.SetResourceQuota(quota);
 
   auto tracker = std::make_unique<CallTracker>();
-  std::vector<std::unique_ptr<grpc::Service>> services = MakeSyncServices(engine, tracker.get());
+  auto long_calls = std::make_unique<WorkerPool>(options.threads, WorkerPool::WhenBusy::kRefuse);
+  auto work = std::make_unique<WorkerPool>(kWorkThreads, WorkerPool::WhenBusy::kQueue,
+                                          kInlineWorkCalls);
+  const internal::CallResources resources{engine, tracker.get(), long_calls.get(), work.get()};
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  services.push_back(std::make_unique<CandidateService>(resources));
+  services.push_back(std::make_unique<VacancyService>(resources));
+  services.push_back(std::make_unique<MatchService>(resources));
+  services.push_back(std::make_unique<RematchService>(resources));
+  services.push_back(std::make_unique<PolicyService>(resources));
+  services.push_back(std::make_unique<TaxonomyService>(resources));
+  services.push_back(std::make_unique<ServerInfoService>(resources));
   for (const auto& service : services) builder.RegisterService(service.get());
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -78,15 +102,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                                                "' (in use or not a local address)"));
   }
   std::string address = absl::StrCat(HostOf(options.address), ":", port);
-  auto result = std::unique_ptr<Server>(new Server(std::move(tracker), std::move(server),
-                                                   std::move(services), port, std::move(address)));
+  auto result = std::unique_ptr<Server>(new Server(std::move(tracker), std::move(long_calls),
+                                                   std::move(work),
+                                                   std::move(services), std::move(server), port,
+                                                   std::move(address)));
   result->SetServing(false);
   return result;
 }
 
-Server::Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<grpc::Server> server,
-               std::vector<std::unique_ptr<grpc::Service>> services, int port, std::string address)
+Server::Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<WorkerPool> long_calls,
+               std::unique_ptr<WorkerPool> work,
+               std::vector<std::unique_ptr<grpc::Service>> services,
+               std::unique_ptr<grpc::Server> server, int port, std::string address)
     : tracker_(std::move(tracker)),
+      long_calls_(std::move(long_calls)),
+      work_(std::move(work)),
       services_(std::move(services)),
       server_(std::move(server)),
       port_(port),

@@ -1,9 +1,13 @@
 // Server: the running gRPC server of w2w — every w2w.v1 service over one Engine, plus the
 // standard health service (grpc.health.v1) and reflection (grpc.reflection.v1alpha).
 //
-// It uses gRPC's synchronous server API on a bounded thread pool (ResourceQuota with
-// ServerOptions::threads threads). The service classes do not depend on that choice
-// (see call.h, sync_services.h).
+// Every RPC is served on gRPC's callback API with raw messages (one class per proto
+// service, *_service.h): the cheapest calls run inline on gRPC's callback threads, the
+// CPU-heavy and blocking short ones (Shortlist, writes) one at a time inline and the rest
+// on a work pool, and the long ones
+// (imports, rematch streams, listings) on a pool of at most ServerOptions::threads
+// threads (worker_pool.h, internal/callback_call.h), so a rematch never delays a Ping
+// or a Shortlist.
 //
 // Life cycle: Start() -> SetServing(true) -> ... -> Shutdown(grace) -> Wait() -> destroy.
 //
@@ -21,22 +25,24 @@
 #include "engine/engine.h"
 #include "grpcpp/server.h"
 #include "service/call_tracker.h"
+#include "service/worker_pool.h"
 
 namespace w2w::service {
 
-// Enough that a client fleet with hundreds of calls in flight queues on CPU instead of
-// being refused: at concurrency 300 and 1,000 on 2 cores Shortlist throughput stays at
-// the concurrency-16 figure (bench/RESULTS.md, "Thread bound"); idle threads exit again.
+// The default bound of long calls at once (threads of the WorkerPool, started on demand):
+// far more imports and rematch streams than a deployment runs at once, so that they are
+// never refused in practice; the bound only stops a runaway client.
 inline constexpr int kDefaultThreads = 1024;
 inline constexpr int kDefaultMaxReceiveMessageBytes = 4 << 20;  // gRPC's own default, 4 MiB.
 
 struct ServerOptions {
   // host:port to listen on; port 0 picks a free port (see Server::port()).
   std::string address = "127.0.0.1:50051";
-  // Upper bound on the threads the server uses for calls (gRPC ResourceQuota). Every
-  // running call holds one (a streaming import or rematch for its whole life); one is
-  // kept for polling, so about threads - 1 calls run at once and gRPC answers further
-  // calls with RESOURCE_EXHAUSTED "Server Threadpool Exhausted" (measured, gRPC 1.51).
+  // Upper bound on the WorkerPool's threads, i.e. on the long calls (imports, rematch
+  // streams, ListCandidates/ListVacancies/ListRematches, GetRematch) that run at once;
+  // each holds a thread for its whole life. A long call past the bound is answered at
+  // once with RESOURCE_EXHAUSTED "Threadpool exhausted ..."; short calls are not counted
+  // and never refused for it. At least 4.
   int threads = kDefaultThreads;
   // Requests above this many bytes are refused by gRPC with RESOURCE_EXHAUSTED before any
   // handler runs.
@@ -64,7 +70,8 @@ class Server {
   void SetServing(bool serving);
 
   // Health NOT_SERVING; new calls are refused with UNAVAILABLE; in-flight calls may
-  // finish for up to `grace`; then the rest are cancelled (handlers see IsCancelled()) and
+  // finish for up to `grace`; then the rest are cancelled (handlers see IsCancelled(),
+  // streams OnCancel) and
   // client connections are closed. Returns as soon as all handlers have returned (not
   // after the whole grace period when nothing runs). Idempotent. Returns true when every
   // call finished within the grace period, false when some had to be cancelled.
@@ -74,12 +81,17 @@ class Server {
   void Wait();
 
  private:
-  Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<grpc::Server> server,
-         std::vector<std::unique_ptr<grpc::Service>> services, int port, std::string address);
+  Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<WorkerPool> long_calls,
+         std::unique_ptr<WorkerPool> work, std::vector<std::unique_ptr<grpc::Service>> services,
+         std::unique_ptr<grpc::Server> server, int port, std::string address);
 
-  // The tracker and the services must outlive server_, so they are declared first.
-  // tracker_ is allocated so that its address is stable before the Server exists.
+  // The tracker, the pools and the services must outlive server_, so they are declared
+  // first (the pools' destructors join their threads after server_ is gone and every
+  // call is done). They are allocated so that their addresses are stable before the Server
+  // exists.
   std::unique_ptr<CallTracker> tracker_;
+  std::unique_ptr<WorkerPool> long_calls_;  // Imports, rematch streams, listings.
+  std::unique_ptr<WorkerPool> work_;        // Shortlist, MatchCandidate, writes.
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   const int port_;

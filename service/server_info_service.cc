@@ -2,15 +2,23 @@
 
 namespace w2w::service {
 
-grpc::Status ServerInfoService::Ping(const v1::PingRequest& /*request*/,
-                                     v1::PingResponse* /*response*/) {
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* ServerInfoService::Ping(grpc::CallbackServerContext* context,
+                                                  const grpc::ByteBuffer* request,
+                                                  grpc::ByteBuffer* response) {
+  return internal::ServeUnary<v1::PingRequest, v1::PingResponse>(
+      resources_, "Ping", context, request, response,
+      [](const v1::PingRequest& /*r*/, v1::PingResponse* /*out*/) { return absl::OkStatus(); });
 }
 
-grpc::Status ServerInfoService::GetServerInfo(const v1::GetServerInfoRequest& /*request*/,
-                                              v1::ServerInfo* response) {
-  *response = engine_->Info();
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* ServerInfoService::GetServerInfo(grpc::CallbackServerContext* context,
+                                                           const grpc::ByteBuffer* request,
+                                                           grpc::ByteBuffer* response) {
+  return internal::ServeUnary<v1::GetServerInfoRequest, v1::ServerInfo>(
+      resources_, "GetServerInfo", context, request, response,
+      [engine = resources_.engine](const v1::GetServerInfoRequest& /*r*/, v1::ServerInfo* out) {
+        *out = engine->Info();
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace w2w::service

@@ -1,28 +1,38 @@
 // ServerInfoService: Ping (the RPC floor: does nothing) and GetServerInfo (operator
-// figures from Engine::Info()).
+// figures from Engine::Info()) on gRPC's callback API, inline on its callback thread.
 //
-// Thread safety: stateless apart from the borrowed, thread-safe Engine.
+// Thread safety: stateless apart from what it borrows, all thread-safe.
 #ifndef W2W_SERVICE_SERVER_INFO_SERVICE_H_
 #define W2W_SERVICE_SERVER_INFO_SERVICE_H_
 
-#include "engine/engine.h"
-#include "grpcpp/support/status.h"
-#include "w2w/v1/server.pb.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/server_callback.h"
+#include "service/internal/callback_call.h"
+#include "w2w/v1/server.grpc.pb.h"
 
 namespace w2w::service {
 
-class ServerInfoService {
+class ServerInfoService final
+    : public internal::RawMethods<v1::ServerInfoService::Service,
+                                  v1::ServerInfoService::WithRawCallbackMethod_Ping,
+                                  v1::ServerInfoService::WithRawCallbackMethod_GetServerInfo>::type {
  public:
-  // `engine` is borrowed and must outlive this object.
-  explicit ServerInfoService(Engine* engine) : engine_(engine) {}
+  // Everything in `resources` is borrowed and must outlive the gRPC server.
+  explicit ServerInfoService(const internal::CallResources& resources) : resources_(resources) {}
 
-  // Always OK; touches nothing.
-  grpc::Status Ping(const v1::PingRequest& request, v1::PingResponse* response);
-  // Always OK.
-  grpc::Status GetServerInfo(const v1::GetServerInfoRequest& request, v1::ServerInfo* response);
+  // OK (UNAVAILABLE while the server drains, INVALID_ARGUMENT for bytes that are no
+  // PingRequest); touches nothing.
+  grpc::ServerUnaryReactor* Ping(grpc::CallbackServerContext* context,
+                                 const grpc::ByteBuffer* request,
+                                 grpc::ByteBuffer* response) override;
+  // OK, as Ping.
+  grpc::ServerUnaryReactor* GetServerInfo(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
 
  private:
-  Engine* const engine_;  // Borrowed.
+  const internal::CallResources resources_;
 };
 
 }  // namespace w2w::service

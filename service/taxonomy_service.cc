@@ -1,184 +1,131 @@
 #include "service/taxonomy_service.h"
 
-#include <memory>
-#include <string>
-#include <string_view>
-
-#include "absl/status/status.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
-#include "engine/common/text.h"
-#include "service/status.h"
+#include <cstdint>
 
 namespace w2w::service {
 namespace {
 
-using taxonomy::Taxonomy;
+using internal::Assign;
 
-// The sectors listed by ListSectors, in enum order.
-constexpr v1::Sector kSectors[] = {v1::SECTOR_ME,   v1::SECTOR_INST, v1::SECTOR_PROC,
-                                   v1::SECTOR_BOUW, v1::SECTOR_MVT,  v1::SECTOR_OTHER};
-
-// Trade page tokens are "t<next trade index>"; the prefix keeps other listings' tokens
-// from being taken for ours.
-constexpr char kTradeTokenPrefix[] = "t";
-
-bool ContainsLower(std::string_view haystack, std::string_view lower_needle) {
-  return absl::StrContains(
-      absl::AsciiStrToLower(absl::string_view(haystack.data(), haystack.size())),
-      absl::string_view(lower_needle.data(), lower_needle.size()));
-}
-
-bool TradeMatches(const taxonomy::TradeInfo& trade, std::string_view lower_query,
-                  std::string_view isco_prefix) {
-  if (!absl::StartsWith(trade.isco_group,
-                        absl::string_view(isco_prefix.data(), isco_prefix.size()))) {
-    return false;
-  }
-  if (lower_query.empty()) return true;
-  return ContainsLower(trade.label_en, lower_query) || ContainsLower(trade.label_nl, lower_query) ||
-         ContainsLower(trade.esco_code, lower_query) || ContainsLower(trade.id, lower_query);
-}
-
-grpc::Status Change(const absl::StatusOr<uint64_t>& version, v1::TaxonomyChange* response) {
-  if (!version.ok()) return ToGrpcStatus(version.status());
-  response->set_taxonomy_version(*version);
-  return grpc::Status::OK;
+// The response of an administrator change: the new taxonomy version.
+absl::Status Change(const absl::StatusOr<uint64_t>& version, v1::TaxonomyChange* out) {
+  if (!version.ok()) return version.status();
+  out->set_taxonomy_version(*version);
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-grpc::Status TaxonomyService::ListRegions(const v1::ListRegionsRequest& /*request*/,
-                                          v1::ListRegionsResponse* response) {
-  std::shared_ptr<const Taxonomy> tax = engine_->taxonomy();
-  for (size_t r = 0; r < tax->num_regions(); ++r) {
-    *response->add_regions() = tax->RegionProto(static_cast<taxonomy::RegionId>(r));
-  }
-  response->set_taxonomy_version(tax->version());
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* TaxonomyService::ListRegions(grpc::CallbackServerContext* context,
+                                                       const grpc::ByteBuffer* request,
+                                                       grpc::ByteBuffer* response) {
+  return internal::ServeUnary<v1::ListRegionsRequest, v1::ListRegionsResponse>(
+      resources_, "ListRegions", context, request, response,
+      [engine = resources_.engine](const v1::ListRegionsRequest& /*r*/,
+                                   v1::ListRegionsResponse* out) {
+        *out = engine->ListRegions();
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status TaxonomyService::ListClusters(const v1::ListClustersRequest& /*request*/,
-                                           v1::ListClustersResponse* response) {
-  std::shared_ptr<const Taxonomy> tax = engine_->taxonomy();
-  for (size_t c = 0; c < tax->num_clusters(); ++c) {
-    const auto id = static_cast<taxonomy::ClusterId>(c);
-    v1::Cluster cluster;
-    cluster.set_name(tax->cluster_name(id));
-    for (size_t r = 0; r < tax->num_regions(); ++r) {
-      const taxonomy::RegionInfo& region = tax->region(static_cast<taxonomy::RegionId>(r));
-      if (region.cluster == id) cluster.add_regions(region.name);
-    }
-    // Cluster ids are never reused; a removed cluster keeps its id but has no regions.
-    if (cluster.regions_size() > 0) *response->add_clusters() = std::move(cluster);
-  }
-  response->set_taxonomy_version(tax->version());
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* TaxonomyService::ListClusters(grpc::CallbackServerContext* context,
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  return internal::ServeUnary<v1::ListClustersRequest, v1::ListClustersResponse>(
+      resources_, "ListClusters", context, request, response,
+      [engine = resources_.engine](const v1::ListClustersRequest& /*r*/,
+                                   v1::ListClustersResponse* out) {
+        *out = engine->ListClusters();
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status TaxonomyService::ListMunicipalities(const v1::ListMunicipalitiesRequest& request,
-                                                 v1::ListMunicipalitiesResponse* response) {
-  std::shared_ptr<const Taxonomy> tax = engine_->taxonomy();
-  std::optional<taxonomy::RegionId> only;
-  if (!request.region().empty()) {
-    only = tax->FindRegion(request.region());
-    if (!only) {
-      return ToGrpcStatus(absl::InvalidArgumentError(
-          absl::StrCat("region: unknown region ", QuoteValue(request.region()))));
-    }
-  }
-  for (const taxonomy::MunicipalityInfo& info : tax->municipalities()) {
-    if (only && info.region != *only) continue;
-    v1::Municipality* m = response->add_municipalities();
-    m->set_name(info.name);
-    m->set_region(tax->region(info.region).name);
-    if (info.centroid) {
-      m->set_lat(info.centroid->lat);
-      m->set_lon(info.centroid->lon);
-    }
-  }
-  response->set_taxonomy_version(tax->version());
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* TaxonomyService::ListMunicipalities(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return internal::ServeUnary<v1::ListMunicipalitiesRequest, v1::ListMunicipalitiesResponse>(
+      resources_, "ListMunicipalities", context, request, response,
+      [engine = resources_.engine](const v1::ListMunicipalitiesRequest& r,
+                                   v1::ListMunicipalitiesResponse* out) {
+        return Assign(engine->ListMunicipalities(r), out);
+      });
 }
 
-grpc::Status TaxonomyService::ListSectors(const v1::ListSectorsRequest& /*request*/,
-                                          v1::ListSectorsResponse* response) {
-  for (v1::Sector sector : kSectors) {
-    v1::SectorInfo* info = response->add_sectors();
-    info->set_sector(sector);
-    info->set_code(std::string(Taxonomy::SectorCode(sector)));
-    info->set_name(std::string(Taxonomy::SectorName(sector)));
-    info->set_sbi(std::string(Taxonomy::SectorSbi(sector)));
-  }
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* TaxonomyService::ListSectors(grpc::CallbackServerContext* context,
+                                                       const grpc::ByteBuffer* request,
+                                                       grpc::ByteBuffer* response) {
+  return internal::ServeUnary<v1::ListSectorsRequest, v1::ListSectorsResponse>(
+      resources_, "ListSectors", context, request, response,
+      [engine = resources_.engine](const v1::ListSectorsRequest& /*r*/,
+                                   v1::ListSectorsResponse* out) {
+        *out = engine->ListSectors();
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status TaxonomyService::ListTrades(const v1::ListTradesRequest& request,
-                                         v1::ListTradesResponse* response) {
-  if (request.page_size() > kMaxTradePageSize) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "page_size: ", request.page_size(), " is over the maximum of ", kMaxTradePageSize)));
-  }
-  const uint32_t page_size = request.page_size() == 0 ? kDefaultTradePageSize : request.page_size();
-  std::shared_ptr<const Taxonomy> tax = engine_->taxonomy();
-
-  size_t start = 0;
-  if (!request.page_token().empty()) {
-    absl::string_view token = request.page_token();
-    uint64_t parsed = 0;
-    if (!absl::ConsumePrefix(&token, kTradeTokenPrefix) || !absl::SimpleAtoi(token, &parsed) ||
-        parsed > tax->num_trades()) {
-      return ToGrpcStatus(absl::InvalidArgumentError(
-          absl::StrCat("page_token: ", QuoteValue(request.page_token()), " is not a ListTrades token")));
-    }
-    start = static_cast<size_t>(parsed);
-  }
-
-  const std::string lower_query = absl::AsciiStrToLower(request.query());
-  for (size_t t = start; t < tax->num_trades(); ++t) {
-    const auto id = static_cast<taxonomy::TradeId>(t);
-    if (!TradeMatches(tax->trade(id), lower_query, request.isco_group())) continue;
-    if (static_cast<uint32_t>(response->trades_size()) == page_size) {
-      response->set_next_page_token(absl::StrCat(kTradeTokenPrefix, t));
-      break;
-    }
-    *response->add_trades() = tax->TradeProto(id);
-  }
-  response->set_taxonomy_version(tax->version());
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* TaxonomyService::ListTrades(grpc::CallbackServerContext* context,
+                                                      const grpc::ByteBuffer* request,
+                                                      grpc::ByteBuffer* response) {
+  return internal::ServeUnary<v1::ListTradesRequest, v1::ListTradesResponse>(
+      resources_, "ListTrades", context, request, response,
+      [engine = resources_.engine](const v1::ListTradesRequest& r, v1::ListTradesResponse* out) {
+        return Assign(engine->ListTrades(r), out);
+      });
 }
 
-grpc::Status TaxonomyService::ListQualifications(const v1::ListQualificationsRequest& /*request*/,
-                                                 v1::ListQualificationsResponse* response) {
-  std::shared_ptr<const Taxonomy> tax = engine_->taxonomy();
-  for (size_t q = 0; q < tax->num_qualifications(); ++q) {
-    *response->add_qualifications() = tax->QualificationProto(static_cast<taxonomy::QualId>(q));
-  }
-  response->set_taxonomy_version(tax->version());
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* TaxonomyService::ListQualifications(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return internal::ServeUnary<v1::ListQualificationsRequest, v1::ListQualificationsResponse>(
+      resources_, "ListQualifications", context, request, response,
+      [engine = resources_.engine](const v1::ListQualificationsRequest& /*r*/,
+                                   v1::ListQualificationsResponse* out) {
+        *out = engine->ListQualifications();
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status TaxonomyService::UpsertQualification(const v1::UpsertQualificationRequest& request,
-                                                  v1::TaxonomyChange* response) {
-  return Change(engine_->UpsertQualification(request.qualification()), response);
+grpc::ServerUnaryReactor* TaxonomyService::UpsertQualification(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return internal::ServeUnaryOnPool<v1::UpsertQualificationRequest, v1::TaxonomyChange>(
+      resources_, resources_.work, "UpsertQualification", context, request, response,
+      [engine = resources_.engine](const v1::UpsertQualificationRequest& r,
+                                   v1::TaxonomyChange* out) {
+        return Change(engine->UpsertQualification(r.qualification()), out);
+      });
 }
 
-grpc::Status TaxonomyService::UpsertCluster(const v1::UpsertClusterRequest& request,
-                                            v1::TaxonomyChange* response) {
-  return Change(engine_->UpsertCluster(request.cluster()), response);
+grpc::ServerUnaryReactor* TaxonomyService::UpsertCluster(grpc::CallbackServerContext* context,
+                                                         const grpc::ByteBuffer* request,
+                                                         grpc::ByteBuffer* response) {
+  return internal::ServeUnaryOnPool<v1::UpsertClusterRequest, v1::TaxonomyChange>(
+      resources_, resources_.work, "UpsertCluster", context, request, response,
+      [engine = resources_.engine](const v1::UpsertClusterRequest& r, v1::TaxonomyChange* out) {
+        return Change(engine->UpsertCluster(r.cluster()), out);
+      });
 }
 
-grpc::Status TaxonomyService::UpsertMunicipality(const v1::UpsertMunicipalityRequest& request,
-                                                 v1::TaxonomyChange* response) {
-  return Change(engine_->UpsertMunicipality(request.municipality()), response);
+grpc::ServerUnaryReactor* TaxonomyService::UpsertMunicipality(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return internal::ServeUnaryOnPool<v1::UpsertMunicipalityRequest, v1::TaxonomyChange>(
+      resources_, resources_.work, "UpsertMunicipality", context, request, response,
+      [engine = resources_.engine](const v1::UpsertMunicipalityRequest& r,
+                                   v1::TaxonomyChange* out) {
+        return Change(engine->UpsertMunicipality(r.municipality()), out);
+      });
 }
 
-grpc::Status TaxonomyService::UpdateRegionAnchor(const v1::UpdateRegionAnchorRequest& request,
-                                                 v1::TaxonomyChange* response) {
-  return Change(engine_->UpdateRegionAnchor(request), response);
+grpc::ServerUnaryReactor* TaxonomyService::UpdateRegionAnchor(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return internal::ServeUnaryOnPool<v1::UpdateRegionAnchorRequest, v1::TaxonomyChange>(
+      resources_, resources_.work, "UpdateRegionAnchor", context, request, response,
+      [engine = resources_.engine](const v1::UpdateRegionAnchorRequest& r,
+                                   v1::TaxonomyChange* out) {
+        return Change(engine->UpdateRegionAnchor(r), out);
+      });
 }
 
 }  // namespace w2w::service

@@ -1,59 +1,76 @@
-// TaxonomyService: the w2w.v1.TaxonomyService RPCs. Listings read the Engine's current
-// immutable Taxonomy snapshot (filtering and paging of trades happen here, on that
-// snapshot); administrator changes are forwarded to the Engine, which validates, stores
-// and versions them.
+// TaxonomyService: w2w.v1.TaxonomyService on gRPC's callback API. Listings come from the
+// Engine (Engine::ListRegions ... ListQualifications, which filter and page one immutable
+// taxonomy snapshot per call); administrator changes are forwarded to the Engine, which
+// validates, stores and versions them. Every RPC is short and runs inline on gRPC's
+// callback thread (internal/callback_call.h).
 //
-// Thread safety: stateless apart from the borrowed, thread-safe Engine; each call works on
-// one snapshot, so a concurrent change never mixes two versions in one response.
+// Thread safety: stateless apart from what it borrows, all thread-safe.
 #ifndef W2W_SERVICE_TAXONOMY_SERVICE_H_
 #define W2W_SERVICE_TAXONOMY_SERVICE_H_
 
-#include <cstdint>
-
-#include "engine/engine.h"
-#include "grpcpp/support/status.h"
-#include "w2w/v1/taxonomy.pb.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/server_callback.h"
+#include "service/internal/callback_call.h"
+#include "w2w/v1/taxonomy.grpc.pb.h"
 
 namespace w2w::service {
 
-// Page size limits of ListTrades (as for every paged listing of the API).
-inline constexpr uint32_t kDefaultTradePageSize = 100;
-inline constexpr uint32_t kMaxTradePageSize = 1000;
-
-class TaxonomyService {
+class TaxonomyService final
+    : public internal::RawMethods<
+          v1::TaxonomyService::Service, v1::TaxonomyService::WithRawCallbackMethod_ListRegions,
+          v1::TaxonomyService::WithRawCallbackMethod_ListClusters,
+          v1::TaxonomyService::WithRawCallbackMethod_ListMunicipalities,
+          v1::TaxonomyService::WithRawCallbackMethod_ListSectors,
+          v1::TaxonomyService::WithRawCallbackMethod_ListTrades,
+          v1::TaxonomyService::WithRawCallbackMethod_ListQualifications,
+          v1::TaxonomyService::WithRawCallbackMethod_UpsertQualification,
+          v1::TaxonomyService::WithRawCallbackMethod_UpsertCluster,
+          v1::TaxonomyService::WithRawCallbackMethod_UpsertMunicipality,
+          v1::TaxonomyService::WithRawCallbackMethod_UpdateRegionAnchor>::type {
  public:
-  // `engine` is borrowed and must outlive this object.
-  explicit TaxonomyService(Engine* engine) : engine_(engine) {}
+  // Everything in `resources` is borrowed and must outlive the gRPC server.
+  explicit TaxonomyService(const internal::CallResources& resources) : resources_(resources) {}
 
-  // Listings: always OK except where noted.
-  grpc::Status ListRegions(const v1::ListRegionsRequest& request,
-                           v1::ListRegionsResponse* response);
-  grpc::Status ListClusters(const v1::ListClustersRequest& request,
-                            v1::ListClustersResponse* response);
-  // INVALID_ARGUMENT "region: ..." for an unknown region filter.
-  grpc::Status ListMunicipalities(const v1::ListMunicipalitiesRequest& request,
-                                  v1::ListMunicipalitiesResponse* response);
-  grpc::Status ListSectors(const v1::ListSectorsRequest& request,
-                           v1::ListSectorsResponse* response);
-  // Trades in taxonomy order whose label (en/nl), ESCO code or id contains `query`
-  // (case-insensitive) and whose ISCO group starts with `isco_group`; paged.
-  // INVALID_ARGUMENT "page_size: ..." above 1000, "page_token: ..." for a foreign token.
-  grpc::Status ListTrades(const v1::ListTradesRequest& request, v1::ListTradesResponse* response);
-  grpc::Status ListQualifications(const v1::ListQualificationsRequest& request,
-                                  v1::ListQualificationsResponse* response);
+  // Listings: OK, except ListMunicipalities (INVALID_ARGUMENT "region: ..." for an unknown
+  // region) and ListTrades (INVALID_ARGUMENT "page_size: ..." above 1,000, "page_token:
+  // ..." for a foreign token); see engine.h.
+  grpc::ServerUnaryReactor* ListRegions(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListClusters(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListMunicipalities(grpc::CallbackServerContext* context,
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListSectors(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListTrades(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListQualifications(grpc::CallbackServerContext* context,
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) override;
 
   // Administrator changes: OK with the new taxonomy version, or the engine's status
   // (INVALID_ARGUMENT naming the field, RESOURCE_EXHAUSTED past 128 qualifications, ...).
-  grpc::Status UpsertQualification(const v1::UpsertQualificationRequest& request,
-                                   v1::TaxonomyChange* response);
-  grpc::Status UpsertCluster(const v1::UpsertClusterRequest& request, v1::TaxonomyChange* response);
-  grpc::Status UpsertMunicipality(const v1::UpsertMunicipalityRequest& request,
-                                  v1::TaxonomyChange* response);
-  grpc::Status UpdateRegionAnchor(const v1::UpdateRegionAnchorRequest& request,
-                                  v1::TaxonomyChange* response);
+  grpc::ServerUnaryReactor* UpsertQualification(grpc::CallbackServerContext* context,
+                                                const grpc::ByteBuffer* request,
+                                                grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* UpsertCluster(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* UpsertMunicipality(grpc::CallbackServerContext* context,
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* UpdateRegionAnchor(grpc::CallbackServerContext* context,
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) override;
 
  private:
-  Engine* const engine_;  // Borrowed.
+  const internal::CallResources resources_;
 };
 
 }  // namespace w2w::service

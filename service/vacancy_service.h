@@ -1,41 +1,60 @@
-// VacancyService: the w2w.v1.VacancyService RPCs (vacancies pushed by partner systems),
-// as thin translations into Engine calls. Knows nothing of storage, validation or the
-// gRPC server API (see call.h).
+// VacancyService: w2w.v1.VacancyService (vacancies pushed by partner systems) on gRPC's
+// callback API, as thin translations into Engine calls (raw requests parsed here, so a
+// request that does not parse is INVALID_ARGUMENT naming the field). UpsertVacancy,
+// GetVacancy, CloseVacancy and DeleteVacancy run inline on gRPC's callback thread;
+// ListVacancies and the PushVacancies stream on the WorkerPool
+// (internal/callback_call.h).
 //
-// Thread safety: stateless apart from the borrowed, thread-safe Engine.
+// Thread safety: stateless apart from what it borrows, all thread-safe.
 #ifndef W2W_SERVICE_VACANCY_SERVICE_H_
 #define W2W_SERVICE_VACANCY_SERVICE_H_
 
-#include "engine/engine.h"
+#include "grpcpp/server_context.h"
 #include "grpcpp/support/byte_buffer.h"
-#include "grpcpp/support/status.h"
-#include "service/call.h"
-#include "w2w/v1/common.pb.h"
-#include "w2w/v1/vacancy.pb.h"
+#include "grpcpp/support/server_callback.h"
+#include "service/internal/callback_call.h"
+#include "w2w/v1/vacancy.grpc.pb.h"
 
 namespace w2w::service {
 
-class VacancyService {
+class VacancyService final
+    : public internal::RawMethods<v1::VacancyService::Service,
+                                  v1::VacancyService::WithRawCallbackMethod_UpsertVacancy,
+                                  v1::VacancyService::WithRawCallbackMethod_GetVacancy,
+                                  v1::VacancyService::WithRawCallbackMethod_CloseVacancy,
+                                  v1::VacancyService::WithRawCallbackMethod_DeleteVacancy,
+                                  v1::VacancyService::WithRawCallbackMethod_ListVacancies,
+                                  v1::VacancyService::WithRawCallbackMethod_PushVacancies>::type {
  public:
-  // `engine` is borrowed and must outlive this object.
-  explicit VacancyService(Engine* engine) : engine_(engine) {}
+  // Everything in `resources` is borrowed and must outlive the gRPC server.
+  explicit VacancyService(const internal::CallResources& resources) : resources_(resources) {}
 
-  // Each returns OK with `*response` filled, or the engine's status translated code for
-  // code (INVALID_ARGUMENT naming the field, NOT_FOUND, ABORTED, RESOURCE_EXHAUSTED, ...).
-  grpc::Status Upsert(const v1::UpsertVacancyRequest& request, v1::UpsertVacancyResponse* response);
-  grpc::Status Get(const v1::GetVacancyRequest& request, v1::Vacancy* response);
-  grpc::Status Close(const v1::CloseVacancyRequest& request, v1::Vacancy* response);
-  grpc::Status Delete(const v1::DeleteVacancyRequest& request, v1::DeleteVacancyResponse* response);
-  // CANCELLED when the call was cancelled before the page was read.
-  grpc::Status List(IsCancelled cancelled, const v1::ListVacanciesRequest& request,
-                    v1::ListVacanciesResponse* response);
-  // Streams the whole client stream (raw PushVacanciesRequest messages) into the engine's
-  // importer (see DrainImport).
-  grpc::Status Push(IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
-                    v1::ImportSummary* summary);
+  // Each answers OK with the response, or the engine's status code for code
+  // (INVALID_ARGUMENT naming the field, NOT_FOUND, ABORTED, RESOURCE_EXHAUSTED, ...);
+  // UNAVAILABLE while the server drains; CANCELLED when cancelled before it ran.
+  grpc::ServerUnaryReactor* UpsertVacancy(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetVacancy(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* CloseVacancy(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* DeleteVacancy(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  // On the pool: RESOURCE_EXHAUSTED when all --threads pool threads are busy.
+  grpc::ServerUnaryReactor* ListVacancies(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  // Streams the client stream (raw PushVacanciesRequest messages) into the engine's
+  // importer on a pool thread, as CandidateService::ImportCandidates.
+  grpc::ServerReadReactor<grpc::ByteBuffer>* PushVacancies(grpc::CallbackServerContext* context,
+                                                           grpc::ByteBuffer* response) override;
 
  private:
-  Engine* const engine_;  // Borrowed.
+  const internal::CallResources resources_;
 };
 
 }  // namespace w2w::service

@@ -2,8 +2,8 @@
 // (docs/server_api_choice.md, issue 5). It opens the same Engine on the same data folder as
 // w2w-server and serves, through gRPC's async API with --cq_threads completion queues and
 // one polling thread per queue, exactly the two calls the comparison measures:
-// ServerInfoService.Ping and MatchService.Shortlist, handled by the very same service
-// classes (service/*_service.h) the sync and callback servers forward to.
+// ServerInfoService.Ping and MatchService.Shortlist, handled by the same Engine call
+// (Engine::Shortlist) and status translation (service/status.h) as w2w-server's.
 //
 // Every other method of those two services is registered as async but never requested, so
 // a client calling it waits until its deadline; CandidateService, VacancyService and the
@@ -30,8 +30,7 @@
 #include "absl/flags/parse.h"
 #include "engine/engine.h"
 #include "grpcpp/grpcpp.h"
-#include "service/match_service.h"
-#include "service/server_info_service.h"
+#include "service/status.h"
 #include "w2w/v1/match.grpc.pb.h"
 #include "w2w/v1/server.grpc.pb.h"
 
@@ -144,15 +143,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "w2w-server-cq: %s\n", engine.status().ToString().c_str());
     return 1;
   }
-  w2w::service::ServerInfoService info(engine->get());
-  w2w::service::MatchService match(engine->get());
-  const PingCall::Handler ping_handler = [&info](const w2w::v1::PingRequest& request,
-                                                 w2w::v1::PingResponse* response) {
-    return info.Ping(request, response);
+  const PingCall::Handler ping_handler = [](const w2w::v1::PingRequest& /*request*/,
+                                            w2w::v1::PingResponse* /*response*/) {
+    return grpc::Status::OK;
   };
+  w2w::Engine* const served = engine->get();
   const ShortlistCall::Handler shortlist_handler =
-      [&match](const w2w::v1::ShortlistRequest& request, w2w::v1::ShortlistResponse* response) {
-        return match.Shortlist(request, response);
+      [served](const w2w::v1::ShortlistRequest& request, w2w::v1::ShortlistResponse* response) {
+        absl::StatusOr<w2w::v1::ShortlistResponse> result = served->Shortlist(request);
+        if (!result.ok()) return w2w::service::ToGrpcStatus(result.status());
+        *response = *std::move(result);
+        return grpc::Status::OK;
       };
 
   InfoAsync info_async;

@@ -1,5 +1,6 @@
 // Drains one client stream of an import RPC into an Engine Importer. Shared by
-// CandidateService::Import and VacancyService::Push; not part of the layer's API.
+// CandidateService::ImportCandidates and VacancyService::PushVacancies (run on a
+// WorkerPool thread by ImportReactor, import_reactor.h); not part of the layer's API.
 //
 // The stream is read as raw messages (grpc::ByteBuffer) and parsed here, so that a
 // message that does not parse (a string field that is not valid UTF-8, or no protobuf at
@@ -26,10 +27,8 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "grpcpp/support/byte_buffer.h"
-#include "grpcpp/support/status.h"
 #include "service/call.h"
 #include "service/message_parse.h"
-#include "service/status.h"
 #include "w2w/v1/common.pb.h"
 
 namespace w2w::service::internal {
@@ -189,11 +188,11 @@ absl::Status AddSalvagedRecords(Importer& importer, uint64_t message_number,
 // answers with RESOURCE_EXHAUSTED before this handler sees it): batches committed before
 // that stay committed; the partial batch is dropped and nothing is acknowledged;
 // INVALID_ARGUMENT for a malformed message (see AddRecords) and the importer's error (e.g.
-// RESOURCE_EXHAUSTED on a full disk), both with the progress note of WithProgress,
-// translated by ToGrpcStatus. Per-item problems (including records that do not parse)
+// RESOURCE_EXHAUSTED on a full disk), both with the progress note of WithProgress.
+// Per-item problems (including records that do not parse)
 // are in the summary, not the status.
 template <typename Request, typename Record, typename Add>
-grpc::Status DrainImport(Importer& importer, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
+absl::Status DrainImport(Importer& importer, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
                          Add add, absl::string_view one_field, absl::string_view many_field,
                          v1::ImportSummary* summary) {
   const google::protobuf::Descriptor* descriptor = Request::descriptor();
@@ -215,23 +214,21 @@ grpc::Status DrainImport(Importer& importer, IsCancelled cancelled, ReadNext<grp
       added = AddSalvagedRecords<Request, Record>(importer, message_number, &buffer, *one, *many,
                                                   &unreadable);
     }
-    if (!added.ok()) return ToGrpcStatus(WithProgress(added, importer, unreadable));
+    if (!added.ok()) return WithProgress(added, importer, unreadable);
   }
   // A stream that ended because the call broke is not a complete import: do not commit
   // the tail the client can no longer be told about.
   if (cancelled()) {
-    return grpc::Status(
-        grpc::StatusCode::CANCELLED,
-        absl::StrCat("import cancelled (client cancelled, deadline passed or the call "
+    return absl::CancelledError(absl::StrCat("import cancelled (client cancelled, deadline passed or the call "
                      "broke) after ",
                      unreadable.Received(importer), " items; ", importer.summary().committed(),
                      " were committed in earlier batches"));
   }
   absl::StatusOr<v1::ImportSummary> finished = importer.Finish();
-  if (!finished.ok()) return ToGrpcStatus(WithProgress(finished.status(), importer, unreadable));
+  if (!finished.ok()) return WithProgress(finished.status(), importer, unreadable);
   *summary = *std::move(finished);
   unreadable.MergeInto(summary);
-  return grpc::Status::OK;
+  return absl::OkStatus();
 }
 
 }  // namespace w2w::service::internal

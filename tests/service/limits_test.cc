@@ -1,7 +1,8 @@
 // Server-level limits of the real w2w-server: --max_message_mb lowers the request size
 // limit (RESOURCE_EXHAUSTED from gRPC before any handler runs), and --threads bounds the
-// calls that run at once (further calls get RESOURCE_EXHAUSTED at once, the running ones
-// are unharmed, and capacity returns when they end).
+// long calls (imports, rematch streams, listings) that run at once on the worker pool
+// (further long calls get RESOURCE_EXHAUSTED at once, the running ones are unharmed,
+// short calls are answered all the while, and capacity returns when they end).
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,43 +43,61 @@ TEST(LimitsTest, MaxMessageFlagSetsTheRequestSizeLimit) {
               StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("source")));
 }
 
-TEST(LimitsTest, ThreadsBoundTheCallsRunningAtOnce) {
-  constexpr int kThreads = 4;
-  constexpr int kConcurrentCalls = kThreads - 1;  // One thread keeps polling.
+TEST(LimitsTest, ThreadsBoundTheLongCallsRunningAtOnce) {
+  constexpr int kThreads = 4;  // The smallest bound accepted.
   testkit::ServerProcessOptions options;
   options.extra_flags = {"--threads=" + std::to_string(kThreads)};
   auto server = ServerProcess::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
   auto stub = (*server)->candidates();
 
-  // Open imports hold their threads.
+  // Open imports hold their pool threads.
   std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
-  std::vector<v1::ImportSummary> summaries(kConcurrentCalls);
+  std::vector<v1::ImportSummary> summaries(kThreads);
   std::vector<std::unique_ptr<grpc::ClientWriter<v1::ImportCandidatesRequest>>> streams;
-  for (int i = 0; i < kConcurrentCalls; ++i) {
+  for (int i = 0; i < kThreads; ++i) {
     contexts.push_back(ContextWithDeadline(absl::Seconds(20)));
     streams.push_back(stub->ImportCandidates(contexts.back().get(), &summaries[i]));
     v1::ImportCandidatesRequest request;
     *request.mutable_candidate() = testkit::MakeCandidate("held-" + std::to_string(i), i);
     ASSERT_TRUE(streams.back()->Write(request));
+    // The server sends the initial metadata once it admitted the stream to a thread.
+    streams.back()->WaitForInitialMetadata();
   }
+  // One more long call is refused at once ...
+  const auto list = [&] {
+    v1::ListCandidatesResponse page;
+    return stub->ListCandidates(ContextWithDeadline().get(), v1::ListCandidatesRequest(), &page);
+  };
+  EXPECT_THAT(list(), StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED, HasSubstr("Threadpool")));
+  v1::ImportSummary extra_summary;
+  auto extra_context = ContextWithDeadline(absl::Seconds(20));
+  auto extra = stub->ImportCandidates(extra_context.get(), &extra_summary);
+  extra->WritesDone();
+  EXPECT_THAT(extra->Finish(), StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED, HasSubstr("Threadpool")));
+  // ... while short calls are served as usual.
   v1::PingResponse pong;
-  grpc::Status refused;
-  // The last stream's call may still be on its way to a thread; give it a moment.
-  for (int attempt = 0; attempt < 50 && refused.ok(); ++attempt) {
-    refused = (*server)->info()->Ping(ContextWithDeadline().get(), v1::PingRequest(), &pong);
-    if (refused.ok()) absl::SleepFor(absl::Milliseconds(20));
-  }
-  EXPECT_THAT(refused, StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED, HasSubstr("Threadpool")));
+  EXPECT_THAT((*server)->info()->Ping(ContextWithDeadline().get(), v1::PingRequest(), &pong),
+              IsOk());
+  v1::GetCandidateRequest get;
+  get.set_id("held-0");
+  v1::Candidate candidate;
+  EXPECT_THAT(stub->GetCandidate(ContextWithDeadline().get(), get, &candidate),
+              StatusIs(grpc::StatusCode::NOT_FOUND, ::testing::_));  // Not committed yet.
 
   // The running calls are unharmed, and the capacity comes back.
-  for (int i = 0; i < kConcurrentCalls; ++i) {
+  for (int i = 0; i < kThreads; ++i) {
     streams[i]->WritesDone();
     EXPECT_THAT(streams[i]->Finish(), IsOk());
     EXPECT_EQ(summaries[i].committed(), 1u);
   }
-  EXPECT_THAT((*server)->info()->Ping(ContextWithDeadline().get(), v1::PingRequest(), &pong),
-              IsOk());
+  // A pool thread is free again just after its call's answer went out.
+  grpc::Status again = list();
+  for (int attempt = 0; attempt < 50 && !again.ok(); ++attempt) {
+    absl::SleepFor(absl::Milliseconds(20));
+    again = list();
+  }
+  EXPECT_THAT(again, IsOk());
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // RematchService against the real w2w-server: a group rematch streamed over gRPC (events
 // in order, summary, the run read back with GetRematch), shortlists answered while a run
 // goes, and a server SIGKILLed during a run: after the restart the run reads back
-// INCOMPLETE, never FINISHED.
+// INCOMPLETE, never FINISHED. A client that cancels its stream, or whose deadline passes,
+// stops the run on the server (CANCELLED) and the server keeps answering; Ping and
+// Shortlist are answered promptly while a run holds its worker thread and the cores.
 #include <atomic>
 #include <map>
 #include <memory>
@@ -119,6 +121,42 @@ class RematchServiceTest : public ::testing::Test {
     return run;
   }
 
+  // Waits up to `timeout` for the run to leave RUNNING; returns its last state.
+  v1::RematchState WaitUntilStopped(const std::string& run_id,
+                                    absl::Duration timeout = absl::Seconds(30)) {
+    const absl::Time deadline = absl::Now() + timeout;
+    v1::RematchRun run = Get(run_id, false);
+    while (run.state() == v1::REMATCH_STATE_RUNNING && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(20));
+      run = Get(run_id, false);
+    }
+    return run.state();
+  }
+
+  // The newest run's id (ListRematches lists the newest first).
+  std::string NewestRunId() {
+    v1::ListRematchesResponse list;
+    auto context = ContextWithDeadline(absl::Seconds(30));
+    EXPECT_THAT(server_->rematch()->ListRematches(context.get(), v1::ListRematchesRequest(), &list),
+                IsOk());
+    return list.runs_size() > 0 ? list.runs(0).run_id() : "";
+  }
+
+  // A Ping and a Shortlist, each with a one-second deadline: both OK.
+  void ExpectShortCallsAnswered() {
+    v1::PingResponse pong;
+    EXPECT_THAT(server_->info()->Ping(ContextWithDeadline(absl::Seconds(1)).get(),
+                                      v1::PingRequest(), &pong),
+                IsOk());
+    v1::ShortlistRequest request;
+    request.set_vacancy_id("v50000");
+    request.set_k(10);
+    v1::ShortlistResponse response;
+    EXPECT_THAT(server_->match()->Shortlist(ContextWithDeadline(absl::Seconds(1)).get(), request,
+                                            &response),
+                IsOk());
+  }
+
   std::unique_ptr<ServerProcess> server_;
 };
 
@@ -200,6 +238,62 @@ TEST_F(RematchServiceTest, RunInterruptedBySigkillIsIncompleteAfterRestart) {
   ASSERT_GE(list.runs_size(), 1);
   EXPECT_EQ(list.runs(0).run_id(), run_id);
   EXPECT_EQ(list.runs(0).state(), v1::REMATCH_STATE_INCOMPLETE);
+}
+
+TEST_F(RematchServiceTest, AClientThatCancelsItsStreamStopsTheRun) {
+  auto context = ContextWithDeadline(absl::Seconds(300));
+  auto reader = server_->rematch()->StartRematch(context.get(), GroupRequest());
+  v1::RematchEvent event;
+  ASSERT_TRUE(reader->Read(&event));
+  ASSERT_TRUE(event.has_started());
+  const std::string run_id = event.started().run_id();
+  context->TryCancel();
+  while (reader->Read(&event)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+
+  // The server stopped the run (it would take seconds to finish) and stays responsive.
+  EXPECT_EQ(WaitUntilStopped(run_id), v1::REMATCH_STATE_CANCELLED);
+  ExpectShortCallsAnswered();
+  // A new run goes through to its summary.
+  auto again_context = ContextWithDeadline(absl::Seconds(300));
+  auto again = server_->rematch()->StartRematch(again_context.get(), GroupRequest());
+  v1::RematchEvent last;
+  while (again->Read(&event)) last = event;
+  EXPECT_THAT(again->Finish(), IsOk());
+  EXPECT_TRUE(last.has_summary());
+}
+
+TEST_F(RematchServiceTest, APassedDeadlineEndsTheStreamAndStopsTheRun) {
+  auto context = ContextWithDeadline(absl::Milliseconds(300));
+  auto reader = server_->rematch()->StartRematch(context.get(), GroupRequest());
+  v1::RematchEvent event;
+  bool summary = false;
+  while (reader->Read(&event)) summary = summary || event.has_summary();
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  ASSERT_FALSE(summary) << "the run finished within 300 ms; the test needs a longer run";
+
+  const std::string run_id = NewestRunId();
+  ASSERT_FALSE(run_id.empty());
+  EXPECT_EQ(WaitUntilStopped(run_id), v1::REMATCH_STATE_CANCELLED);
+  ExpectShortCallsAnswered();
+}
+
+TEST_F(RematchServiceTest, PingAndShortlistAreAnsweredWhileARunGoes) {
+  auto context = ContextWithDeadline(absl::Seconds(300));
+  auto reader = server_->rematch()->StartRematch(context.get(), GroupRequest());
+  v1::RematchEvent event;
+  ASSERT_TRUE(reader->Read(&event));
+  ASSERT_TRUE(event.has_started());
+  const std::string run_id = event.started().run_id();
+  // The run holds a worker thread and the rematch threads keep the cores busy; the short
+  // calls run on gRPC's own threads and do not queue behind it.
+  for (int i = 0; i < 5; ++i) ExpectShortCallsAnswered();
+  EXPECT_EQ(Get(run_id, false).state(), v1::REMATCH_STATE_RUNNING)
+      << "the run ended before the short calls; the test proves nothing";
+  while (reader->Read(&event)) {
+  }
+  EXPECT_THAT(reader->Finish(), IsOk());
 }
 
 }  // namespace
