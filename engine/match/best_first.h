@@ -2,14 +2,18 @@
 // (Shortlist: vacancy -> candidates; MatchCandidate: candidate -> vacancies). Internal
 // to engine/match; docs/scoring.md, "Index and pruning".
 //
-// The index files its rows into (trade, region) buckets whose maxima bound every score a
-// row in the bucket can reach. A query ranks the trades it can match by similarity, and
-// the scan then
-//   1. opens a trade (OpenTrade) only once the trade's own bound could beat the best
-//      bucket already waiting: the buckets of a trade are bounded and pushed onto a heap;
-//   2. pops the bucket with the best bound and stops when even that one cannot beat the
-//      k-th score found (or min_score);
-//   3. scores each visible row of the bucket (ScoreBucket) and offers it to the TopK.
+// The index files its rows into (trade, cell) buckets (cells.h) whose maxima bound every
+// score a row in the bucket can reach. A query ranks the trades it can match by
+// similarity, lists the cells that can hold a match nearest first (CellsInReach: in a
+// region the filter allows, no further than the farthest reach), and the scan then
+//   1. opens a trade only once the trade's own bound could beat the best entry already
+//      waiting: it pushes the trade's cursor (PushCursor) at its nearest cell onto a heap;
+//   2. pops the entry with the best bound and stops when even that one cannot beat the
+//      k-th score found (or min_score); a cursor bounds the trade's bucket in its cell,
+//      pushes it and moves on to the next cell (OpenCell), so far cells are only opened
+//      when a row there could still make the list;
+//   3. scores each visible row of the popped buckets (ScoreBatch, a few buckets at a time
+//      so that row fetches overlap) and offers it to the TopK.
 // What the direction decides (which trades, the bounds, the row scorer) comes from a
 // `Side`, a small class with these members:
 //
@@ -19,10 +23,10 @@
 //   uint16_t trade(size_t i) const;           // the index's trade id of the i-th
 //   double TradeBound(size_t i) const;        // no bucket of trade i bounds above this;
 //                                             // non-increasing in i
-//   // The bound of one bucket of trade i in `region`, or nullopt when no row of it can
+//   // The bound of one bucket of trade i in `cell`, or nullopt when no row of it can
 //   // match the query at all (filters, travel, retraining cap).
-//   std::optional<double> BucketBound(size_t i, unsigned region, const Bucket& b) const;
-//   void EnterBucket(uint16_t trade, unsigned region);  // before its rows are scored
+//   std::optional<double> BucketBound(size_t i, unsigned cell, const Bucket& b) const;
+//   void EnterBucket(uint16_t trade, unsigned cell);  // before its rows are scored
 //   // The row's total in micro-points, or nullopt when it does not match (or belongs to
 //   // another bucket of the same row). Rows reach it visible at the snapshot.
 //   std::optional<int64_t> ScoreRow(const Row& row);
@@ -36,8 +40,10 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
+#include "engine/match/compiled_policy.h"
 #include "engine/match/index.h"
 #include "engine/match/scan.h"
 #include "engine/match/scoring.h"
@@ -46,12 +52,31 @@
 
 namespace w2w::match {
 
-// A query's position in the scan and its outcome.
+// What bounds a query's scan besides the scores.
 struct ScanLimits {
   double min_score = 0;  // The filter's min_score.
-  size_t num_regions = 0;
-  const bool* region_ok = nullptr;  // By region id; the filter's regions.
+  // The cells worth opening a bucket in, nearest the query's place first (CellsInReach),
+  // the km from the query's place to each cell (by cell id), and the farthest any row
+  // may travel.
+  const uint8_t* cells = nullptr;
+  size_t num_cells = 0;
+  const float* cell_km = nullptr;
+  double reach_km = 0;
 };
+
+// The cells a query from `place` can find a match in, nearest first: in a region
+// `region_ok` (by region id) allows and no further than `reach_km` (the farthest any
+// row of the other side may travel, or the query's own reach). Fills *out.
+inline void CellsInReach(const CompiledPolicy& m, unsigned place, const bool* region_ok, double reach_km,
+                         std::vector<uint8_t>* out) {
+  out->clear();
+  const uint8_t* order = m.CellsByKm(place);
+  for (size_t j = 0; j < m.num_cells; ++j) {
+    const unsigned c = order[j];
+    if (m.CellMinKm(place, c) > reach_km) break;  // Nearest first: the rest lie further.
+    if (region_ok[m.CellRegion(c)]) out->push_back(static_cast<uint8_t>(c));
+  }
+}
 
 namespace best_first {
 
@@ -64,45 +89,80 @@ inline bool CannotBeatTop(double bound, const TopK& top) {
   return top.full() && bound * kMicro + kBoundMarginMicro < static_cast<double>(top.threshold());
 }
 
-// Step 1: bounds every bucket of the side's i-th trade (in an allowed region) and pushes
-// those that can reach min_score onto `heap`.
+// The most the distance component can be for a row at least `km` from the query's place
+// when no row's reach exceeds `reach_km` (DistanceScore, with the cluster bonus).
+inline double DistanceCap(const CompiledPolicy& m, double km, double reach_km) {
+  if (reach_km <= 0) return 1.0;
+  return std::max(0.0, std::min(1.0, 1 - km / reach_km + std::max(0.0, m.same_cluster_bonus)));
+}
+
+// Step 1: a trade's cursor at position j of the query's cells: a heap entry without a
+// bucket whose bound covers every bucket of trade i from cell j on (the cells lie ever
+// further away, so the distance component is capped by cell j's distance). Pushed only
+// when it can reach min_score.
+template <typename Side, typename Bucket>
+void PushCursor(const Side& side, const CompiledPolicy& m, size_t i, size_t j, const ScanLimits& limits,
+                std::vector<BucketRef<Bucket>>* heap) {
+  if (j >= limits.num_cells) return;
+  const unsigned c = limits.cells[j];
+  const double cap = DistanceCap(m, limits.cell_km[c], limits.reach_km);
+  const double bound = side.TradeBound(i) - m.weight[kDistance] * (1 - cap) / m.weight_sum;
+  if (BelowMin(bound, limits.min_score)) return;
+  heap->push_back({bound, nullptr, 0, static_cast<uint32_t>(i * kMaxCells + j), side.trade(i),
+                   static_cast<uint8_t>(c)});
+  std::push_heap(heap->begin(), heap->end(), WorseRef<Bucket>);
+}
+
+// Step 2 for a cursor: bounds the trade's buckets in the cursor's cell (one per slot of
+// the cell), pushes those that can reach min_score, and moves the cursor to the next cell.
 template <typename Side, typename Dir>
-void OpenTrade(const Side& side, const Dir& dir, size_t i, const ScanLimits& limits,
-               std::vector<BucketRef<typename Side::Bucket>>* heap) {
+void OpenCell(const Side& side, const Dir& dir, const CompiledPolicy& m, const BucketRef<typename Side::Bucket>& cursor,
+              const ScanLimits& limits, std::vector<BucketRef<typename Side::Bucket>>* heap) {
   using Bucket = typename Side::Bucket;
-  const uint16_t t = side.trade(i);
-  const auto* trade_row = dir.trade(t);
+  const size_t i = cursor.seq / kMaxCells, j = cursor.seq % kMaxCells;
+  const auto* trade_row = dir.trade(cursor.trade);
   if (trade_row == nullptr) return;
-  // The buckets are scattered on the heap: fetch all of this trade's first.
-  PrefetchBuckets(*trade_row, limits.num_regions);
-  for (unsigned r = 0; r < limits.num_regions; ++r) {
-    if (!limits.region_ok[r]) continue;
-    const Bucket* b = trade_row->region[r].load(std::memory_order_acquire);
+  constexpr size_t kSlots = Dir::kSlotsPerCell;
+  if (j + 1 < limits.num_cells) {
+    // The next cell's buckets are likely opened next: start fetching them.
+    for (size_t s = 0; s < kSlots; ++s) {
+      if (const Bucket* nb = trade_row->slot[limits.cells[j + 1] * kSlots + s].load(std::memory_order_acquire)) {
+        __builtin_prefetch(reinterpret_cast<const char*>(nb));
+        __builtin_prefetch(reinterpret_cast<const char*>(nb) + sizeof(Bucket) - kCacheLine);
+      }
+    }
+  }
+  for (size_t s = 0; s < kSlots; ++s) {
+    const Bucket* b = trade_row->slot[cursor.cell * kSlots + s].load(std::memory_order_acquire);
     if (b == nullptr) continue;
     const uint32_t n = b->rows.size();  // Acquire: the bucket's maxima cover these rows.
     if (n == 0) continue;
-    const std::optional<double> bound = side.BucketBound(i, r, *b);
-    if (!bound.has_value() || BelowMin(*bound, limits.min_score)) continue;
-    heap->push_back({*bound, b, n, static_cast<uint32_t>(i * taxonomy::kMaxRegions + r), t,
-                     static_cast<uint8_t>(r)});
-    std::push_heap(heap->begin(), heap->end(), WorseRef<Bucket>);
+    const std::optional<double> bound = side.BucketBound(i, cursor.cell, *b);
+    if (bound.has_value() && !BelowMin(*bound, limits.min_score)) {
+      heap->push_back({*bound, b, n, cursor.seq, cursor.trade, cursor.cell});
+      std::push_heap(heap->begin(), heap->end(), WorseRef<Bucket>);
+    }
   }
+  PushCursor(side, m, i, j + 1, limits, heap);
 }
 
-// Step 3: scores the rows of one popped bucket that are visible at `snap`.
+// Step 3: scores the rows of the popped buckets `batch` that are visible at `snap`, as
+// one stream (ScanBuckets).
 template <typename Side, typename Rows>
-void ScoreBucket(Side& side, const BucketRef<typename Side::Bucket>& ref, const Rows& rows,
-                 uint32_t snap, double min_score, TopK* top, uint64_t* scored) {
-  side.EnterBucket(ref.trade, ref.region);
-  ScanBucket(ref.bucket->rows, ref.size, rows, snap, [&](uint32_t o) {
-    const auto& row = rows[o];
-    if (!row.VisibleAt(o, snap)) return;
-    const std::optional<int64_t> micro = side.ScoreRow(row);
-    if (!micro.has_value()) return;
-    ++*scored;
-    if (static_cast<double>(*micro) / kMicro < min_score - 1e-9) return;
-    top->Offer({*micro, o, row.id_view()});
-  });
+void ScoreBatch(Side& side, const std::vector<BucketRef<typename Side::Bucket>>& batch, const Rows& rows,
+                uint32_t snap, double min_score, TopK* top, uint64_t* scored) {
+  ScanBuckets(
+      batch.size(), [&](size_t k) { return std::pair{&batch[k].bucket->rows, batch[k].size}; }, rows, snap,
+      [&](size_t k) { side.EnterBucket(batch[k].trade, batch[k].cell); },
+      [&](uint32_t o) {
+        const auto& row = rows[o];
+        if (!row.VisibleAt(o, snap)) return;
+        const std::optional<int64_t> micro = side.ScoreRow(row);
+        if (!micro.has_value()) return;
+        ++*scored;
+        if (static_cast<double>(*micro) / kMicro < min_score - 1e-9) return;
+        top->Offer({*micro, o, row.id_view()});
+      });
 }
 
 }  // namespace best_first
@@ -110,16 +170,20 @@ void ScoreBucket(Side& side, const BucketRef<typename Side::Bucket>& ref, const 
 // Runs the scan of `side` over `index` at snapshot `snap`, offering every matching row
 // to `top`. Returns the number of rows scored.
 template <typename Side, typename Index>
-uint64_t BestFirstScan(Side& side, const Index& index, uint32_t snap, const ScanLimits& limits,
-                       TopK* top) {
+uint64_t BestFirstScan(Side& side, const Index& index, const CompiledPolicy& m, uint32_t snap,
+                       const ScanLimits& limits, TopK* top) {
   using Ref = BucketRef<typename Side::Bucket>;
   thread_local std::vector<Ref> heap;
+  thread_local std::vector<Ref> batch;  // Popped buckets not yet scored.
   heap.clear();
+  batch.clear();
+  uint32_t batch_rows = 0;
   uint64_t scored = 0;
   const size_t num_trades = side.num_trades();
   size_t next = 0;
   for (;;) {
-    // Open trades while the next one could beat the best bucket waiting.
+    // Open trades while the next one could beat the best entry waiting. (A threshold
+    // that lags behind the batch not yet scored only prunes less: never wrongly.)
     while (next < num_trades) {
       const double tb = side.TradeBound(next);
       if (best_first::BelowMin(tb, limits.min_score) || best_first::CannotBeatTop(tb, *top)) {
@@ -127,16 +191,29 @@ uint64_t BestFirstScan(Side& side, const Index& index, uint32_t snap, const Scan
         break;
       }
       if (!heap.empty() && tb < heap.front().bound) break;
-      best_first::OpenTrade(side, index.buckets(), next++, limits, &heap);
+      if (index.buckets().trade(side.trade(next)) != nullptr) best_first::PushCursor(side, m, next, 0, limits, &heap);
+      ++next;
     }
     if (heap.empty()) break;
-    // Step 2: the best bucket, unless even it cannot beat the k-th score.
+    // Step 2: the best entry, unless even it cannot beat the k-th score: a cursor opens
+    // its next cell, a bucket joins the batch, which is scored once it holds
+    // kScanBatchRows rows or nothing is left to pop.
     std::pop_heap(heap.begin(), heap.end(), WorseRef<typename Side::Bucket>);
     const Ref ref = heap.back();
     heap.pop_back();
     if (best_first::CannotBeatTop(ref.bound, *top)) break;
-    best_first::ScoreBucket(side, ref, index.rows(), snap, limits.min_score, top, &scored);
+    if (ref.bucket == nullptr) {
+      best_first::OpenCell(side, index.buckets(), m, ref, limits, &heap);
+      continue;
+    }
+    batch.push_back(ref);
+    batch_rows += ref.size;
+    if (batch_rows < kScanBatchRows && !heap.empty()) continue;
+    best_first::ScoreBatch(side, batch, index.rows(), snap, limits.min_score, top, &scored);
+    batch.clear();
+    batch_rows = 0;
   }
+  if (!batch.empty()) best_first::ScoreBatch(side, batch, index.rows(), snap, limits.min_score, top, &scored);
   return scored;
 }
 

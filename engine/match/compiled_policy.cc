@@ -1,11 +1,13 @@
 #include "engine/match/compiled_policy.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace w2w::match {
 
 std::shared_ptr<const CompiledPolicy> CompiledPolicy::Compile(std::shared_ptr<const taxonomy::Taxonomy> tax,
-                                            const v1::Policy& p) {
+                                            const v1::Policy& p,
+                                            std::shared_ptr<const CellMap> cells) {
   auto m = std::make_shared<CompiledPolicy>();
   m->tax = tax;
   m->policy = p;
@@ -88,7 +90,7 @@ std::shared_ptr<const CompiledPolicy> CompiledPolicy::Compile(std::shared_ptr<co
   m->horizon_days = p.availability_horizon_days();
   m->urgency_hard = p.urgency_hard_to_fill();
   m->urgency_normal = p.urgency_normal();
-  CompilePlaces(m.get());
+  CompilePlaces(m.get(), std::move(cells));
   m->reasons = BuildReasonTexts(*tax, m->sector, m->qual_weeks, m->qual_cost);
   return m;
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/match/cells.h"
 #include "engine/match/reasons.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "w2w/v1/policy.pb.h"
@@ -28,9 +29,12 @@ enum Component : int { kTrade = 0, kSector, kQuals, kDistance, kAvail, kUrgency,
 
 struct CompiledPolicy {
   // Compiles a complete policy (see policy.h) against `tax`. Never fails: a complete
-  // policy is valid by construction; unknown override codes are ignored.
+  // policy is valid by construction; unknown override codes are ignored. `cells` is the
+  // bucket partition of the index the policy will query (cells.h); null makes one from
+  // `tax` (a matcher's first policy).
   static std::shared_ptr<const CompiledPolicy> Compile(std::shared_ptr<const taxonomy::Taxonomy> tax,
-                                              const v1::Policy& policy);
+                                              const v1::Policy& policy,
+                                              std::shared_ptr<const CellMap> cells = nullptr);
 
   std::shared_ptr<const taxonomy::Taxonomy> tax;
   v1::Policy policy;
@@ -55,9 +59,13 @@ struct CompiledPolicy {
   // as its region's anchor (PlaceOf).
   size_t num_places = 0;
   std::vector<float> place_km;       // num_places^2, row-major: great-circle km as float.
-  // num_places x num_regions: the least place_km from a place to any place a record of
-  // the region can have (its anchor, its municipalities, and those moved out of it).
-  std::vector<float> region_min_km;
+  // The index's bucket cells, and num_places x num_cells: the least place_km from a
+  // place to any place a row of the cell can have (cells.h), and each place's cells
+  // nearest first.
+  std::shared_ptr<const CellMap> cells;
+  size_t num_cells = 0;
+  std::vector<float> cell_min_km;
+  std::vector<uint8_t> cells_by_km;
   std::vector<taxonomy::GeoPoint> place_point;
   std::vector<uint8_t> place_is_centroid;  // 1: a municipality's own centroid.
   std::vector<std::string> place_name;     // The municipality, or the anchor city.
@@ -78,10 +86,12 @@ struct CompiledPolicy {
   // km between two places, and a place's row of km to every place.
   float PlaceKm(unsigned a, unsigned b) const { return place_km[a * num_places + b]; }
   const float* PlaceKmRow(unsigned a) const { return &place_km[a * num_places]; }
-  // No record of `region` lies nearer to `place` than this.
-  float RegionMinKm(unsigned place, unsigned region) const {
-    return region_min_km[place * num_regions + region];
-  }
+  // No row of `cell` lies nearer to `place` than this.
+  float CellMinKm(unsigned place, unsigned cell) const { return cell_min_km[place * num_cells + cell]; }
+  const float* CellKmRow(unsigned place) const { return &cell_min_km[place * num_cells]; }
+  // The num_cells cells by CellMinKm from `place`, nearest first.
+  const uint8_t* CellsByKm(unsigned place) const { return &cells_by_km[place * num_cells]; }
+  unsigned CellRegion(unsigned cell) const { return cells->cell_region[cell]; }
   // The place of a record's municipality (canonical name first, then the taxonomy's
   // tolerant look-up), or its region's anchor when it names none the taxonomy knows.
   unsigned PlaceOfRecord(std::string_view municipality, unsigned region) const;
@@ -100,9 +110,9 @@ struct CompiledPolicy {
   absl::flat_hash_map<std::string, taxonomy::QualId> qual_by_code;
 };
 
-// Fills the place tables of `m` (num_places, place_km, region_min_km, ...) from m->tax;
-// m->num_regions is set. places.cc.
-void CompilePlaces(CompiledPolicy* m);
+// Fills the place tables of `m` (num_places, place_km, cell_min_km, ...) from m->tax and
+// `cells` (null: a partition made from m->tax); m->num_regions is set. places.cc.
+void CompilePlaces(CompiledPolicy* m, std::shared_ptr<const CellMap> cells);
 
 }  // namespace w2w::match
 

@@ -1,9 +1,24 @@
 #include "engine/match/index.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 namespace w2w::match {
+
+void* AllocateRowChunk(size_t bytes) {
+  constexpr size_t kHugePage = size_t{2} << 20;
+  const size_t size = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  void* p = std::aligned_alloc(kHugePage, size);
+  if (p == nullptr) throw std::bad_alloc();
+  (void)madvise(p, size, MADV_HUGEPAGE);  // Advice only: without it the rows still work.
+  return p;
+}
+
+void FreeRowChunk(void* chunk) { std::free(chunk); }
 namespace {
 
 // Approximate heap of a flat_hash_map: slots plus one control byte each.
@@ -61,8 +76,14 @@ void CandidateIndex::MarkDead(uint32_t ordinal, uint32_t died_at) {
 
 void CandidateIndex::AddToBuckets(uint32_t ordinal, const CandFeatures& f) {
   if (!MatchableStatus(f.status)) return;
+  if (f.max_travel_km == 0) {
+    any_default_travel_.store(true, std::memory_order_release);
+  } else {
+    MaxStore<uint16_t>(max_travel_km_, f.max_travel_km);
+  }
+  const unsigned slot = cells_->CellOf(f.place, f.region) * kTravelBands + TravelBand(f.max_travel_km);
   for (int i = 0; i < f.num_trades; ++i) {
-    CandBucket* b = buckets_.GetOrCreate(f.trade[i], f.region, &alloc_bytes_);
+    CandBucket* b = buckets_.GetOrCreate(f.trade[i], slot, &alloc_bytes_);
     MaxStore<uint8_t>(b->max_years, f.years[i]);
     OrStore<uint8_t>(b->sector_mask, static_cast<uint8_t>(1u << f.sector));
     OrStore<uint8_t>(b->status_mask, static_cast<uint8_t>(1u << f.status));
@@ -146,7 +167,7 @@ std::vector<std::string> CandidateIndex::OfEmployer(std::string_view employer) c
 }
 
 std::unique_ptr<CandidateIndex> CandidateIndex::Compacted() const {
-  auto fresh = std::make_unique<CandidateIndex>();
+  auto fresh = std::make_unique<CandidateIndex>(cells_);
   // Employer of each live row, from the employer lists.
   absl::flat_hash_map<uint32_t, std::string_view> employer_of;
   {
@@ -200,7 +221,7 @@ void VacancyIndex::Upsert(std::string_view id, std::string_view employer, std::s
   if (row.f.open) {
     open_.fetch_add(1, std::memory_order_relaxed);
     if (row.f.trade != kNoTrade) {
-      VacBucket* b = buckets_.GetOrCreate(row.f.trade, row.f.region, &alloc_bytes_);
+      VacBucket* b = buckets_.GetOrCreate(row.f.trade, cells_->CellOf(row.f.place, row.f.region), &alloc_bytes_);
       OrStore<uint8_t>(b->sector_mask, static_cast<uint8_t>(1u << row.f.sector));
       if (row.f.hard_to_fill) b->any_hard.store(1, std::memory_order_relaxed);
       if (row.f.starts_at == kNoDate) b->any_no_start.store(1, std::memory_order_relaxed);
@@ -235,7 +256,7 @@ bool VacancyIndex::Remove(std::string_view id) {
 }
 
 std::unique_ptr<VacancyIndex> VacancyIndex::Compacted() const {
-  auto fresh = std::make_unique<VacancyIndex>();
+  auto fresh = std::make_unique<VacancyIndex>(cells_);
   const uint32_t n = rows_.size();
   for (uint32_t o = 0; o < n; ++o) {
     const VacRow& r = rows_[o];

@@ -1,5 +1,6 @@
-// Index: the in-memory stores of candidate and vacancy rows and their (trade, region)
-// buckets, built for one writer and any number of lock-free readers.
+// Index: the in-memory stores of candidate and vacancy rows and their (trade, cell)
+// buckets (cells.h: neighbouring municipalities of one region), built for one writer and
+// any number of lock-free readers.
 //
 // - Rows are append-only in fixed-address chunks; a row is never modified after it is
 //   written except for its `died_at` (set once, atomically). Every write appends exactly
@@ -28,28 +29,39 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "engine/match/cells.h"
 #include "engine/match/features.h"
 #include "engine/taxonomy/taxonomy.h"
 
 namespace w2w::match {
 
-// Append-only array of T in fixed-address chunks of 2^kChunkBits elements.
-template <typename T, int kChunkBits = 14>
+// Memory for `bytes` of rows, aligned to and rounded up to 2 MiB and marked for
+// transparent huge pages: a scan reads rows scattered over the whole store, and with
+// 4 KiB pages nearly every row would also miss the TLB. FreeRowChunk releases it.
+void* AllocateRowChunk(size_t bytes);
+void FreeRowChunk(void* chunk);
+
+// Append-only array of T in fixed-address chunks of 2^kChunkBits elements (2 MiB of
+// candidate rows).
+template <typename T, int kChunkBits = 15>
 class ChunkedRows {
  public:
+  static_assert(std::is_trivially_destructible_v<T>, "chunks are freed without destructors");
   static constexpr uint32_t kChunkSize = 1u << kChunkBits;
-  static constexpr uint32_t kMaxChunks = 1u << 14;
+  static constexpr uint32_t kMaxChunks = 1u << 13;
 
   ChunkedRows() : chunks_(new std::atomic<T*>[kMaxChunks]) {
     for (uint32_t i = 0; i < kMaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
   }
   ~ChunkedRows() {
-    for (uint32_t i = 0; i < kMaxChunks; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
+    for (uint32_t i = 0; i < kMaxChunks; ++i) FreeRowChunk(chunks_[i].load(std::memory_order_relaxed));
   }
   ChunkedRows(const ChunkedRows&) = delete;
   ChunkedRows& operator=(const ChunkedRows&) = delete;
@@ -68,7 +80,9 @@ class ChunkedRows {
     const uint32_t i = size_.load(std::memory_order_relaxed);
     const uint32_t c = i >> kChunkBits;
     if (c == num_chunks_) {
-      chunks_[c].store(new T[kChunkSize], std::memory_order_release);
+      T* chunk = static_cast<T*>(AllocateRowChunk(sizeof(T) * kChunkSize));
+      std::uninitialized_default_construct_n(chunk, kChunkSize);
+      chunks_[c].store(chunk, std::memory_order_release);
       ++num_chunks_;
     }
     chunks_[c].load(std::memory_order_relaxed)[i & (kChunkSize - 1)] = row;
@@ -83,15 +97,23 @@ class ChunkedRows {
   std::atomic<uint32_t> size_{0};
 };
 
-// Append-only list of row ordinals: segment s holds 4 << s entries.
+// Append-only list of row ordinals: segment s holds 4 << s entries. The first
+// kInlineSegments segment pointers live in the list itself (most buckets are small); the
+// rest in a directory allocated when the list first outgrows them (252 entries).
 class PostingList {
  public:
   static constexpr int kMaxSegments = 26;
+  static constexpr int kInlineSegments = 6;
   PostingList() {
-    for (auto& s : segs_) s.store(nullptr, std::memory_order_relaxed);
+    for (auto& s : inline_) s.store(nullptr, std::memory_order_relaxed);
   }
   ~PostingList() {
-    for (auto& s : segs_) delete[] s.load(std::memory_order_relaxed);
+    for (auto& s : inline_) delete[] s.load(std::memory_order_relaxed);
+    std::atomic<uint32_t*>* more = more_.load(std::memory_order_relaxed);
+    if (more != nullptr) {
+      for (int s = 0; s < kMaxSegments - kInlineSegments; ++s) delete[] more[s].load(std::memory_order_relaxed);
+      delete[] more;
+    }
   }
   PostingList(const PostingList&) = delete;
   PostingList& operator=(const PostingList&) = delete;
@@ -101,14 +123,9 @@ class PostingList {
   // Reader: calls fn(ordinal) for the first n entries (n <= size()).
   template <typename Fn>
   void ForEach(uint32_t n, Fn&& fn) const {
-    uint32_t done = 0;
-    for (int s = 0; done < n; ++s) {
-      const uint32_t* seg = segs_[s].load(std::memory_order_acquire);
-      const uint32_t cap = 4u << s;
-      const uint32_t take = n - done < cap ? n - done : cap;
-      for (uint32_t i = 0; i < take; ++i) fn(seg[i]);
-      done += take;
-    }
+    ForEachSpan(n, [&](const uint32_t* seg, uint32_t count) {
+      for (uint32_t i = 0; i < count; ++i) fn(seg[i]);
+    });
   }
   // Reader: calls fn(const uint32_t* entries, uint32_t count) per segment for the first n
   // entries (lets a scan prefetch ahead).
@@ -116,7 +133,7 @@ class PostingList {
   void ForEachSpan(uint32_t n, Fn&& fn) const {
     uint32_t done = 0;
     for (int s = 0; done < n; ++s) {
-      const uint32_t* seg = segs_[s].load(std::memory_order_acquire);
+      const uint32_t* seg = Segment(s).load(std::memory_order_acquire);
       const uint32_t cap = 4u << s;
       const uint32_t take = n - done < cap ? n - done : cap;
       fn(seg, take);
@@ -130,11 +147,18 @@ class PostingList {
     const int s = std::bit_width(q) - 3;
     const uint32_t off = q - (1u << (s + 2));
     uint64_t allocated = 0;
-    uint32_t* seg = segs_[s].load(std::memory_order_relaxed);
+    if (s >= kInlineSegments && more_.load(std::memory_order_relaxed) == nullptr) {
+      auto* more = new std::atomic<uint32_t*>[kMaxSegments - kInlineSegments];
+      for (int i = 0; i < kMaxSegments - kInlineSegments; ++i) more[i].store(nullptr, std::memory_order_relaxed);
+      allocated += (kMaxSegments - kInlineSegments) * sizeof(std::atomic<uint32_t*>);
+      more_.store(more, std::memory_order_release);
+    }
+    std::atomic<uint32_t*>& slot = Segment(s);
+    uint32_t* seg = slot.load(std::memory_order_relaxed);
     if (seg == nullptr) {
       seg = new uint32_t[4u << s];
-      allocated = (4u << s) * sizeof(uint32_t);
-      segs_[s].store(seg, std::memory_order_release);
+      allocated += (4u << s) * sizeof(uint32_t);
+      slot.store(seg, std::memory_order_release);
     }
     seg[off] = ordinal;
     size_.store(p + 1, std::memory_order_release);
@@ -142,11 +166,18 @@ class PostingList {
   }
 
  private:
+  // The pointer to segment s (its directory is published before any entry of it).
+  std::atomic<uint32_t*>& Segment(int s) const {
+    return s < kInlineSegments ? inline_[s] : more_.load(std::memory_order_acquire)[s - kInlineSegments];
+  }
+
   std::atomic<uint32_t> size_{0};
-  std::atomic<uint32_t*> segs_[kMaxSegments];
+  mutable std::atomic<uint32_t*> inline_[kInlineSegments];
+  std::atomic<std::atomic<uint32_t*>*> more_{nullptr};
 };
 
-// Bucket of candidate rows of one (trade, region), with maxima for the upper bound.
+// Bucket of candidate rows of one (trade, cell, travel band), with maxima for the upper
+// bound.
 struct CandBucket {
   PostingList rows;
   std::atomic<uint8_t> max_years{0};
@@ -159,7 +190,7 @@ struct CandBucket {
   std::atomic<uint64_t> quals_lo{0}, quals_hi{0};  // Union of held qualifications.
 };
 
-// Bucket of open vacancy rows of one (trade, region).
+// Bucket of open vacancy rows of one (trade, cell).
 struct VacBucket {
   PostingList rows;
   std::atomic<uint8_t> sector_mask{0};
@@ -169,14 +200,16 @@ struct VacBucket {
   std::atomic<uint64_t> req_lo{~uint64_t{0}}, req_hi{~uint64_t{0}};  // Intersection of required.
 };
 
-// (trade, region) -> bucket, with fixed-address per-trade region arrays.
-template <typename B>
+// (trade, slot) -> bucket, with fixed-address per-trade slot arrays: kSlotsPerCell slots
+// per cell, cell c's at c * kSlotsPerCell.
+template <typename B, size_t SlotsPerCell>
 class BucketDir {
  public:
+  static constexpr size_t kSlotsPerCell = SlotsPerCell;
   struct TradeRow {
-    std::atomic<B*> region[taxonomy::kMaxRegions];
+    std::atomic<B*> slot[kMaxCells * kSlotsPerCell];
     TradeRow() {
-      for (auto& r : region) r.store(nullptr, std::memory_order_relaxed);
+      for (auto& c : slot) c.store(nullptr, std::memory_order_relaxed);
     }
   };
   BucketDir() : trades_(new std::atomic<TradeRow*>[taxonomy::kMaxTrades]) {
@@ -186,7 +219,7 @@ class BucketDir {
     for (int i = 0; i < taxonomy::kMaxTrades; ++i) {
       TradeRow* t = trades_[i].load(std::memory_order_relaxed);
       if (t == nullptr) continue;
-      for (auto& r : t->region) delete r.load(std::memory_order_relaxed);
+      for (auto& c : t->slot) delete c.load(std::memory_order_relaxed);
       delete t;
     }
   }
@@ -198,18 +231,18 @@ class BucketDir {
     return t < taxonomy::kMaxTrades ? trades_[t].load(std::memory_order_acquire) : nullptr;
   }
   // Writer: the bucket, created (and published) when missing; adds allocations to *bytes.
-  B* GetOrCreate(unsigned t, unsigned r, uint64_t* bytes) {
+  B* GetOrCreate(unsigned t, unsigned slot, uint64_t* bytes) {
     TradeRow* row = trades_[t].load(std::memory_order_relaxed);
     if (row == nullptr) {
       row = new TradeRow;
       *bytes += sizeof(TradeRow);
       trades_[t].store(row, std::memory_order_release);
     }
-    B* b = row->region[r].load(std::memory_order_relaxed);
+    B* b = row->slot[slot].load(std::memory_order_relaxed);
     if (b == nullptr) {
       b = new B;
       *bytes += sizeof(B);
-      row->region[r].store(b, std::memory_order_release);
+      row->slot[slot].store(b, std::memory_order_release);
     }
     return b;
   }
@@ -262,6 +295,9 @@ struct VacRow {
 // All candidates.
 class CandidateIndex {
  public:
+  // Rows are filed in the cells of `cells`, for the life of the index.
+  explicit CandidateIndex(std::shared_ptr<const CellMap> cells) : cells_(std::move(cells)) {}
+
   // Writer: inserts or replaces the candidate `id`.
   void Upsert(std::string_view id, std::string_view employer, const CandFeatures& f);
   // Writer: false when unknown.
@@ -269,10 +305,15 @@ class CandidateIndex {
 
   // Reader.
   const ChunkedRows<CandRow>& rows() const { return rows_; }
-  const BucketDir<CandBucket>& buckets() const { return buckets_; }
+  const BucketDir<CandBucket, kTravelBands>& buckets() const { return buckets_; }
   uint64_t live() const { return live_.load(std::memory_order_acquire); }
   uint64_t dead_rows() const { return dead_.load(std::memory_order_acquire); }
   uint64_t MemoryBytes() const { return memory_.load(std::memory_order_relaxed); }
+  const CellMap& cells() const { return *cells_; }
+  // No matchable row travels further than this (km; 0 = the policy default), and whether
+  // any row travels the policy default: the reach of a shortlist's scan.
+  uint16_t max_travel_km() const { return max_travel_km_.load(std::memory_order_acquire); }
+  bool any_default_travel() const { return any_default_travel_.load(std::memory_order_acquire); }
   std::vector<std::string> OfEmployer(std::string_view employer) const ABSL_LOCKS_EXCLUDED(emp_mu_);
 
   // Writer: a fresh index holding only the live rows.
@@ -283,37 +324,45 @@ class CandidateIndex {
   void MarkDead(uint32_t ordinal, uint32_t died_at);
   void UpdateMemory();
 
+  std::shared_ptr<const CellMap> cells_;
   ChunkedRows<CandRow> rows_;
-  BucketDir<CandBucket> buckets_;
+  BucketDir<CandBucket, kTravelBands> buckets_;
   Arena arena_;
   absl::flat_hash_map<std::string_view, uint32_t> by_id_;  // Writer only.
   mutable absl::Mutex emp_mu_;
   absl::flat_hash_map<std::string_view, std::vector<uint32_t>> by_employer_ ABSL_GUARDED_BY(emp_mu_);
   uint64_t alloc_bytes_ = 0;           // Writer: buckets and posting segments.
   std::atomic<uint64_t> live_{0}, dead_{0}, memory_{0};
+  std::atomic<uint16_t> max_travel_km_{0};
+  std::atomic<bool> any_default_travel_{false};
 };
 
 // All vacancies (any status); only open ones are in buckets.
 class VacancyIndex {
  public:
+  // Open rows are filed in the cells of `cells`, for the life of the index.
+  explicit VacancyIndex(std::shared_ptr<const CellMap> cells) : cells_(std::move(cells)) {}
+
   void Upsert(std::string_view id, std::string_view employer, std::string_view title, int status,
               const VacFeatures& f);
   bool Remove(std::string_view id);
 
   const ChunkedRows<VacRow>& rows() const { return rows_; }
-  const BucketDir<VacBucket>& buckets() const { return buckets_; }
+  const BucketDir<VacBucket, 1>& buckets() const { return buckets_; }
   uint64_t live() const { return live_.load(std::memory_order_acquire); }
   uint64_t open() const { return open_.load(std::memory_order_acquire); }
   uint64_t dead_rows() const { return dead_.load(std::memory_order_acquire); }
   uint64_t MemoryBytes() const { return memory_.load(std::memory_order_relaxed); }
+  const CellMap& cells() const { return *cells_; }
 
   std::unique_ptr<VacancyIndex> Compacted() const;
 
  private:
   void MarkDead(uint32_t ordinal, uint32_t died_at);
 
+  std::shared_ptr<const CellMap> cells_;
   ChunkedRows<VacRow> rows_;
-  BucketDir<VacBucket> buckets_;
+  BucketDir<VacBucket, 1> buckets_;
   Arena arena_;
   absl::flat_hash_map<std::string_view, uint32_t> by_id_;  // Writer only.
   uint64_t alloc_bytes_ = 0;

@@ -1,5 +1,6 @@
 // MatchCandidate: candidate -> best open vacancies, by bucket upper bounds over
-// (vacancy trade, region) buckets, computed lazily trade by trade.
+// (vacancy trade, cell) buckets within the candidate's reach, computed lazily trade by
+// trade.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -43,9 +44,13 @@ class VacancySide {
     return Total(m_, c);
   }
 
-  std::optional<double> BucketBound(size_t i, unsigned r, const VacBucket& b) const {
-    // The nearest any vacancy of the region can be.
-    const double km = m_.RegionMinKm(place_, r);
+  unsigned place() const { return place_; }
+  double reach_km() const { return max_km_; }
+
+  std::optional<double> BucketBound(size_t i, unsigned cell, const VacBucket& b) const {
+    // The nearest any vacancy of the cell can be.
+    const double km = m_.CellMinKm(place_, cell);
+    const unsigned r = m_.CellRegion(cell);
     if (km > max_km_) return std::nullopt;
     const uint8_t sectors = b.sector_mask.load(std::memory_order_relaxed) & qf_.sector_mask;
     if (sectors == 0) return std::nullopt;
@@ -69,7 +74,8 @@ class VacancySide {
     return Total(m_, c);
   }
 
-  void EnterBucket(uint16_t trade, unsigned region) {
+  void EnterBucket(uint16_t trade, unsigned cell) {
+    const unsigned region = m_.CellRegion(cell);
     cluster_ = region != f_.region && m_.SameCluster(f_.region, region);
     trade_ = tscore_[trade];
   }
@@ -186,9 +192,12 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
   const int32_t today = TodayUtc();
 
   VacancySide side(m, f, qf, today);
+  thread_local std::vector<uint8_t> cells;
+  CellsInReach(m, side.place(), qf.region_ok, side.reach_km(), &cells);
   TopK top(qf.k);
   const uint64_t scored =
-      BestFirstScan(side, *index, snap, ScanLimits{qf.min_score, m.num_regions, qf.region_ok}, &top);
+      BestFirstScan(side, *index, m, snap,
+                    ScanLimits{qf.min_score, cells.data(), cells.size(), m.CellKmRow(side.place()), side.reach_km()}, &top);
   const auto& rows = index->rows();
 
   const std::vector<Scored> best = std::move(top).Sorted();

@@ -14,8 +14,8 @@ std::unique_ptr<Matcher> Matcher::Create(std::shared_ptr<const taxonomy::Taxonom
 
 MatcherImpl::MatcherImpl(std::shared_ptr<const taxonomy::Taxonomy> taxonomy, const v1::Policy& policy)
     : model_(CompiledPolicy::Compile(std::move(taxonomy), policy)),
-      cands_(std::make_shared<CandidateIndex>()),
-      vacs_(std::make_shared<VacancyIndex>()) {}
+      cands_(std::make_shared<CandidateIndex>(model_.load()->cells)),
+      vacs_(std::make_shared<VacancyIndex>(model_.load()->cells)) {}
 
 void MatcherImpl::UpsertCandidate(const v1::Candidate& candidate) {
   const std::shared_ptr<const CompiledPolicy> model = model_.load();
@@ -78,7 +78,8 @@ void MatcherImpl::RemoveVacancy(std::string_view id) {
 }
 
 void MatcherImpl::SetModel(std::shared_ptr<const taxonomy::Taxonomy> taxonomy, const v1::Policy& policy) {
-  model_.store(CompiledPolicy::Compile(std::move(taxonomy), policy));
+  // The index's cells stay; the new policy bounds them with its own points.
+  model_.store(CompiledPolicy::Compile(std::move(taxonomy), policy, model_.load()->cells));
 }
 
 std::vector<std::string> MatcherImpl::CandidatesOfEmployer(std::string_view employer_id) const {

@@ -7,7 +7,7 @@
 // policy) and lock-free, append-only index rows; a write is visible to every query that
 // starts after the write call returned (read-your-writes).
 //
-// Records passed in are canonical (validated by engine/model): trades are ESCO UUIDs
+// Records passed in are canonical (validated by engine/validate): trades are ESCO UUIDs
 // known to the taxonomy, regions are region names, qualifications are catalogue codes.
 //
 // Thread safety: Upsert*/Remove*/SetModel must not run concurrently with each other

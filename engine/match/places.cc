@@ -1,15 +1,17 @@
 // Places: the points distances run between, compiled from the taxonomy (region anchors
 // and municipality centroids), with the km between every two of them and each place's
-// least km to each region (the bucket bounds of best_first.h).
+// least km to each bucket cell (cells.h; the bucket bounds of best_first.h).
 #include <algorithm>
 #include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/match/compiled_policy.h"
 
 namespace w2w::match {
 
-void CompilePlaces(CompiledPolicy* m) {
+void CompilePlaces(CompiledPolicy* m, std::shared_ptr<const CellMap> cells) {
   const taxonomy::Taxonomy& tax = *m->tax;
   const size_t nr = m->num_regions;
   const std::vector<taxonomy::MunicipalityInfo> munis = tax.municipalities();
@@ -45,13 +47,32 @@ void CompilePlaces(CompiledPolicy* m) {
       m->place_km[b * np + a] = km;
     }
   }
-  m->region_min_km.assign(np * nr, std::numeric_limits<float>::infinity());
+  if (cells == nullptr) cells = CellMap::Build(tax, m->place_point);
+  m->cells = cells;
+  const size_t nc = cells->num_cells;
+  m->num_cells = nc;
+  // The places each cell's rows can have: a place files under its region in the cell
+  // CellOf names. A place the partition knows but this taxonomy does not (a policy older
+  // than the partition) is scored at its region's anchor, which then joins its cell.
+  std::vector<std::vector<unsigned>> cell_places(nc);
+  for (size_t r = 0; r < nr; ++r) {
+    for (unsigned p : region_places[r]) cell_places[cells->CellOf(p, static_cast<unsigned>(r))].push_back(p);
+  }
+  for (size_t p = np; p < cells->place_cell.size(); ++p) {
+    const unsigned c = cells->place_cell[p];
+    cell_places[c].push_back(cells->cell_region[c]);
+  }
+  m->cell_min_km.assign(np * nc, std::numeric_limits<float>::infinity());
+  m->cells_by_km.resize(np * nc);
+  std::vector<uint8_t> order(nc);
   for (size_t a = 0; a < np; ++a) {
-    for (size_t r = 0; r < nr; ++r) {
-      float best = std::numeric_limits<float>::infinity();
-      for (unsigned p : region_places[r]) best = std::min(best, m->place_km[a * np + p]);
-      m->region_min_km[a * nr + r] = best;
+    float* row = &m->cell_min_km[a * nc];
+    for (size_t c = 0; c < nc; ++c) {
+      for (unsigned p : cell_places[c]) row[c] = std::min(row[c], m->place_km[a * np + p]);
+      order[c] = static_cast<uint8_t>(c);
     }
+    std::stable_sort(order.begin(), order.end(), [row](uint8_t x, uint8_t y) { return row[x] < row[y]; });
+    std::copy(order.begin(), order.end(), &m->cells_by_km[a * nc]);
   }
 }
 

@@ -4,9 +4,9 @@
 //
 // A posting list holds row ordinals in insertion order, so the rows it names are
 // scattered over the row chunks and nearly every visit is a cache miss. The scan copies
-// the ordinals into a per-thread buffer first (a sequential read of a few segments) and
-// then prefetches the row kScanPrefetchAhead entries ahead over the whole list, across
-// segment boundaries.
+// the ordinals of a batch of buckets into a per-thread buffer first (a sequential read
+// of a few segments) and then prefetches the row kScanPrefetchAhead entries ahead over
+// the whole batch, across segment and bucket boundaries.
 //
 // Thread safety: a reader-side helper; the buffer is per thread.
 #ifndef W2W_ENGINE_MATCH_SCAN_H_
@@ -32,9 +32,9 @@ struct BucketRef {
   double bound;          // No row of the bucket can score above it.
   const Bucket* bucket;
   uint32_t size;         // Entries of its posting list seen by this query's snapshot.
-  uint32_t seq;          // Order among equal bounds: trade rank, then region.
+  uint32_t seq;          // Order among equal bounds: trade rank, then nearer cell.
   uint16_t trade;
-  uint8_t region;
+  uint8_t cell;
 };
 
 // Heap order of BucketRefs: a is visited after b (lower bound, or later among equals).
@@ -48,42 +48,42 @@ bool WorseRef(const BucketRef<Bucket>& a, const BucketRef<Bucket>& b) {
 inline constexpr uint32_t kScanPrefetchAhead = 12;
 inline constexpr size_t kCacheLine = 64;
 
-// Calls visit(ordinal) for the first `n` entries of `list` (n <= list.size(), as read by
-// the caller with acquire), in list order. Rows at or past `snap` are not prefetched
-// (their chunk may not be published); `visit` still sees them and must check visibility.
-// `rows` is the index's row store. Not reentrant within one thread (the buffer is
-// shared): `visit` must not start another scan.
-template <typename Row, typename Fn>
-void ScanBucket(const PostingList& list, uint32_t n, const ChunkedRows<Row>& rows, uint32_t snap,
-                Fn&& visit) {
+// Rows a scan gathers from consecutive buckets before it scores them, so that the row
+// fetches overlap across small buckets too.
+inline constexpr uint32_t kScanBatchRows = 32;
+
+// Calls enter(k) and then visit(ordinal) for the first sizes[k] entries of lists[k], for
+// k = 0..num_lists-1 in order: one stream whose rows are prefetched kScanPrefetchAhead
+// entries ahead across the lists. Rows at or past `snap` are not prefetched (their chunk
+// may not be published); `visit` still sees them and must check visibility. `rows` is
+// the index's row store. Not reentrant within one thread (the buffers are shared):
+// `visit` must not start another scan.
+template <typename Row, typename ListAt, typename Enter, typename Fn>
+void ScanBuckets(size_t num_lists, ListAt&& list_at, const ChunkedRows<Row>& rows, uint32_t snap,
+                 Enter&& enter, Fn&& visit) {
   thread_local std::vector<uint32_t> entries;
+  thread_local std::vector<uint32_t> ends;  // Where list k's entries end.
   entries.clear();
-  list.ForEachSpan(n, [&](const uint32_t* e, uint32_t count) { entries.insert(entries.end(), e, e + count); });
+  ends.clear();
+  for (size_t k = 0; k < num_lists; ++k) {
+    const auto [list, size] = list_at(k);
+    list->ForEachSpan(size, [&](const uint32_t* e, uint32_t count) { entries.insert(entries.end(), e, e + count); });
+    ends.push_back(static_cast<uint32_t>(entries.size()));
+  }
+  const uint32_t n = static_cast<uint32_t>(entries.size());
   const uint32_t* const e = entries.data();
   const uint32_t first = std::min(n, kScanPrefetchAhead);
   for (uint32_t j = 0; j < first; ++j) {
     if (e[j] < snap) __builtin_prefetch(&rows[e[j]]);
   }
+  size_t k = 0;
+  if (num_lists > 0) enter(0);
   for (uint32_t j = 0; j < n; ++j) {
+    while (j == ends[k]) enter(++k);
     if (j + kScanPrefetchAhead < n && e[j + kScanPrefetchAhead] < snap) {
       __builtin_prefetch(&rows[e[j + kScanPrefetchAhead]]);
     }
     visit(e[j]);
-  }
-}
-
-// Prefetches the first `num_regions` buckets of a trade row (index.h BucketDir): the
-// start of each bucket (its posting list's size) and its last 64 bytes (the maxima),
-// so that computing the bounds overlaps the misses.
-template <typename TradeRow>
-void PrefetchBuckets(const TradeRow& row, size_t num_regions) {
-  for (size_t r = 0; r < num_regions; ++r) {
-    const auto* b = row.region[r].load(std::memory_order_acquire);
-    if (b == nullptr) continue;
-    const char* const p = reinterpret_cast<const char*>(b);
-    __builtin_prefetch(p);
-    __builtin_prefetch(p + sizeof(*b) - kCacheLine);
-    __builtin_prefetch(p + sizeof(*b) - 1);
   }
 }
 
