@@ -96,13 +96,14 @@ inline double DistanceCap(const CompiledPolicy& m, double km, double reach_km) {
   return std::max(0.0, std::min(1.0, 1 - km / reach_km + std::max(0.0, m.same_cluster_bonus)));
 }
 
-// Step 1: a trade's cursor at position j of the query's cells: a heap entry without a
-// bucket whose bound covers every bucket of trade i from cell j on (the cells lie ever
-// further away, so the distance component is capped by cell j's distance). Pushed only
-// when it can reach min_score.
-template <typename Side, typename Bucket>
-void PushCursor(const Side& side, const CompiledPolicy& m, size_t i, size_t j, const ScanLimits& limits,
-                std::vector<BucketRef<Bucket>>* heap) {
+// Step 1: a trade's cursor at the first cell from position j of the query's cells where
+// the trade has a bucket: a heap entry without a bucket whose bound covers every bucket
+// of trade i from that cell on (the cells lie ever further away, so the distance
+// component is capped by that cell's distance). Pushed only when it can reach min_score.
+template <typename Side, typename TradeRow, typename Bucket>
+void PushCursor(const Side& side, const CompiledPolicy& m, const TradeRow& trade_row, size_t i, size_t j,
+                const ScanLimits& limits, std::vector<BucketRef<Bucket>>* heap) {
+  while (j < limits.num_cells && !trade_row.Occupied(limits.cells[j])) ++j;  // Skip empty cells.
   if (j >= limits.num_cells) return;
   const unsigned c = limits.cells[j];
   const double cap = DistanceCap(m, limits.cell_km[c], limits.reach_km);
@@ -143,7 +144,7 @@ void OpenCell(const Side& side, const Dir& dir, const CompiledPolicy& m, const B
       std::push_heap(heap->begin(), heap->end(), WorseRef<Bucket>);
     }
   }
-  PushCursor(side, m, i, j + 1, limits, heap);
+  PushCursor(side, m, *trade_row, i, j + 1, limits, heap);
 }
 
 // Step 3: scores the rows of the popped buckets `batch` that are visible at `snap`, as
@@ -191,7 +192,9 @@ uint64_t BestFirstScan(Side& side, const Index& index, const CompiledPolicy& m, 
         break;
       }
       if (!heap.empty() && tb < heap.front().bound) break;
-      if (index.buckets().trade(side.trade(next)) != nullptr) best_first::PushCursor(side, m, next, 0, limits, &heap);
+      if (const auto* trade_row = index.buckets().trade(side.trade(next))) {
+        best_first::PushCursor(side, m, *trade_row, next, 0, limits, &heap);
+      }
       ++next;
     }
     if (heap.empty()) break;

@@ -207,9 +207,17 @@ class BucketDir {
  public:
   static constexpr size_t kSlotsPerCell = SlotsPerCell;
   struct TradeRow {
+    // A bit per cell with a bucket, set after the bucket is published: lets a scan skip
+    // the trade's empty cells without touching their slots.
+    std::atomic<uint64_t> occupied[(kMaxCells + 63) / 64];
     std::atomic<B*> slot[kMaxCells * kSlotsPerCell];
     TradeRow() {
+      for (auto& w : occupied) w.store(0, std::memory_order_relaxed);
       for (auto& c : slot) c.store(nullptr, std::memory_order_relaxed);
+    }
+    // Reader.
+    bool Occupied(unsigned cell) const {
+      return (occupied[cell / 64].load(std::memory_order_acquire) >> (cell % 64)) & 1;
     }
   };
   BucketDir() : trades_(new std::atomic<TradeRow*>[taxonomy::kMaxTrades]) {
@@ -243,6 +251,8 @@ class BucketDir {
       b = new B;
       *bytes += sizeof(B);
       row->slot[slot].store(b, std::memory_order_release);
+      const unsigned cell = slot / kSlotsPerCell;
+      row->occupied[cell / 64].fetch_or(uint64_t{1} << (cell % 64), std::memory_order_release);
     }
     return b;
   }
