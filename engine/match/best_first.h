@@ -67,14 +67,15 @@ struct ScanLimits {
 // The cells a query from `place` can find a match in, nearest first: in a region
 // `region_ok` (by region id) allows and no further than `reach_km` (the farthest any
 // row of the other side may travel, or the query's own reach). Fills *out.
-inline void CellsInReach(const CompiledPolicy& m, unsigned place, const bool* region_ok, double reach_km,
+inline void CellsInReach(const CellTable& cells, unsigned place, const bool* region_ok, double reach_km,
                          std::vector<uint8_t>* out) {
   out->clear();
-  const uint8_t* order = m.CellsByKm(place);
-  for (size_t j = 0; j < m.num_cells; ++j) {
+  const uint8_t* order = cells.ByKm(place);
+  const float* km = cells.KmRow(place);
+  for (size_t j = 0; j < cells.num_cells; ++j) {
     const unsigned c = order[j];
-    if (m.CellMinKm(place, c) > reach_km) break;  // Nearest first: the rest lie further.
-    if (region_ok[m.CellRegion(c)]) out->push_back(static_cast<uint8_t>(c));
+    if (km[c] > reach_km) break;  // Nearest first: the rest lie further.
+    if (region_ok[cells.Region(c)]) out->push_back(static_cast<uint8_t>(c));
   }
 }
 

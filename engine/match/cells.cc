@@ -51,7 +51,8 @@ std::vector<unsigned> Seeds(const std::vector<unsigned>& members, size_t k, taxo
 }  // namespace
 
 std::shared_ptr<const CellMap> CellMap::Build(const taxonomy::Taxonomy& tax,
-                                              const std::vector<taxonomy::GeoPoint>& points) {
+                                              const std::vector<taxonomy::GeoPoint>& points,
+                                              size_t municipalities_per_cell) {
   const size_t nr = tax.num_regions();
   auto cells = std::make_shared<CellMap>();
   cells->place_cell.assign(points.size(), 0);
@@ -62,7 +63,7 @@ std::shared_ptr<const CellMap> CellMap::Build(const taxonomy::Taxonomy& tax,
     if (p < points.size()) members[info.region].push_back(static_cast<unsigned>(p));
   }
   // Fewer municipalities a cell until the cells fit their slots.
-  size_t per = kMunicipalitiesPerCell;
+  size_t per = std::max<size_t>(1, municipalities_per_cell);
   std::vector<size_t> k = CellsPerRegion(members, per);
   auto total = [](const std::vector<size_t>& v) {
     size_t n = 0;

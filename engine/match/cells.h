@@ -33,8 +33,11 @@ namespace w2w::match {
 
 // Cell slots of a trade's bucket row (index.h BucketDir): every region has at least one.
 inline constexpr size_t kMaxCells = taxonomy::kMaxRegions;
-// Municipalities per cell the partition aims at: cells of about 10-20 km across.
-inline constexpr size_t kMunicipalitiesPerCell = 2;
+// Municipalities per cell the partitions aim at: candidates, dense, in cells of about
+// 10-20 km across; vacancies, five times fewer, in cells twice as large so that their
+// buckets are not mostly single rows.
+inline constexpr size_t kCandidateMunicipalitiesPerCell = 2;
+inline constexpr size_t kVacancyMunicipalitiesPerCell = 4;
 
 // Candidate buckets also split each cell by how far its rows travel, so that a far cell
 // is not scanned for rows that will not travel that far: a candidate bucket's slot is
@@ -50,9 +53,11 @@ inline unsigned TravelBand(uint16_t max_travel_km) {
 struct CellMap {
   // Partitions the places of `tax` (place numbering as CompiledPolicy: 0..num_regions-1
   // the anchors, num_regions + municipality id the municipalities) into at most
-  // kMaxCells cells; `points[p]` is place p's point. Deterministic.
+  // kMaxCells cells of about `municipalities_per_cell` each (fewer when the slots run
+  // out); `points[p]` is place p's point. Deterministic.
   static std::shared_ptr<const CellMap> Build(const taxonomy::Taxonomy& tax,
-                                              const std::vector<taxonomy::GeoPoint>& points);
+                                              const std::vector<taxonomy::GeoPoint>& points,
+                                              size_t municipalities_per_cell);
 
   size_t num_cells = 0;
   std::vector<uint8_t> cell_region;  // By cell: the region the cell belongs to.

@@ -7,7 +7,8 @@ namespace w2w::match {
 
 std::shared_ptr<const CompiledPolicy> CompiledPolicy::Compile(std::shared_ptr<const taxonomy::Taxonomy> tax,
                                             const v1::Policy& p,
-                                            std::shared_ptr<const CellMap> cells) {
+                                            std::shared_ptr<const CellMap> cells,
+                                            std::shared_ptr<const CellMap> vacancy_cells) {
   auto m = std::make_shared<CompiledPolicy>();
   m->tax = tax;
   m->policy = p;
@@ -90,7 +91,7 @@ std::shared_ptr<const CompiledPolicy> CompiledPolicy::Compile(std::shared_ptr<co
   m->horizon_days = p.availability_horizon_days();
   m->urgency_hard = p.urgency_hard_to_fill();
   m->urgency_normal = p.urgency_normal();
-  CompilePlaces(m.get(), std::move(cells));
+  CompilePlaces(m.get(), std::move(cells), std::move(vacancy_cells));
   m->reasons = BuildReasonTexts(*tax, m->sector, m->qual_weeks, m->qual_cost);
   return m;
 }

@@ -27,14 +27,32 @@ namespace w2w::match {
 // Component order everywhere in the scorer.
 enum Component : int { kTrade = 0, kSector, kQuals, kDistance, kAvail, kUrgency, kNumComponents };
 
+// One bucket partition (cells.h) under a policy's points: num_places x num_cells tables
+// of the least km from a place to any place a row of the cell can have, and of each
+// place's cells nearest first.
+struct CellTable {
+  std::shared_ptr<const CellMap> map;
+  size_t num_cells = 0;
+  std::vector<float> min_km;
+  std::vector<uint8_t> by_km;
+
+  // No row of `cell` lies nearer to `place` than this.
+  float MinKm(unsigned place, unsigned cell) const { return min_km[place * num_cells + cell]; }
+  const float* KmRow(unsigned place) const { return &min_km[place * num_cells]; }
+  // The num_cells cells by MinKm from `place`, nearest first.
+  const uint8_t* ByKm(unsigned place) const { return &by_km[place * num_cells]; }
+  unsigned Region(unsigned cell) const { return map->cell_region[cell]; }
+};
+
 struct CompiledPolicy {
   // Compiles a complete policy (see policy.h) against `tax`. Never fails: a complete
   // policy is valid by construction; unknown override codes are ignored. `cells` is the
   // bucket partition of the index the policy will query (cells.h); null makes one from
-  // `tax` (a matcher's first policy).
+  // `tax` (a matcher's first policy); likewise `vacancy_cells`.
   static std::shared_ptr<const CompiledPolicy> Compile(std::shared_ptr<const taxonomy::Taxonomy> tax,
                                               const v1::Policy& policy,
-                                              std::shared_ptr<const CellMap> cells = nullptr);
+                                              std::shared_ptr<const CellMap> cells = nullptr,
+                                              std::shared_ptr<const CellMap> vacancy_cells = nullptr);
 
   std::shared_ptr<const taxonomy::Taxonomy> tax;
   v1::Policy policy;
@@ -59,13 +77,9 @@ struct CompiledPolicy {
   // as its region's anchor (PlaceOf).
   size_t num_places = 0;
   std::vector<float> place_km;       // num_places^2, row-major: great-circle km as float.
-  // The index's bucket cells, and num_places x num_cells: the least place_km from a
-  // place to any place a row of the cell can have (cells.h), and each place's cells
-  // nearest first.
-  std::shared_ptr<const CellMap> cells;
-  size_t num_cells = 0;
-  std::vector<float> cell_min_km;
-  std::vector<uint8_t> cells_by_km;
+  // The bucket cells of the candidate index and of the vacancy index (cells.h), each
+  // with its km tables under this policy's points.
+  CellTable candidate_cells, vacancy_cells;
   std::vector<taxonomy::GeoPoint> place_point;
   std::vector<uint8_t> place_is_centroid;  // 1: a municipality's own centroid.
   std::vector<std::string> place_name;     // The municipality, or the anchor city.
@@ -86,12 +100,6 @@ struct CompiledPolicy {
   // km between two places, and a place's row of km to every place.
   float PlaceKm(unsigned a, unsigned b) const { return place_km[a * num_places + b]; }
   const float* PlaceKmRow(unsigned a) const { return &place_km[a * num_places]; }
-  // No row of `cell` lies nearer to `place` than this.
-  float CellMinKm(unsigned place, unsigned cell) const { return cell_min_km[place * num_cells + cell]; }
-  const float* CellKmRow(unsigned place) const { return &cell_min_km[place * num_cells]; }
-  // The num_cells cells by CellMinKm from `place`, nearest first.
-  const uint8_t* CellsByKm(unsigned place) const { return &cells_by_km[place * num_cells]; }
-  unsigned CellRegion(unsigned cell) const { return cells->cell_region[cell]; }
   // The place of a record's municipality (canonical name first, then the taxonomy's
   // tolerant look-up), or its region's anchor when it names none the taxonomy knows.
   unsigned PlaceOfRecord(std::string_view municipality, unsigned region) const;
@@ -110,9 +118,11 @@ struct CompiledPolicy {
   absl::flat_hash_map<std::string, taxonomy::QualId> qual_by_code;
 };
 
-// Fills the place tables of `m` (num_places, place_km, cell_min_km, ...) from m->tax and
-// `cells` (null: a partition made from m->tax); m->num_regions is set. places.cc.
-void CompilePlaces(CompiledPolicy* m, std::shared_ptr<const CellMap> cells);
+// Fills the place tables of `m` (num_places, place_km, candidate_cells, vacancy_cells,
+// ...) from m->tax and the two partitions (null: one made from m->tax); m->num_regions is
+// set. places.cc.
+void CompilePlaces(CompiledPolicy* m, std::shared_ptr<const CellMap> candidate_cells,
+                   std::shared_ptr<const CellMap> vacancy_cells);
 
 }  // namespace w2w::match
 

@@ -49,8 +49,8 @@ class VacancySide {
 
   std::optional<double> BucketBound(size_t i, unsigned cell, const VacBucket& b) const {
     // The nearest any vacancy of the cell can be.
-    const double km = m_.CellMinKm(place_, cell);
-    const unsigned r = m_.CellRegion(cell);
+    const double km = m_.vacancy_cells.MinKm(place_, cell);
+    const unsigned r = m_.vacancy_cells.Region(cell);
     if (km > max_km_) return std::nullopt;
     const uint8_t sectors = b.sector_mask.load(std::memory_order_relaxed) & qf_.sector_mask;
     if (sectors == 0) return std::nullopt;
@@ -75,7 +75,7 @@ class VacancySide {
   }
 
   void EnterBucket(uint16_t trade, unsigned cell) {
-    const unsigned region = m_.CellRegion(cell);
+    const unsigned region = m_.vacancy_cells.Region(cell);
     cluster_ = region != f_.region && m_.SameCluster(f_.region, region);
     trade_ = tscore_[trade];
   }
@@ -193,11 +193,11 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
 
   VacancySide side(m, f, qf, today);
   thread_local std::vector<uint8_t> cells;
-  CellsInReach(m, side.place(), qf.region_ok, side.reach_km(), &cells);
+  CellsInReach(m.vacancy_cells, side.place(), qf.region_ok, side.reach_km(), &cells);
   TopK top(qf.k);
   const uint64_t scored =
       BestFirstScan(side, *index, m, snap,
-                    ScanLimits{qf.min_score, cells.data(), cells.size(), m.CellKmRow(side.place()), side.reach_km()}, &top);
+                    ScanLimits{qf.min_score, cells.data(), cells.size(), m.vacancy_cells.KmRow(side.place()), side.reach_km()}, &top);
   const auto& rows = index->rows();
 
   const std::vector<Scored> best = std::move(top).Sorted();

@@ -14,8 +14,8 @@ std::unique_ptr<Matcher> Matcher::Create(std::shared_ptr<const taxonomy::Taxonom
 
 MatcherImpl::MatcherImpl(std::shared_ptr<const taxonomy::Taxonomy> taxonomy, const v1::Policy& policy)
     : model_(CompiledPolicy::Compile(std::move(taxonomy), policy)),
-      cands_(std::make_shared<CandidateIndex>(model_.load()->cells)),
-      vacs_(std::make_shared<VacancyIndex>(model_.load()->cells)) {}
+      cands_(std::make_shared<CandidateIndex>(model_.load()->candidate_cells.map)),
+      vacs_(std::make_shared<VacancyIndex>(model_.load()->vacancy_cells.map)) {}
 
 void MatcherImpl::UpsertCandidate(const v1::Candidate& candidate) {
   const std::shared_ptr<const CompiledPolicy> model = model_.load();
@@ -79,7 +79,9 @@ void MatcherImpl::RemoveVacancy(std::string_view id) {
 
 void MatcherImpl::SetModel(std::shared_ptr<const taxonomy::Taxonomy> taxonomy, const v1::Policy& policy) {
   // The index's cells stay; the new policy bounds them with its own points.
-  model_.store(CompiledPolicy::Compile(std::move(taxonomy), policy, model_.load()->cells));
+  const std::shared_ptr<const CompiledPolicy> old = model_.load();
+  model_.store(CompiledPolicy::Compile(std::move(taxonomy), policy, old->candidate_cells.map,
+                                       old->vacancy_cells.map));
 }
 
 std::vector<std::string> MatcherImpl::CandidatesOfEmployer(std::string_view employer_id) const {

@@ -11,7 +11,44 @@
 
 namespace w2w::match {
 
-void CompilePlaces(CompiledPolicy* m, std::shared_ptr<const CellMap> cells) {
+namespace {
+
+// The tables of partition `map` under m's points; `region_places[r]` are the places a row
+// of region r can have.
+void CompileCells(const CompiledPolicy& m, const std::vector<std::vector<unsigned>>& region_places,
+                  std::shared_ptr<const CellMap> map, CellTable* out) {
+  const size_t np = m.num_places, nr = m.num_regions, nc = map->num_cells;
+  // The places each cell's rows can have: a place files under its region in the cell
+  // CellOf names. A place the partition knows but this taxonomy does not (a policy older
+  // than the partition) is scored at its region's anchor, which then joins its cell.
+  std::vector<std::vector<unsigned>> cell_places(nc);
+  for (size_t r = 0; r < nr; ++r) {
+    for (unsigned p : region_places[r]) cell_places[map->CellOf(p, static_cast<unsigned>(r))].push_back(p);
+  }
+  for (size_t p = np; p < map->place_cell.size(); ++p) {
+    const unsigned c = map->place_cell[p];
+    cell_places[c].push_back(map->cell_region[c]);
+  }
+  out->num_cells = nc;
+  out->min_km.assign(np * nc, std::numeric_limits<float>::infinity());
+  out->by_km.resize(np * nc);
+  std::vector<uint8_t> order(nc);
+  for (size_t a = 0; a < np; ++a) {
+    float* row = &out->min_km[a * nc];
+    for (size_t c = 0; c < nc; ++c) {
+      for (unsigned p : cell_places[c]) row[c] = std::min(row[c], m.place_km[a * np + p]);
+      order[c] = static_cast<uint8_t>(c);
+    }
+    std::stable_sort(order.begin(), order.end(), [row](uint8_t x, uint8_t y) { return row[x] < row[y]; });
+    std::copy(order.begin(), order.end(), &out->by_km[a * nc]);
+  }
+  out->map = std::move(map);
+}
+
+}  // namespace
+
+void CompilePlaces(CompiledPolicy* m, std::shared_ptr<const CellMap> candidate_cells,
+                   std::shared_ptr<const CellMap> vacancy_cells) {
   const taxonomy::Taxonomy& tax = *m->tax;
   const size_t nr = m->num_regions;
   const std::vector<taxonomy::MunicipalityInfo> munis = tax.municipalities();
@@ -47,33 +84,12 @@ void CompilePlaces(CompiledPolicy* m, std::shared_ptr<const CellMap> cells) {
       m->place_km[b * np + a] = km;
     }
   }
-  if (cells == nullptr) cells = CellMap::Build(tax, m->place_point);
-  m->cells = cells;
-  const size_t nc = cells->num_cells;
-  m->num_cells = nc;
-  // The places each cell's rows can have: a place files under its region in the cell
-  // CellOf names. A place the partition knows but this taxonomy does not (a policy older
-  // than the partition) is scored at its region's anchor, which then joins its cell.
-  std::vector<std::vector<unsigned>> cell_places(nc);
-  for (size_t r = 0; r < nr; ++r) {
-    for (unsigned p : region_places[r]) cell_places[cells->CellOf(p, static_cast<unsigned>(r))].push_back(p);
+  if (candidate_cells == nullptr) {
+    candidate_cells = CellMap::Build(tax, m->place_point, kCandidateMunicipalitiesPerCell);
   }
-  for (size_t p = np; p < cells->place_cell.size(); ++p) {
-    const unsigned c = cells->place_cell[p];
-    cell_places[c].push_back(cells->cell_region[c]);
-  }
-  m->cell_min_km.assign(np * nc, std::numeric_limits<float>::infinity());
-  m->cells_by_km.resize(np * nc);
-  std::vector<uint8_t> order(nc);
-  for (size_t a = 0; a < np; ++a) {
-    float* row = &m->cell_min_km[a * nc];
-    for (size_t c = 0; c < nc; ++c) {
-      for (unsigned p : cell_places[c]) row[c] = std::min(row[c], m->place_km[a * np + p]);
-      order[c] = static_cast<uint8_t>(c);
-    }
-    std::stable_sort(order.begin(), order.end(), [row](uint8_t x, uint8_t y) { return row[x] < row[y]; });
-    std::copy(order.begin(), order.end(), &m->cells_by_km[a * nc]);
-  }
+  if (vacancy_cells == nullptr) vacancy_cells = CellMap::Build(tax, m->place_point, kVacancyMunicipalitiesPerCell);
+  CompileCells(*m, region_places, std::move(candidate_cells), &m->candidate_cells);
+  CompileCells(*m, region_places, std::move(vacancy_cells), &m->vacancy_cells);
 }
 
 unsigned CompiledPolicy::PlaceOfRecord(std::string_view municipality, unsigned region) const {

@@ -78,8 +78,8 @@ class CandidateSide {
 
   std::optional<double> BucketBound(size_t i, unsigned cell, const CandBucket& b) const {
     // The nearest any candidate of the cell can be.
-    const double km = m_.CellMinKm(place_, cell);
-    const unsigned r = m_.CellRegion(cell);
+    const double km = m_.candidate_cells.MinKm(place_, cell);
+    const unsigned r = m_.candidate_cells.Region(cell);
     double max_km = b.max_travel_km.load(std::memory_order_relaxed);
     if (b.any_default_travel.load(std::memory_order_relaxed)) max_km = std::max(max_km, m_.default_max_travel_km);
     if (km > max_km) return std::nullopt;
@@ -103,7 +103,7 @@ class CandidateSide {
   }
 
   void EnterBucket(uint16_t trade, unsigned cell) {
-    const unsigned region = m_.CellRegion(cell);
+    const unsigned region = m_.candidate_cells.Region(cell);
     bucket_trade_ = trade;
     cluster_ = region != v_.region && m_.SameCluster(region, v_.region);
   }
@@ -216,10 +216,10 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
   double reach_km = index->max_travel_km();
   if (index->any_default_travel()) reach_km = std::max(reach_km, m.default_max_travel_km);
   thread_local std::vector<uint8_t> cells;
-  CellsInReach(m, side.place(), qf.region_ok, reach_km, &cells);
+  CellsInReach(m.candidate_cells, side.place(), qf.region_ok, reach_km, &cells);
   TopK top(qf.k);
   const uint64_t scored = BestFirstScan(side, *index, m, snap,
-                    ScanLimits{qf.min_score, cells.data(), cells.size(), m.CellKmRow(side.place()), reach_km}, &top);
+                    ScanLimits{qf.min_score, cells.data(), cells.size(), m.candidate_cells.KmRow(side.place()), reach_km}, &top);
   const auto& rows = index->rows();
 
   const std::vector<Scored> best = std::move(top).Sorted();

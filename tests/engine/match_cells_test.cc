@@ -42,60 +42,66 @@ std::vector<unsigned> PlacesOfRegion(const CompiledPolicy& m, unsigned r) {
 }
 
 // The invariant the scan relies on: from every place, a cell's least km is at most the km
-// to any place whose rows file in that cell.
-void ExpectBoundsHold(const CompiledPolicy& m) {
-  ASSERT_EQ(m.cell_min_km.size(), m.num_places * m.num_cells);
+// to any place whose rows file in that cell; each place's cells come nearest first.
+void ExpectBoundsHold(const CompiledPolicy& m, const CellTable& t) {
+  ASSERT_EQ(t.min_km.size(), m.num_places * t.num_cells);
   size_t checked = 0;
   for (unsigned r = 0; r < m.num_regions; ++r) {
     for (unsigned p : PlacesOfRegion(m, r)) {
-      const unsigned c = m.cells->CellOf(p, r);
-      ASSERT_LT(c, m.num_cells);
-      ASSERT_EQ(m.CellRegion(c), r) << "place " << p << " files outside its region";
+      const unsigned c = t.map->CellOf(p, r);
+      ASSERT_LT(c, t.num_cells);
+      ASSERT_EQ(t.Region(c), r) << "place " << p << " files outside its region";
       for (unsigned a = 0; a < m.num_places; ++a) {
-        ASSERT_LE(m.CellMinKm(a, c), m.PlaceKm(a, p) + 1e-3f) << "from " << a << " to " << p;
+        ASSERT_LE(t.MinKm(a, c), m.PlaceKm(a, p) + 1e-3f) << "from " << a << " to " << p;
         ++checked;
       }
     }
   }
   EXPECT_GT(checked, 0u);
+  for (unsigned a = 0; a < m.num_places; ++a) {
+    const uint8_t* order = t.ByKm(a);
+    for (size_t j = 1; j < t.num_cells; ++j) ASSERT_LE(t.MinKm(a, order[j - 1]), t.MinKm(a, order[j]));
+    const std::set<uint8_t> distinct(order, order + t.num_cells);
+    EXPECT_EQ(distinct.size(), t.num_cells);
+  }
+}
+
+void ExpectBoundsHold(const CompiledPolicy& m) {
+  ExpectBoundsHold(m, m.candidate_cells);
+  ExpectBoundsHold(m, m.vacancy_cells);
 }
 
 TEST(MatchCellsTest, PartitionSplitsRegionsIntoNeighbouringMunicipalities) {
   const auto tax = testing::SharedTaxonomy();
   const auto m = CompiledPolicy::Compile(tax, CompleteDefault(*tax));
-  const CellMap& cells = *m->cells;
-  EXPECT_LE(cells.num_cells, kMaxCells);
-  EXPECT_GT(cells.num_cells, 3 * m->num_regions) << "cells should be much finer than regions";
-  ASSERT_EQ(cells.anchor_cell.size(), m->num_regions);
-  std::vector<int> rows_of_cell(cells.num_cells, 0);
-  for (unsigned r = 0; r < m->num_regions; ++r) {
-    EXPECT_EQ(cells.cell_region[cells.anchor_cell[r]], r);
-    EXPECT_EQ(cells.CellOf(r, r), cells.anchor_cell[r]) << "a region-only record files in the anchor cell";
-    ++rows_of_cell[cells.anchor_cell[r]];
-  }
-  for (const taxonomy::MunicipalityInfo& info : tax->municipalities()) {
-    const unsigned c = cells.CellOf(static_cast<unsigned>(m->num_regions + info.id), info.region);
-    EXPECT_EQ(cells.cell_region[c], info.region) << info.name;
-    ++rows_of_cell[c];
-  }
-  for (size_t c = 0; c < cells.num_cells; ++c) EXPECT_GT(rows_of_cell[c], 0) << "empty cell " << c;
+  for (const CellTable* t : {&m->candidate_cells, &m->vacancy_cells}) {
+    const CellMap& cells = *t->map;
+    EXPECT_LE(cells.num_cells, kMaxCells);
+    EXPECT_GT(cells.num_cells, 2 * m->num_regions) << "cells should be much finer than regions";
+    ASSERT_EQ(cells.anchor_cell.size(), m->num_regions);
+    std::vector<int> rows_of_cell(cells.num_cells, 0);
+    for (unsigned r = 0; r < m->num_regions; ++r) {
+      EXPECT_EQ(cells.cell_region[cells.anchor_cell[r]], r);
+      EXPECT_EQ(cells.CellOf(r, r), cells.anchor_cell[r]) << "a region-only record files in the anchor cell";
+      ++rows_of_cell[cells.anchor_cell[r]];
+    }
+    for (const taxonomy::MunicipalityInfo& info : tax->municipalities()) {
+      const unsigned c = cells.CellOf(static_cast<unsigned>(m->num_regions + info.id), info.region);
+      EXPECT_EQ(cells.cell_region[c], info.region) << info.name;
+      ++rows_of_cell[c];
+    }
+    for (size_t c = 0; c < cells.num_cells; ++c) EXPECT_GT(rows_of_cell[c], 0) << "empty cell " << c;
 
-  // Neighbours share a cell more often than not; Losser and Hellendoorn (40 km apart,
-  // both Twente) do not.
-  auto cell_of = [&](const char* name) {
-    const auto ref = tax->LookupMunicipality(name);
-    EXPECT_TRUE(ref.has_value()) << name;
-    return cells.CellOf(static_cast<unsigned>(m->num_regions + ref->id), ref->region);
-  };
-  EXPECT_NE(cell_of("Losser"), cell_of("Hellendoorn"));
-  ExpectBoundsHold(*m);
-  // Each place's cells come nearest first.
-  for (unsigned a = 0; a < m->num_places; ++a) {
-    const uint8_t* order = m->CellsByKm(a);
-    for (size_t j = 1; j < m->num_cells; ++j) ASSERT_LE(m->CellMinKm(a, order[j - 1]), m->CellMinKm(a, order[j]));
-    const std::set<uint8_t> distinct(order, order + m->num_cells);
-    EXPECT_EQ(distinct.size(), m->num_cells);
+    // Losser and Hellendoorn (40 km apart, both Twente) never share a cell.
+    auto cell_of = [&](const char* name) {
+      const auto ref = tax->LookupMunicipality(name);
+      EXPECT_TRUE(ref.has_value()) << name;
+      return cells.CellOf(static_cast<unsigned>(m->num_regions + ref->id), ref->region);
+    };
+    EXPECT_NE(cell_of("Losser"), cell_of("Hellendoorn"));
   }
+  EXPECT_GT(m->candidate_cells.num_cells, m->vacancy_cells.num_cells) << "candidates are denser";
+  ExpectBoundsHold(*m);
 }
 
 TEST(MatchCellsTest, BoundsHoldWhenTheTaxonomyMovesAndAddsMunicipalities) {
@@ -119,14 +125,16 @@ TEST(MatchCellsTest, BoundsHoldWhenTheTaxonomyMovesAndAddsMunicipalities) {
   changed = (*changed)->WithMunicipality(added);
   ASSERT_TRUE(changed.ok()) << changed.status();
 
-  const auto later = CompiledPolicy::Compile(*changed, policy, first->cells);
-  EXPECT_EQ(later->cells, first->cells) << "the partition is kept";
+  const auto later =
+      CompiledPolicy::Compile(*changed, policy, first->candidate_cells.map, first->vacancy_cells.map);
+  EXPECT_EQ(later->candidate_cells.map, first->candidate_cells.map) << "the partitions are kept";
+  EXPECT_EQ(later->vacancy_cells.map, first->vacancy_cells.map);
   EXPECT_EQ(later->num_places, first->num_places + 1);
   const auto twente = *tax->FindRegion("Twente");
   const auto ref = (*changed)->LookupMunicipality("Nieuwgemeente");
   ASSERT_TRUE(ref.has_value());
-  EXPECT_EQ(later->cells->CellOf(static_cast<unsigned>(later->num_regions + ref->id), twente),
-            later->cells->anchor_cell[twente])
+  const CellMap& cells = *later->candidate_cells.map;
+  EXPECT_EQ(cells.CellOf(static_cast<unsigned>(later->num_regions + ref->id), twente), cells.anchor_cell[twente])
       << "a municipality the partition does not know files in its region's anchor cell";
   ExpectBoundsHold(*later);
 }
