@@ -87,7 +87,11 @@ void CompilePlaces(CompiledPolicy* m, std::shared_ptr<const CellMap> candidate_c
   if (candidate_cells == nullptr) {
     candidate_cells = CellMap::Build(tax, m->place_point, kCandidateMunicipalitiesPerCell);
   }
-  if (vacancy_cells == nullptr) vacancy_cells = CellMap::Build(tax, m->place_point, kVacancyMunicipalitiesPerCell);
+  if (vacancy_cells == nullptr) {
+    vacancy_cells = kVacancyMunicipalitiesPerCell == kCandidateMunicipalitiesPerCell
+                        ? candidate_cells
+                        : CellMap::Build(tax, m->place_point, kVacancyMunicipalitiesPerCell);
+  }
   CompileCells(*m, region_places, std::move(candidate_cells), &m->candidate_cells);
   CompileCells(*m, region_places, std::move(vacancy_cells), &m->vacancy_cells);
 }
