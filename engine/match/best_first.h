@@ -27,6 +27,9 @@
 //   // match the query at all (filters, travel, retraining cap).
 //   std::optional<double> BucketBound(size_t i, unsigned cell, const Bucket& b) const;
 //   void EnterBucket(uint16_t trade, unsigned cell);  // before its rows are scored
+//   // False when a row whose posting carries `tag` (index.h Posting) cannot match: a
+//   // cheap test before the row is fetched; true when in doubt.
+//   bool Admit(uint32_t tag) const;
 //   // The row's total in micro-points, or nullopt when it does not match (or belongs to
 //   // another bucket of the same row). Rows reach it visible at the snapshot.
 //   std::optional<int64_t> ScoreRow(const Row& row);
@@ -141,6 +144,7 @@ void OpenCell(const Side& side, const Dir& dir, const CompiledPolicy& m, const B
     if (n == 0) continue;
     const std::optional<double> bound = side.BucketBound(i, cursor.cell, *b);
     if (bound.has_value() && !BelowMin(*bound, limits.min_score)) {
+      b->rows.Prefetch(n);  // Likely scanned soon: overlap the fetch of its postings.
       heap->push_back({*bound, b, n, cursor.seq, cursor.trade, cursor.cell});
       std::push_heap(heap->begin(), heap->end(), WorseRef<Bucket>);
     }
@@ -155,6 +159,7 @@ void ScoreBatch(Side& side, const std::vector<BucketRef<typename Side::Bucket>>&
                 uint32_t snap, double min_score, TopK* top, uint64_t* scored) {
   ScanBuckets(
       batch.size(), [&](size_t k) { return std::pair{&batch[k].bucket->rows, batch[k].size}; }, rows, snap,
+      [&](uint32_t tag) { return side.Admit(tag); },
       [&](size_t k) { side.EnterBucket(batch[k].trade, batch[k].cell); },
       [&](uint32_t o) {
         const auto& row = rows[o];

@@ -33,11 +33,11 @@ namespace w2w::match {
 
 // Cell slots of a trade's bucket row (index.h BucketDir): every region has at least one.
 inline constexpr size_t kMaxCells = taxonomy::kMaxRegions;
-// Municipalities per cell the partitions aim at: cells of about 10-20 km across. The
-// vacancy index could use coarser cells (vacancies are five times sparser); measured at
-// 1M candidates, 4 a cell made MatchCandidate slower (p50 72-100 us against 65-71), so
-// both use 2 and share one partition.
-inline constexpr size_t kCandidateMunicipalitiesPerCell = 2;
+// Municipalities per cell the partitions aim at (cells of about 15-25 km across).
+// Measured at 1M candidates side by side (bench/RESULTS.md): for candidates 3 a cell
+// beat 2 and 4 (Shortlist p50 106-113 us against 119-125 and 103-127); for vacancies 2
+// beat 4 (MatchCandidate p50 65-71 us against 72-100).
+inline constexpr size_t kCandidateMunicipalitiesPerCell = 3;
 inline constexpr size_t kVacancyMunicipalitiesPerCell = 2;
 
 // Candidate buckets also split each cell by how far its rows travel, so that a far cell

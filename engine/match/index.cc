@@ -93,7 +93,7 @@ void CandidateIndex::AddToBuckets(uint32_t ordinal, const CandFeatures& f) {
     MinStore<int32_t>(b->min_available, f.available_from);
     OrStore<uint64_t>(b->quals_lo, f.quals.lo);
     OrStore<uint64_t>(b->quals_hi, f.quals.hi);
-    alloc_bytes_ += b->rows.Append(ordinal);  // Publishes the row and the maxima.
+    alloc_bytes_ += b->rows.Append({ordinal, f.quals.Fold() | (uint32_t{f.willing} << kWillingTagBit)});  // Publishes the row and the maxima.
   }
 }
 
@@ -228,7 +228,7 @@ void VacancyIndex::Upsert(std::string_view id, std::string_view employer, std::s
       MaxStore<int32_t>(b->max_start, row.f.starts_at);
       AndStore(b->req_lo, row.f.required.lo);
       AndStore(b->req_hi, row.f.required.hi);
-      alloc_bytes_ += b->rows.Append(ordinal);
+      alloc_bytes_ += b->rows.Append({ordinal, row.f.required.Fold()});
     }
   }
   rows_.Publish();

@@ -97,7 +97,18 @@ class ChunkedRows {
   std::atomic<uint32_t> size_{0};
 };
 
-// Append-only list of row ordinals: segment s holds 4 << s entries. The first
+// An entry of a posting list: a row ordinal and a tag, so that a scan can rule out a row
+// without fetching it. The tag is the row's folded qualifications (QualSet::Fold: held
+// ones for a candidate, required ones for a vacancy) and, in bit kWillingTagBit, whether
+// a candidate is willing to retrain.
+struct Posting {
+  uint32_t ordinal;
+  uint32_t tag;
+};
+inline constexpr uint32_t kWillingTagBit = 31;
+static_assert(QualSet::kFoldBits <= kWillingTagBit);
+
+// Append-only list of postings: segment s holds 4 << s entries. The first
 // kInlineSegments segment pointers live in the list itself (most buckets are small); the
 // rest in a directory allocated when the list first outgrows them (252 entries).
 class PostingList {
@@ -109,7 +120,7 @@ class PostingList {
   }
   ~PostingList() {
     for (auto& s : inline_) delete[] s.load(std::memory_order_relaxed);
-    std::atomic<uint32_t*>* more = more_.load(std::memory_order_relaxed);
+    std::atomic<Posting*>* more = more_.load(std::memory_order_relaxed);
     if (more != nullptr) {
       for (int s = 0; s < kMaxSegments - kInlineSegments; ++s) delete[] more[s].load(std::memory_order_relaxed);
       delete[] more;
@@ -120,60 +131,65 @@ class PostingList {
 
   // Reader: the published length (acquire).
   uint32_t size() const { return size_.load(std::memory_order_acquire); }
-  // Reader: calls fn(ordinal) for the first n entries (n <= size()).
-  template <typename Fn>
-  void ForEach(uint32_t n, Fn&& fn) const {
-    ForEachSpan(n, [&](const uint32_t* seg, uint32_t count) {
-      for (uint32_t i = 0; i < count; ++i) fn(seg[i]);
-    });
-  }
-  // Reader: calls fn(const uint32_t* entries, uint32_t count) per segment for the first n
+  // Reader: calls fn(const Posting* entries, uint32_t count) per segment for the first n
   // entries (lets a scan prefetch ahead).
   template <typename Fn>
   void ForEachSpan(uint32_t n, Fn&& fn) const {
     uint32_t done = 0;
     for (int s = 0; done < n; ++s) {
-      const uint32_t* seg = Segment(s).load(std::memory_order_acquire);
+      const Posting* seg = Segment(s).load(std::memory_order_acquire);
       const uint32_t cap = 4u << s;
       const uint32_t take = n - done < cap ? n - done : cap;
       fn(seg, take);
       done += take;
     }
   }
+  // Reader: starts fetching the inline segments that hold the first n entries (a bucket
+  // about to be scanned: its small segments are scattered over the heap).
+  void Prefetch(uint32_t n) const {
+    uint32_t done = 0;
+    for (int s = 0; s < kInlineSegments && done < n; ++s) {
+      const char* seg = reinterpret_cast<const char*>(inline_[s].load(std::memory_order_acquire));
+      const uint32_t cap = 4u << s;
+      const uint32_t take = n - done < cap ? n - done : cap;
+      for (size_t off = 0; off < take * sizeof(Posting); off += 64) __builtin_prefetch(seg + off);
+      done += take;
+    }
+  }
   // Writer. Returns the bytes newly allocated.
-  uint64_t Append(uint32_t ordinal) {
+  uint64_t Append(Posting posting) {
     const uint32_t p = size_.load(std::memory_order_relaxed);
     const uint32_t q = p + 4;
     const int s = std::bit_width(q) - 3;
     const uint32_t off = q - (1u << (s + 2));
     uint64_t allocated = 0;
     if (s >= kInlineSegments && more_.load(std::memory_order_relaxed) == nullptr) {
-      auto* more = new std::atomic<uint32_t*>[kMaxSegments - kInlineSegments];
+      auto* more = new std::atomic<Posting*>[kMaxSegments - kInlineSegments];
       for (int i = 0; i < kMaxSegments - kInlineSegments; ++i) more[i].store(nullptr, std::memory_order_relaxed);
-      allocated += (kMaxSegments - kInlineSegments) * sizeof(std::atomic<uint32_t*>);
+      allocated += (kMaxSegments - kInlineSegments) * sizeof(std::atomic<Posting*>);
       more_.store(more, std::memory_order_release);
     }
-    std::atomic<uint32_t*>& slot = Segment(s);
-    uint32_t* seg = slot.load(std::memory_order_relaxed);
+    std::atomic<Posting*>& slot = Segment(s);
+    Posting* seg = slot.load(std::memory_order_relaxed);
     if (seg == nullptr) {
-      seg = new uint32_t[4u << s];
-      allocated += (4u << s) * sizeof(uint32_t);
+      seg = new Posting[4u << s];
+      allocated += (4u << s) * sizeof(Posting);
       slot.store(seg, std::memory_order_release);
     }
-    seg[off] = ordinal;
+    seg[off] = posting;
     size_.store(p + 1, std::memory_order_release);
     return allocated;
   }
 
  private:
   // The pointer to segment s (its directory is published before any entry of it).
-  std::atomic<uint32_t*>& Segment(int s) const {
+  std::atomic<Posting*>& Segment(int s) const {
     return s < kInlineSegments ? inline_[s] : more_.load(std::memory_order_acquire)[s - kInlineSegments];
   }
 
   std::atomic<uint32_t> size_{0};
-  mutable std::atomic<uint32_t*> inline_[kInlineSegments];
-  std::atomic<std::atomic<uint32_t*>*> more_{nullptr};
+  mutable std::atomic<Posting*> inline_[kInlineSegments];
+  std::atomic<std::atomic<Posting*>*> more_{nullptr};
 };
 
 // Bucket of candidate rows of one (trade, cell, travel band), with maxima for the upper

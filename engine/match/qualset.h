@@ -21,6 +21,15 @@ struct QualSet {
   QualSet operator~() const { return {~lo, ~hi}; }
   bool operator==(const QualSet& o) const = default;
 
+  // The set folded to 31 bits: bit b is set iff a member q has q % kFoldBits == b. A bit
+  // clear proves every qualification of that residue absent.
+  static constexpr unsigned kFoldBits = 31;
+  uint32_t Fold() const {
+    uint32_t fold = 0;
+    ForEach([&](unsigned q) { fold |= 1u << (q % kFoldBits); });
+    return fold;
+  }
+
   // Calls fn(q) for every member in ascending order.
   template <typename Fn>
   void ForEach(Fn&& fn) const {

@@ -53,21 +53,26 @@ inline constexpr size_t kCacheLine = 64;
 inline constexpr uint32_t kScanBatchRows = 32;
 
 // Calls enter(k) and then visit(ordinal) for the first sizes[k] entries of lists[k], for
-// k = 0..num_lists-1 in order: one stream whose rows are prefetched kScanPrefetchAhead
-// entries ahead across the lists. Rows at or past `snap` are not prefetched (their chunk
+// k = 0..num_lists-1 in order, skipping the entries whose tag (index.h Posting)
+// admit(tag) rules out (without fetching their rows): one stream whose rows are
+// prefetched kScanPrefetchAhead entries ahead across the lists. Rows at or past `snap` are not prefetched (their chunk
 // may not be published); `visit` still sees them and must check visibility. `rows` is
 // the index's row store. Not reentrant within one thread (the buffers are shared):
 // `visit` must not start another scan.
-template <typename Row, typename ListAt, typename Enter, typename Fn>
+template <typename Row, typename ListAt, typename Admit, typename Enter, typename Fn>
 void ScanBuckets(size_t num_lists, ListAt&& list_at, const ChunkedRows<Row>& rows, uint32_t snap,
-                 Enter&& enter, Fn&& visit) {
+                 Admit&& admit, Enter&& enter, Fn&& visit) {
   thread_local std::vector<uint32_t> entries;
   thread_local std::vector<uint32_t> ends;  // Where list k's entries end.
   entries.clear();
   ends.clear();
   for (size_t k = 0; k < num_lists; ++k) {
     const auto [list, size] = list_at(k);
-    list->ForEachSpan(size, [&](const uint32_t* e, uint32_t count) { entries.insert(entries.end(), e, e + count); });
+    list->ForEachSpan(size, [&](const Posting* e, uint32_t count) {
+      for (uint32_t i = 0; i < count; ++i) {
+        if (admit(e[i].tag)) entries.push_back(e[i].ordinal);
+      }
+    });
     ends.push_back(static_cast<uint32_t>(entries.size()));
   }
   const uint32_t n = static_cast<uint32_t>(entries.size());

@@ -1,6 +1,7 @@
 // Shortlist: vacancy -> best candidates, by bucket upper bounds (docs/scoring.md, "Index
 // and pruning"), computed lazily trade by trade.
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <optional>
 
@@ -63,6 +64,22 @@ class CandidateSide {
     km_row_ = m.PlaceKmRow(place_);
     CollectLinks();
     BoundAllButTrade();
+    // Weeks of the required qualifications by fold residue (QualSet::Fold).
+    req_fold_ = v.required.Fold();
+    v.required.ForEach([&](unsigned q) {
+      if (q < m.qual_weeks.size()) req_weeks_by_fold_[q % QualSet::kFoldBits] += m.qual_weeks[q];
+    });
+  }
+
+  // A required qualification whose residue the candidate's folded set lacks is surely
+  // missing: an unwilling candidate cannot match, and the weeks of those alone must fit.
+  bool Admit(uint32_t tag) const {
+    uint32_t missing = req_fold_ & ~tag & ((1u << QualSet::kFoldBits) - 1);
+    if (missing == 0) return true;
+    if (((tag >> kWillingTagBit) & 1) == 0) return false;
+    double weeks = 0;
+    for (; missing != 0; missing &= missing - 1) weeks += req_weeks_by_fold_[std::countr_zero(missing)];
+    return weeks <= query_cap_;
   }
 
   size_t num_trades() const { return num_links_; }
@@ -182,6 +199,8 @@ class CandidateSide {
   // Per thread: reused by every query of the thread (kMaxTrades floats).
   static thread_local std::vector<float> sim_;
   double rest_[kNumComponents] = {};
+  uint32_t req_fold_ = 0;
+  double req_weeks_by_fold_[QualSet::kFoldBits] = {};
   unsigned place_ = 0;             // The vacancy's place ...
   const float* km_row_ = nullptr;  // ... and its km to every place.
   // The bucket being scored.

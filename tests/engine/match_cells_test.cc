@@ -1,7 +1,8 @@
 // The index's bucket cells (engine/match/cells.h): a partition of every region's
 // municipalities whose least distances never exceed a real distance, before and after the
 // taxonomy moves or adds municipalities, and a matcher that still finds the rows of a
-// municipality whose centroid moved.
+// municipality whose centroid moved; the folded qualifications postings carry.
+#include <bit>
 #include <memory>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 #include "engine/match/compiled_policy.h"
 #include "engine/match/matcher.h"
 #include "engine/match/policy.h"
+#include "engine/match/qualset.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_taxonomy.h"
@@ -100,7 +102,6 @@ TEST(MatchCellsTest, PartitionSplitsRegionsIntoNeighbouringMunicipalities) {
     };
     EXPECT_NE(cell_of("Losser"), cell_of("Hellendoorn"));
   }
-  EXPECT_GE(m->candidate_cells.num_cells, m->vacancy_cells.num_cells) << "vacancy cells are never finer";
   ExpectBoundsHold(*m);
 }
 
@@ -186,6 +187,21 @@ TEST(MatchCellsTest, MatcherFindsRowsOfAMunicipalityThatMoved) {
   ASSERT_TRUE(changed.ok()) << changed.status();
   matcher->SetModel(*changed, policy);
   EXPECT_THAT(ids(), ElementsAre("losser"));
+}
+
+// The fold a posting carries proves absence only: every member's residue is set, so a
+// clear bit never hides a held (or required) qualification.
+TEST(MatchCellsTest, FoldedQualificationsNeverHideAMember) {
+  for (unsigned q = 0; q < 128; ++q) {
+    QualSet s;
+    s.Add(q);
+    s.Add((q * 37 + 11) % 128);
+    const uint32_t fold = s.Fold();
+    EXPECT_LT(fold, 1u << QualSet::kFoldBits) << "bit 31 is the willing flag";
+    s.ForEach([&](unsigned m) { EXPECT_TRUE((fold >> (m % QualSet::kFoldBits)) & 1) << m; });
+    EXPECT_LE(std::popcount(fold), 2);
+  }
+  EXPECT_EQ(QualSet().Fold(), 0u);
 }
 
 }  // namespace
