@@ -97,7 +97,7 @@ inline bool CannotBeatTop(double bound, const TopK& top) {
 // when no row's reach exceeds `reach_km` (DistanceScore, with the cluster bonus).
 inline double DistanceCap(const CompiledPolicy& m, double km, double reach_km) {
   if (reach_km <= 0) return 1.0;
-  return std::max(0.0, std::min(1.0, 1 - km / reach_km + std::max(0.0, m.same_cluster_bonus)));
+  return std::max(0.0, DistanceScore(m, km, reach_km, /*cluster_bonus=*/m.same_cluster_bonus > 0));
 }
 
 // Step 1: a trade's cursor at the first cell from position j of the query's cells where

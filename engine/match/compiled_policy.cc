@@ -1,6 +1,7 @@
 #include "engine/match/compiled_policy.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 namespace w2w::match {
@@ -54,6 +55,14 @@ std::shared_ptr<const CompiledPolicy> CompiledPolicy::Compile(std::shared_ptr<co
       m->qual_weeks[*q] = r.weeks();
       m->qual_cost[*q] = r.cost_eur();
     }
+  }
+  m->min_weeks_by_fold.fill(std::numeric_limits<double>::infinity());
+  for (size_t q = 0; q < nq; ++q) {
+    double& w = m->min_weeks_by_fold[q % QualSet::kFoldBits];
+    w = std::min(w, m->qual_weeks[q]);
+  }
+  for (double& w : m->min_weeks_by_fold) {
+    if (w == std::numeric_limits<double>::infinity()) w = 0;
   }
 
   m->num_regions = tax->num_regions();

@@ -18,6 +18,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/match/cells.h"
+#include "engine/match/qualset.h"
 #include "engine/match/reasons.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "w2w/v1/policy.pb.h"
@@ -65,6 +66,9 @@ struct CompiledPolicy {
   double sector[taxonomy::kNumSectorSlots][taxonomy::kNumSectorSlots] = {};
   double status_weight[taxonomy::kNumStatusSlots] = {};  // By CandidateStatus value.
   std::vector<double> qual_weeks, qual_cost;  // By QualId.
+  // The least qual_weeks of the qualifications of each fold residue (QualSet::Fold; 0
+  // for a residue no qualification has): what a surely missing residue costs at least.
+  std::array<double, QualSet::kFoldBits> min_weeks_by_fold{};
 
   size_t num_regions = 0;
   size_t num_trades = 0;

@@ -2,10 +2,8 @@
 // (vacancy trade, cell) buckets within the candidate's reach, computed lazily trade by
 // trade.
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <cstdint>
-#include <limits>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
@@ -36,29 +34,19 @@ class VacancySide {
     CollectTrades();
     BoundAllButTrade();
     quals_fold_ = f.quals.Fold();
-    // The least weeks of any qualification by fold residue (QualSet::Fold), and the
-    // loosest cap any vacancy can have for this query.
-    for (double& w : min_weeks_by_fold_) w = std::numeric_limits<double>::infinity();
-    for (size_t q = 0; q < m.qual_weeks.size(); ++q) {
-      double& w = min_weeks_by_fold_[q % QualSet::kFoldBits];
-      w = std::min(w, m.qual_weeks[q]);
-    }
+    // The loosest cap any vacancy can have for this query.
     loosest_cap_ = QueryCap(std::max(PolicyCap(m, true), PolicyCap(m, false)), qf.max_weeks) + kWeeksEpsilon;
   }
 
   // A residue the vacancy's folded requirements have and the candidate's folded
   // qualifications lack is a surely missing qualification: an unwilling candidate cannot
-  // take the vacancy, and the least weeks of such residues must fit the loosest cap.
+  // take the vacancy, and the least weeks of such residues (CompiledPolicy::
+  // min_weeks_by_fold) must fit the loosest cap.
   bool Admit(uint32_t tag) const {
-    uint32_t missing = tag & ~quals_fold_ & ((1u << QualSet::kFoldBits) - 1);
+    const uint32_t missing = tag & ~quals_fold_ & ((1u << QualSet::kFoldBits) - 1);
     if (missing == 0) return true;
     if (!f_.willing) return false;
-    double weeks = 0;
-    for (; missing != 0; missing &= missing - 1) {
-      const double w = min_weeks_by_fold_[std::countr_zero(missing)];
-      if (w != std::numeric_limits<double>::infinity()) weeks += w;
-    }
-    return weeks <= loosest_cap_;
+    return QualSet::SumByResidue(missing, m_.min_weeks_by_fold.data()) <= loosest_cap_;
   }
 
   size_t num_trades() const { return touched_.size(); }
@@ -185,7 +173,6 @@ class VacancySide {
   static thread_local std::vector<uint16_t> touched_;
   double rest_[kNumComponents] = {};
   uint32_t quals_fold_ = 0;
-  double min_weeks_by_fold_[QualSet::kFoldBits] = {};
   double loosest_cap_ = 0;
   unsigned place_ = 0;             // The candidate's place ...
   const float* km_row_ = nullptr;  // ... and its km to every place.

@@ -30,6 +30,13 @@ struct QualSet {
     return fold;
   }
 
+  // The sum of weeks_by_residue[b] over the set bits b of `residues` (a fold).
+  static double SumByResidue(uint32_t residues, const double* weeks_by_residue) {
+    double sum = 0;
+    for (; residues != 0; residues &= residues - 1) sum += weeks_by_residue[std::countr_zero(residues)];
+    return sum;
+  }
+
   // Calls fn(q) for every member in ascending order.
   template <typename Fn>
   void ForEach(Fn&& fn) const {

@@ -1,7 +1,6 @@
 // Shortlist: vacancy -> best candidates, by bucket upper bounds (docs/scoring.md, "Index
 // and pruning"), computed lazily trade by trade.
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <optional>
 
@@ -74,12 +73,10 @@ class CandidateSide {
   // A required qualification whose residue the candidate's folded set lacks is surely
   // missing: an unwilling candidate cannot match, and the weeks of those alone must fit.
   bool Admit(uint32_t tag) const {
-    uint32_t missing = req_fold_ & ~tag & ((1u << QualSet::kFoldBits) - 1);
+    const uint32_t missing = req_fold_ & ~tag & ((1u << QualSet::kFoldBits) - 1);
     if (missing == 0) return true;
     if (((tag >> kWillingTagBit) & 1) == 0) return false;
-    double weeks = 0;
-    for (; missing != 0; missing &= missing - 1) weeks += req_weeks_by_fold_[std::countr_zero(missing)];
-    return weeks <= query_cap_;
+    return QualSet::SumByResidue(missing, req_weeks_by_fold_) <= query_cap_;
   }
 
   size_t num_trades() const { return num_links_; }
