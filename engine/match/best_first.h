@@ -55,6 +55,16 @@
 
 namespace w2w::match {
 
+// Where a query scans: its min_score, the place it measures from, the regions its filter
+// allows, and the farthest any row of the other side may travel (or the query's own
+// reach). BestFirstScan turns it into ScanLimits over the index's cells.
+struct ScanQuery {
+  double min_score = 0;
+  unsigned place = 0;
+  const bool* region_ok = nullptr;  // By region id.
+  double reach_km = 0;
+};
+
 // What bounds a query's scan besides the scores.
 struct ScanLimits {
   double min_score = 0;  // The filter's min_score.
@@ -174,12 +184,17 @@ void ScoreBatch(Side& side, const std::vector<BucketRef<typename Side::Bucket>>&
 
 }  // namespace best_first
 
-// Runs the scan of `side` over `index` at snapshot `snap`, offering every matching row
-// to `top`. Returns the number of rows scored.
+// Runs the scan of `side` over `index` (whose bucket cells `cells` describes under the
+// policy `m`) at snapshot `snap`, offering every matching row to `top`. Returns the
+// number of rows scored.
 template <typename Side, typename Index>
-uint64_t BestFirstScan(Side& side, const Index& index, const CompiledPolicy& m, uint32_t snap,
-                       const ScanLimits& limits, TopK* top) {
+uint64_t BestFirstScan(Side& side, const Index& index, const CompiledPolicy& m, const CellTable& cells,
+                       uint32_t snap, const ScanQuery& query, TopK* top) {
   using Ref = BucketRef<typename Side::Bucket>;
+  thread_local std::vector<uint8_t> in_reach;
+  CellsInReach(cells, query.place, query.region_ok, query.reach_km, &in_reach);
+  const ScanLimits limits{query.min_score, in_reach.data(), in_reach.size(), cells.KmRow(query.place),
+                          query.reach_km};
   thread_local std::vector<Ref> heap;
   thread_local std::vector<Ref> batch;  // Popped buckets not yet scored.
   heap.clear();

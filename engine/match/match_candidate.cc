@@ -208,12 +208,10 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
   const int32_t today = TodayUtc();
 
   VacancySide side(m, f, qf, today);
-  thread_local std::vector<uint8_t> cells;
-  CellsInReach(m.vacancy_cells, side.place(), qf.region_ok, side.reach_km(), &cells);
   TopK top(qf.k);
   const uint64_t scored =
-      BestFirstScan(side, *index, m, snap,
-                    ScanLimits{qf.min_score, cells.data(), cells.size(), m.vacancy_cells.KmRow(side.place()), side.reach_km()}, &top);
+      BestFirstScan(side, *index, m, m.vacancy_cells, snap,
+                    ScanQuery{qf.min_score, side.place(), qf.region_ok, side.reach_km()}, &top);
   const auto& rows = index->rows();
 
   const std::vector<Scored> best = std::move(top).Sorted();

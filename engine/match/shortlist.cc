@@ -231,11 +231,9 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
   // No candidate visible at the snapshot travels further than this.
   double reach_km = index->max_travel_km();
   if (index->any_default_travel()) reach_km = std::max(reach_km, m.default_max_travel_km);
-  thread_local std::vector<uint8_t> cells;
-  CellsInReach(m.candidate_cells, side.place(), qf.region_ok, reach_km, &cells);
   TopK top(qf.k);
-  const uint64_t scored = BestFirstScan(side, *index, m, snap,
-                    ScanLimits{qf.min_score, cells.data(), cells.size(), m.candidate_cells.KmRow(side.place()), reach_km}, &top);
+  const uint64_t scored = BestFirstScan(side, *index, m, m.candidate_cells, snap,
+                                        ScanQuery{qf.min_score, side.place(), qf.region_ok, reach_km}, &top);
   const auto& rows = index->rows();
 
   const std::vector<Scored> best = std::move(top).Sorted();
