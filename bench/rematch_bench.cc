@@ -62,12 +62,12 @@ World& TheWorld() {
     gopt.today = TodayUtc();  // The matcher compares expiry dates with the real today.
     auto gen = datagen::Generator::Create(*w->engine->taxonomy(), gopt);
     if (!gen.ok()) abort();
-    auto vacancies = w->engine->NewVacancyImporter();
+    auto vacancies = w->engine->NewVacancyImporter(::w2w::access::Caller::System());
     (*gen)->ForEachVacancy(g_vacancies, [&](v1::Vacancy& v) {
       if (!vacancies->Add(std::move(v)).ok()) abort();
     });
     if (!vacancies->Finish().ok()) abort();
-    auto candidates = w->engine->NewCandidateImporter();
+    auto candidates = w->engine->NewCandidateImporter(::w2w::access::Caller::System());
     for (size_t i = 0; i < g_people; ++i) {
       if (!candidates->Add((*gen)->Candidate(i * datagen::kBigEmployerEvery)).ok()) abort();
     }
@@ -105,7 +105,7 @@ void RunRematch(benchmark::State& state, v1::RematchMode mode) {
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
     const double cpu0 = ProcessCpuSeconds();
-    absl::Status s = w.engine->StartRematch(Request(mode), [&](const v1::RematchEvent& e) {
+    absl::Status s = w.engine->StartRematch(::w2w::access::Caller::System(), Request(mode), [&](const v1::RematchEvent& e) {
       if (e.has_result()) ++results;
       if (e.has_summary()) summary = e.summary();
       return true;
@@ -147,7 +147,7 @@ void BM_ShortlistDuringGroupRun(benchmark::State& state) {
       v1::ShortlistRequest request;
       request.set_vacancy_id(id);
       request.set_k(20);
-      auto r = w.engine->Shortlist(request);
+      auto r = w.engine->Shortlist(::w2w::access::Caller::System(), request);
       if (r.ok() && r->matches_size() > 0) ids->push_back(id);
     }
     return ids;
@@ -157,7 +157,7 @@ void BM_ShortlistDuringGroupRun(benchmark::State& state) {
   if (during_run) {
     runner = std::thread([&] {
       while (!stop.load()) {
-        (void)w.engine->StartRematch(Request(v1::REMATCH_MODE_GROUP), [&](const v1::RematchEvent&) {
+        (void)w.engine->StartRematch(::w2w::access::Caller::System(), Request(v1::REMATCH_MODE_GROUP), [&](const v1::RematchEvent&) {
           return !stop.load();
         });
       }
@@ -171,7 +171,7 @@ void BM_ShortlistDuringGroupRun(benchmark::State& state) {
     request.set_vacancy_id((*targets)[i++ % targets->size()]);
     request.set_k(20);
     const auto t0 = std::chrono::steady_clock::now();
-    auto r = w.engine->Shortlist(request);
+    auto r = w.engine->Shortlist(::w2w::access::Caller::System(), request);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     ok += r.ok() && r->matches_size() > 0;
     benchmark::DoNotOptimize(r);

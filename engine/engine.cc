@@ -131,6 +131,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   state->records = std::make_unique<records::RecordStore>(state->store.get());
   RETURN_IF_ERROR(state->LoadTaxonomy());
   RETURN_IF_ERROR(state->LoadPolicy());
+  ASSIGN_OR_RETURN(state->tokens, access::TokenRegistry::Load(state->store.get()));
   RETURN_IF_ERROR(state->RebuildIndex());
   RETURN_IF_ERROR(state->OpenRematch());
   return std::unique_ptr<Engine>(new Engine(std::move(state)));

@@ -13,7 +13,15 @@
 //   NOT_FOUND          unknown id.   ABORTED  stale expected version.
 //   RESOURCE_EXHAUSTED over a documented limit, or the disk is short of space.
 //   FAILED_PRECONDITION e.g. shortlisting a closed vacancy.
-// Every capability of the API is built: no method answers UNIMPLEMENTED.
+//   PERMISSION_DENIED  the caller's role may not make the call, or may not change that
+//                      record (access/permissions.h has the role table).
+//
+// Access: every method that reads, matches or changes records takes the authenticated
+// `caller` (access/caller.h; access::Caller::System() for in-process use) and checks its
+// role and scope next to the data: a record outside the scope is never revealed to
+// exist (Get answers NOT_FOUND as for an unknown id; listings and matches leave it out).
+// Reference data (taxonomy listings, GetPolicy, Info) is readable by every
+// authenticated caller and takes none.
 //
 // Thread safety: every method is safe to call concurrently. Writes of records are
 // serialized internally (one writer at a time); concurrent UpsertCandidate /
@@ -32,9 +40,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "engine/access/caller.h"
 #include "engine/engine_options.h"
 #include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
+#include "w2w/v1/access.pb.h"
 #include "w2w/v1/candidate.pb.h"
 #include "w2w/v1/match.pb.h"
 #include "w2w/v1/policy.pb.h"
@@ -81,21 +91,21 @@ class Engine {
   // Validates, canonicalises (ESCO UUIDs, region name from municipality) and stores.
   // `changed` is false when the stored record was identical (no write, version kept).
   struct CandidateWrite { v1::Candidate candidate; bool changed = false; };
-  absl::StatusOr<CandidateWrite> UpsertCandidate(v1::Candidate candidate);
-  absl::StatusOr<v1::Candidate> GetCandidate(std::string_view id) const;
+  absl::StatusOr<CandidateWrite> UpsertCandidate(const access::Caller& caller, v1::Candidate candidate);
+  absl::StatusOr<v1::Candidate> GetCandidate(const access::Caller& caller, std::string_view id) const;
   // Returns the version that was deleted.
-  absl::StatusOr<uint64_t> DeleteCandidate(std::string_view id, uint64_t expected_version);
-  absl::StatusOr<v1::ListCandidatesResponse> ListCandidates(const v1::ListCandidatesRequest& request) const;
-  std::unique_ptr<Importer> NewCandidateImporter();
+  absl::StatusOr<uint64_t> DeleteCandidate(const access::Caller& caller, std::string_view id, uint64_t expected_version);
+  absl::StatusOr<v1::ListCandidatesResponse> ListCandidates(const access::Caller& caller, const v1::ListCandidatesRequest& request) const;
+  std::unique_ptr<Importer> NewCandidateImporter(const access::Caller& caller);
 
   // ---- Vacancies ---------------------------------------------------------------------
   struct VacancyWrite { v1::Vacancy vacancy; bool changed = false; };
-  absl::StatusOr<VacancyWrite> UpsertVacancy(v1::Vacancy vacancy);
-  absl::StatusOr<v1::Vacancy> GetVacancy(std::string_view id) const;
-  absl::StatusOr<v1::Vacancy> CloseVacancy(const v1::CloseVacancyRequest& request);
-  absl::StatusOr<uint64_t> DeleteVacancy(std::string_view id, uint64_t expected_version);
-  absl::StatusOr<v1::ListVacanciesResponse> ListVacancies(const v1::ListVacanciesRequest& request) const;
-  std::unique_ptr<Importer> NewVacancyImporter();
+  absl::StatusOr<VacancyWrite> UpsertVacancy(const access::Caller& caller, v1::Vacancy vacancy);
+  absl::StatusOr<v1::Vacancy> GetVacancy(const access::Caller& caller, std::string_view id) const;
+  absl::StatusOr<v1::Vacancy> CloseVacancy(const access::Caller& caller, const v1::CloseVacancyRequest& request);
+  absl::StatusOr<uint64_t> DeleteVacancy(const access::Caller& caller, std::string_view id, uint64_t expected_version);
+  absl::StatusOr<v1::ListVacanciesResponse> ListVacancies(const access::Caller& caller, const v1::ListVacanciesRequest& request) const;
+  std::unique_ptr<Importer> NewVacancyImporter(const access::Caller& caller);
 
   // ---- Taxonomy ----------------------------------------------------------------------
   std::shared_ptr<const taxonomy::Taxonomy> taxonomy() const;
@@ -117,10 +127,10 @@ class Engine {
   absl::StatusOr<v1::ListTradesResponse> ListTrades(const v1::ListTradesRequest& request) const;
   v1::ListQualificationsResponse ListQualifications() const;
   // Each stores the change and returns the new taxonomy version.
-  absl::StatusOr<uint64_t> UpsertQualification(const v1::Qualification& q);
-  absl::StatusOr<uint64_t> UpsertCluster(const v1::Cluster& c);
-  absl::StatusOr<uint64_t> UpsertMunicipality(const v1::Municipality& m);
-  absl::StatusOr<uint64_t> UpdateRegionAnchor(const v1::UpdateRegionAnchorRequest& r);
+  absl::StatusOr<uint64_t> UpsertQualification(const access::Caller& caller, const v1::Qualification& q);
+  absl::StatusOr<uint64_t> UpsertCluster(const access::Caller& caller, const v1::Cluster& c);
+  absl::StatusOr<uint64_t> UpsertMunicipality(const access::Caller& caller, const v1::Municipality& m);
+  absl::StatusOr<uint64_t> UpdateRegionAnchor(const access::Caller& caller, const v1::UpdateRegionAnchorRequest& r);
 
   // ---- Policy ------------------------------------------------------------------------
   // version 0 = current. NOT_FOUND for an unknown version.
@@ -128,20 +138,38 @@ class Engine {
   // Validates (INVALID_ARGUMENT naming "policy.<field>"), fills defaults, stores as the
   // next version and applies it to the next query. ABORTED when expected_version is
   // non-zero and not the current version.
-  absl::StatusOr<v1::Policy> SetPolicy(const v1::Policy& policy, uint64_t expected_version);
+  absl::StatusOr<v1::Policy> SetPolicy(const access::Caller& caller, const v1::Policy& policy, uint64_t expected_version);
 
   // ---- Matching ----------------------------------------------------------------------
-  absl::StatusOr<v1::ShortlistResponse> Shortlist(const v1::ShortlistRequest& request) const;
-  absl::StatusOr<v1::MatchCandidateResponse> MatchCandidate(const v1::MatchCandidateRequest& request) const;
-  absl::StatusOr<v1::ExplainMatchResponse> ExplainMatch(const v1::ExplainMatchRequest& request) const;
+  absl::StatusOr<v1::ShortlistResponse> Shortlist(const access::Caller& caller, const v1::ShortlistRequest& request) const;
+  absl::StatusOr<v1::MatchCandidateResponse> MatchCandidate(const access::Caller& caller, const v1::MatchCandidateRequest& request) const;
+  absl::StatusOr<v1::ExplainMatchResponse> ExplainMatch(const access::Caller& caller, const v1::ExplainMatchRequest& request) const;
 
   // ---- Rematch -----------------------------------------------------------------------
   // Runs a rematch to completion on the bounded pool, streaming events to `sink`.
   // Returns CANCELLED when cancelled (by CancelRematch or the sink returning false).
-  absl::Status StartRematch(const v1::StartRematchRequest& request, const RematchSink& sink);
-  absl::StatusOr<v1::RematchRun> GetRematch(const v1::GetRematchRequest& request) const;
-  absl::StatusOr<v1::RematchRun> CancelRematch(std::string_view run_id);
-  absl::StatusOr<v1::ListRematchesResponse> ListRematches(const v1::ListRematchesRequest& request) const;
+  absl::Status StartRematch(const access::Caller& caller, const v1::StartRematchRequest& request, const RematchSink& sink);
+  absl::StatusOr<v1::RematchRun> GetRematch(const access::Caller& caller, const v1::GetRematchRequest& request) const;
+  absl::StatusOr<v1::RematchRun> CancelRematch(const access::Caller& caller, std::string_view run_id);
+  absl::StatusOr<v1::ListRematchesResponse> ListRematches(const access::Caller& caller, const v1::ListRematchesRequest& request) const;
+
+  // ---- Access (engine_access.cc) ---------------------------------------------------------
+  // The caller holding the bearer `secret`; UNAUTHENTICATED for an unknown, revoked or
+  // expired one.
+  absl::StatusOr<std::shared_ptr<const access::Caller>> Authenticate(std::string_view secret) const;
+  // Administrator only. CreateToken validates (INVALID_ARGUMENT naming the field,
+  // ALREADY_EXISTS "name: ..." for the name of a live token) and returns the secret once.
+  absl::StatusOr<v1::CreateTokenResponse> CreateToken(const access::Caller& caller,
+                                                      const v1::CreateTokenRequest& request);
+  absl::StatusOr<v1::ListTokensResponse> ListTokens(const access::Caller& caller,
+                                                    const v1::ListTokensRequest& request) const;
+  // NOT_FOUND for an unknown token; FAILED_PRECONDITION for the caller's own token or one
+  // revoked before.
+  absl::StatusOr<v1::RevokeTokenResponse> RevokeToken(const access::Caller& caller,
+                                                      const v1::RevokeTokenRequest& request);
+  v1::WhoAmIResponse WhoAmI(const access::Caller& caller) const;
+  // Live administrator tokens (for the server's first start).
+  size_t LiveAdminTokens() const;
 
   // ---- Operations --------------------------------------------------------------------
   v1::ServerInfo Info() const;

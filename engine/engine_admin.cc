@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
+#include "engine/access/permissions.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
 #include "engine/match/policy.h"
@@ -41,22 +42,26 @@ absl::StatusOr<uint64_t> ApplyTaxonomyChange(internal::EngineState& state, const
 
 // ---- Taxonomy --------------------------------------------------------------------------
 
-absl::StatusOr<uint64_t> Engine::UpsertQualification(const v1::Qualification& q) {
+absl::StatusOr<uint64_t> Engine::UpsertQualification(const access::Caller& caller, const v1::Qualification& q) {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kChangeModel, "UpsertQualification"));
   return ApplyTaxonomyChange(*state_, q,
                              [&](const taxonomy::Taxonomy& t) { return t.WithQualification(q); });
 }
 
-absl::StatusOr<uint64_t> Engine::UpsertCluster(const v1::Cluster& c) {
+absl::StatusOr<uint64_t> Engine::UpsertCluster(const access::Caller& caller, const v1::Cluster& c) {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kChangeModel, "UpsertCluster"));
   return ApplyTaxonomyChange(*state_, c,
                              [&](const taxonomy::Taxonomy& t) { return t.WithCluster(c); });
 }
 
-absl::StatusOr<uint64_t> Engine::UpsertMunicipality(const v1::Municipality& m) {
+absl::StatusOr<uint64_t> Engine::UpsertMunicipality(const access::Caller& caller, const v1::Municipality& m) {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kChangeModel, "UpsertMunicipality"));
   return ApplyTaxonomyChange(*state_, m,
                              [&](const taxonomy::Taxonomy& t) { return t.WithMunicipality(m); });
 }
 
-absl::StatusOr<uint64_t> Engine::UpdateRegionAnchor(const v1::UpdateRegionAnchorRequest& r) {
+absl::StatusOr<uint64_t> Engine::UpdateRegionAnchor(const access::Caller& caller, const v1::UpdateRegionAnchorRequest& r) {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kChangeModel, "UpdateRegionAnchor"));
   return ApplyTaxonomyChange(*state_, r,
                              [&](const taxonomy::Taxonomy& t) { return t.WithRegionAnchor(r); });
 }
@@ -74,7 +79,9 @@ absl::StatusOr<v1::Policy> Engine::GetPolicy(uint64_t version) const {
   return *std::move(policy);
 }
 
-absl::StatusOr<v1::Policy> Engine::SetPolicy(const v1::Policy& policy, uint64_t expected_version) {
+absl::StatusOr<v1::Policy> Engine::SetPolicy(const access::Caller& caller, const v1::Policy& policy,
+                                             uint64_t expected_version) {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kChangeModel, "SetPolicy"));
   absl::MutexLock lock(&state_->writer_mu);
   const std::shared_ptr<const v1::Policy> current = state_->policy();
   if (expected_version != 0 && expected_version != current->version()) {

@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/common/status_macros.h"
+#include "engine/access/permissions.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
 #include "engine/internal/record_commit.h"
@@ -28,8 +29,13 @@ using internal::RecordTraits;
 template <typename Record>
 class RecordImporter final : public Importer {
  public:
-  explicit RecordImporter(internal::EngineState* state)  // Borrows state; the Engine outlives this.
-      : state_(state), start_(std::chrono::steady_clock::now()) {}
+  // Borrows state; the Engine outlives this. A caller that may not write records gets
+  // PERMISSION_DENIED from the first Add (a stream-level error).
+  RecordImporter(internal::EngineState* state, const access::Caller& caller, std::string_view what)
+      : state_(state),
+        caller_(caller),
+        stream_error_(access::Require(caller, access::Action::kWriteRecords, what)),
+        start_(std::chrono::steady_clock::now()) {}
 
   absl::Status Add(v1::Candidate candidate) override { return AddItem(std::move(candidate)); }
   absl::Status Add(v1::Vacancy vacancy) override { return AddItem(std::move(vacancy)); }
@@ -102,9 +108,11 @@ class RecordImporter final : public Importer {
     const std::shared_ptr<const taxonomy::Taxonomy> tax = state_->taxonomy();
     std::vector<Item*> valid;
     valid.reserve(items.size());
+    bool source_locked = false;  // Each partner item is; see below.
     for (Item& item : items) {
       // Canonicalisation never rewrites the id, so the rejected item's id is as sent.
-      absl::Status status = Traits::Canonicalize(*tax, &item.record, Traits::kName);
+      absl::Status status = internal::ClaimForWriter(caller_, &item.record, &source_locked);
+      if (status.ok()) status = Traits::Canonicalize(*tax, &item.record, Traits::kName);
       if (status.ok()) {
         valid.push_back(&item);
       } else {
@@ -119,7 +127,8 @@ class RecordImporter final : public Importer {
     {
       absl::MutexLock lock(&state_->writer_mu);
       RETURN_IF_ERROR(internal::CommitRecordsLocked<Record>(
-          *state_, records, &results, [](size_t, const Record&) {}));
+          *state_, records, &results, [](size_t, const Record&) {},
+          std::vector<bool>(caller_.partner() ? records.size() : 0, true)));
     }
     uint64_t changed = 0, unchanged = 0;
     for (size_t i = 0; i < valid.size(); ++i) {
@@ -152,20 +161,21 @@ class RecordImporter final : public Importer {
   }
 
   internal::EngineState* const state_;
+  const access::Caller caller_;  // A copy: the stream may outlive the caller's object.
+  absl::Status stream_error_;
   const std::chrono::steady_clock::time_point start_;
   std::vector<Item> pending_;
   v1::ImportSummary summary_;
-  absl::Status stream_error_;
 };
 
 }  // namespace
 
-std::unique_ptr<Importer> Engine::NewCandidateImporter() {
-  return std::make_unique<RecordImporter<v1::Candidate>>(state_.get());
+std::unique_ptr<Importer> Engine::NewCandidateImporter(const access::Caller& caller) {
+  return std::make_unique<RecordImporter<v1::Candidate>>(state_.get(), caller, "ImportCandidates");
 }
 
-std::unique_ptr<Importer> Engine::NewVacancyImporter() {
-  return std::make_unique<RecordImporter<v1::Vacancy>>(state_.get());
+std::unique_ptr<Importer> Engine::NewVacancyImporter(const access::Caller& caller) {
+  return std::make_unique<RecordImporter<v1::Vacancy>>(state_.get(), caller, "PushVacancies");
 }
 
 }  // namespace w2w

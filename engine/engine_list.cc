@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/common/status_macros.h"
 #include "engine/common/text.h"
+#include "engine/access/permissions.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
@@ -88,9 +89,14 @@ bool Matches(const ListFilter& f, const v1::Vacancy& v) {
 }
 
 // One page: records in id order after the token, filtered. `add` receives each match.
+// Records outside the caller's scope are skipped as if absent: not listed and not
+// counted in `scanned`.
 template <typename Record, typename Request, typename Response, typename AddFn>
-absl::Status ListPage(const internal::EngineState& state, const Request& request, Response* response,
-                      AddFn add) {
+absl::Status ListPage(const internal::EngineState& state, const access::Caller& caller, const Request& request,
+                      Response* response, AddFn add, std::string_view what) {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kReadRecords, what));
+  const std::shared_ptr<const access::Scope> scope = state.ScopeOf(caller);
+  const double default_travel_km = state.DefaultTravelKm();
   uint32_t page_size = request.page_size();
   if (page_size == 0) page_size = kDefaultPageSize;
   if (page_size > kMaxPageSize) {
@@ -104,7 +110,7 @@ absl::Status ListPage(const internal::EngineState& state, const Request& request
   }
 
   uint32_t found = 0;
-  uint64_t examined = 0;
+  uint64_t examined = 0, visible = 0;
   bool more = false;
   std::string last_id;
   auto visited = state.records->Scan<Record>(after_id, kListScanBudget + 1, [&](Record& record) {
@@ -114,6 +120,8 @@ absl::Status ListPage(const internal::EngineState& state, const Request& request
     }
     ++examined;
     last_id.assign(record.id());
+    if (!internal::Sees(*scope, record, default_travel_km)) return true;
+    ++visible;
     if (Matches(filter, record)) {
       add(std::move(record));
       ++found;
@@ -121,7 +129,7 @@ absl::Status ListPage(const internal::EngineState& state, const Request& request
     return true;
   });
   RETURN_IF_ERROR(visited.status());
-  response->set_scanned(examined);
+  response->set_scanned(visible);
   if (more) response->set_next_page_token(internal::EncodePageToken(last_id));
   return absl::OkStatus();
 }
@@ -129,20 +137,20 @@ absl::Status ListPage(const internal::EngineState& state, const Request& request
 }  // namespace
 
 absl::StatusOr<v1::ListCandidatesResponse> Engine::ListCandidates(
-    const v1::ListCandidatesRequest& request) const {
+    const access::Caller& caller, const v1::ListCandidatesRequest& request) const {
   v1::ListCandidatesResponse response;
   RETURN_IF_ERROR(ListPage<v1::Candidate>(
-      *state_, request, &response,
-      [&](v1::Candidate&& c) { *response.add_candidates() = std::move(c); }));
+      *state_, caller, request, &response,
+      [&](v1::Candidate&& c) { *response.add_candidates() = std::move(c); }, "ListCandidates"));
   return response;
 }
 
 absl::StatusOr<v1::ListVacanciesResponse> Engine::ListVacancies(
-    const v1::ListVacanciesRequest& request) const {
+    const access::Caller& caller, const v1::ListVacanciesRequest& request) const {
   v1::ListVacanciesResponse response;
   RETURN_IF_ERROR(ListPage<v1::Vacancy>(
-      *state_, request, &response,
-      [&](v1::Vacancy&& v) { *response.add_vacancies() = std::move(v); }));
+      *state_, caller, request, &response,
+      [&](v1::Vacancy&& v) { *response.add_vacancies() = std::move(v); }, "ListVacancies"));
   return response;
 }
 

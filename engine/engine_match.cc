@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
+#include "engine/access/permissions.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
@@ -61,9 +62,22 @@ absl::StatusOr<v1::Candidate> MatchableCandidate(v1::Candidate candidate) {
   return candidate;
 }
 
+// What the caller's scope lets a query find (engine/access/scope.h): a partner only rows
+// of its source; a coach only vacancies in its regions (the candidates a coach's
+// shortlist finds all reach its vacancy, which is in its scope, so they are in scope).
+match::Restriction RestrictionOf(const access::Scope& scope) {
+  match::Restriction r;
+  if (scope.partner()) r.source = scope.source();
+  if (scope.coach()) r.vacancy_regions = &scope.regions();
+  return r;
+}
+
 }  // namespace
 
-absl::StatusOr<v1::ShortlistResponse> Engine::Shortlist(const v1::ShortlistRequest& request) const {
+absl::StatusOr<v1::ShortlistResponse> Engine::Shortlist(const access::Caller& caller,
+                                                        const v1::ShortlistRequest& request) const {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kMatch, "Shortlist"));
+  const std::shared_ptr<const access::Scope> scope = state_->ScopeOf(caller);
   v1::Vacancy vacancy;
   switch (request.target_case()) {
     case v1::ShortlistRequest::kVacancyId: {
@@ -71,27 +85,37 @@ absl::StatusOr<v1::ShortlistResponse> Engine::Shortlist(const v1::ShortlistReque
       // write), so the shortlist needs no store read.
       RETURN_IF_ERROR(validate::ValidateId(request.vacancy_id(), "id"));
       std::optional<v1::Vacancy> indexed = state_->matcher->FindVacancy(request.vacancy_id());
-      if (!indexed.has_value()) return internal::NotFound("vacancy", request.vacancy_id());
+      // Out of scope answers exactly as absent.
+      if (!indexed.has_value() || !scope->SeesVacancy(*indexed)) {
+        return internal::NotFound("vacancy", request.vacancy_id());
+      }
       ASSIGN_OR_RETURN(vacancy, OpenVacancy(*std::move(indexed)));
       break;
     }
     case v1::ShortlistRequest::kVacancy: {
       ASSIGN_OR_RETURN(vacancy, Inline(*state_, request.vacancy()));
+      // A coach's inline vacancy must lie in its scope (its shortlist is then in scope).
+      if (scope->coach() && !scope->SeesVacancy(vacancy)) {
+        return absl::PermissionDeniedError(absl::StrCat("vacancy.region: ", QuoteValue(vacancy.region()),
+                                                        " is outside the scope of ", scope->Describe()));
+      }
       ASSIGN_OR_RETURN(vacancy, OpenVacancy(std::move(vacancy)));
       break;
     }
     case v1::ShortlistRequest::TARGET_NOT_SET:
       return absl::InvalidArgumentError("vacancy_id: set vacancy_id or an inline vacancy");
   }
-  return state_->matcher->Shortlist(vacancy, request);
+  return state_->matcher->Shortlist(vacancy, request, RestrictionOf(*scope));
 }
 
 absl::StatusOr<v1::MatchCandidateResponse> Engine::MatchCandidate(
-    const v1::MatchCandidateRequest& request) const {
+    const access::Caller& caller, const v1::MatchCandidateRequest& request) const {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kMatch, "MatchCandidate"));
+  const std::shared_ptr<const access::Scope> scope = state_->ScopeOf(caller);
   v1::Candidate candidate;
   switch (request.target_case()) {
     case v1::MatchCandidateRequest::kCandidateId: {
-      ASSIGN_OR_RETURN(candidate, GetCandidate(request.candidate_id()));
+      ASSIGN_OR_RETURN(candidate, GetCandidate(caller, request.candidate_id()));
       ASSIGN_OR_RETURN(candidate, MatchableCandidate(std::move(candidate)));
       break;
     }
@@ -103,17 +127,18 @@ absl::StatusOr<v1::MatchCandidateResponse> Engine::MatchCandidate(
     case v1::MatchCandidateRequest::TARGET_NOT_SET:
       return absl::InvalidArgumentError("candidate_id: set candidate_id or an inline candidate");
   }
-  return state_->matcher->MatchCandidate(candidate, request);
+  return state_->matcher->MatchCandidate(candidate, request, RestrictionOf(*scope));
 }
 
 absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
-    const v1::ExplainMatchRequest& request) const {
+    const access::Caller& caller, const v1::ExplainMatchRequest& request) const {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kMatch, "ExplainMatch"));
   // Explaining shows excluded pairs too, so closed vacancies and placed candidates are
   // explained rather than refused.
   v1::Candidate candidate;
   switch (request.candidate_target_case()) {
     case v1::ExplainMatchRequest::kCandidateId: {
-      ASSIGN_OR_RETURN(candidate, GetCandidate(request.candidate_id()));
+      ASSIGN_OR_RETURN(candidate, GetCandidate(caller, request.candidate_id()));
       break;
     }
     case v1::ExplainMatchRequest::kCandidate: {
@@ -126,7 +151,7 @@ absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
   v1::Vacancy vacancy;
   switch (request.vacancy_target_case()) {
     case v1::ExplainMatchRequest::kVacancyId: {
-      ASSIGN_OR_RETURN(vacancy, GetVacancy(request.vacancy_id()));
+      ASSIGN_OR_RETURN(vacancy, GetVacancy(caller, request.vacancy_id()));
       break;
     }
     case v1::ExplainMatchRequest::kVacancy: {

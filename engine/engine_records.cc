@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "engine/access/permissions.h"
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
 #include "engine/engine.h"
@@ -25,11 +26,28 @@ namespace {
 using internal::RecordTraits;
 
 template <typename Record>
-absl::StatusOr<Record> GetRecord(const internal::EngineState& state, std::string_view id) {
+absl::StatusOr<Record> GetRecord(const internal::EngineState& state, const access::Caller& caller,
+                                 std::string_view id, std::string_view what) {
   constexpr std::string_view kName = RecordTraits<Record>::kName;
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kReadRecords, what));
   RETURN_IF_ERROR(validate::ValidateId(id, "id"));
   ASSIGN_OR_RETURN(std::optional<Record> stored, state.records->Get<Record>(id));
-  if (!stored.has_value()) return internal::NotFound(kName, id);
+  // Out of scope answers exactly as absent: the record is not revealed to exist.
+  if (!stored.has_value() || !internal::Sees(*state.ScopeOf(caller), *stored, state.DefaultTravelKm())) {
+    return internal::NotFound(kName, id);
+  }
+  return *std::move(stored);
+}
+
+// A stored record the caller may change, read under writer_mu; NOT_FOUND (as for an
+// unknown id) for one of another source.
+template <typename Record>
+absl::StatusOr<Record> GetWritableLocked(internal::EngineState& state, const access::Caller& caller,
+                                         std::string_view id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.writer_mu) {
+  ASSIGN_OR_RETURN(std::optional<Record> stored, state.records->Get<Record>(id));
+  if (!stored.has_value() || !state.ScopeOf(caller)->MayWriteSource(stored->source())) {
+    return internal::NotFound(RecordTraits<Record>::kName, id);
+  }
   return *std::move(stored);
 }
 
@@ -59,8 +77,13 @@ template <typename Record>
 void CommitUpsertGroup(internal::EngineState& state,
                        absl::Span<internal::PendingUpsert<Record>* const> group) {
   std::vector<Record*> records;
+  std::vector<bool> source_locked;
   records.reserve(group.size());
-  for (internal::PendingUpsert<Record>* pending : group) records.push_back(&pending->record);
+  source_locked.reserve(group.size());
+  for (internal::PendingUpsert<Record>* pending : group) {
+    records.push_back(&pending->record);
+    source_locked.push_back(pending->source_locked);
+  }
   std::vector<internal::CommitResult<Record>> results;
   // Unchanged upserts answer with the record they matched; copied aside because the
   // records must not change while the commit looks at them.
@@ -70,7 +93,7 @@ void CommitUpsertGroup(internal::EngineState& state,
     absl::MutexLock lock(&state.writer_mu);
     status = internal::CommitRecordsLocked<Record>(
         state, records, &results,
-        [&matched](size_t i, const Record& current) { matched.emplace_back(i, current); });
+        [&matched](size_t i, const Record& current) { matched.emplace_back(i, current); }, source_locked);
   }
   for (size_t i = 0; i < group.size(); ++i) {
     internal::PendingUpsert<Record>& pending = *group[i];
@@ -87,10 +110,15 @@ void CommitUpsertGroup(internal::EngineState& state,
 }
 
 template <typename Record>
-absl::StatusOr<std::pair<Record, bool>> UpsertRecord(internal::EngineState& state, Record record) {
+absl::StatusOr<std::pair<Record, bool>> UpsertRecord(internal::EngineState& state, const access::Caller& caller,
+                                                     Record record, std::string_view what) {
   using Traits = RecordTraits<Record>;
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kWriteRecords, what));
+  bool source_locked = false;
+  RETURN_IF_ERROR(internal::ClaimForWriter(caller, &record, &source_locked));
   RETURN_IF_ERROR(Traits::Canonicalize(*state.taxonomy(), &record, Traits::kName));
   internal::PendingUpsert<Record> pending{std::move(record)};
+  pending.source_locked = source_locked;
   Upserts<Record>(state).Run(&pending,
                             [&state](absl::Span<internal::PendingUpsert<Record>* const> group) {
                               CommitUpsertGroup<Record>(state, group);
@@ -100,13 +128,13 @@ absl::StatusOr<std::pair<Record, bool>> UpsertRecord(internal::EngineState& stat
 }
 
 template <typename Record>
-absl::StatusOr<uint64_t> DeleteRecord(internal::EngineState& state, std::string_view id,
-                                      uint64_t expected_version) {
+absl::StatusOr<uint64_t> DeleteRecord(internal::EngineState& state, const access::Caller& caller,
+                                      std::string_view id, uint64_t expected_version, std::string_view what) {
   using Traits = RecordTraits<Record>;
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kWriteRecords, what));
   RETURN_IF_ERROR(validate::ValidateId(id, "id"));
   absl::MutexLock lock(&state.writer_mu);
-  ASSIGN_OR_RETURN(std::optional<Record> stored, state.records->Get<Record>(id));
-  if (!stored.has_value()) return internal::NotFound(Traits::kName, id);
+  ASSIGN_OR_RETURN(std::optional<Record> stored, GetWritableLocked<Record>(state, caller, id));
   if (expected_version != 0 && expected_version != stored->version()) {
     return internal::Stale("expected_version", expected_version, stored->version());
   }
@@ -121,35 +149,40 @@ absl::StatusOr<uint64_t> DeleteRecord(internal::EngineState& state, std::string_
 
 // ---- Candidates ------------------------------------------------------------------------
 
-absl::StatusOr<Engine::CandidateWrite> Engine::UpsertCandidate(v1::Candidate candidate) {
-  ASSIGN_OR_RETURN(auto written, UpsertRecord(*state_, std::move(candidate)));
+absl::StatusOr<Engine::CandidateWrite> Engine::UpsertCandidate(const access::Caller& caller,
+                                                               v1::Candidate candidate) {
+  ASSIGN_OR_RETURN(auto written, UpsertRecord(*state_, caller, std::move(candidate), "UpsertCandidate"));
   return CandidateWrite{std::move(written.first), written.second};
 }
 
-absl::StatusOr<v1::Candidate> Engine::GetCandidate(std::string_view id) const {
-  return GetRecord<v1::Candidate>(*state_, id);
+absl::StatusOr<v1::Candidate> Engine::GetCandidate(const access::Caller& caller, std::string_view id) const {
+  return GetRecord<v1::Candidate>(*state_, caller, id, "GetCandidate");
 }
 
-absl::StatusOr<uint64_t> Engine::DeleteCandidate(std::string_view id, uint64_t expected_version) {
-  return DeleteRecord<v1::Candidate>(*state_, id, expected_version);
+absl::StatusOr<uint64_t> Engine::DeleteCandidate(const access::Caller& caller, std::string_view id,
+                                                 uint64_t expected_version) {
+  return DeleteRecord<v1::Candidate>(*state_, caller, id, expected_version, "DeleteCandidate");
 }
 
 // ---- Vacancies -------------------------------------------------------------------------
 
-absl::StatusOr<Engine::VacancyWrite> Engine::UpsertVacancy(v1::Vacancy vacancy) {
-  ASSIGN_OR_RETURN(auto written, UpsertRecord(*state_, std::move(vacancy)));
+absl::StatusOr<Engine::VacancyWrite> Engine::UpsertVacancy(const access::Caller& caller, v1::Vacancy vacancy) {
+  ASSIGN_OR_RETURN(auto written, UpsertRecord(*state_, caller, std::move(vacancy), "UpsertVacancy"));
   return VacancyWrite{std::move(written.first), written.second};
 }
 
-absl::StatusOr<v1::Vacancy> Engine::GetVacancy(std::string_view id) const {
-  return GetRecord<v1::Vacancy>(*state_, id);
+absl::StatusOr<v1::Vacancy> Engine::GetVacancy(const access::Caller& caller, std::string_view id) const {
+  return GetRecord<v1::Vacancy>(*state_, caller, id, "GetVacancy");
 }
 
-absl::StatusOr<uint64_t> Engine::DeleteVacancy(std::string_view id, uint64_t expected_version) {
-  return DeleteRecord<v1::Vacancy>(*state_, id, expected_version);
+absl::StatusOr<uint64_t> Engine::DeleteVacancy(const access::Caller& caller, std::string_view id,
+                                               uint64_t expected_version) {
+  return DeleteRecord<v1::Vacancy>(*state_, caller, id, expected_version, "DeleteVacancy");
 }
 
-absl::StatusOr<v1::Vacancy> Engine::CloseVacancy(const v1::CloseVacancyRequest& request) {
+absl::StatusOr<v1::Vacancy> Engine::CloseVacancy(const access::Caller& caller,
+                                                 const v1::CloseVacancyRequest& request) {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kWriteRecords, "CloseVacancy"));
   RETURN_IF_ERROR(validate::ValidateId(request.id(), "id"));
   v1::VacancyStatus target = request.status();
   if (target == v1::VACANCY_STATUS_UNSPECIFIED) target = v1::VACANCY_STATUS_CLOSED;
@@ -158,8 +191,8 @@ absl::StatusOr<v1::Vacancy> Engine::CloseVacancy(const v1::CloseVacancyRequest& 
         "status: must be VACANCY_STATUS_FILLED or VACANCY_STATUS_CLOSED");
   }
   absl::MutexLock lock(&state_->writer_mu);
-  ASSIGN_OR_RETURN(std::optional<v1::Vacancy> stored, state_->records->GetVacancy(request.id()));
-  if (!stored.has_value()) return internal::NotFound("vacancy", request.id());
+  ASSIGN_OR_RETURN(std::optional<v1::Vacancy> stored,
+                   GetWritableLocked<v1::Vacancy>(*state_, caller, request.id()));
   if (request.expected_version() != 0 && request.expected_version() != stored->version()) {
     return internal::Stale("expected_version", request.expected_version(), stored->version());
   }

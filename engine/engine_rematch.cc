@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "engine/common/status_macros.h"
+#include "engine/access/permissions.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
 #include "engine/rematch/manager.h"
@@ -19,22 +20,50 @@ absl::Status internal::EngineState::OpenRematch() {
   return absl::OkStatus();
 }
 
-absl::Status Engine::StartRematch(const v1::StartRematchRequest& request,
+namespace {
+
+// The caller's access to runs: an administrator rematches anyone and sees every run; a
+// coach rematches the candidates in its scope against the vacancies in its scope and
+// sees its own runs.
+rematch::RunAccess AccessOf(const internal::EngineState& state, const access::Caller& caller) {
+  rematch::RunAccess access;
+  access.token_id = caller.token.id();
+  access.token_name = caller.name();
+  if (caller.admin()) return access;
+  std::shared_ptr<const access::Scope> scope = state.ScopeOf(caller);
+  const double default_travel_km = state.DefaultTravelKm();
+  access.sees_candidate = [scope, default_travel_km](const v1::Candidate& c) {
+    return scope->SeesCandidate(c, default_travel_km);
+  };
+  if (scope->coach()) access.vacancies.vacancy_regions = &scope->regions();  // `scope` is held above.
+  if (scope->partner()) access.vacancies.source = scope->source();
+  access.all_runs = false;
+  return access;
+}
+
+}  // namespace
+
+absl::Status Engine::StartRematch(const access::Caller& caller, const v1::StartRematchRequest& request,
                                   const RematchSink& sink) {
-  return state_->rematch->Start(request, sink);
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kRematch, "StartRematch"));
+  return state_->rematch->Start(request, sink, AccessOf(*state_, caller));
 }
 
-absl::StatusOr<v1::RematchRun> Engine::GetRematch(const v1::GetRematchRequest& request) const {
-  return state_->rematch->Get(request);
+absl::StatusOr<v1::RematchRun> Engine::GetRematch(const access::Caller& caller,
+                                                  const v1::GetRematchRequest& request) const {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kRematch, "GetRematch"));
+  return state_->rematch->Get(request, AccessOf(*state_, caller));
 }
 
-absl::StatusOr<v1::RematchRun> Engine::CancelRematch(std::string_view run_id) {
-  return state_->rematch->Cancel(run_id);
+absl::StatusOr<v1::RematchRun> Engine::CancelRematch(const access::Caller& caller, std::string_view run_id) {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kRematch, "CancelRematch"));
+  return state_->rematch->Cancel(run_id, AccessOf(*state_, caller));
 }
 
-absl::StatusOr<v1::ListRematchesResponse> Engine::ListRematches(
-    const v1::ListRematchesRequest& request) const {
-  return state_->rematch->List(request);
+absl::StatusOr<v1::ListRematchesResponse> Engine::ListRematches(const access::Caller& caller,
+                                                                const v1::ListRematchesRequest& request) const {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kRematch, "ListRematches"));
+  return state_->rematch->List(request, AccessOf(*state_, caller));
 }
 
 }  // namespace w2w

@@ -16,7 +16,7 @@ import sys
 # the record model, and the leaf libraries every layer may use.
 # The taxonomy's internals are not among them: its listings are Engine methods.
 ENGINE_PUBLIC = ["engine/engine.h", "engine/engine_options.h", "engine/validate/limits.h",
-                 "engine/common/"]
+                 "engine/access/caller.h", "engine/common/"]
 
 # folder (prefix of a source path) -> include prefixes it may use besides its own folder.
 # The longest matching folder wins. Folders not listed (bench/, tests/) may include
@@ -32,14 +32,18 @@ RULES = {
                         "engine/match/", "engine/storage/", "engine/records/"],
     "engine/records/": ["engine/common/", "engine/taxonomy/", "engine/validate/",
                         "engine/storage/"],
+    # Who may see and change what: tokens (stored through storage), roles, scopes.
+    "engine/access/": ["engine/common/", "engine/taxonomy/", "engine/validate/",
+                       "engine/storage/"],
     # The facade's internals use the rooms, never the facade (engine.h): arrows run
     # downward only. They see the options the facade was opened with.
     "engine/internal/": ["engine/engine_options.h", "engine/common/", "engine/taxonomy/",
                          "engine/validate/", "engine/match/", "engine/rematch/",
-                         "engine/records/", "engine/storage/"],
+                         "engine/records/", "engine/storage/", "engine/access/"],
     "engine/": ["engine/"],  # the facade drives every room
     "service/": ENGINE_PUBLIC,
-    "clients/cli/": ["formats/", "engine/common/"],
+    "clients/auth/": [],
+    "clients/cli/": ["formats/", "engine/common/", "clients/auth/"],
     "clients/datagen/": ["formats/", "engine/common/", "engine/taxonomy/"],
 }
 
@@ -47,8 +51,8 @@ RULES = {
 # may include gRPC.
 THIRD_PARTY = {
     "rocksdb/": ["engine/storage/"],
-    "grpcpp/": ["service/", "clients/cli/"],
-    "grpc/": ["service/", "clients/cli/"],
+    "grpcpp/": ["service/", "clients/cli/", "clients/auth/"],
+    "grpc/": ["service/", "clients/cli/", "clients/auth/"],
 }
 
 OWN = ("engine/", "service/", "clients/", "formats/")

@@ -7,7 +7,7 @@ PACKAGES=(
   cmake g++ make pkg-config ccache python3
   clang
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
-  libabsl-dev librocksdb-dev
+  libabsl-dev librocksdb-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-grpcio
 )

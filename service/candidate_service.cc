@@ -16,9 +16,9 @@ grpc::ServerUnaryReactor* CandidateService::UpsertCandidate(grpc::CallbackServer
                                                             grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::UpsertCandidateRequest, v1::UpsertCandidateResponse>(
       resources_, resources_.work, "UpsertCandidate", context, request, response,
-      [engine = resources_.engine](const v1::UpsertCandidateRequest& r,
+      [engine = resources_.engine](const access::Caller& caller, const v1::UpsertCandidateRequest& r,
                                    v1::UpsertCandidateResponse* out) {
-        absl::StatusOr<Engine::CandidateWrite> written = engine->UpsertCandidate(r.candidate());
+        absl::StatusOr<Engine::CandidateWrite> written = engine->UpsertCandidate(caller, r.candidate());
         if (!written.ok()) return written.status();
         *out->mutable_candidate() = std::move(written->candidate);
         out->set_changed(written->changed);
@@ -31,8 +31,8 @@ grpc::ServerUnaryReactor* CandidateService::GetCandidate(grpc::CallbackServerCon
                                                          grpc::ByteBuffer* response) {
   return internal::ServeUnary<v1::GetCandidateRequest, v1::Candidate>(
       resources_, "GetCandidate", context, request, response,
-      [engine = resources_.engine](const v1::GetCandidateRequest& r, v1::Candidate* out) {
-        return Assign(engine->GetCandidate(r.id()), out);
+      [engine = resources_.engine](const access::Caller& caller, const v1::GetCandidateRequest& r, v1::Candidate* out) {
+        return Assign(engine->GetCandidate(caller, r.id()), out);
       });
 }
 
@@ -41,9 +41,9 @@ grpc::ServerUnaryReactor* CandidateService::DeleteCandidate(grpc::CallbackServer
                                                             grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::DeleteCandidateRequest, v1::DeleteCandidateResponse>(
       resources_, resources_.work, "DeleteCandidate", context, request, response,
-      [engine = resources_.engine](const v1::DeleteCandidateRequest& r,
+      [engine = resources_.engine](const access::Caller& caller, const v1::DeleteCandidateRequest& r,
                                    v1::DeleteCandidateResponse* out) {
-        absl::StatusOr<uint64_t> deleted = engine->DeleteCandidate(r.id(), r.expected_version());
+        absl::StatusOr<uint64_t> deleted = engine->DeleteCandidate(caller, r.id(), r.expected_version());
         if (!deleted.ok()) return deleted.status();
         out->set_deleted_version(*deleted);
         return absl::OkStatus();
@@ -55,9 +55,9 @@ grpc::ServerUnaryReactor* CandidateService::ListCandidates(grpc::CallbackServerC
                                                            grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::ListCandidatesRequest, v1::ListCandidatesResponse>(
       resources_, resources_.long_calls, "ListCandidates", context, request, response,
-      [engine = resources_.engine](const v1::ListCandidatesRequest& r,
+      [engine = resources_.engine](const access::Caller& caller, const v1::ListCandidatesRequest& r,
                                    v1::ListCandidatesResponse* out) {
-        return Assign(engine->ListCandidates(r), out);
+        return Assign(engine->ListCandidates(caller, r), out);
       });
 }
 
@@ -65,9 +65,9 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* CandidateService::ImportCandidates(
     grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
   return internal::ImportReactor::Start(
       resources_, context, response,
-      [engine = resources_.engine](IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
+      [engine = resources_.engine](const access::Caller& caller, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
                                    v1::ImportSummary* summary) {
-        std::unique_ptr<Importer> importer = engine->NewCandidateImporter();
+        std::unique_ptr<Importer> importer = engine->NewCandidateImporter(caller);
         return internal::DrainImport<v1::ImportCandidatesRequest, v1::Candidate>(
             *importer, cancelled, next,
             [](Importer& to, uint64_t number, v1::ImportCandidatesRequest* m) {

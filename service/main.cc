@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "engine/engine.h"
+#include "service/admin_token.h"
 #include "service/server.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051",
@@ -43,6 +44,9 @@ ABSL_FLAG(int64_t, disk_reserve_mb, 256,
 ABSL_FLAG(int, max_message_mb, 4,
           "Largest request message in MiB; larger ones get RESOURCE_EXHAUSTED.");
 ABSL_FLAG(int, rematch_threads, 2, "Worker threads shared by all rematch runs.");
+ABSL_FLAG(std::string, admin_token_file, "",
+          "Where the first administrator token's secret is written (mode 0600) when the file "
+          "does not exist; default <data_dir>/admin.token. Never printed.");
 ABSL_FLAG(double, shutdown_grace_seconds, 5,
           "On SIGTERM/SIGINT, how long in-flight calls may run before they are cancelled.");
 
@@ -102,6 +106,15 @@ int main(int argc, char** argv) {
   if (!engine.ok()) {
     return Fail(absl::StrCat("cannot open the engine on data folder '", engine_options.store.path,
                              "': ", engine.status().ToString()));
+  }
+
+  std::string admin_token_file = absl::GetFlag(FLAGS_admin_token_file);
+  if (admin_token_file.empty()) admin_token_file = engine_options.store.path + "/admin.token";
+  absl::StatusOr<bool> new_admin = w2w::service::EnsureAdminTokenFile(**engine, admin_token_file);
+  if (!new_admin.ok()) return Fail(new_admin.status().ToString());
+  if (*new_admin) {
+    std::fprintf(stderr, "w2w-server: created an administrator token; its secret is in %s (mode 0600)\n",
+                 admin_token_file.c_str());
   }
 
   w2w::service::ServerOptions server_options;

@@ -9,8 +9,8 @@ grpc::ServerUnaryReactor* MatchService::Shortlist(grpc::CallbackServerContext* c
                                                   grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::ShortlistRequest, v1::ShortlistResponse>(
       resources_, resources_.work, "Shortlist", context, request, response,
-      [engine = resources_.engine](const v1::ShortlistRequest& r, v1::ShortlistResponse* out) {
-        return Assign(engine->Shortlist(r), out);
+      [engine = resources_.engine](const access::Caller& caller, const v1::ShortlistRequest& r, v1::ShortlistResponse* out) {
+        return Assign(engine->Shortlist(caller, r), out);
       });
 }
 
@@ -19,9 +19,9 @@ grpc::ServerUnaryReactor* MatchService::MatchCandidate(grpc::CallbackServerConte
                                                        grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::MatchCandidateRequest, v1::MatchCandidateResponse>(
       resources_, resources_.work, "MatchCandidate", context, request, response,
-      [engine = resources_.engine](const v1::MatchCandidateRequest& r,
+      [engine = resources_.engine](const access::Caller& caller, const v1::MatchCandidateRequest& r,
                                    v1::MatchCandidateResponse* out) {
-        return Assign(engine->MatchCandidate(r), out);
+        return Assign(engine->MatchCandidate(caller, r), out);
       });
 }
 
@@ -30,9 +30,9 @@ grpc::ServerUnaryReactor* MatchService::ExplainMatch(grpc::CallbackServerContext
                                                      grpc::ByteBuffer* response) {
   return internal::ServeUnary<v1::ExplainMatchRequest, v1::ExplainMatchResponse>(
       resources_, "ExplainMatch", context, request, response,
-      [engine = resources_.engine](const v1::ExplainMatchRequest& r,
+      [engine = resources_.engine](const access::Caller& caller, const v1::ExplainMatchRequest& r,
                                    v1::ExplainMatchResponse* out) {
-        return Assign(engine->ExplainMatch(r), out);
+        return Assign(engine->ExplainMatch(caller, r), out);
       });
 }
 

@@ -31,6 +31,12 @@ class RematchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       Finish(ToGrpcStatus(internal::Draining()));
       return;
     }
+    absl::StatusOr<std::shared_ptr<const access::Caller>> caller = internal::Authenticate(*engine_, *context_);
+    if (!caller.ok()) {
+      Finish(ToGrpcStatus(caller.status()));
+      return;
+    }
+    caller_ = *std::move(caller);
     grpc::ByteBuffer bytes(*raw_request);
     if (absl::Status parsed = ParseMessage(&bytes, &request_); !parsed.ok()) {
       Finish(ToGrpcStatus(parsed));
@@ -61,7 +67,7 @@ class RematchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     } else {
       // The sink runs on the engine's run thread while this thread waits inside
       // StartRematch, so it may borrow `this`.
-      status = engine_->StartRematch(request_,
+      status = engine_->StartRematch(*caller_, request_,
                                      [this](const v1::RematchEvent& event) { return Write(event); });
     }
     Finish(ToGrpcStatus(status));  // The last touch of `this`: OnDone may delete it.
@@ -96,6 +102,7 @@ class RematchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   CallTracker* const tracker_;                  // Borrowed.
   grpc::CallbackServerContext* const context_;  // gRPC's.
   bool admitted_ = false;                       // Counted in tracker_.
+  std::shared_ptr<const access::Caller> caller_;  // Authenticated in Start.
   v1::StartRematchRequest request_;
   grpc::ByteBuffer pending_;  // The event being written; only the sink touches it.
 
@@ -119,8 +126,8 @@ grpc::ServerUnaryReactor* RematchService::GetRematch(grpc::CallbackServerContext
                                                      grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::GetRematchRequest, v1::RematchRun>(
       resources_, resources_.long_calls, "GetRematch", context, request, response,
-      [engine = resources_.engine](const v1::GetRematchRequest& r, v1::RematchRun* out) {
-        return Assign(engine->GetRematch(r), out);
+      [engine = resources_.engine](const access::Caller& caller, const v1::GetRematchRequest& r, v1::RematchRun* out) {
+        return Assign(engine->GetRematch(caller, r), out);
       });
 }
 
@@ -129,8 +136,8 @@ grpc::ServerUnaryReactor* RematchService::CancelRematch(grpc::CallbackServerCont
                                                         grpc::ByteBuffer* response) {
   return internal::ServeUnary<v1::CancelRematchRequest, v1::RematchRun>(
       resources_, "CancelRematch", context, request, response,
-      [engine = resources_.engine](const v1::CancelRematchRequest& r, v1::RematchRun* out) {
-        return Assign(engine->CancelRematch(r.run_id()), out);
+      [engine = resources_.engine](const access::Caller& caller, const v1::CancelRematchRequest& r, v1::RematchRun* out) {
+        return Assign(engine->CancelRematch(caller, r.run_id()), out);
       });
 }
 
@@ -139,9 +146,9 @@ grpc::ServerUnaryReactor* RematchService::ListRematches(grpc::CallbackServerCont
                                                         grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::ListRematchesRequest, v1::ListRematchesResponse>(
       resources_, resources_.long_calls, "ListRematches", context, request, response,
-      [engine = resources_.engine](const v1::ListRematchesRequest& r,
+      [engine = resources_.engine](const access::Caller& caller, const v1::ListRematchesRequest& r,
                                    v1::ListRematchesResponse* out) {
-        return Assign(engine->ListRematches(r), out);
+        return Assign(engine->ListRematches(caller, r), out);
       });
 }
 

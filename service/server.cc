@@ -11,6 +11,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "service/access_service.h"
 #include "service/candidate_service.h"
 #include "service/internal/callback_call.h"
 #include "service/match_service.h"
@@ -94,6 +95,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   services.push_back(std::make_unique<PolicyService>(resources));
   services.push_back(std::make_unique<TaxonomyService>(resources));
   services.push_back(std::make_unique<ServerInfoService>(resources));
+  services.push_back(std::make_unique<AccessService>(resources));
   for (const auto& service : services) builder.RegisterService(service.get());
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -136,7 +138,7 @@ void Server::SetServing(bool serving) {
        {v1::CandidateService::service_full_name(), v1::VacancyService::service_full_name(),
         v1::MatchService::service_full_name(), v1::RematchService::service_full_name(),
         v1::PolicyService::service_full_name(), v1::TaxonomyService::service_full_name(),
-        v1::ServerInfoService::service_full_name()}) {
+        v1::ServerInfoService::service_full_name(), v1::AccessService::service_full_name()}) {
     health->SetServingStatus(name, serving);
   }
   health->SetServingStatus(serving);

@@ -7,7 +7,7 @@ grpc::ServerUnaryReactor* ServerInfoService::Ping(grpc::CallbackServerContext* c
                                                   grpc::ByteBuffer* response) {
   return internal::ServeUnary<v1::PingRequest, v1::PingResponse>(
       resources_, "Ping", context, request, response,
-      [](const v1::PingRequest& /*r*/, v1::PingResponse* /*out*/) { return absl::OkStatus(); });
+      [](const access::Caller& /*caller*/, const v1::PingRequest& /*r*/, v1::PingResponse* /*out*/) { return absl::OkStatus(); });
 }
 
 grpc::ServerUnaryReactor* ServerInfoService::GetServerInfo(grpc::CallbackServerContext* context,
@@ -15,7 +15,7 @@ grpc::ServerUnaryReactor* ServerInfoService::GetServerInfo(grpc::CallbackServerC
                                                            grpc::ByteBuffer* response) {
   return internal::ServeUnary<v1::GetServerInfoRequest, v1::ServerInfo>(
       resources_, "GetServerInfo", context, request, response,
-      [engine = resources_.engine](const v1::GetServerInfoRequest& /*r*/, v1::ServerInfo* out) {
+      [engine = resources_.engine](const access::Caller& /*caller*/, const v1::GetServerInfoRequest& /*r*/, v1::ServerInfo* out) {
         *out = engine->Info();
         return absl::OkStatus();
       });

@@ -21,7 +21,7 @@ grpc::ServerUnaryReactor* TaxonomyService::ListRegions(grpc::CallbackServerConte
                                                        grpc::ByteBuffer* response) {
   return internal::ServeUnary<v1::ListRegionsRequest, v1::ListRegionsResponse>(
       resources_, "ListRegions", context, request, response,
-      [engine = resources_.engine](const v1::ListRegionsRequest& /*r*/,
+      [engine = resources_.engine](const access::Caller& /*caller*/, const v1::ListRegionsRequest& /*r*/,
                                    v1::ListRegionsResponse* out) {
         *out = engine->ListRegions();
         return absl::OkStatus();
@@ -33,7 +33,7 @@ grpc::ServerUnaryReactor* TaxonomyService::ListClusters(grpc::CallbackServerCont
                                                         grpc::ByteBuffer* response) {
   return internal::ServeUnary<v1::ListClustersRequest, v1::ListClustersResponse>(
       resources_, "ListClusters", context, request, response,
-      [engine = resources_.engine](const v1::ListClustersRequest& /*r*/,
+      [engine = resources_.engine](const access::Caller& /*caller*/, const v1::ListClustersRequest& /*r*/,
                                    v1::ListClustersResponse* out) {
         *out = engine->ListClusters();
         return absl::OkStatus();
@@ -45,7 +45,7 @@ grpc::ServerUnaryReactor* TaxonomyService::ListMunicipalities(
     grpc::ByteBuffer* response) {
   return internal::ServeUnary<v1::ListMunicipalitiesRequest, v1::ListMunicipalitiesResponse>(
       resources_, "ListMunicipalities", context, request, response,
-      [engine = resources_.engine](const v1::ListMunicipalitiesRequest& r,
+      [engine = resources_.engine](const access::Caller& /*caller*/, const v1::ListMunicipalitiesRequest& r,
                                    v1::ListMunicipalitiesResponse* out) {
         return Assign(engine->ListMunicipalities(r), out);
       });
@@ -56,7 +56,7 @@ grpc::ServerUnaryReactor* TaxonomyService::ListSectors(grpc::CallbackServerConte
                                                        grpc::ByteBuffer* response) {
   return internal::ServeUnary<v1::ListSectorsRequest, v1::ListSectorsResponse>(
       resources_, "ListSectors", context, request, response,
-      [engine = resources_.engine](const v1::ListSectorsRequest& /*r*/,
+      [engine = resources_.engine](const access::Caller& /*caller*/, const v1::ListSectorsRequest& /*r*/,
                                    v1::ListSectorsResponse* out) {
         *out = engine->ListSectors();
         return absl::OkStatus();
@@ -68,7 +68,7 @@ grpc::ServerUnaryReactor* TaxonomyService::ListTrades(grpc::CallbackServerContex
                                                       grpc::ByteBuffer* response) {
   return internal::ServeUnary<v1::ListTradesRequest, v1::ListTradesResponse>(
       resources_, "ListTrades", context, request, response,
-      [engine = resources_.engine](const v1::ListTradesRequest& r, v1::ListTradesResponse* out) {
+      [engine = resources_.engine](const access::Caller& /*caller*/, const v1::ListTradesRequest& r, v1::ListTradesResponse* out) {
         return Assign(engine->ListTrades(r), out);
       });
 }
@@ -78,7 +78,7 @@ grpc::ServerUnaryReactor* TaxonomyService::ListQualifications(
     grpc::ByteBuffer* response) {
   return internal::ServeUnary<v1::ListQualificationsRequest, v1::ListQualificationsResponse>(
       resources_, "ListQualifications", context, request, response,
-      [engine = resources_.engine](const v1::ListQualificationsRequest& /*r*/,
+      [engine = resources_.engine](const access::Caller& /*caller*/, const v1::ListQualificationsRequest& /*r*/,
                                    v1::ListQualificationsResponse* out) {
         *out = engine->ListQualifications();
         return absl::OkStatus();
@@ -90,9 +90,9 @@ grpc::ServerUnaryReactor* TaxonomyService::UpsertQualification(
     grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::UpsertQualificationRequest, v1::TaxonomyChange>(
       resources_, resources_.work, "UpsertQualification", context, request, response,
-      [engine = resources_.engine](const v1::UpsertQualificationRequest& r,
+      [engine = resources_.engine](const access::Caller& caller, const v1::UpsertQualificationRequest& r,
                                    v1::TaxonomyChange* out) {
-        return Change(engine->UpsertQualification(r.qualification()), out);
+        return Change(engine->UpsertQualification(caller, r.qualification()), out);
       });
 }
 
@@ -101,8 +101,8 @@ grpc::ServerUnaryReactor* TaxonomyService::UpsertCluster(grpc::CallbackServerCon
                                                          grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::UpsertClusterRequest, v1::TaxonomyChange>(
       resources_, resources_.work, "UpsertCluster", context, request, response,
-      [engine = resources_.engine](const v1::UpsertClusterRequest& r, v1::TaxonomyChange* out) {
-        return Change(engine->UpsertCluster(r.cluster()), out);
+      [engine = resources_.engine](const access::Caller& caller, const v1::UpsertClusterRequest& r, v1::TaxonomyChange* out) {
+        return Change(engine->UpsertCluster(caller, r.cluster()), out);
       });
 }
 
@@ -111,9 +111,9 @@ grpc::ServerUnaryReactor* TaxonomyService::UpsertMunicipality(
     grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::UpsertMunicipalityRequest, v1::TaxonomyChange>(
       resources_, resources_.work, "UpsertMunicipality", context, request, response,
-      [engine = resources_.engine](const v1::UpsertMunicipalityRequest& r,
+      [engine = resources_.engine](const access::Caller& caller, const v1::UpsertMunicipalityRequest& r,
                                    v1::TaxonomyChange* out) {
-        return Change(engine->UpsertMunicipality(r.municipality()), out);
+        return Change(engine->UpsertMunicipality(caller, r.municipality()), out);
       });
 }
 
@@ -122,9 +122,9 @@ grpc::ServerUnaryReactor* TaxonomyService::UpdateRegionAnchor(
     grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::UpdateRegionAnchorRequest, v1::TaxonomyChange>(
       resources_, resources_.work, "UpdateRegionAnchor", context, request, response,
-      [engine = resources_.engine](const v1::UpdateRegionAnchorRequest& r,
+      [engine = resources_.engine](const access::Caller& caller, const v1::UpdateRegionAnchorRequest& r,
                                    v1::TaxonomyChange* out) {
-        return Change(engine->UpdateRegionAnchor(r), out);
+        return Change(engine->UpdateRegionAnchor(caller, r), out);
       });
 }
 

@@ -16,9 +16,9 @@ grpc::ServerUnaryReactor* VacancyService::UpsertVacancy(grpc::CallbackServerCont
                                                         grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::UpsertVacancyRequest, v1::UpsertVacancyResponse>(
       resources_, resources_.work, "UpsertVacancy", context, request, response,
-      [engine = resources_.engine](const v1::UpsertVacancyRequest& r,
+      [engine = resources_.engine](const access::Caller& caller, const v1::UpsertVacancyRequest& r,
                                    v1::UpsertVacancyResponse* out) {
-        absl::StatusOr<Engine::VacancyWrite> written = engine->UpsertVacancy(r.vacancy());
+        absl::StatusOr<Engine::VacancyWrite> written = engine->UpsertVacancy(caller, r.vacancy());
         if (!written.ok()) return written.status();
         *out->mutable_vacancy() = std::move(written->vacancy);
         out->set_changed(written->changed);
@@ -31,8 +31,8 @@ grpc::ServerUnaryReactor* VacancyService::GetVacancy(grpc::CallbackServerContext
                                                      grpc::ByteBuffer* response) {
   return internal::ServeUnary<v1::GetVacancyRequest, v1::Vacancy>(
       resources_, "GetVacancy", context, request, response,
-      [engine = resources_.engine](const v1::GetVacancyRequest& r, v1::Vacancy* out) {
-        return Assign(engine->GetVacancy(r.id()), out);
+      [engine = resources_.engine](const access::Caller& caller, const v1::GetVacancyRequest& r, v1::Vacancy* out) {
+        return Assign(engine->GetVacancy(caller, r.id()), out);
       });
 }
 
@@ -41,8 +41,8 @@ grpc::ServerUnaryReactor* VacancyService::CloseVacancy(grpc::CallbackServerConte
                                                        grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::CloseVacancyRequest, v1::Vacancy>(
       resources_, resources_.work, "CloseVacancy", context, request, response,
-      [engine = resources_.engine](const v1::CloseVacancyRequest& r, v1::Vacancy* out) {
-        return Assign(engine->CloseVacancy(r), out);
+      [engine = resources_.engine](const access::Caller& caller, const v1::CloseVacancyRequest& r, v1::Vacancy* out) {
+        return Assign(engine->CloseVacancy(caller, r), out);
       });
 }
 
@@ -51,9 +51,9 @@ grpc::ServerUnaryReactor* VacancyService::DeleteVacancy(grpc::CallbackServerCont
                                                         grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::DeleteVacancyRequest, v1::DeleteVacancyResponse>(
       resources_, resources_.work, "DeleteVacancy", context, request, response,
-      [engine = resources_.engine](const v1::DeleteVacancyRequest& r,
+      [engine = resources_.engine](const access::Caller& caller, const v1::DeleteVacancyRequest& r,
                                    v1::DeleteVacancyResponse* out) {
-        absl::StatusOr<uint64_t> deleted = engine->DeleteVacancy(r.id(), r.expected_version());
+        absl::StatusOr<uint64_t> deleted = engine->DeleteVacancy(caller, r.id(), r.expected_version());
         if (!deleted.ok()) return deleted.status();
         out->set_deleted_version(*deleted);
         return absl::OkStatus();
@@ -65,9 +65,9 @@ grpc::ServerUnaryReactor* VacancyService::ListVacancies(grpc::CallbackServerCont
                                                         grpc::ByteBuffer* response) {
   return internal::ServeUnaryOnPool<v1::ListVacanciesRequest, v1::ListVacanciesResponse>(
       resources_, resources_.long_calls, "ListVacancies", context, request, response,
-      [engine = resources_.engine](const v1::ListVacanciesRequest& r,
+      [engine = resources_.engine](const access::Caller& caller, const v1::ListVacanciesRequest& r,
                                    v1::ListVacanciesResponse* out) {
-        return Assign(engine->ListVacancies(r), out);
+        return Assign(engine->ListVacancies(caller, r), out);
       });
 }
 
@@ -75,9 +75,9 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* VacancyService::PushVacancies(
     grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
   return internal::ImportReactor::Start(
       resources_, context, response,
-      [engine = resources_.engine](IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
+      [engine = resources_.engine](const access::Caller& caller, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
                                    v1::ImportSummary* summary) {
-        std::unique_ptr<Importer> importer = engine->NewVacancyImporter();
+        std::unique_ptr<Importer> importer = engine->NewVacancyImporter(caller);
         return internal::DrainImport<v1::PushVacanciesRequest, v1::Vacancy>(
             *importer, cancelled, next,
             [](Importer& to, uint64_t number, v1::PushVacanciesRequest* m) {

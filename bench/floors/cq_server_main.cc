@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
   w2w::Engine* const served = engine->get();
   const ShortlistCall::Handler shortlist_handler =
       [served](const w2w::v1::ShortlistRequest& request, w2w::v1::ShortlistResponse* response) {
-        absl::StatusOr<w2w::v1::ShortlistResponse> result = served->Shortlist(request);
+        absl::StatusOr<w2w::v1::ShortlistResponse> result = served->Shortlist(::w2w::access::Caller::System(), request);
         if (!result.ok()) return w2w::service::ToGrpcStatus(result.status());
         *response = *std::move(result);
         return grpc::Status::OK;

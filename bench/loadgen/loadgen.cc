@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "clients/auth/bearer.h"
 #include "grpcpp/grpcpp.h"
 #include "w2w/v1/candidate.grpc.pb.h"
 #include "w2w/v1/match.grpc.pb.h"
@@ -377,7 +378,7 @@ struct Connection {
 
 void ConnectionDeleter::operator()(Connection* c) const { delete c; }
 
-absl::StatusOr<ConnectionPtr> Connect(const std::string& target, int channels) {
+absl::StatusOr<ConnectionPtr> Connect(const std::string& target, int channels, const std::string& token) {
   ConnectionPtr conn(new Connection);
   conn->stubs.resize(std::max(1, channels));
   for (size_t i = 0; i < conn->stubs.size(); ++i) {
@@ -386,7 +387,7 @@ absl::StatusOr<ConnectionPtr> Connect(const std::string& target, int channels) {
     args.SetInt("w2w.bench.channel", static_cast<int>(i));
     args.SetMaxReceiveMessageSize(64 << 20);
     Stubs& s = conn->stubs[i];
-    s.channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+    s.channel = clients::CreateBearerChannel(target, grpc::InsecureChannelCredentials(), args, token);
     if (!s.channel->WaitForConnected(std::chrono::system_clock::now() +
                                      std::chrono::seconds(10))) {
       return absl::UnavailableError(absl::StrCat("cannot connect to ", target));

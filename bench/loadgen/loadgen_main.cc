@@ -6,6 +6,7 @@
 //       --workloads=ping,shortlist --concurrency=1,16 --duration_s=5
 //   w2w-loadgen ... --mode=open --rates=500,1000
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -20,8 +21,10 @@
 #include "absl/time/time.h"
 #include "bench/loadgen/dataset.h"
 #include "bench/loadgen/loadgen.h"
+#include "clients/auth/bearer.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "Server address (loopback only).");
+ABSL_FLAG(std::string, token_file, "", "File with the bearer token (default: $W2W_TOKEN).");
 ABSL_FLAG(std::string, candidates, "", "Candidates JSON-lines file (w2w-datagen).");
 ABSL_FLAG(std::string, vacancies, "", "Vacancies JSON-lines file (w2w-datagen).");
 ABSL_FLAG(uint64_t, max_records, 0, "Read at most this many records per file (0 = all).");
@@ -96,7 +99,18 @@ int main(int argc, char** argv) {
     vacancies.swap(open_vacancies);
   }
 
-  auto conn = w2w::bench::Connect(absl::GetFlag(FLAGS_target), absl::GetFlag(FLAGS_channels));
+  std::string token;
+  if (!absl::GetFlag(FLAGS_token_file).empty()) {
+    absl::StatusOr<std::string> read = w2w::clients::ReadTokenFile(absl::GetFlag(FLAGS_token_file));
+    if (!read.ok()) {
+      std::fprintf(stderr, "w2w-loadgen: %s\n", read.status().ToString().c_str());
+      return 1;
+    }
+    token = *std::move(read);
+  } else if (const char* env = std::getenv("W2W_TOKEN"); env != nullptr) {
+    token = env;
+  }
+  auto conn = w2w::bench::Connect(absl::GetFlag(FLAGS_target), absl::GetFlag(FLAGS_channels), token);
   if (!conn.ok()) return Fail(conn.status());
 
   LoadOptions base;

@@ -1,10 +1,12 @@
 #include "clients/cli/cli.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "clients/auth/bearer.h"
 #include "clients/cli/env.h"
 
 namespace w2w::cli {
@@ -14,6 +16,8 @@ const std::vector<FlagSpec>& GlobalFlags() {
   static const auto* const kFlags = new std::vector<FlagSpec>{
       {"server", "", "HOST:PORT",
        "Server address (default $W2W_SERVER, else 127.0.0.1:50051)"},
+      {"token_file", "", "FILE",
+       "File holding the bearer token (default: the token in $W2W_TOKEN)"},
       {"timeout", "", "SECONDS",
        "Deadline of each call (default 30 for single calls, none for streams)"},
       {"json", "", "", "Print the raw protobuf JSON responses instead of tables"},
@@ -26,7 +30,7 @@ const std::vector<Command>& AllCommands() {
   static const auto* const kCommands = [] {
     auto* all = new std::vector<Command>;
     for (auto group : {ImportCommands, RecordCommands, MatchCommands, RematchCommands,
-                       AdminCommands}) {
+                       AdminCommands, AccessCommands}) {
       for (Command& c : group()) all->push_back(std::move(c));
     }
     return all;
@@ -72,6 +76,7 @@ void PrintOverview(std::ostream& out, const std::vector<std::string>& prefix) {
   }
   out << "\nGlobal flags:\n"
       << "  --server HOST:PORT  Server address (default $W2W_SERVER, else 127.0.0.1:50051)\n"
+      << "  --token_file FILE   File holding the access token (default: $W2W_TOKEN)\n"
       << "  --timeout SECONDS   Deadline of each call\n"
       << "  --json              Print raw protobuf JSON instead of tables\n"
       << "\nRun 'w2w COMMAND --help' for a command's flags and examples.\n"
@@ -79,7 +84,7 @@ void PrintOverview(std::ostream& out, const std::vector<std::string>& prefix) {
 }
 
 bool IsGlobalValueFlag(const std::string& arg) {
-  return arg == "--server" || arg == "--timeout";
+  return arg == "--server" || arg == "--timeout" || arg == "--token_file";
 }
 bool IsGlobalFlag(const std::string& arg) {
   for (const FlagSpec& f : GlobalFlags()) {
@@ -168,6 +173,13 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
   env.server = parsed->Get("server", default_server.empty() ? "127.0.0.1:50051" : default_server);
   env.json = parsed->Has("json");
+  if (parsed->Has("token_file")) {
+    absl::StatusOr<std::string> token = clients::ReadTokenFile(parsed->Get("token_file"));
+    if (!token.ok()) return env.Error(token.status().message());
+    env.token = *std::move(token);
+  } else if (const char* token = std::getenv("W2W_TOKEN"); token != nullptr) {
+    env.token = token;
+  }
   if (parsed->Has("timeout")) {
     double seconds = 0;
     if (!absl::SimpleAtod(parsed->Get("timeout"), &seconds) || seconds <= 0) {

@@ -1,6 +1,7 @@
 #include "clients/cli/env.h"
 
 #include "absl/strings/str_cat.h"
+#include "clients/auth/bearer.h"
 
 namespace w2w::cli {
 
@@ -9,7 +10,7 @@ std::shared_ptr<grpc::Channel> Env::channel() {
     grpc::ChannelArguments args;
     // Large imports and rematch results may exceed the 4 MiB default on the way back.
     args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-    channel_ = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+    channel_ = clients::CreateBearerChannel(server, grpc::InsecureChannelCredentials(), args, token);
   }
   return channel_;
 }
@@ -36,6 +37,13 @@ int Env::RpcError(const grpc::Status& status, absl::string_view what) const {
       break;
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       err() << "hint: raise --timeout (seconds).\n";
+      break;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      err() << "hint: give a token with --token_file FILE or W2W_TOKEN; the server writes the first "
+               "administrator token to <data_dir>/admin.token (`w2w token create` makes others).\n";
+      break;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      err() << "hint: `w2w whoami` shows the role and scope of your token.\n";
       break;
     default:
       break;

@@ -42,9 +42,9 @@ class Env {
   bool json = false;
   bool progress = false;  // Redraw progress lines in place (stderr is a terminal).
   std::string command;    // E.g. "rematch get", for error hints.
+  std::string token;      // Bearer token sent with every call (--token_file or $W2W_TOKEN).
 
-  // The channel to `server`, created on first use (insecure: the server is reached over
-  // loopback or a private network).
+  // The channel to `server`, created on first use; every call carries `token`.
   std::shared_ptr<grpc::Channel> channel();
 
   // Sets the deadline of a call: --timeout when given, else kDefaultTimeout for unary
@@ -80,6 +80,7 @@ std::vector<Command> RecordCommands();
 std::vector<Command> MatchCommands();
 std::vector<Command> RematchCommands();
 std::vector<Command> AdminCommands();
+std::vector<Command> AccessCommands();
 
 }  // namespace w2w::cli
 

@@ -25,6 +25,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "engine/access/scope.h"
+#include "engine/access/token_registry.h"
 #include "engine/engine_options.h"
 #include "engine/internal/write_group.h"
 #include "engine/match/matcher.h"
@@ -55,6 +57,7 @@ struct PendingUpsert {
   Record record;         // In: canonical record. Out: the record as stored.
   absl::Status status;   // Out: the upsert's error, if any.
   bool changed = false;  // Out: false when the stored record was identical.
+  bool source_locked = false;  // In: a partner's write (replaces only its own source's).
 };
 
 // Everything the facade's operations need. A namespace-level struct (not nested in
@@ -70,6 +73,8 @@ struct EngineState {
   std::unique_ptr<records::RecordStore> records;
   // Created once at Open; SetModel swaps its taxonomy and policy.
   std::unique_ptr<match::Matcher> matcher;
+  // The tokens, for authentication and scopes; borrows `store`.
+  std::unique_ptr<access::TokenRegistry> tokens;
   std::chrono::steady_clock::time_point started_at;
   double rebuild_seconds = 0;
 
@@ -93,6 +98,13 @@ struct EngineState {
     absl::ReaderMutexLock lock(&model_mu);
     return policy_;
   }
+  // The caller's scope under the current taxonomy (cached per token and version).
+  std::shared_ptr<const access::Scope> ScopeOf(const access::Caller& caller) const {
+    return tokens->ScopeOf(caller, taxonomy());
+  }
+  // The reach of a candidate without max_travel_km under the current policy.
+  double DefaultTravelKm() const { return policy()->default_max_travel_km(); }
+
   // Publishes a new model to readers and to the matcher. Caller holds writer_mu.
   void SetModelLocked(std::shared_ptr<const taxonomy::Taxonomy> taxonomy,
                       std::shared_ptr<const v1::Policy> policy)

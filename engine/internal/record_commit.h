@@ -26,6 +26,7 @@
 #include "absl/types/span.h"
 #include "engine/common/dates.h"
 #include "engine/common/status_macros.h"
+#include "engine/common/text.h"
 #include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
 #include "engine/records/record_store.h"
@@ -36,7 +37,8 @@ namespace w2w::internal {
 enum class CommitOutcome : uint8_t {
   kChanged,    // Written with the next version; the record now holds it and updated_at.
   kUnchanged,  // Same content as the state before it: not written, version kept.
-  kRejected,   // Version check failed (NOT_FOUND / ABORTED in `status`); not written.
+  kRejected,   // Version check failed (NOT_FOUND / ABORTED in `status`), or the record
+               // belongs to another source (PERMISSION_DENIED); not written.
 };
 
 template <typename Record>
@@ -67,13 +69,16 @@ bool SameAsStored(Record* record, const Record& stored, std::string_view stored_
 // updated_at of the changed ones) in order, as the file comment says. On OK,
 // results->size() == records.size(); `on_unchanged(i, current)` is called for each
 // unchanged record i with the state it matched (valid only during the call).
+// `source_locked[i]` (when not empty; one per record) marks a partner's write: record i
+// may replace only a state of its own `source`, else it is rejected with
+// PERMISSION_DENIED "<kind>.id: ... belongs to another source".
 // Errors (nothing of the records was written or indexed): DATA_LOSS for a stored value
 // that does not parse; the store's errors (RESOURCE_EXHAUSTED below the disk reserve,
 // INTERNAL for I/O).
 template <typename Record, typename OnUnchanged>
 absl::Status CommitRecordsLocked(EngineState& state, absl::Span<Record* const> records,
                                  std::vector<CommitResult<Record>>* results,
-                                 OnUnchanged on_unchanged)
+                                 OnUnchanged on_unchanged, const std::vector<bool>& source_locked = {})
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.writer_mu) {
   using Traits = RecordTraits<Record>;
   results->assign(records.size(), CommitResult<Record>());
@@ -110,6 +115,13 @@ absl::Status CommitRecordsLocked(EngineState& state, absl::Span<Record* const> r
     const uint32_t slot = slot_of_record[i];
     const Record* before = current[slot];
     const uint64_t given = record.version();
+    if (before != nullptr && !source_locked.empty() && source_locked[i] && before->source() != record.source()) {
+      result.outcome = CommitOutcome::kRejected;
+      result.status = absl::PermissionDeniedError(absl::StrCat(
+          std::string(Traits::kName), ".id: ", QuoteValue(record.id()), " belongs to another source than ",
+          QuoteValue(record.source()), "; a partner writes only records of its own source"));
+      continue;
+    }
     if (given != 0 && before == nullptr) {
       result.outcome = CommitOutcome::kRejected;
       result.status = NotFound(Traits::kName, record.id());

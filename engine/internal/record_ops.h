@@ -13,6 +13,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "engine/access/caller.h"
+#include "engine/access/scope.h"
+#include "engine/common/text.h"
 #include "engine/match/matcher.h"
 #include "engine/validate/validate.h"
 #include "engine/taxonomy/taxonomy.h"
@@ -58,6 +62,33 @@ struct RecordTraits<v1::Vacancy> {
     matcher.RemoveVacancy(id);
   }
 };
+
+// Whether `scope` may read `record` (as stored). `default_travel_km`: the policy's reach.
+inline bool Sees(const access::Scope& scope, const v1::Candidate& record, double default_travel_km) {
+  return scope.SeesCandidate(record, default_travel_km);
+}
+inline bool Sees(const access::Scope& scope, const v1::Vacancy& record, double /*default_travel_km*/) {
+  return scope.SeesVacancy(record);
+}
+
+// Claims `record` for the writer: a partner's record takes its source when it has none
+// and must not name another (PERMISSION_DENIED "<kind>.source: ..."). Sets
+// *source_locked for a partner (its write may replace only records of its source).
+// Precondition: the caller may write records (access::Action::kWriteRecords).
+template <typename Record>
+absl::Status ClaimForWriter(const access::Caller& caller, Record* record, bool* source_locked) {
+  *source_locked = false;
+  if (!caller.partner()) return absl::OkStatus();
+  const std::string& own = caller.token.scope().source();
+  if (record->source().empty()) record->set_source(own);
+  if (record->source() != own) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        std::string(RecordTraits<Record>::kName), ".source: partner ", QuoteValue(caller.name()), " writes only records of source ",
+        QuoteValue(own), ", not ", QuoteValue(record->source())));
+  }
+  *source_locked = true;
+  return absl::OkStatus();
+}
 
 // True when the two records are equal apart from `version` and `updated_at`, the two
 // fields the server sets on every change.

@@ -63,6 +63,8 @@ struct ScanQuery {
   unsigned place = 0;
   const bool* region_ok = nullptr;  // By region id.
   double reach_km = 0;
+  // When set: only rows whose source number (the index's sources()) is `source`.
+  std::optional<uint16_t> source;
 };
 
 // What bounds a query's scan besides the scores.
@@ -166,7 +168,9 @@ void OpenCell(const Side& side, const Dir& dir, const CompiledPolicy& m, const B
 // one stream (ScanBuckets).
 template <typename Side, typename Rows>
 void ScoreBatch(Side& side, const std::vector<BucketRef<typename Side::Bucket>>& batch, const Rows& rows,
-                uint32_t snap, double min_score, TopK* top, uint64_t* scored) {
+                const ChunkedRows<uint16_t>& sources, const ScanQuery& query, uint32_t snap, TopK* top,
+                uint64_t* scored) {
+  const double min_score = query.min_score;
   ScanBuckets(
       batch.size(), [&](size_t k) { return std::pair{&batch[k].bucket->rows, batch[k].size}; }, rows, snap,
       [&](uint32_t tag) { return side.Admit(tag); },
@@ -174,6 +178,7 @@ void ScoreBatch(Side& side, const std::vector<BucketRef<typename Side::Bucket>>&
       [&](uint32_t o) {
         const auto& row = rows[o];
         if (!row.VisibleAt(o, snap)) return;
+        if (query.source.has_value() && sources[o] != *query.source) return;  // Out of scope.
         const std::optional<int64_t> micro = side.ScoreRow(row);
         if (!micro.has_value()) return;
         ++*scored;
@@ -233,11 +238,11 @@ uint64_t BestFirstScan(Side& side, const Index& index, const CompiledPolicy& m, 
     batch.push_back(ref);
     batch_rows += ref.size;
     if (batch_rows < kScanBatchRows && !heap.empty()) continue;
-    best_first::ScoreBatch(side, batch, index.rows(), snap, limits.min_score, top, &scored);
+    best_first::ScoreBatch(side, batch, index.rows(), index.sources(), query, snap, top, &scored);
     batch.clear();
     batch_rows = 0;
   }
-  if (!batch.empty()) best_first::ScoreBatch(side, batch, index.rows(), snap, limits.min_score, top, &scored);
+  if (!batch.empty()) best_first::ScoreBatch(side, batch, index.rows(), index.sources(), query, snap, top, &scored);
   return scored;
 }
 

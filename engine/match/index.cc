@@ -103,11 +103,31 @@ void CandidateIndex::UpdateMemory() {
     absl::MutexLock lock(&emp_mu_);
     emp_bytes = MapBytes(by_employer_);
   }
-  memory_.store(rows_.bytes() + arena_.bytes() + alloc_bytes_ + MapBytes(by_id_) + emp_bytes,
+  memory_.store(rows_.bytes() + sources_.bytes() + arena_.bytes() + alloc_bytes_ + MapBytes(by_id_) + emp_bytes,
                 std::memory_order_relaxed);
 }
 
-void CandidateIndex::Upsert(std::string_view id, std::string_view employer, const CandFeatures& f) {
+uint16_t SourceDictionary::Intern(std::string_view source) {
+  if (source.empty()) return kNoSource;
+  absl::MutexLock lock(&mu_);
+  auto it = ids_.find(absl::string_view(source.data(), source.size()));
+  if (it != ids_.end()) return it->second;
+  if (ids_.size() >= kMaxSources) return kOverflowSource;
+  const auto id = static_cast<uint16_t>(ids_.size() + 1);
+  ids_.emplace(std::string(source), id);
+  return id;
+}
+
+std::optional<uint16_t> SourceDictionary::Find(std::string_view source) const {
+  if (source.empty()) return kNoSource;
+  absl::MutexLock lock(&mu_);
+  auto it = ids_.find(absl::string_view(source.data(), source.size()));
+  if (it == ids_.end()) return std::nullopt;
+  return it->second;
+}
+
+void CandidateIndex::Upsert(std::string_view id, std::string_view employer, const CandFeatures& f,
+                            uint16_t source) {
   CandRow row;
   row.f = f;
   row.f.died_at = kAlive;
@@ -122,6 +142,8 @@ void CandidateIndex::Upsert(std::string_view id, std::string_view employer, cons
   row.id = it->first.data();  // Same string for every version: the arena copy.
   if (is_new) live_.fetch_add(1, std::memory_order_relaxed);
   const uint32_t ordinal = rows_.Stage(row);
+  sources_.Stage(source);
+  sources_.Publish();  // Before the row: a reader that sees the row sees its source.
   if (!is_new) MarkDead(it->second, ordinal);
   AddToBuckets(ordinal, row.f);
   rows_.Publish();  // The write is visible from here on, all at once.
@@ -144,6 +166,8 @@ bool CandidateIndex::Remove(std::string_view id) {
   CandRow tombstone;
   tombstone.f.died_at = 0;  // Never visible.
   const uint32_t ordinal = rows_.Stage(tombstone);
+  sources_.Stage(kNoSource);
+  sources_.Publish();
   MarkDead(it->second, ordinal);
   dead_.fetch_add(1, std::memory_order_relaxed);  // The tombstone.
   rows_.Publish();
@@ -183,7 +207,7 @@ std::unique_ptr<CandidateIndex> CandidateIndex::Compacted() const {
     const CandRow& r = rows_[o];
     if (r.dead()) continue;
     auto e = employer_of.find(o);
-    fresh->Upsert(r.id_view(), e == employer_of.end() ? std::string_view() : e->second, r.f);
+    fresh->Upsert(r.id_view(), e == employer_of.end() ? std::string_view() : e->second, r.f, sources_[o]);
   }
   fresh->UpdateMemory();
   return fresh;
@@ -199,7 +223,7 @@ void VacancyIndex::MarkDead(uint32_t ordinal, uint32_t died_at) {
 }
 
 void VacancyIndex::Upsert(std::string_view id, std::string_view employer, std::string_view title,
-                          int status, const VacFeatures& f) {
+                          int status, const VacFeatures& f, uint16_t source) {
   VacRow row;
   row.f = f;
   row.f.died_at = kAlive;
@@ -217,6 +241,8 @@ void VacancyIndex::Upsert(std::string_view id, std::string_view employer, std::s
   row.employer = arena_.Add(employer.substr(0, row.employer_len)).data();
   row.title = arena_.Add(title.substr(0, row.title_len)).data();
   const uint32_t ordinal = rows_.Stage(row);
+  sources_.Stage(source);
+  sources_.Publish();
   if (it != by_id_.end()) MarkDead(it->second, ordinal);
   if (row.f.open) {
     open_.fetch_add(1, std::memory_order_relaxed);
@@ -237,7 +263,7 @@ void VacancyIndex::Upsert(std::string_view id, std::string_view employer, std::s
   } else {
     by_id_.emplace(std::string_view(row.id, row.id_len), ordinal);
   }
-  memory_.store(rows_.bytes() + arena_.bytes() + alloc_bytes_ + MapBytes(by_id_),
+  memory_.store(rows_.bytes() + sources_.bytes() + arena_.bytes() + alloc_bytes_ + MapBytes(by_id_),
                 std::memory_order_relaxed);
 }
 
@@ -247,6 +273,8 @@ bool VacancyIndex::Remove(std::string_view id) {
   VacRow tombstone;
   tombstone.f.died_at = 0;  // Never visible.
   const uint32_t ordinal = rows_.Stage(tombstone);
+  sources_.Stage(kNoSource);
+  sources_.Publish();
   MarkDead(it->second, ordinal);
   dead_.fetch_add(1, std::memory_order_relaxed);
   rows_.Publish();
@@ -261,7 +289,7 @@ std::unique_ptr<VacancyIndex> VacancyIndex::Compacted() const {
   for (uint32_t o = 0; o < n; ++o) {
     const VacRow& r = rows_[o];
     if (r.dead()) continue;
-    fresh->Upsert(r.id_view(), {r.employer, r.employer_len}, {r.title, r.title_len}, r.status, r.f);
+    fresh->Upsert(r.id_view(), {r.employer, r.employer_len}, {r.title, r.title_len}, r.status, r.f, sources_[o]);
   }
   return fresh;
 }

@@ -318,19 +318,41 @@ struct VacRow {
   bool dead() const { return LoadDiedAt(f.died_at) != kAlive; }
 };
 
+// The record sources (partner systems) by number, so that a row carries its source in
+// two bytes. Numbers are dense from 1 in the order first seen; kNoSource is "no source".
+// Past kMaxSources distinct sources every further one gets kOverflowSource (rows of such
+// sources are never found by a partner's scoped query: see Matcher's Restriction).
+inline constexpr uint16_t kNoSource = 0;
+inline constexpr uint16_t kOverflowSource = 0xFFFF;
+inline constexpr size_t kMaxSources = 0xFFFE;
+class SourceDictionary {
+ public:
+  // Writer: the number of `source`, assigned when new.
+  uint16_t Intern(std::string_view source) ABSL_LOCKS_EXCLUDED(mu_);
+  // Reader: the number of `source`, or nullopt when no record ever had it.
+  std::optional<uint16_t> Find(std::string_view source) const ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, uint16_t> ids_ ABSL_GUARDED_BY(mu_);
+};
+
 // All candidates.
 class CandidateIndex {
  public:
   // Rows are filed in the cells of `cells`, for the life of the index.
   explicit CandidateIndex(std::shared_ptr<const CellMap> cells) : cells_(std::move(cells)) {}
 
-  // Writer: inserts or replaces the candidate `id`.
-  void Upsert(std::string_view id, std::string_view employer, const CandFeatures& f);
+  // Writer: inserts or replaces the candidate `id`, of source number `source`
+  // (SourceDictionary; kNoSource when it has none).
+  void Upsert(std::string_view id, std::string_view employer, const CandFeatures& f, uint16_t source);
   // Writer: false when unknown.
   bool Remove(std::string_view id);
 
   // Reader.
   const ChunkedRows<CandRow>& rows() const { return rows_; }
+  // The source number of each row, by ordinal (as rows()).
+  const ChunkedRows<uint16_t>& sources() const { return sources_; }
   const BucketDir<CandBucket, kTravelBands>& buckets() const { return buckets_; }
   uint64_t live() const { return live_.load(std::memory_order_acquire); }
   uint64_t dead_rows() const { return dead_.load(std::memory_order_acquire); }
@@ -352,6 +374,7 @@ class CandidateIndex {
 
   std::shared_ptr<const CellMap> cells_;
   ChunkedRows<CandRow> rows_;
+  ChunkedRows<uint16_t> sources_;  // Staged before the row is published, same ordinal.
   BucketDir<CandBucket, kTravelBands> buckets_;
   Arena arena_;
   absl::flat_hash_map<std::string_view, uint32_t> by_id_;  // Writer only.
@@ -370,10 +393,11 @@ class VacancyIndex {
   explicit VacancyIndex(std::shared_ptr<const CellMap> cells) : cells_(std::move(cells)) {}
 
   void Upsert(std::string_view id, std::string_view employer, std::string_view title, int status,
-              const VacFeatures& f);
+              const VacFeatures& f, uint16_t source);
   bool Remove(std::string_view id);
 
   const ChunkedRows<VacRow>& rows() const { return rows_; }
+  const ChunkedRows<uint16_t>& sources() const { return sources_; }
   const BucketDir<VacBucket, 1>& buckets() const { return buckets_; }
   uint64_t live() const { return live_.load(std::memory_order_acquire); }
   uint64_t open() const { return open_.load(std::memory_order_acquire); }
@@ -388,6 +412,7 @@ class VacancyIndex {
 
   std::shared_ptr<const CellMap> cells_;
   ChunkedRows<VacRow> rows_;
+  ChunkedRows<uint16_t> sources_;
   BucketDir<VacBucket, 1> buckets_;
   Arena arena_;
   absl::flat_hash_map<std::string_view, uint32_t> by_id_;  // Writer only.

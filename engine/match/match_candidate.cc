@@ -186,23 +186,29 @@ thread_local std::vector<uint16_t> VacancySide::touched_;
 
 }  // namespace
 
-absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidate(
-    const v1::Candidate& candidate, const v1::MatchCandidateRequest& request) const {
-  return MatchCandidateHead(candidate, request, SIZE_MAX);
+absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidate(const v1::Candidate& candidate,
+                                                                       const v1::MatchCandidateRequest& request,
+                                                                       const Restriction& restriction) const {
+  return MatchCandidateHead(candidate, request, SIZE_MAX, restriction);
 }
 
 absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
-    const v1::Candidate& candidate, const v1::MatchCandidateRequest& request,
-    size_t detailed) const {
+    const v1::Candidate& candidate, const v1::MatchCandidateRequest& request, size_t detailed,
+    const Restriction& restriction) const {
   const auto t0 = std::chrono::steady_clock::now();
   const std::shared_ptr<const CompiledPolicy> model = model_.load();
   const std::shared_ptr<VacancyIndex> index = vacs_.load();
   const CompiledPolicy& m = *model;
-  ASSIGN_OR_RETURN(const QueryFilter qf, ParseFilter(m, request.k(), request.filter()));
+  ASSIGN_OR_RETURN(QueryFilter qf, ParseFilter(m, request.k(), request.filter()));
+  if (restriction.vacancy_regions != nullptr) {
+    for (size_t r = 0; r < taxonomy::kMaxRegions; ++r) qf.region_ok[r] = qf.region_ok[r] && (*restriction.vacancy_regions)[r];
+  }
   const CandFeatures f = CandidateFeatures(m, candidate);
   v1::MatchCandidateResponse resp;
   resp.set_policy_version(m.policy_version);
-  if (!MatchableStatus(f.status)) return resp;
+  bool nothing_visible = false;
+  const std::optional<uint16_t> source = SourceCondition(sources_, restriction, &nothing_visible);
+  if (!MatchableStatus(f.status) || nothing_visible) return resp;
   // The snapshot: every write that returned before this point, nothing later.
   const uint32_t snap = index->rows().size();
   const int32_t today = TodayUtc();
@@ -211,7 +217,7 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
   TopK top(qf.k);
   const uint64_t scored =
       BestFirstScan(side, *index, m, m.vacancy_cells, snap,
-                    ScanQuery{qf.min_score, side.place(), qf.region_ok, side.reach_km()}, &top);
+                    ScanQuery{qf.min_score, side.place(), qf.region_ok, side.reach_km(), source}, &top);
   const auto& rows = index->rows();
 
   const std::vector<Scored> best = std::move(top).Sorted();

@@ -20,7 +20,8 @@ MatcherImpl::MatcherImpl(std::shared_ptr<const taxonomy::Taxonomy> taxonomy, con
 void MatcherImpl::UpsertCandidate(const v1::Candidate& candidate) {
   const std::shared_ptr<const CompiledPolicy> model = model_.load();
   std::shared_ptr<CandidateIndex> idx = cands_.load();
-  idx->Upsert(candidate.id(), candidate.employer_id(), CandidateFeatures(*model, candidate));
+  idx->Upsert(candidate.id(), candidate.employer_id(), CandidateFeatures(*model, candidate),
+              sources_.Intern(candidate.source()));
   const uint64_t dead = idx->dead_rows();
   if (dead >= kCompactMinDead && dead > kCompactDeadShare * (dead + idx->live())) {
     cands_.store(std::shared_ptr<CandidateIndex>(idx->Compacted()));
@@ -44,7 +45,7 @@ void MatcherImpl::UpsertVacancy(const v1::Vacancy& vacancy) {
   const int status = vacancy.status() == v1::VACANCY_STATUS_UNSPECIFIED ? v1::VACANCY_STATUS_OPEN
                                                                         : vacancy.status();
   idx->Upsert(vacancy.id(), vacancy.employer_id(), vacancy.title(), status,
-              VacancyFeatures(*model, vacancy));
+              VacancyFeatures(*model, vacancy), sources_.Intern(vacancy.source()));
   {
     std::string bytes = vacancy.SerializeAsString();
     absl::MutexLock lock(&vacancy_records_mu_);
@@ -103,6 +104,15 @@ std::optional<v1::Vacancy> MatcherImpl::FindVacancy(std::string_view id) const {
 uint64_t MatcherImpl::MemoryBytes() const {
   return cands_.load()->MemoryBytes() + vacs_.load()->MemoryBytes() +
          vacancy_record_bytes_.load(std::memory_order_relaxed);
+}
+
+std::optional<uint16_t> SourceCondition(const SourceDictionary& sources, const Restriction& restriction,
+                                        bool* nothing_visible) {
+  *nothing_visible = false;
+  if (!restriction.source.has_value()) return std::nullopt;
+  const std::optional<uint16_t> id = sources.Find(*restriction.source);
+  if (!id.has_value() || *id == kOverflowSource) *nothing_visible = true;
+  return id.value_or(kNoSource);
 }
 
 absl::StatusOr<QueryFilter> ParseFilter(const CompiledPolicy& m, uint32_t k, const v1::MatchFilter& filter) {

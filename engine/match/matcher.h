@@ -15,9 +15,11 @@
 #ifndef W2W_ENGINE_MATCH_MATCHER_H_
 #define W2W_ENGINE_MATCH_MATCHER_H_
 
+#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -28,6 +30,16 @@
 #include "w2w/v1/vacancy.pb.h"
 
 namespace w2w::match {
+
+// What a query may find, from the caller's scope (engine/access/scope.h): the facade
+// fills it; the scan applies it before ranking, so a restricted query gets the best k of
+// what it may see.
+struct Restriction {
+  // Only vacancies located in these regions (by RegionId; MatchCandidate); nullptr = any.
+  const std::bitset<taxonomy::kMaxRegions>* vacancy_regions = nullptr;
+  // Only rows (candidates for Shortlist, vacancies for MatchCandidate) of this source.
+  std::optional<std::string> source;
+};
 
 class Matcher {
  public:
@@ -48,16 +60,33 @@ class Matcher {
   // ---- Queries (any thread) -----------------------------------------------------------
   // `vacancy` is the stored or inline vacancy (canonical); request.k/filter apply.
   // Errors: INVALID_ARGUMENT for a bad filter ("filter.regions[0]"), k over 1000.
+  // `restriction` narrows what may be found (the caller's scope); the two-argument forms
+  // find everything.
   virtual absl::StatusOr<v1::ShortlistResponse> Shortlist(const v1::Vacancy& vacancy,
-                                                          const v1::ShortlistRequest& request) const = 0;
+                                                          const v1::ShortlistRequest& request,
+                                                          const Restriction& restriction) const = 0;
   virtual absl::StatusOr<v1::MatchCandidateResponse> MatchCandidate(
-      const v1::Candidate& candidate, const v1::MatchCandidateRequest& request) const = 0;
+      const v1::Candidate& candidate, const v1::MatchCandidateRequest& request,
+      const Restriction& restriction) const = 0;
   // As MatchCandidate, but only the first `detailed` matches carry the vacancy's fields
   // and an explanation; the later ones have vacancy_id and score only (the same ranking).
   // For callers that keep long ranked lists but show only their head (rematch).
   virtual absl::StatusOr<v1::MatchCandidateResponse> MatchCandidateHead(
       const v1::Candidate& candidate, const v1::MatchCandidateRequest& request,
-      size_t detailed) const = 0;
+      size_t detailed, const Restriction& restriction) const = 0;
+  absl::StatusOr<v1::ShortlistResponse> Shortlist(const v1::Vacancy& vacancy,
+                                                  const v1::ShortlistRequest& request) const {
+    return Shortlist(vacancy, request, Restriction{});
+  }
+  absl::StatusOr<v1::MatchCandidateResponse> MatchCandidate(const v1::Candidate& candidate,
+                                                            const v1::MatchCandidateRequest& request) const {
+    return MatchCandidate(candidate, request, Restriction{});
+  }
+  absl::StatusOr<v1::MatchCandidateResponse> MatchCandidateHead(const v1::Candidate& candidate,
+                                                                const v1::MatchCandidateRequest& request,
+                                                                size_t detailed) const {
+    return MatchCandidateHead(candidate, request, detailed, Restriction{});
+  }
   virtual absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate,
                                                            const v1::Vacancy& vacancy) const = 0;
 

@@ -54,13 +54,18 @@ class MatcherImpl final : public Matcher {
   void RemoveVacancy(std::string_view id) override;
   void SetModel(std::shared_ptr<const taxonomy::Taxonomy> taxonomy, const v1::Policy& policy) override;
 
-  absl::StatusOr<v1::ShortlistResponse> Shortlist(const v1::Vacancy& vacancy,
-                                                  const v1::ShortlistRequest& request) const override;
-  absl::StatusOr<v1::MatchCandidateResponse> MatchCandidate(
-      const v1::Candidate& candidate, const v1::MatchCandidateRequest& request) const override;
-  absl::StatusOr<v1::MatchCandidateResponse> MatchCandidateHead(
-      const v1::Candidate& candidate, const v1::MatchCandidateRequest& request,
-      size_t detailed) const override;
+  using Matcher::MatchCandidate;
+  using Matcher::MatchCandidateHead;
+  using Matcher::Shortlist;
+  absl::StatusOr<v1::ShortlistResponse> Shortlist(const v1::Vacancy& vacancy, const v1::ShortlistRequest& request,
+                                                  const Restriction& restriction) const override;
+  absl::StatusOr<v1::MatchCandidateResponse> MatchCandidate(const v1::Candidate& candidate,
+                                                            const v1::MatchCandidateRequest& request,
+                                                            const Restriction& restriction) const override;
+  absl::StatusOr<v1::MatchCandidateResponse> MatchCandidateHead(const v1::Candidate& candidate,
+                                                                const v1::MatchCandidateRequest& request,
+                                                                size_t detailed,
+                                                                const Restriction& restriction) const override;
   absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate,
                                                    const v1::Vacancy& vacancy) const override;
   std::vector<std::string> CandidatesOfEmployer(std::string_view employer_id) const override;
@@ -86,7 +91,16 @@ class MatcherImpl final : public Matcher {
   mutable absl::Mutex vacancy_records_mu_;
   absl::flat_hash_map<std::string, std::string> vacancy_records_ ABSL_GUARDED_BY(vacancy_records_mu_);
   std::atomic<uint64_t> vacancy_record_bytes_{0};  // Ids and values of vacancy_records_.
+  // Source numbers of both sides' rows (stable across compactions and model changes).
+  SourceDictionary sources_;
 };
+
+// The scan's source condition for `restriction`: nullopt = any source, else the source
+// number rows must have. Sets *nothing_visible when no row can qualify: a source no row
+// ever had, or one past the dictionary's capacity (kOverflowSource does not tell such
+// sources apart, so their rows are never found by a scoped query).
+std::optional<uint16_t> SourceCondition(const SourceDictionary& sources, const Restriction& restriction,
+                                        bool* nothing_visible);
 
 }  // namespace w2w::match
 

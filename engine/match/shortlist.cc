@@ -210,7 +210,8 @@ thread_local std::vector<float> CandidateSide::sim_;
 }  // namespace
 
 absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& vacancy,
-                                                             const v1::ShortlistRequest& request) const {
+                                                             const v1::ShortlistRequest& request,
+                                                             const Restriction& restriction) const {
   const auto t0 = std::chrono::steady_clock::now();
   const std::shared_ptr<const CompiledPolicy> model = model_.load();
   const std::shared_ptr<CandidateIndex> index = cands_.load();
@@ -223,7 +224,9 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
   v1::ShortlistResponse resp;
   resp.set_policy_version(m.policy_version);
   const int32_t today = TodayUtc();
-  if (!OpenOn(v, today)) return resp;
+  bool nothing_visible = false;
+  const std::optional<uint16_t> source = SourceCondition(sources_, restriction, &nothing_visible);
+  if (!OpenOn(v, today) || nothing_visible) return resp;
   // The snapshot: every write that returned before this point, nothing later.
   const uint32_t snap = index->rows().size();
 
@@ -233,7 +236,7 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
   if (index->any_default_travel()) reach_km = std::max(reach_km, m.default_max_travel_km);
   TopK top(qf.k);
   const uint64_t scored = BestFirstScan(side, *index, m, m.candidate_cells, snap,
-                                        ScanQuery{qf.min_score, side.place(), qf.region_ok, reach_km}, &top);
+                                        ScanQuery{qf.min_score, side.place(), qf.region_ok, reach_km, source}, &top);
   const auto& rows = index->rows();
 
   const std::vector<Scored> best = std::move(top).Sorted();

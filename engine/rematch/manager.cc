@@ -38,11 +38,27 @@ RematchManager::~RematchManager() {
   mu_.Await(absl::Condition(&none));
 }
 
-absl::Status RematchManager::Start(const v1::StartRematchRequest& request,
-                                   const EventSink& sink) {
+namespace {
+
+// A run the caller may not see answers as an unknown one.
+bool Sees(const RunAccess& access, const v1::RematchRun& run) {
+  return access.all_runs || run.started_by_token() == access.token_id;
+}
+
+absl::Status UnknownRun(const std::string& run_id) {
+  return absl::NotFoundError(absl::StrCat(
+      "run_id: unknown rematch run ",
+      run_id.size() <= 64 ? absl::StrCat("'", run_id, "'") : absl::StrCat("(", run_id.size(), " bytes)")));
+}
+
+}  // namespace
+
+absl::Status RematchManager::Start(const v1::StartRematchRequest& request, const EventSink& sink,
+                                   const RunAccess& access) {
   std::shared_ptr<const taxonomy::Taxonomy> tax = taxonomy_();
   RETURN_IF_ERROR(ValidateRequest(request, *tax));
-  ASSIGN_OR_RETURN(Selection selection, Select(request.selection(), *records_, *matcher_, *tax));
+  ASSIGN_OR_RETURN(Selection selection,
+                   Select(request.selection(), *records_, *matcher_, *tax, access.sees_candidate));
 
   v1::RematchRun run;
   auto active = std::make_shared<ActiveRun>();
@@ -58,6 +74,8 @@ absl::Status RematchManager::Start(const v1::StartRematchRequest& request,
   *run.mutable_options() = request.options();
   run.set_policy_version(matcher_->policy_version());
   run.set_created_at(NowRfc3339());
+  run.set_started_by(access.token_name);
+  run.set_started_by_token(access.token_id);
   run.set_state(v1::REMATCH_STATE_RUNNING);
   run.mutable_progress()->set_total(selection.people.size());
   run.mutable_progress()->set_phase("scoring");
@@ -65,7 +83,7 @@ absl::Status RematchManager::Start(const v1::StartRematchRequest& request,
 
   absl::Status status = PutRun(*store_, run);
   if (status.ok()) {
-    RunEnv env{store_, records_, matcher_, &pool_};
+    RunEnv env{store_, records_, matcher_, &pool_, &access.vacancies};
     status = ExecuteRun(env, std::move(run), std::move(selection), *active, sink);
   }
   absl::MutexLock lock(&mu_);
@@ -109,7 +127,8 @@ absl::StatusOr<uint64_t> ParseResultsToken(absl::string_view token) {
 
 }  // namespace
 
-absl::StatusOr<v1::RematchRun> RematchManager::Get(const v1::GetRematchRequest& request) const {
+absl::StatusOr<v1::RematchRun> RematchManager::Get(const v1::GetRematchRequest& request,
+                                                   const RunAccess& access) const {
   if (request.run_id().empty()) return absl::InvalidArgumentError("run_id: required");
   if (request.results_page_size() > kMaxResultsPage) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -117,12 +136,7 @@ absl::StatusOr<v1::RematchRun> RematchManager::Get(const v1::GetRematchRequest& 
   }
   ASSIGN_OR_RETURN(const uint64_t first, ParseResultsToken(request.results_page_token()));
   ASSIGN_OR_RETURN(std::optional<v1::RematchRun> run, GetRun(*store_, request.run_id()));
-  if (!run.has_value()) {
-    return absl::NotFoundError(absl::StrCat(
-        "run_id: unknown rematch run ",
-        request.run_id().size() <= 64 ? absl::StrCat("'", request.run_id(), "'")
-                                      : absl::StrCat("(", request.run_id().size(), " bytes)")));
-  }
+  if (!run.has_value() || !Sees(access, *run)) return UnknownRun(request.run_id());
   OverlayLive(*run);
   if (request.include_results()) {
     const uint32_t page =
@@ -137,8 +151,13 @@ absl::StatusOr<v1::RematchRun> RematchManager::Get(const v1::GetRematchRequest& 
   return *std::move(run);
 }
 
-absl::StatusOr<v1::RematchRun> RematchManager::Cancel(std::string_view run_id_view) {
+absl::StatusOr<v1::RematchRun> RematchManager::Cancel(std::string_view run_id_view, const RunAccess& access) {
   const std::string run_id(run_id_view);  // Our Abseil's string_view is not std's.
+  {
+    // Only the caller's own runs (or any, for an administrator) can be cancelled.
+    ASSIGN_OR_RETURN(std::optional<v1::RematchRun> before, GetRun(*store_, run_id));
+    if (!before.has_value() || !Sees(access, *before)) return UnknownRun(run_id);
+  }
   std::shared_ptr<ActiveRun> active;
   {
     absl::MutexLock lock(&mu_);
@@ -162,8 +181,8 @@ absl::StatusOr<v1::RematchRun> RematchManager::Cancel(std::string_view run_id_vi
   return *std::move(run);
 }
 
-absl::StatusOr<v1::ListRematchesResponse> RematchManager::List(
-    const v1::ListRematchesRequest& request) const {
+absl::StatusOr<v1::ListRematchesResponse> RematchManager::List(const v1::ListRematchesRequest& request,
+                                                               const RunAccess& access) const {
   if (request.page_size() > kMaxPageSize) {
     return absl::InvalidArgumentError(
         absl::StrCat("page_size: ", request.page_size(), " is over ", kMaxPageSize));
@@ -175,11 +194,13 @@ absl::StatusOr<v1::ListRematchesResponse> RematchManager::List(
   ASSIGN_OR_RETURN(std::vector<v1::RematchRun> runs,
                    ListRuns(*store_, request.page_token(), page + 1));
   v1::ListRematchesResponse response;
+  // The page ends at its last run whether the caller sees it or not.
+  if (runs.size() > page) response.set_next_page_token(runs[page - 1].run_id());
   for (size_t i = 0; i < runs.size() && i < page; ++i) {
+    if (!Sees(access, runs[i])) continue;
     OverlayLive(runs[i]);
     *response.add_runs() = std::move(runs[i]);
   }
-  if (runs.size() > page) response.set_next_page_token(response.runs(page - 1).run_id());
   return response;
 }
 

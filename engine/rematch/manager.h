@@ -33,6 +33,20 @@ inline constexpr absl::Duration kCancelWait = absl::Seconds(10);
 inline constexpr uint32_t kDefaultPageSize = 20;
 inline constexpr uint32_t kMaxPageSize = 100;
 
+// Who starts or reads runs, as the facade resolved it from the caller's scope.
+struct RunAccess {
+  // The candidates the caller may rematch; empty = every one. Others in a selection are
+  // left out as if they did not exist.
+  std::function<bool(const v1::Candidate&)> sees_candidate;
+  // What the runs' matching may find (the caller's vacancies).
+  match::Restriction vacancies;
+  // The caller's token (id, name): recorded on the runs it starts.
+  std::string token_id, token_name;
+  // False: Get, Cancel and List see only the runs started with `token_id` (others answer
+  // NOT_FOUND, as unknown runs do).
+  bool all_runs = true;
+};
+
 class RematchManager {
  public:
   using TaxonomySource = std::function<std::shared_ptr<const taxonomy::Taxonomy>()>;
@@ -51,21 +65,23 @@ class RematchManager {
   // Engine::StartRematch. Errors before the run exists (no record is written):
   // INVALID_ARGUMENT, NOT_FOUND (employer without candidates), RESOURCE_EXHAUSTED (too
   // many candidates). Then the run's outcome: OK (FINISHED), CANCELLED, other (FAILED).
-  absl::Status Start(const v1::StartRematchRequest& request, const EventSink& sink)
+  absl::Status Start(const v1::StartRematchRequest& request, const EventSink& sink, const RunAccess& access)
       ABSL_LOCKS_EXCLUDED(mu_);
   // Engine::GetRematch: the stored run (live progress while it runs), with its results
   // when asked. NOT_FOUND for an unknown id.
-  absl::StatusOr<v1::RematchRun> Get(const v1::GetRematchRequest& request) const
+  absl::StatusOr<v1::RematchRun> Get(const v1::GetRematchRequest& request, const RunAccess& access) const
       ABSL_LOCKS_EXCLUDED(mu_);
   // Engine::CancelRematch: asks a live run to stop and waits (up to kCancelWait) until it
   // did; returns the run. Cancelling a run that is already CANCELLED returns it unchanged;
   // FAILED_PRECONDITION for a run that is FINISHED, INCOMPLETE or FAILED; NOT_FOUND for
   // an unknown id.
-  absl::StatusOr<v1::RematchRun> Cancel(std::string_view run_id) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<v1::RematchRun> Cancel(std::string_view run_id, const RunAccess& access)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // Engine::ListRematches: newest first, without results. The page token is the last run
   // id of the previous page. INVALID_ARGUMENT for page_size over kMaxPageSize.
-  absl::StatusOr<v1::ListRematchesResponse> List(const v1::ListRematchesRequest& request) const
-      ABSL_LOCKS_EXCLUDED(mu_);
+  // Runs the caller may not see are left out (a page may come back short).
+  absl::StatusOr<v1::ListRematchesResponse> List(const v1::ListRematchesRequest& request,
+                                                 const RunAccess& access) const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   RematchManager(storage::Store* store, const records::RecordStore* records,

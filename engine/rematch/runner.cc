@@ -182,7 +182,8 @@ class Execution {
       // rest of the list needs ids and scores only, so they are built without
       // explanations (most of a group-mode list).
       absl::StatusOr<v1::MatchCandidateResponse> response =
-          env_.matcher->MatchCandidateHead(*person.candidate, request, k_ + 1);
+          env_.matcher->MatchCandidateHead(*person.candidate, request, k_ + 1,
+                                           env_.vacancies != nullptr ? *env_.vacancies : match::Restriction{});
       if (!response.ok()) {
         errors[w] = response.status();
         return;

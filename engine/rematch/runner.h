@@ -47,6 +47,8 @@ struct RunEnv {
   const records::RecordStore* records = nullptr;  // Vacancies of the lists.
   const match::Matcher* matcher = nullptr;
   WorkerPool* pool = nullptr;
+  // What the run's matching may find (the starter's scope); nullptr = everything.
+  const match::Restriction* vacancies = nullptr;
 };
 
 // Runs `run` (id, selection, options, policy_version and created_at set; state RUNNING,

@@ -136,8 +136,10 @@ absl::Status ValidateRequest(const v1::StartRematchRequest& request,
 absl::StatusOr<Selection> Select(const v1::RematchSelection& selection,
                                  const records::RecordStore& records,
                                  const match::Matcher& matcher,
-                                 const taxonomy::Taxonomy& taxonomy) {
+                                 const taxonomy::Taxonomy& taxonomy,
+                                 const std::function<bool(const v1::Candidate&)>& sees) {
   Selection out;
+  auto visible = [&](const std::optional<v1::Candidate>& c) { return c.has_value() && (!sees || sees(*c)); };
   switch (selection.selection_case()) {
     case v1::RematchSelection::kEmployerId: {
       const std::vector<std::string> ids = matcher.CandidatesOfEmployer(selection.employer_id());
@@ -148,8 +150,12 @@ absl::StatusOr<Selection> Select(const v1::RematchSelection& selection,
       if (ids.size() > kMaxSelected) return TooMany();
       for (const std::string& id : ids) {
         ASSIGN_OR_RETURN(std::optional<v1::Candidate> c, records.GetCandidate(id));
-        if (!c.has_value()) continue;  // Deleted since the index listed it.
+        if (!visible(c)) continue;  // Deleted since the index listed it, or out of scope.
         RETURN_IF_ERROR(Add(*std::move(c), out));
+      }
+      if (sees && out.selected == 0) {
+        return absl::NotFoundError(absl::StrCat("selection.employer_id: no candidates of employer ",
+                                                QuoteValue(selection.employer_id())));
       }
       return out;
     }
@@ -158,7 +164,7 @@ absl::StatusOr<Selection> Select(const v1::RematchSelection& selection,
       for (const std::string& id : selection.candidate_ids().ids()) {
         if (!seen.insert(id).second) continue;
         ASSIGN_OR_RETURN(std::optional<v1::Candidate> c, records.GetCandidate(id));
-        if (c.has_value()) {
+        if (visible(c)) {
           RETURN_IF_ERROR(Add(*std::move(c), out));
         } else {
           ++out.selected;
@@ -176,7 +182,7 @@ absl::StatusOr<Selection> Select(const v1::RematchSelection& selection,
       absl::Status status;
       ASSIGN_OR_RETURN(uint64_t visited,
                        records.Scan<v1::Candidate>("", 0, [&](v1::Candidate& c) {
-                         if (!MatchesFilter(c, f, regions)) return true;
+                         if (!MatchesFilter(c, f, regions) || (sees && !sees(c))) return true;
                          status = Add(std::move(c), out);
                          return status.ok();
                        }));

@@ -13,6 +13,7 @@
 #define W2W_ENGINE_REMATCH_SELECTION_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,11 +51,15 @@ absl::Status ValidateRequest(const v1::StartRematchRequest& request,
 
 // Resolves the (validated) selection. Errors: NOT_FOUND for an employer without
 // candidates, RESOURCE_EXHAUSTED above kMaxSelected, storage errors as the store reports.
-// `records` is where the selected candidates are read.
+// `records` is where the selected candidates are read. With `sees` set, a candidate it
+// refuses is treated as absent (left out of an employer's or a filter's selection, an
+// unknown id in a list of ids); an employer none of whose candidates it sees is NOT_FOUND
+// as one without candidates.
 absl::StatusOr<Selection> Select(const v1::RematchSelection& selection,
                                  const records::RecordStore& records,
                                  const match::Matcher& matcher,
-                                 const taxonomy::Taxonomy& taxonomy);
+                                 const taxonomy::Taxonomy& taxonomy,
+                                 const std::function<bool(const v1::Candidate&)>& sees = {});
 
 }  // namespace w2w::rematch
 

@@ -32,6 +32,8 @@ std::string_view FamilyName(Family family) {
     case Family::kRematchRuns: return "rematch_runs";
     case Family::kRematchResults: return "rematch_results";
     case Family::kMeta: return "meta";
+    case Family::kTokens: return "tokens";
+    case Family::kAudit: return "audit";
   }
   return "unknown";
 }

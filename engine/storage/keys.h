@@ -8,6 +8,8 @@
 //   taxonomy          "change/" + 8-byte big-endian seq + "/" + kind   (the change log)
 //   rematch_results   run id + '\0' + 8-byte big-endian index
 //   meta              the name itself
+//   tokens            the 32-byte SHA-256 digest of the token's secret
+//   audit             (engine/access/audit_log.h)
 //
 // Big-endian numbers make numeric keys sort numerically, so the newest policy is the last
 // key and the change log replays in order with a plain scan.
@@ -71,6 +73,10 @@ std::string RematchResultKey(std::string_view run_id, uint64_t index);
 // The index a result key of run `run_id` names; nullopt for a key of another run or a
 // malformed one.
 std::optional<uint64_t> ParseRematchResultKey(std::string_view run_id, std::string_view key);
+
+// ---- Tokens ----------------------------------------------------------------------------
+// The key of the token whose secret hashes to `digest` (32 bytes): the digest's bytes.
+inline std::string_view TokenKey(std::string_view digest) { return digest; }
 
 // ---- Meta ------------------------------------------------------------------------------
 // The key of the meta value called `name`: the name's bytes. The view aliases `name`.

@@ -32,7 +32,8 @@ using internal::FromRocks;
 
 constexpr Family kAllFamilies[kNumFamilies] = {
     Family::kCandidates,  Family::kVacancies,      Family::kPolicies, Family::kTaxonomy,
-    Family::kRematchRuns, Family::kRematchResults, Family::kMeta,
+    Family::kRematchRuns, Family::kRematchResults, Family::kMeta,     Family::kTokens,
+    Family::kAudit,
 };
 constexpr uint64_t kMiB = 1ull << 20;
 // Opening replays the WAL and writes a new MANIFEST and OPTIONS file: a few KiB when

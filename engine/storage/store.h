@@ -47,8 +47,11 @@ enum class Family {
   kRematchRuns,     // key: run id                  value: w2w.v1.RematchRun (no results)
   kRematchResults,  // key: run id + '\0' + 8-byte big-endian index  value: w2w.v1.PersonResult
   kMeta,            // key: name                    value: raw bytes (e.g. counters)
+  kTokens,          // key: 32-byte SHA-256 of the token's secret  value: w2w.v1.Token
+  kAudit,           // key: 8-byte big-endian microseconds since the epoch + 8-byte
+                    //      big-endian sequence number  value: w2w.v1.AccessEntry
 };
-inline constexpr int kNumFamilies = 7;
+inline constexpr int kNumFamilies = 9;
 
 // Name of a family's RocksDB column family, e.g. "candidates".
 std::string_view FamilyName(Family family);

@@ -30,6 +30,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
 #include "service/call_tracker.h"
+#include "service/internal/auth.h"
 #include "service/message_parse.h"
 #include "service/status.h"
 #include "service/worker_pool.h"
@@ -76,25 +77,26 @@ absl::Status Assign(absl::StatusOr<T> result, T* out) {
   return absl::OkStatus();
 }
 
-// Parses `raw_request` as a Request, runs `body(request, &response)` (returning
+// Parses `raw_request` as a Request, runs `body(caller, request, &response)` (returning
 // absl::Status) and serializes the response into `*raw_response`. INVALID_ARGUMENT naming
 // the field when the request does not parse; CANCELLED when the call was cancelled before.
 template <typename Request, typename Response, typename Body>
-absl::Status RunUnary(absl::string_view method, grpc::CallbackServerContext* context,
-                      const grpc::ByteBuffer* raw_request, grpc::ByteBuffer* raw_response,
-                      Body& body) {
+absl::Status RunUnary(absl::string_view method, const access::Caller& caller,
+                      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
+                      grpc::ByteBuffer* raw_response, Body& body) {
   if (context->IsCancelled()) return CancelledBeforeStart(method);
   grpc::ByteBuffer bytes(*raw_request);  // Shares the slices; parsing reads them.
   Request request;
   if (absl::Status parsed = ParseMessage(&bytes, &request); !parsed.ok()) return parsed;
   Response response;
-  if (absl::Status done = body(request, &response); !done.ok()) return done;
+  if (absl::Status done = body(caller, request, &response); !done.ok()) return done;
   return Serialize(response, raw_response);
 }
 
-// Serves a unary call inline on the calling (gRPC callback) thread: admits it, runs
-// RunUnary and finishes the call with the translated status. `body` is
-// absl::Status(const Request&, Response*). Returns the reactor for gRPC.
+// Serves a unary call inline on the calling (gRPC callback) thread: admits it,
+// authenticates its caller (UNAUTHENTICATED before anything else), runs RunUnary and
+// finishes the call with the translated status. `body` is
+// absl::Status(const access::Caller&, const Request&, Response*). Returns the reactor.
 template <typename Request, typename Response, typename Body>
 grpc::ServerUnaryReactor* ServeUnary(const CallResources& resources, absl::string_view method,
                                      grpc::CallbackServerContext* context,
@@ -106,8 +108,13 @@ grpc::ServerUnaryReactor* ServeUnary(const CallResources& resources, absl::strin
     reactor->Finish(ToGrpcStatus(Draining()));
     return reactor;
   }
+  absl::StatusOr<std::shared_ptr<const access::Caller>> caller = Authenticate(*resources.engine, *context);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
   reactor->Finish(ToGrpcStatus(
-      RunUnary<Request, Response>(method, context, raw_request, raw_response, body)));
+      RunUnary<Request, Response>(method, **caller, context, raw_request, raw_response, body)));
   return reactor;
 }
 
@@ -126,9 +133,17 @@ grpc::ServerUnaryReactor* ServeUnaryOnPool(const CallResources& resources, Worke
     reactor->Finish(ToGrpcStatus(Draining()));
     return reactor;
   }
+  absl::StatusOr<std::shared_ptr<const access::Caller>> authenticated =
+      Authenticate(*resources.engine, *context);
+  if (!authenticated.ok()) {
+    reactor->Finish(ToGrpcStatus(authenticated.status()));
+    tracker->Exit();
+    return reactor;
+  }
+  std::shared_ptr<const access::Caller> caller = *std::move(authenticated);
   if (pool->TryEnterInline()) {  // Few such calls run: no hand-off (see worker_pool.h).
     const absl::Status status =
-        RunUnary<Request, Response>(method, context, raw_request, raw_response, body);
+        RunUnary<Request, Response>(method, *caller, context, raw_request, raw_response, body);
     // Before Finish: the client's next call may arrive while Finish still sends.
     pool->ExitInline();
     reactor->Finish(ToGrpcStatus(status));
@@ -137,9 +152,9 @@ grpc::ServerUnaryReactor* ServeUnaryOnPool(const CallResources& resources, Worke
   }
   // The call's objects stay valid until Finish; the task touches none of them after it.
   const bool submitted = pool->TrySubmit(
-      [method, context, raw_request, raw_response, reactor, tracker, body]() mutable {
+      [method, caller, context, raw_request, raw_response, reactor, tracker, body]() mutable {
         reactor->Finish(ToGrpcStatus(
-            RunUnary<Request, Response>(method, context, raw_request, raw_response, body)));
+            RunUnary<Request, Response>(method, *caller, context, raw_request, raw_response, body)));
         tracker->Exit();
       });
   if (!submitted) {

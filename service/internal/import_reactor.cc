@@ -13,7 +13,15 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ImportReactor::Start(
   reactor->admitted_ = reactor->tracker_->Enter();
   if (!reactor->admitted_) {
     reactor->Finish(ToGrpcStatus(Draining()));
-  } else if (!reactor->pool_->TrySubmit([reactor] { reactor->Run(); })) {
+    return reactor;
+  }
+  absl::StatusOr<std::shared_ptr<const access::Caller>> caller = Authenticate(*reactor->engine_, *context);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  reactor->caller_ = *std::move(caller);
+  if (!reactor->pool_->TrySubmit([reactor] { reactor->Run(); })) {
     reactor->Finish(ToGrpcStatus(PoolExhausted(*reactor->pool_)));
   } else {
     // Tells the client at once that the stream was admitted (it may wait for the initial
@@ -26,6 +34,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ImportReactor::Start(
 ImportReactor::ImportReactor(const CallResources& resources, grpc::CallbackServerContext* context,
                              grpc::ByteBuffer* response, Body body)
     : tracker_(resources.tracker),
+      engine_(resources.engine),
       pool_(resources.long_calls),
       context_(context),
       response_(response),
@@ -33,7 +42,7 @@ ImportReactor::ImportReactor(const CallResources& resources, grpc::CallbackServe
 
 void ImportReactor::Run() {
   v1::ImportSummary summary;
-  absl::Status status = body_([this] { return Cancelled(); },
+  absl::Status status = body_(*caller_, [this] { return Cancelled(); },
                               [this](grpc::ByteBuffer* out) { return Next(out); }, &summary);
   if (status.ok()) status = Serialize(summary, response_);
   Finish(ToGrpcStatus(status));  // The last touch of `this`: OnDone may delete it.

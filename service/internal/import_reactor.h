@@ -41,10 +41,11 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   // Drains the whole stream with `body(cancelled, next, &summary)` and answers OK with
   // the summary, or the body's status. The body polls `cancelled` (client cancelled,
   // deadline passed, the call broke, or shutdown past its grace).
-  using Body = std::function<absl::Status(IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
-                                          v1::ImportSummary* summary)>;
+  using Body = std::function<absl::Status(const access::Caller& caller, IsCancelled cancelled,
+                                          ReadNext<grpc::ByteBuffer> next, v1::ImportSummary* summary)>;
 
-  // Serves the call: UNAVAILABLE while draining, RESOURCE_EXHAUSTED when the pool is
+  // Serves the call: UNAVAILABLE while draining, UNAUTHENTICATED without a valid token,
+  // RESOURCE_EXHAUSTED when the pool is
   // full, else sends the initial metadata at once (so a client can tell an admitted
   // stream, ClientWriter::WaitForInitialMetadata) and runs `body` on the pool. The reactor deletes itself when the call is done.
   // `context` and `response` are gRPC's, valid until then.
@@ -67,6 +68,8 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 
   // Set at construction.
   CallTracker* const tracker_;               // Borrowed.
+  const Engine* const engine_;               // Borrowed; authenticates the call.
+  std::shared_ptr<const access::Caller> caller_;  // Set by Start before the body runs.
   WorkerPool* const pool_;                   // Borrowed.
   grpc::CallbackServerContext* const context_;  // gRPC's.
   grpc::ByteBuffer* const response_;         // gRPC's.

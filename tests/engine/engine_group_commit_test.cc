@@ -43,7 +43,7 @@ TEST_F(EngineGroupCommitTest, ConcurrentUpsertsGetGaplessVersionsPerId) {
         // Two contents per (thread, round) parity: some writes repeat the stored content.
         v1::Candidate c = MakeCandidate(id);
         c.set_employer_id("employer-" + std::to_string(round % 2));
-        auto written = engine_->UpsertCandidate(c);
+        auto written = engine_->UpsertCandidate(::w2w::access::Caller::System(), c);
         ASSERT_TRUE(written.ok()) << written.status();
         absl::MutexLock lock(&mu);
         if (written->changed) {
@@ -72,7 +72,7 @@ TEST_F(EngineGroupCommitTest, ConcurrentUpsertsGetGaplessVersionsPerId) {
     ASSERT_FALSE(v.empty()) << id;
     for (size_t i = 0; i < v.size(); ++i) EXPECT_EQ(v[i], i + 1) << id << " versions";
     changed += static_cast<int>(v.size());
-    auto stored = engine_->GetCandidate(id);
+    auto stored = engine_->GetCandidate(::w2w::access::Caller::System(), id);
     ASSERT_TRUE(stored.ok()) << stored.status();
     EXPECT_EQ(stored->version(), v.back()) << id;
     EXPECT_EQ(stored->version(), last[id].first) << id;
@@ -86,14 +86,14 @@ TEST_F(EngineGroupCommitTest, ConcurrentUpsertsGetGaplessVersionsPerId) {
   EXPECT_EQ(engine_->Info().candidates(), before.candidates());
   for (int k = 0; k < kIds; ++k) {
     const std::string id = "gc-" + std::to_string(k);
-    auto stored = engine_->GetCandidate(id);
+    auto stored = engine_->GetCandidate(::w2w::access::Caller::System(), id);
     ASSERT_TRUE(stored.ok());
     EXPECT_EQ(stored->version(), versions[id].back());
   }
 }
 
 TEST_F(EngineGroupCommitTest, ConcurrentWritersExpectingTheSameVersionOneWins) {
-  ASSERT_TRUE(engine_->UpsertVacancy(MakeVacancy("gc-v")).ok());
+  ASSERT_TRUE(engine_->UpsertVacancy(::w2w::access::Caller::System(), MakeVacancy("gc-v")).ok());
   constexpr int kContenders = 8;
   std::vector<absl::Status> results(kContenders);
   std::vector<std::thread> threads;
@@ -102,7 +102,7 @@ TEST_F(EngineGroupCommitTest, ConcurrentWritersExpectingTheSameVersionOneWins) {
       v1::Vacancy v = MakeVacancy("gc-v");
       v.set_title("Lasser " + std::to_string(t));
       v.set_version(1);
-      results[t] = engine_->UpsertVacancy(v).status();
+      results[t] = engine_->UpsertVacancy(::w2w::access::Caller::System(), v).status();
     });
   }
   for (std::thread& t : threads) t.join();
@@ -116,7 +116,7 @@ TEST_F(EngineGroupCommitTest, ConcurrentWritersExpectingTheSameVersionOneWins) {
     }
   }
   EXPECT_EQ(ok, 1);
-  auto stored = engine_->GetVacancy("gc-v");
+  auto stored = engine_->GetVacancy(::w2w::access::Caller::System(), "gc-v");
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->version(), 2u);
 }
@@ -124,21 +124,21 @@ TEST_F(EngineGroupCommitTest, ConcurrentWritersExpectingTheSameVersionOneWins) {
 TEST_F(EngineGroupCommitTest, AnUpsertOfAnUnknownIdWithAVersionIsNotFound) {
   v1::Candidate c = MakeCandidate("gc-missing");
   c.set_version(3);
-  auto written = engine_->UpsertCandidate(c);
+  auto written = engine_->UpsertCandidate(::w2w::access::Caller::System(), c);
   EXPECT_EQ(written.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(engine_->GetCandidate("gc-missing").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(engine_->GetCandidate(::w2w::access::Caller::System(), "gc-missing").status().code(), absl::StatusCode::kNotFound);
 }
 
 // Unchanged content is recognised by comparing encodings with the stored bytes; a change
 // that keeps the encoded size must still count as a change.
 TEST_F(EngineGroupCommitTest, UnchangedAndSameSizeChangesAreToldApart) {
-  auto first = engine_->UpsertCandidate(MakeCandidate("gc-same"));
+  auto first = engine_->UpsertCandidate(::w2w::access::Caller::System(), MakeCandidate("gc-same"));
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE(first->changed);
 
   v1::Candidate again = MakeCandidate("gc-same");
   again.set_updated_at("2001-01-01T00:00:00Z");  // Server-set fields do not count.
-  auto second = engine_->UpsertCandidate(again);
+  auto second = engine_->UpsertCandidate(::w2w::access::Caller::System(), again);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_FALSE(second->changed);
   EXPECT_EQ(second->candidate.version(), 1u);
@@ -146,13 +146,13 @@ TEST_F(EngineGroupCommitTest, UnchangedAndSameSizeChangesAreToldApart) {
 
   v1::Candidate same_size = MakeCandidate("gc-same");
   same_size.set_employer_id("employer-2");  // Same length as "employer-1".
-  auto third = engine_->UpsertCandidate(same_size);
+  auto third = engine_->UpsertCandidate(::w2w::access::Caller::System(), same_size);
   ASSERT_TRUE(third.ok()) << third.status();
   EXPECT_TRUE(third->changed);
   EXPECT_EQ(third->candidate.version(), 2u);
 
   // The same through an import: unchanged, then changed with the same size.
-  auto importer = engine_->NewCandidateImporter();
+  auto importer = engine_->NewCandidateImporter(::w2w::access::Caller::System());
   ASSERT_TRUE(importer->Add(same_size).ok());
   v1::Candidate back = MakeCandidate("gc-same");
   ASSERT_TRUE(importer->Add(back).ok());
@@ -160,7 +160,7 @@ TEST_F(EngineGroupCommitTest, UnchangedAndSameSizeChangesAreToldApart) {
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(summary->unchanged(), 1u);
   EXPECT_EQ(summary->committed(), 1u);
-  auto stored = engine_->GetCandidate("gc-same");
+  auto stored = engine_->GetCandidate(::w2w::access::Caller::System(), "gc-same");
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->version(), 3u);
   EXPECT_EQ(stored->employer_id(), "employer-1");

@@ -41,7 +41,7 @@ TEST_F(EnginePolicyTest, SetPolicyVersionsValidatesAndSurvivesReopen) {
   policy.mutable_weights()->set_distance(0.5);
   policy.set_max_retraining_weeks(8);
   policy.set_note("test");
-  auto set = engine_->SetPolicy(policy, 1);
+  auto set = engine_->SetPolicy(::w2w::access::Caller::System(), policy, 1);
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_EQ(set->version(), 2u);
   EXPECT_EQ(set->note(), "test");
@@ -53,21 +53,21 @@ TEST_F(EnginePolicyTest, SetPolicyVersionsValidatesAndSurvivesReopen) {
   EXPECT_EQ(engine_->Info().policy_version(), 2u);
 
   // A stale expected version is refused and changes nothing.
-  auto stale = engine_->SetPolicy(policy, 1);
+  auto stale = engine_->SetPolicy(::w2w::access::Caller::System(), policy, 1);
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
   EXPECT_THAT(std::string(stale.status().message()), HasSubstr("stale version 1"));
 
   // Invalid policies name the field and change nothing.
   v1::Policy bad;
   bad.mutable_weights()->set_trade(-1);
-  auto invalid = engine_->SetPolicy(bad, 0);
+  auto invalid = engine_->SetPolicy(::w2w::access::Caller::System(), bad, 0);
   EXPECT_EQ(invalid.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(invalid.status().message()), StartsWith("policy.weights.trade"));
   EXPECT_EQ(engine_->GetPolicy(0)->version(), 2u);
 
   // Unconditional set: version 3.
   policy.set_max_retraining_weeks(6);
-  auto third = engine_->SetPolicy(policy, 0);
+  auto third = engine_->SetPolicy(::w2w::access::Caller::System(), policy, 0);
   ASSERT_TRUE(third.ok());
   EXPECT_EQ(third->version(), 3u);
 
@@ -81,10 +81,10 @@ TEST_F(EnginePolicyTest, SetPolicyVersionsValidatesAndSurvivesReopen) {
   EXPECT_EQ(engine_->Info().policy_version(), 3u);
 
   // Queries report the policy they were scored with.
-  ASSERT_TRUE(engine_->UpsertVacancy(MakeVacancy("v1")).ok());
+  ASSERT_TRUE(engine_->UpsertVacancy(::w2w::access::Caller::System(), MakeVacancy("v1")).ok());
   v1::ShortlistRequest shortlist;
   shortlist.set_vacancy_id("v1");
-  auto response = engine_->Shortlist(shortlist);
+  auto response = engine_->Shortlist(::w2w::access::Caller::System(), shortlist);
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->policy_version(), 3u);
 }
@@ -96,7 +96,7 @@ TEST_F(EnginePolicyTest, TaxonomyChangesApplyAtOnceAndReplayInOrder) {
   // A candidate with an unknown qualification is refused ...
   v1::Candidate candidate = MakeCandidate("c1");
   candidate.add_qualifications("W2W-TEST-CERT");
-  EXPECT_EQ(engine_->UpsertCandidate(candidate).status().code(),
+  EXPECT_EQ(engine_->UpsertCandidate(::w2w::access::Caller::System(), candidate).status().code(),
             absl::StatusCode::kInvalidArgument);
 
   // ... until an administrator adds it.
@@ -107,22 +107,22 @@ TEST_F(EnginePolicyTest, TaxonomyChangesApplyAtOnceAndReplayInOrder) {
   q.set_weeks(1);
   q.set_cost_eur(100);
   q.set_source("test");
-  auto version = engine_->UpsertQualification(q);
+  auto version = engine_->UpsertQualification(::w2w::access::Caller::System(), q);
   ASSERT_TRUE(version.ok()) << version.status();
   EXPECT_EQ(*version, 2u);
-  EXPECT_TRUE(engine_->UpsertCandidate(candidate).ok());
+  EXPECT_TRUE(engine_->UpsertCandidate(::w2w::access::Caller::System(), candidate).ok());
 
   // A new municipality (e.g. after a merger) maps onto a region.
   v1::Municipality m;
   m.set_name("W2W-Testgemeente");
   m.set_region("Twente");
-  version = engine_->UpsertMunicipality(m);
+  version = engine_->UpsertMunicipality(::w2w::access::Caller::System(), m);
   ASSERT_TRUE(version.ok()) << version.status();
   EXPECT_EQ(*version, 3u);
 
   // The second change of the same qualification is stored after the first.
   q.set_weeks(3);
-  version = engine_->UpsertQualification(q);
+  version = engine_->UpsertQualification(::w2w::access::Caller::System(), q);
   ASSERT_TRUE(version.ok()) << version.status();
   EXPECT_EQ(*version, 4u);
 
@@ -130,7 +130,7 @@ TEST_F(EnginePolicyTest, TaxonomyChangesApplyAtOnceAndReplayInOrder) {
   v1::Municipality bad;
   bad.set_name("Nergens");
   bad.set_region("Atlantis");
-  auto refused = engine_->UpsertMunicipality(bad);
+  auto refused = engine_->UpsertMunicipality(::w2w::access::Caller::System(), bad);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(engine_->taxonomy()->version(), 4u);
 
@@ -148,10 +148,10 @@ TEST_F(EnginePolicyTest, TaxonomyChangesApplyAtOnceAndReplayInOrder) {
 
   v1::Candidate moved = MakeCandidate("c2", "");
   moved.set_municipality("W2W-Testgemeente");
-  auto written = engine_->UpsertCandidate(moved);
+  auto written = engine_->UpsertCandidate(::w2w::access::Caller::System(), moved);
   ASSERT_TRUE(written.ok()) << written.status();
   EXPECT_EQ(written->candidate.region(), "Twente");
-  EXPECT_TRUE(engine_->GetCandidate("c1").ok());
+  EXPECT_TRUE(engine_->GetCandidate(::w2w::access::Caller::System(), "c1").ok());
   EXPECT_EQ(engine_->Info().candidates(), 2u);
 }
 
@@ -160,7 +160,7 @@ TEST_F(EnginePolicyTest, ClusterAndAnchorChangesAreStored) {
   cluster.set_name("w2w-test-cluster");
   cluster.add_regions("Twente");
   cluster.add_regions("Achterhoek");
-  auto version = engine_->UpsertCluster(cluster);
+  auto version = engine_->UpsertCluster(::w2w::access::Caller::System(), cluster);
   ASSERT_TRUE(version.ok()) << version.status();
   EXPECT_EQ(*version, 2u);
 
@@ -169,7 +169,7 @@ TEST_F(EnginePolicyTest, ClusterAndAnchorChangesAreStored) {
   anchor.set_anchor_city("Hengelo");
   anchor.set_lat(52.2659);
   anchor.set_lon(6.7931);
-  version = engine_->UpdateRegionAnchor(anchor);
+  version = engine_->UpdateRegionAnchor(::w2w::access::Caller::System(), anchor);
   ASSERT_TRUE(version.ok()) << version.status();
   EXPECT_EQ(*version, 3u);
 

@@ -100,7 +100,7 @@ TEST_F(EngineTaxonomyTest, MunicipalitiesOfARegionAndTheirChanges) {
   moved.set_region("Twente");
   moved.set_lat(52.26);
   moved.set_lon(7.00);
-  auto version = engine_->UpsertMunicipality(moved);
+  auto version = engine_->UpsertMunicipality(::w2w::access::Caller::System(), moved);
   ASSERT_TRUE(version.ok()) << version.status();
   listed = engine_->ListMunicipalities(twente);
   ASSERT_TRUE(listed.ok());

@@ -80,7 +80,7 @@ class RematchRunTest : public ::testing::Test {
     c.set_status(status);
     c.set_max_travel_km(travel_km);
     c.set_willing_to_retrain(true);
-    auto w = engine_->UpsertCandidate(c);
+    auto w = engine_->UpsertCandidate(::w2w::access::Caller::System(), c);
     ASSERT_TRUE(w.ok()) << w.status();
   }
 
@@ -95,14 +95,14 @@ class RematchRunTest : public ::testing::Test {
     for (auto& q : required) v.add_required_qualifications(q);
     v.set_positions(positions);
     v.set_title("vacature " + id);
-    auto w = engine_->UpsertVacancy(v);
+    auto w = engine_->UpsertVacancy(::w2w::access::Caller::System(), v);
     ASSERT_TRUE(w.ok()) << w.status();
     positions_[id] = positions;
   }
 
   Outcome Run(const v1::StartRematchRequest& request) {
     Outcome out;
-    out.status = engine_->StartRematch(request, [&](const v1::RematchEvent& e) {
+    out.status = engine_->StartRematch(::w2w::access::Caller::System(), request, [&](const v1::RematchEvent& e) {
       out.events.push_back(e);
       if (e.has_started()) out.run_id = e.started().run_id();
       if (e.has_result()) out.results.push_back(e.result());
@@ -158,7 +158,7 @@ class RematchRunTest : public ::testing::Test {
       v1::CloseVacancyRequest close;
       close.set_id(id);
       close.set_status(i % 2 ? v1::VACANCY_STATUS_FILLED : v1::VACANCY_STATUS_CLOSED);
-      auto closed = engine_->CloseVacancy(close);
+      auto closed = engine_->CloseVacancy(::w2w::access::Caller::System(), close);
       ASSERT_TRUE(closed.ok()) << closed.status();
       closed_.insert(id);
     }
@@ -340,10 +340,10 @@ TEST_F(RematchRunTest, BankruptcyIndependentAndGroup) {
   EXPECT_TRUE(phases.contains("summarising"));
 
   // A rematch changes no record.
-  auto v = engine_->GetVacancy("v-500");
+  auto v = engine_->GetVacancy(::w2w::access::Caller::System(), "v-500");
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->version(), 1u);
-  auto c = engine_->GetCandidate("mt-1000");
+  auto c = engine_->GetCandidate(::w2w::access::Caller::System(), "mt-1000");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->version(), 1u);
   EXPECT_EQ(c->status(), v1::CANDIDATE_STATUS_BANKRUPT_EMPLOYER);
@@ -352,7 +352,7 @@ TEST_F(RematchRunTest, BankruptcyIndependentAndGroup) {
   v1::GetRematchRequest get;
   get.set_run_id(group.run_id);
   get.set_include_results(true);
-  auto run = engine_->GetRematch(get);
+  auto run = engine_->GetRematch(::w2w::access::Caller::System(), get);
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_EQ(run->state(), v1::REMATCH_STATE_FINISHED);
   EXPECT_EQ(run->summary().SerializeAsString(), group.summary.SerializeAsString());
@@ -367,7 +367,7 @@ TEST_F(RematchRunTest, BankruptcyIndependentAndGroup) {
   std::vector<std::string> paged;
   size_t pages = 0;
   while (true) {
-    auto page = engine_->GetRematch(get);
+    auto page = engine_->GetRematch(::w2w::access::Caller::System(), get);
     ASSERT_TRUE(page.ok()) << page.status();
     ++pages;
     ASSERT_LE(page->results_size(), 7);
@@ -385,16 +385,16 @@ TEST_F(RematchRunTest, BankruptcyIndependentAndGroup) {
   // Refused paging requests name the field.
   v1::GetRematchRequest bad = get;
   bad.set_results_page_token("garbage");
-  EXPECT_THAT(engine_->GetRematch(bad).status().message(), ::testing::HasSubstr("results_page_token"));
+  EXPECT_THAT(engine_->GetRematch(::w2w::access::Caller::System(), bad).status().message(), ::testing::HasSubstr("results_page_token"));
   bad.set_results_page_token("");
   bad.set_results_page_size(1001);
-  EXPECT_THAT(engine_->GetRematch(bad).status().message(), ::testing::HasSubstr("results_page_size"));
+  EXPECT_THAT(engine_->GetRematch(::w2w::access::Caller::System(), bad).status().message(), ::testing::HasSubstr("results_page_size"));
   bad.set_results_page_size(0);
   bad.set_run_id("");
-  EXPECT_EQ(engine_->GetRematch(bad).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine_->GetRematch(::w2w::access::Caller::System(), bad).status().code(), absl::StatusCode::kInvalidArgument);
   v1::ListRematchesRequest bad_list;
   bad_list.set_page_token("garbage");
-  EXPECT_EQ(engine_->ListRematches(bad_list).status().code(),
+  EXPECT_EQ(engine_->ListRematches(::w2w::access::Caller::System(), bad_list).status().code(),
             absl::StatusCode::kInvalidArgument);
 
   EXPECT_EQ(run->options().mode(), v1::REMATCH_MODE_GROUP);
@@ -405,13 +405,13 @@ TEST_F(RematchRunTest, BankruptcyIndependentAndGroup) {
   // List: newest first, without results; paging.
   v1::ListRematchesRequest list;
   list.set_page_size(1);
-  auto page1 = engine_->ListRematches(list);
+  auto page1 = engine_->ListRematches(::w2w::access::Caller::System(), list);
   ASSERT_TRUE(page1.ok()) << page1.status();
   ASSERT_EQ(page1->runs_size(), 1);
   EXPECT_EQ(page1->runs(0).run_id(), group.run_id);
   EXPECT_EQ(page1->runs(0).results_size(), 0);
   list.set_page_token(page1->next_page_token());
-  auto page2 = engine_->ListRematches(list);
+  auto page2 = engine_->ListRematches(::w2w::access::Caller::System(), list);
   ASSERT_TRUE(page2.ok());
   ASSERT_EQ(page2->runs_size(), 1);
   EXPECT_EQ(page2->runs(0).run_id(), independent.run_id);
@@ -471,14 +471,14 @@ TEST_F(RematchRunTest, RejectsBadRequests) {
   EXPECT_EQ(bad.status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(bad.status.message()), ::testing::HasSubstr("selection.filter.regions[0]"));
   // Nothing was recorded for refused requests.
-  auto list = engine_->ListRematches({});
+  auto list = engine_->ListRematches(::w2w::access::Caller::System(), {});
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->runs_size(), 0);
 
   v1::GetRematchRequest get;
   get.set_run_id("r-nope");
-  EXPECT_EQ(engine_->GetRematch(get).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(engine_->CancelRematch("r-nope").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(engine_->GetRematch(::w2w::access::Caller::System(), get).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(engine_->CancelRematch(::w2w::access::Caller::System(), "r-nope").status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(RematchRunTest, FilterSelection) {
@@ -498,7 +498,7 @@ TEST_F(RematchRunTest, SinkReturningFalseCancels) {
   BuildBankruptcy();
   int results = 0;
   std::string run_id;
-  absl::Status s = engine_->StartRematch(EmployerRequest(v1::REMATCH_MODE_GROUP),
+  absl::Status s = engine_->StartRematch(::w2w::access::Caller::System(), EmployerRequest(v1::REMATCH_MODE_GROUP),
                                          [&](const v1::RematchEvent& e) {
                                            if (e.has_started()) run_id = e.started().run_id();
                                            if (e.has_result()) ++results;
@@ -508,12 +508,12 @@ TEST_F(RematchRunTest, SinkReturningFalseCancels) {
   EXPECT_EQ(results, 3);
   v1::GetRematchRequest get;
   get.set_run_id(run_id);
-  auto run = engine_->GetRematch(get);
+  auto run = engine_->GetRematch(::w2w::access::Caller::System(), get);
   ASSERT_TRUE(run.ok());
   EXPECT_EQ(run->state(), v1::REMATCH_STATE_CANCELLED);
   EXPECT_FALSE(run->has_summary());
   // Cancelling a cancelled run is idempotent.
-  auto again = engine_->CancelRematch(run_id);
+  auto again = engine_->CancelRematch(::w2w::access::Caller::System(), run_id);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->state(), v1::REMATCH_STATE_CANCELLED);
 }
@@ -524,13 +524,13 @@ TEST_F(RematchRunTest, CancelRematchStopsARunningRun) {
   absl::Notification cancel_returned;
   absl::StatusOr<v1::RematchRun> cancelled = absl::UnknownError("not called");
   std::vector<v1::RematchEvent> events;
-  absl::Status s = engine_->StartRematch(
+  absl::Status s = engine_->StartRematch(::w2w::access::Caller::System(), 
       EmployerRequest(v1::REMATCH_MODE_INDEPENDENT), [&](const v1::RematchEvent& e) {
         events.push_back(e);
         if (e.has_started()) {
           const std::string id = e.started().run_id();
           canceller = std::thread([&, id] {
-            cancelled = engine_->CancelRematch(id);
+            cancelled = engine_->CancelRematch(::w2w::access::Caller::System(), id);
             cancel_returned.Notify();
           });
           // Give the canceller time to raise the flag before the run goes on.
@@ -548,7 +548,7 @@ TEST_F(RematchRunTest, CancelRematchStopsARunningRun) {
   // A finished run cannot be cancelled.
   const Outcome done = Run(EmployerRequest(v1::REMATCH_MODE_INDEPENDENT));
   ASSERT_TRUE(done.status.ok());
-  EXPECT_EQ(engine_->CancelRematch(done.run_id).status().code(),
+  EXPECT_EQ(engine_->CancelRematch(::w2w::access::Caller::System(), done.run_id).status().code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
@@ -578,21 +578,21 @@ TEST_F(RematchRunTest, RunInterruptedByARestartIsIncomplete) {
   v1::GetRematchRequest get;
   get.set_run_id(interrupted);
   get.set_include_results(true);
-  auto run = engine_->GetRematch(get);
+  auto run = engine_->GetRematch(::w2w::access::Caller::System(), get);
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_EQ(run->state(), v1::REMATCH_STATE_INCOMPLETE);
   EXPECT_FALSE(run->has_summary());
   EXPECT_EQ(run->results_size(), 1);
-  EXPECT_EQ(engine_->CancelRematch(interrupted).status().code(),
+  EXPECT_EQ(engine_->CancelRematch(::w2w::access::Caller::System(), interrupted).status().code(),
             absl::StatusCode::kFailedPrecondition);
 
   get.set_run_id(finished.run_id);
-  run = engine_->GetRematch(get);
+  run = engine_->GetRematch(::w2w::access::Caller::System(), get);
   ASSERT_TRUE(run.ok());
   EXPECT_EQ(run->state(), v1::REMATCH_STATE_FINISHED);
   EXPECT_EQ(static_cast<size_t>(run->results_size()), finished.results.size());
 
-  auto list = engine_->ListRematches({});
+  auto list = engine_->ListRematches(::w2w::access::Caller::System(), {});
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->runs_size(), 2);
   EXPECT_EQ(list->runs(0).run_id(), interrupted);
@@ -630,7 +630,7 @@ TEST_F(RematchRunTest, ResultPagesStayWithinTheByteBound) {
   get.set_results_page_size(1000);
   int seen = 0, pages = 0;
   while (true) {
-    auto page = engine_->GetRematch(get);
+    auto page = engine_->GetRematch(::w2w::access::Caller::System(), get);
     ASSERT_TRUE(page.ok()) << page.status();
     ++pages;
     EXPECT_LE(page->ByteSizeLong(), (2u << 20) + (1u << 20)) << "page " << pages;

@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "clients/auth/bearer.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "tests/testkit/probes.h"
@@ -153,7 +154,12 @@ absl::Status ServerProcess::Launch() {
   if (colon == std::string::npos || !absl::SimpleAtoi(address_.substr(colon + 1), &port_)) {
     return absl::UnavailableError(absl::StrCat("bad listening address '", address_, "'"));
   }
-  channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  // The server wrote its first administrator token before it printed the line above.
+  absl::StatusOr<std::string> token = clients::ReadTokenFile(absl::StrCat(data_dir_, "/admin.token"));
+  if (!token.ok()) return absl::UnavailableError(absl::StrCat("no admin token: ", token.status().ToString()));
+  admin_token_ = *std::move(token);
+  setenv("W2W_TOKEN", admin_token_.c_str(), 1);  // For the CLI runs of the test (RunBinary).
+  channel_ = ChannelWithToken(admin_token_);
   while (true) {
     absl::StatusOr<HealthStatus> health = CheckHealth(channel_, "", absl::Seconds(2));
     if (health.ok() && *health == HealthStatus::kServing) return absl::OkStatus();
@@ -165,6 +171,26 @@ absl::Status ServerProcess::Launch() {
     }
     absl::SleepFor(kPollStep);
   }
+}
+
+std::shared_ptr<grpc::Channel> ServerProcess::ChannelWithToken(const std::string& token) const {
+  return clients::CreateBearerChannel(address_, grpc::InsecureChannelCredentials(), grpc::ChannelArguments(), token);
+}
+
+absl::StatusOr<v1::CreateTokenResponse> ServerProcess::CreateToken(const std::string& name, v1::Role role,
+                                                                   const v1::Scope& scope) const {
+  v1::CreateTokenRequest request;
+  request.set_name(name);
+  request.set_role(role);
+  *request.mutable_scope() = scope;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  v1::CreateTokenResponse response;
+  grpc::Status status = v1::AccessService::NewStub(channel_)->CreateToken(&context, request, &response);
+  if (!status.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  }
+  return response;
 }
 
 void ServerProcess::CloseStdout() {
@@ -240,6 +266,10 @@ std::unique_ptr<v1::TaxonomyService::Stub> ServerProcess::taxonomy() const {
 }
 std::unique_ptr<v1::ServerInfoService::Stub> ServerProcess::info() const {
   return v1::ServerInfoService::NewStub(channel_);
+}
+
+std::unique_ptr<v1::AccessService::Stub> ServerProcess::access() const {
+  return v1::AccessService::NewStub(channel_);
 }
 
 ServerProcess* SharedServerTest::server_ = nullptr;

@@ -6,6 +6,10 @@
 // ServerProcess is destroyed (a still-running server is killed first).
 //
 // The binary is $W2W_SERVER_BIN (set by ctest); the reference data $W2W_DATA_DIR when set.
+// Authentication: channel() and the stubs carry the administrator token the server wrote
+// to <data_dir>/admin.token at its first start, and Start() sets $W2W_TOKEN to it so that
+// CLI runs of the test authenticate too; ChannelWithToken() and CreateToken() make
+// clients of other roles.
 // The child gets PR_SET_PDEATHSIG so that it never outlives a crashed test.
 //
 // Thread safety: stubs and channel() may be used from many threads; the life-cycle
@@ -24,6 +28,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "gtest/gtest.h"
+#include "w2w/v1/access.grpc.pb.h"
 #include "w2w/v1/candidate.grpc.pb.h"
 #include "w2w/v1/match.grpc.pb.h"
 #include "w2w/v1/policy.grpc.pb.h"
@@ -84,6 +89,15 @@ class ServerProcess {
   std::unique_ptr<v1::PolicyService::Stub> policy() const;
   std::unique_ptr<v1::TaxonomyService::Stub> taxonomy() const;
   std::unique_ptr<v1::ServerInfoService::Stub> info() const;
+  std::unique_ptr<v1::AccessService::Stub> access() const;
+
+  // The administrator token the server made at its first start.
+  const std::string& admin_token() const { return admin_token_; }
+  // A channel to the current process whose calls carry `token` (none when empty).
+  std::shared_ptr<grpc::Channel> ChannelWithToken(const std::string& token) const;
+  // Creates a token (as the administrator); the error as a status.
+  absl::StatusOr<v1::CreateTokenResponse> CreateToken(const std::string& name, v1::Role role,
+                                                      const v1::Scope& scope = {}) const;
 
  private:
   ServerProcess(ServerProcessOptions options, std::string owned_root, std::string data_dir);
@@ -99,6 +113,7 @@ class ServerProcess {
   int port_ = 0;
   std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
+  std::string admin_token_;
 };
 
 // A fixture base for suites whose tests share one server process (default options),
