@@ -1,7 +1,13 @@
 #include "clients/cli/cli.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -14,6 +20,13 @@ const std::vector<FlagSpec>& GlobalFlags() {
   static const auto* const kFlags = new std::vector<FlagSpec>{
       {"server", "", "HOST:PORT",
        "Server address (default $W2W_SERVER, else 127.0.0.1:50051)"},
+      {"ca_file", "", "FILE",
+       "Connect with TLS, verifying the server against this PEM CA certificate (default "
+       "$W2W_CA_FILE; none: plaintext)"},
+      {"cert_file", "", "FILE",
+       "Client certificate (PEM) for mutual TLS, with --key_file and --ca_file (default "
+       "$W2W_CERT_FILE)"},
+      {"key_file", "", "FILE", "Private key (PEM) of --cert_file (default $W2W_KEY_FILE)"},
       {"timeout", "", "SECONDS",
        "Deadline of each call (default 30 for single calls, none for streams)"},
       {"json", "", "", "Print the raw protobuf JSON responses instead of tables"},
@@ -72,6 +85,10 @@ void PrintOverview(std::ostream& out, const std::vector<std::string>& prefix) {
   }
   out << "\nGlobal flags:\n"
       << "  --server HOST:PORT  Server address (default $W2W_SERVER, else 127.0.0.1:50051)\n"
+      << "  --ca_file FILE      TLS: verify the server against this CA (default $W2W_CA_FILE;\n"
+      << "                      without it the connection is plaintext)\n"
+      << "  --cert_file FILE    Mutual TLS: the client certificate (default $W2W_CERT_FILE)\n"
+      << "  --key_file FILE     Its private key (default $W2W_KEY_FILE)\n"
       << "  --timeout SECONDS   Deadline of each call\n"
       << "  --json              Print raw protobuf JSON instead of tables\n"
       << "\nRun 'w2w COMMAND --help' for a command's flags and examples.\n"
@@ -79,7 +96,10 @@ void PrintOverview(std::ostream& out, const std::vector<std::string>& prefix) {
 }
 
 bool IsGlobalValueFlag(const std::string& arg) {
-  return arg == "--server" || arg == "--timeout";
+  for (const FlagSpec& f : GlobalFlags()) {
+    if (!f.value_name.empty() && arg == absl::StrCat("--", f.name)) return true;
+  }
+  return false;
 }
 bool IsGlobalFlag(const std::string& arg) {
   for (const FlagSpec& f : GlobalFlags()) {
@@ -88,6 +108,63 @@ bool IsGlobalFlag(const std::string& arg) {
     if (!f.short_name.empty() && arg == absl::StrCat("-", f.short_name)) return true;
   }
   return false;
+}
+
+// The value of --`flag`, else of the environment variable `variable`, else "".
+std::string FlagOrEnv(const ParsedArgs& parsed, absl::string_view flag, const char* variable) {
+  const char* value = std::getenv(variable);
+  return parsed.Get(flag, value != nullptr ? value : "");
+}
+
+// Reads the PEM file given to --`flag` into `pem`; it must hold a "-----BEGIN ...`label`"
+// line. Returns kExitOk, else prints the error and returns kExitError.
+int ReadPem(const Env& env, absl::string_view flag, const std::string& path,
+            absl::string_view label, std::string* pem) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    return env.Error(
+        absl::StrCat("--", flag, ": cannot read '", path, "': ", std::strerror(errno)));
+  }
+  *pem = text.str();
+  if (!absl::StrContains(*pem, "-----BEGIN ") ||
+      !absl::StrContains(*pem, absl::StrCat(label, "-----"))) {
+    return env.Error(absl::StrCat("--", flag, ": '", path, "' is not a PEM file with a ",
+                                  label, " block"));
+  }
+  return kExitOk;
+}
+
+// Sets env->tls from --ca_file, --cert_file and --key_file (or W2W_CA_FILE, W2W_CERT_FILE,
+// W2W_KEY_FILE). Returns kExitOk, else the exit code after printing why.
+int SetTls(const ParsedArgs& parsed, Env* env) {
+  const std::string ca = FlagOrEnv(parsed, "ca_file", "W2W_CA_FILE");
+  const std::string cert = FlagOrEnv(parsed, "cert_file", "W2W_CERT_FILE");
+  const std::string key = FlagOrEnv(parsed, "key_file", "W2W_KEY_FILE");
+  if (cert.empty() != key.empty()) {
+    return env->Usage("--cert_file and --key_file go together (mutual TLS)");
+  }
+  if (ca.empty()) {
+    if (!cert.empty()) return env->Usage("--cert_file needs --ca_file (mutual TLS is TLS)");
+    return kExitOk;
+  }
+  grpc::SslCredentialsOptions tls;
+  if (int code = ReadPem(*env, "ca_file", ca, "CERTIFICATE", &tls.pem_root_certs); code != 0) {
+    return code;
+  }
+  if (!cert.empty()) {
+    if (int code = ReadPem(*env, "cert_file", cert, "CERTIFICATE", &tls.pem_cert_chain);
+        code != 0) {
+      return code;
+    }
+    if (int code = ReadPem(*env, "key_file", key, "PRIVATE KEY", &tls.pem_private_key);
+        code != 0) {
+      return code;
+    }
+  }
+  env->tls = std::move(tls);
+  return kExitOk;
 }
 
 }  // namespace
@@ -168,6 +245,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
   env.server = parsed->Get("server", default_server.empty() ? "127.0.0.1:50051" : default_server);
   env.json = parsed->Has("json");
+  if (int code = SetTls(*parsed, &env); code != kExitOk) return code;
   if (parsed->Has("timeout")) {
     double seconds = 0;
     if (!absl::SimpleAtod(parsed->Get("timeout"), &seconds) || seconds <= 0) {

@@ -14,7 +14,9 @@ namespace w2w::cli {
 // Runs `w2w` with `args` (without the program name), writing results to `out` and
 // progress and errors to `err`. Returns the exit code: 0 ok, 1 RPC or operation error,
 // 2 usage error. `default_server` is used when --server is absent (main passes
-// $W2W_SERVER when set). `err_is_terminal` enables in-place progress lines.
+// $W2W_SERVER when set). The TLS flags --ca_file, --cert_file and --key_file default to
+// $W2W_CA_FILE, $W2W_CERT_FILE and $W2W_KEY_FILE, read here. `err_is_terminal` enables
+// in-place progress lines.
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
            const std::string& default_server, bool err_is_terminal);
 

@@ -42,9 +42,13 @@ class Env {
   bool json = false;
   bool progress = false;  // Redraw progress lines in place (stderr is a terminal).
   std::string command;    // E.g. "rematch get", for error hints.
+  // TLS from --ca_file (pem_root_certs, the CA that must have signed the server's
+  // certificate) and, for mutual TLS, --cert_file/--key_file; nullopt = plaintext.
+  std::optional<grpc::SslCredentialsOptions> tls;
 
-  // The channel to `server`, created on first use (insecure: the server is reached over
-  // loopback or a private network).
+  // The channel to `server`, created on first use: TLS verifying the server against
+  // `tls->pem_root_certs` when `tls` is set, else plaintext (a server without TLS listens
+  // on loopback only).
   std::shared_ptr<grpc::Channel> channel();
 
   // Sets the deadline of a call: --timeout when given, else kDefaultTimeout for unary
