@@ -377,7 +377,14 @@ struct Connection {
 
 void ConnectionDeleter::operator()(Connection* c) const { delete c; }
 
-absl::StatusOr<ConnectionPtr> Connect(const std::string& target, int channels) {
+absl::StatusOr<ConnectionPtr> Connect(const std::string& target, int channels,
+                                      const std::string& ca_pem) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (!ca_pem.empty()) {
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = ca_pem;
+    credentials = grpc::SslCredentials(tls);
+  }
   ConnectionPtr conn(new Connection);
   conn->stubs.resize(std::max(1, channels));
   for (size_t i = 0; i < conn->stubs.size(); ++i) {
@@ -386,7 +393,7 @@ absl::StatusOr<ConnectionPtr> Connect(const std::string& target, int channels) {
     args.SetInt("w2w.bench.channel", static_cast<int>(i));
     args.SetMaxReceiveMessageSize(64 << 20);
     Stubs& s = conn->stubs[i];
-    s.channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+    s.channel = grpc::CreateCustomChannel(target, credentials, args);
     if (!s.channel->WaitForConnected(std::chrono::system_clock::now() +
                                      std::chrono::seconds(10))) {
       return absl::UnavailableError(absl::StrCat("cannot connect to ", target));
