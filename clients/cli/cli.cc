@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -110,12 +109,6 @@ bool IsGlobalFlag(const std::string& arg) {
   return false;
 }
 
-// The value of --`flag`, else of the environment variable `variable`, else "".
-std::string FlagOrEnv(const ParsedArgs& parsed, absl::string_view flag, const char* variable) {
-  const char* value = std::getenv(variable);
-  return parsed.Get(flag, value != nullptr ? value : "");
-}
-
 // Reads the PEM file given to --`flag` into `pem`; it must hold a "-----BEGIN ...`label`"
 // line. Returns kExitOk, else prints the error and returns kExitError.
 int ReadPem(const Env& env, absl::string_view flag, const std::string& path,
@@ -136,12 +129,12 @@ int ReadPem(const Env& env, absl::string_view flag, const std::string& path,
   return kExitOk;
 }
 
-// Sets env->tls from --ca_file, --cert_file and --key_file (or W2W_CA_FILE, W2W_CERT_FILE,
-// W2W_KEY_FILE). Returns kExitOk, else the exit code after printing why.
-int SetTls(const ParsedArgs& parsed, Env* env) {
-  const std::string ca = FlagOrEnv(parsed, "ca_file", "W2W_CA_FILE");
-  const std::string cert = FlagOrEnv(parsed, "cert_file", "W2W_CERT_FILE");
-  const std::string key = FlagOrEnv(parsed, "key_file", "W2W_KEY_FILE");
+// Sets env->tls from --ca_file, --cert_file and --key_file, else `defaults`. Returns
+// kExitOk, else the exit code after printing why.
+int SetTls(const ParsedArgs& parsed, const TlsFileDefaults& defaults, Env* env) {
+  const std::string ca = parsed.Get("ca_file", defaults.ca_file);
+  const std::string cert = parsed.Get("cert_file", defaults.cert_file);
+  const std::string key = parsed.Get("key_file", defaults.key_file);
   if (cert.empty() != key.empty()) {
     return env->Usage("--cert_file and --key_file go together (mutual TLS)");
   }
@@ -176,7 +169,8 @@ std::vector<std::vector<std::string>> CommandPaths() {
 }
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-           const std::string& default_server, bool err_is_terminal) {
+           const std::string& default_server, bool err_is_terminal,
+           const TlsFileDefaults& tls_defaults) {
   // Leading global flags and the command words; everything else goes to the command.
   std::vector<std::string> words;
   std::vector<std::string> rest;
@@ -245,7 +239,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
   env.server = parsed->Get("server", default_server.empty() ? "127.0.0.1:50051" : default_server);
   env.json = parsed->Has("json");
-  if (int code = SetTls(*parsed, &env); code != kExitOk) return code;
+  if (int code = SetTls(*parsed, tls_defaults, &env); code != kExitOk) return code;
   if (parsed->Has("timeout")) {
     double seconds = 0;
     if (!absl::SimpleAtod(parsed->Get("timeout"), &seconds) || seconds <= 0) {

@@ -70,10 +70,12 @@ BinaryResult RunServer(const std::vector<std::string>& flags) {
   return testkit::RunBinary("/usr/bin/timeout", args);
 }
 
-// Runs the w2w CLI against `server` with `args`.
-BinaryResult RunCli(const ServerProcess& server, std::vector<std::string> args) {
+// Runs the w2w CLI against `server` with `args`, and `env` ("NAME=value") in its
+// environment.
+BinaryResult RunCli(const ServerProcess& server, std::vector<std::string> args,
+                    const std::vector<std::string>& env = {}) {
   args.insert(args.begin(), {"--server", server.address(), "--timeout", "30"});
-  return testkit::RunBinary(testkit::CliBinary(), args);
+  return testkit::RunBinary(testkit::CliBinary(), args, env);
 }
 
 // Each test gets a folder for its certificates and data folders, removed at the end.
@@ -242,9 +244,7 @@ TEST_F(TlsTest, CliTalksTlsWithCaFile) {
   EXPECT_EQ(ping.code, 0) << ping.err;
 
   // W2W_CA_FILE stands in for the flag.
-  ASSERT_EQ(setenv("W2W_CA_FILE", ca.c_str(), 1), 0);
-  const BinaryResult from_env = RunCli(**server, {"info"});
-  ASSERT_EQ(unsetenv("W2W_CA_FILE"), 0);
+  const BinaryResult from_env = RunCli(**server, {"info"}, {"W2W_CA_FILE=" + ca});
   EXPECT_EQ(from_env.code, 0) << from_env.err;
 
   // Plaintext to a TLS server fails, with a hint at --ca_file.
@@ -274,6 +274,11 @@ TEST_F(TlsTest, CliPresentsItsCertificateForMutualTls) {
   const BinaryResult with_cert = RunCli(**server, {"--ca_file", ca, "--cert_file", client.cert_file,
                                                    "--key_file", client.key_file, "info"});
   EXPECT_EQ(with_cert.code, 0) << with_cert.err;
+  const BinaryResult from_env =
+      RunCli(**server, {"info"},
+             {"W2W_CA_FILE=" + ca, "W2W_CERT_FILE=" + client.cert_file,
+              "W2W_KEY_FILE=" + client.key_file});
+  EXPECT_EQ(from_env.code, 0) << from_env.err;
   const BinaryResult without_cert = RunCli(**server, {"--ca_file", ca, "info"});
   EXPECT_EQ(without_cert.code, 1);
   EXPECT_THAT(without_cert.err, HasSubstr("UNAVAILABLE"));
