@@ -36,6 +36,8 @@ run() {  # run NAME ROUND SERVER DATA
     sleep 0.1
   done
   [[ -n $addr ]] || { echo "$server did not start: $(cat "$log.err")" >&2; exit 1; }
+  # Servers with access control wrote an admin token into their data folder.
+  if [[ -f $data/admin.token ]]; then export W2W_TOKEN=$(cat "$data/admin.token"); else unset W2W_TOKEN; fi
   "$LG" --candidates="$DATA/candidates.jsonl" --vacancies="$DATA/vacancies.jsonl" \
     --target="$addr" --workloads=ping,shortlist --concurrency=1,8,64 --duration_s="$DUR" \
     --warmup_s="$WARM" --out="$OUT/${name}_${round}.json" >/dev/null 2>>"$OUT/loadgen.err"

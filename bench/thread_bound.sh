@@ -26,6 +26,7 @@ for round in 1 2; do
       sleep 0.1
     done
     [[ -n $addr ]] || { echo "w2w-server did not start: $(cat "$out/server.err")" >&2; exit 1; }
+    [[ -f $D/admin.token ]] && export W2W_TOKEN=$(cat "$D/admin.token")
     "$B/bench/w2w-loadgen" --candidates="$DATA/candidates.jsonl" \
       --vacancies="$DATA/vacancies.jsonl" --target="$addr" --workloads=ping,shortlist \
       --concurrency=16,100,300,1000 --duration_s=2 --warmup_s=0.3 \

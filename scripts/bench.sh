@@ -51,6 +51,9 @@ make -C "$build" -j2 --no-print-directory w2w-server w2w w2w-datagen w2w-loadgen
   w2w-storage-floor w2w-peer-export w2w-peer w2w-server-cq scoring_floor_bench \
   2>&1 | grep -E 'error|warning' >&2 || true
 B="$build/bench"; S="$build/service/w2w-server"; CLI="$build/clients/w2w"
+# The servers here are plaintext on loopback: the CLI must not take up a CA exported for
+# the demo server (README).
+unset W2W_CA_FILE W2W_CERT_FILE W2W_KEY_FILE
 for f in "$S" "$CLI" "$build/clients/w2w-datagen" "$B/w2w-loadgen" "$B/w2w-storage-floor" \
          "$B/w2w-peer-export" "$B/w2w-peer" "$B/w2w-server-cq" \
          "$B/scoring_floor_bench"; do
@@ -80,6 +83,8 @@ start_server() {
   server_pid=$!
   for _ in $(seq 1 1200); do
     addr="$(sed -n 's/^w2w-server listening on //p' "$work/server.out")"
+    # The admin token our server wrote (older servers have none); CLI, loadgen, peer read it.
+    [[ -n $addr && -f $work/srv/admin.token ]] && export W2W_TOKEN=$(cat "$work/srv/admin.token")
     [[ -n $addr ]] && return 0
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.1

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds, and starts w2w-server on
-# 127.0.0.1:50051 with its embedded RocksDB store in ./var/w2w-data, loaded with a generated
-# demo dataset (20,000 candidates, 4,000 vacancies) the first time. Ctrl-C stops it cleanly.
+# 127.0.0.1:50051 with TLS and its embedded RocksDB store in ./var/w2w-data, loaded with a
+# generated demo dataset (20,000 candidates, 4,000 vacancies) the first time. Ctrl-C stops
+# it cleanly.
 #   W2W_ADDRESS        listen address (default 127.0.0.1:50051)
 #   W2W_DATA           data folder (default ./var/w2w-data)
 #   W2W_DEMO_CANDIDATES / W2W_DEMO_VACANCIES   demo size (default 20000 / 4000; 0 = no demo)
+#   W2W_TLS            1 (default): TLS with a self-signed demo certificate, made with openssl
+#                      the first time (and again when it expires) in $W2W_DATA/tls/; it names
+#                      localhost, 127.0.0.1 and ::1 only. 0: plaintext, loopback addresses only.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 address=${W2W_ADDRESS:-127.0.0.1:50051}
 data=${W2W_DATA:-$root/var/w2w-data}
 demo_c=${W2W_DEMO_CANDIDATES:-20000}
 demo_v=${W2W_DEMO_VACANCIES:-4000}
+tls=${W2W_TLS:-1}
 
 "$root/scripts/install-deps.sh"
 W2W_BUILD_TYPE=${W2W_BUILD_TYPE:-Release} W2W_BUILD_DIR=${W2W_BUILD_DIR:-$root/build-release} \
@@ -18,11 +23,45 @@ W2W_BUILD_TYPE=${W2W_BUILD_TYPE:-Release} W2W_BUILD_DIR=${W2W_BUILD_DIR:-$root/b
 bin=${W2W_BUILD_DIR:-$root/build-release}
 mkdir -p "$data"
 
+# Fresh: nothing in the data folder but (maybe) the certificate folder.
 fresh=0
-[[ -z "$(ls -A "$data" 2>/dev/null)" ]] && fresh=1
+[[ -z "$(find "$data" -mindepth 1 -maxdepth 1 ! -name tls -print -quit)" ]] && fresh=1
+
+server_flags=()
+cli_flags=()
+tls_dir=$data/tls
+cert=$tls_dir/server.pem
+key=$tls_dir/server.key
+if [[ $tls == 1 ]]; then
+  # A new pair when there is none or the certificate expires within a day.
+  if [[ ! -s $cert || ! -s $key ]] || ! openssl x509 -checkend 86400 -noout -in "$cert" >/dev/null; then
+    mkdir -p "$tls_dir"
+    chmod 700 "$tls_dir"
+    if ! made=$(umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+        -nodes -days 365 -subj "/CN=w2w demo (self-signed)" \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1" \
+        -keyout "$key" -out "$cert" 2>&1); then
+      echo "start.sh: openssl could not make the demo certificate: $made" >&2
+      exit 1
+    fi
+    chmod 600 "$key"
+    chmod 644 "$cert"
+    echo "Made a self-signed TLS certificate for localhost, 127.0.0.1 and ::1: $cert" >&2
+  fi
+  server_flags=(--tls_cert_file="$cert" --tls_key_file="$key")
+  cli_flags=(--ca_file="$cert")
+fi
+
+# The CLI connects to a wildcard listen address through loopback, which the certificate names.
+client_address=$address
+case $address in
+  0.0.0.0:*) client_address=127.0.0.1:${address##*:} ;;
+  \[::\]:*) client_address=[::1]:${address##*:} ;;
+esac
 
 log=$(mktemp)
-"$bin/service/w2w-server" --address="$address" --data_dir="$data" > >(tee "$log") &
+"$bin/service/w2w-server" --address="$address" --data_dir="$data" "${server_flags[@]}" \
+  > >(tee "$log") &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -f "$log"; exit 0' INT TERM
 for _ in $(seq 1 600); do
@@ -31,21 +70,35 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 
+# The server wrote the first administrator token there at its first start.
+token_file=$data/admin.token
+cli_flags+=(--token_file="$token_file")
+
 if [[ $fresh == 1 && $demo_c -gt 0 ]]; then
   demo=$(mktemp -d)
   echo "Generating and loading the demo dataset ($demo_c candidates, $demo_v vacancies)..." >&2
   "$bin/clients/w2w-datagen" --candidates="$demo_c" --vacancies="$demo_v" --seed=42 \
     --format=csv --out="$demo" >/dev/null
-  "$bin/clients/w2w" --server="$address" import vacancies "$demo/vacancies.csv"
-  "$bin/clients/w2w" --server="$address" import candidates "$demo/candidates.csv"
+  "$bin/clients/w2w" --server="$client_address" "${cli_flags[@]}" import vacancies "$demo/vacancies.csv"
+  "$bin/clients/w2w" --server="$client_address" "${cli_flags[@]}" import candidates "$demo/candidates.csv"
   rm -rf "$demo"
+fi
+if [[ $tls == 1 ]]; then
+  how="TLS with the certificate $cert"
+  point="  export W2W_CA_FILE=$cert   # the CLI verifies the server against it (or --ca_file)
+"
+else
+  how="plaintext (loopback only)"
+  point=""
 fi
 cat >&2 <<MSG
 
-w2w-server is serving on $address (data in $data). Try, in another terminal:
-  $bin/clients/w2w --server=$address info
-  $bin/clients/w2w --server=$address list vacancies --limit 5
-  $bin/clients/w2w --server=$address shortlist v000002
+w2w-server is serving on $address, $how; data in $data.
+Try, in another terminal:
+$point  export W2W_TOKEN=\$(cat $token_file)   # the administrator token (or --token_file)
+  $bin/clients/w2w --server=$client_address info
+  $bin/clients/w2w --server=$client_address list vacancies --limit 5
+  $bin/clients/w2w --server=$client_address shortlist v000002
 Press Ctrl-C to stop.
 MSG
 wait $server

@@ -4,12 +4,19 @@
 // on stdout once serving (scripts and tests read the port from it), and shuts down
 // gracefully on SIGTERM/SIGINT: health NOT_SERVING, in-flight calls finish (up to
 // --shutdown_grace_seconds), the store is flushed, exit 0. See service/README.md.
+//
+// TLS when --tls_cert_file and --tls_key_file are given (mutual TLS with
+// --tls_client_ca_file); without them only loopback addresses are accepted. The PEM files
+// are read here, each error naming its flag.
 #include <pthread.h>
 #include <signal.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -20,6 +27,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "engine/engine.h"
 #include "service/admin_token.h"
@@ -27,6 +35,14 @@
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051",
           "host:port to listen on; port 0 picks a free port (printed on stdout).");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate of the server (then any intermediates); with --tls_key_file the "
+          "port serves TLS. Without TLS the server listens on loopback addresses only.");
+ABSL_FLAG(std::string, tls_key_file, "",
+          "PEM private key of --tls_cert_file, unencrypted (keep it mode 0600).");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA certificate(s): mutual TLS, every client must present a certificate "
+          "signed by one of them. Needs --tls_cert_file and --tls_key_file.");
 ABSL_FLAG(std::string, data_dir, "./var/w2w-data",
           "Folder of the RocksDB store; created when missing. One server per folder.");
 ABSL_FLAG(std::string, reference_dir, W2W_DEFAULT_DATA_DIR,
@@ -55,9 +71,121 @@ namespace {
 constexpr int64_t kBytesPerMiB = 1 << 20;
 constexpr int kMaxMessageMb = 1024;  // gRPC message sizes are int; stay far from overflow.
 
+// PEM files are a few KiB; anything far larger is not one (and /dev/zero never ends).
+constexpr size_t kMaxPemBytes = 1 << 20;
+
 int Fail(const std::string& message) {
   std::fprintf(stderr, "w2w-server: %s\n", message.c_str());
   return EXIT_FAILURE;
+}
+
+// The content of the file `path` named by --`flag`. Errors (INVALID_ARGUMENT, the message
+// starting with the flag): unreadable, or larger than kMaxPemBytes.
+absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag, const std::string& path) {
+  FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": cannot read '", path, "': ", std::strerror(errno)));
+  }
+  std::string text;
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0 && text.size() <= kMaxPemBytes) {
+    text.append(buffer, n);
+  }
+  const int read_error = std::ferror(file) ? errno : 0;
+  std::fclose(file);
+  if (read_error != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": cannot read '", path, "': ", std::strerror(read_error)));
+  }
+  if (text.size() > kMaxPemBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": '", path,
+                                                   "' is too large for a PEM file"));
+  }
+  return text;
+}
+
+// Reads the PEM file of --`flag`, which must hold a "-----BEGIN <label>-----" block
+// (`what` names it in the error).
+absl::StatusOr<std::string> ReadPemFile(absl::string_view flag, const std::string& path,
+                                        absl::string_view label, absl::string_view what) {
+  absl::StatusOr<std::string> text = ReadFlagFile(flag, path);
+  if (!text.ok()) return text.status();
+  if (!absl::StrContains(*text, absl::StrCat("-----BEGIN ", label, "-----"))) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": '", path, "' holds no PEM ",
+                                                   what, " (no -----BEGIN ", label,
+                                                   "----- line)"));
+  }
+  return text;
+}
+
+// The PEM private key of --tls_key_file: PKCS#8 ("PRIVATE KEY"), RSA or EC, unencrypted
+// (gRPC cannot ask for a passphrase).
+absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
+  constexpr absl::string_view kFlag = "tls_key_file";
+  absl::StatusOr<std::string> text = ReadFlagFile(kFlag, path);
+  if (!text.ok()) return text.status();
+  if (absl::StrContains(*text, "-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
+      absl::StrContains(*text, "Proc-Type: 4,ENCRYPTED")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", kFlag, ": '", path,
+        "' is encrypted; give the key unencrypted (openssl pkey -in KEY -out PLAIN)"));
+  }
+  for (absl::string_view label : {"PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"}) {
+    if (absl::StrContains(*text, absl::StrCat("-----BEGIN ", label, "-----"))) return text;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--", kFlag, ": '", path,
+      "' holds no PEM private key (no -----BEGIN PRIVATE KEY----- line)"));
+}
+
+// TLS from the --tls_* flags: nullopt when none is given. Errors (INVALID_ARGUMENT) name
+// the flag: one of the pair missing, a client CA without the pair, a file unreadable or
+// not PEM.
+absl::StatusOr<std::optional<w2w::service::ServerTlsOptions>> TlsFromFlags() {
+  const std::string cert = absl::GetFlag(FLAGS_tls_cert_file);
+  const std::string key = absl::GetFlag(FLAGS_tls_key_file);
+  const std::string client_ca = absl::GetFlag(FLAGS_tls_client_ca_file);
+  if (cert.empty() && key.empty()) {
+    if (!client_ca.empty()) {
+      return absl::InvalidArgumentError(
+          "--tls_client_ca_file needs --tls_cert_file and --tls_key_file (mutual TLS is TLS)");
+    }
+    return std::nullopt;
+  }
+  if (cert.empty()) return absl::InvalidArgumentError("--tls_key_file needs --tls_cert_file");
+  if (key.empty()) return absl::InvalidArgumentError("--tls_cert_file needs --tls_key_file");
+  w2w::service::ServerTlsOptions tls;
+  absl::StatusOr<std::string> cert_pem =
+      ReadPemFile("tls_cert_file", cert, "CERTIFICATE", "certificate");
+  if (!cert_pem.ok()) return cert_pem.status();
+  tls.cert_chain_pem = *std::move(cert_pem);
+  absl::StatusOr<std::string> key_pem = ReadKeyFile(key);
+  if (!key_pem.ok()) return key_pem.status();
+  tls.private_key_pem = *std::move(key_pem);
+  if (!client_ca.empty()) {
+    absl::StatusOr<std::string> ca_pem =
+        ReadPemFile("tls_client_ca_file", client_ca, "CERTIFICATE", "CA certificate");
+    if (!ca_pem.ok()) return ca_pem.status();
+    tls.client_ca_pem = *std::move(ca_pem);
+  }
+  return tls;
+}
+
+// The one stderr line at start that says how the port is protected.
+std::string TransportLine(const std::optional<w2w::service::ServerTlsOptions>& tls) {
+  if (!tls.has_value()) {
+    return "no TLS: listening on loopback only; set --tls_cert_file and --tls_key_file to "
+           "serve other hosts";
+  }
+  std::string line = absl::StrCat("TLS with certificate '", absl::GetFlag(FLAGS_tls_cert_file),
+                                  "'");
+  if (!tls->client_ca_pem.empty()) {
+    absl::StrAppend(&line, "; mutual TLS: clients need a certificate signed by '",
+                    absl::GetFlag(FLAGS_tls_client_ca_file), "'");
+  }
+  return line;
 }
 
 }  // namespace
@@ -83,7 +211,10 @@ int main(int argc, char** argv) {
   absl::SetFlagsUsageConfig(usage_config);
   absl::SetProgramUsageMessage(
       "w2w gRPC server: matches technicians to vacancies.\n"
-      "Usage: w2w-server [--address=127.0.0.1:50051] [--data_dir=./var/w2w-data] ...");
+      "Usage: w2w-server [--address=127.0.0.1:50051] [--data_dir=./var/w2w-data]\n"
+      "         [--tls_cert_file=CERT.pem --tls_key_file=KEY.pem [--tls_client_ca_file=CA.pem]] "
+      "...\n"
+      "Without TLS only loopback addresses are accepted.");
   absl::ParseCommandLine(argc, argv);
 
   const int max_message_mb = absl::GetFlag(FLAGS_max_message_mb);
@@ -93,6 +224,19 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_disk_reserve_mb) < 0) return Fail("--disk_reserve_mb must be >= 0");
   if (absl::GetFlag(FLAGS_rematch_threads) < 1) return Fail("--rematch_threads must be >= 1");
   if (absl::GetFlag(FLAGS_data_dir).empty()) return Fail("--data_dir must not be empty");
+
+  // The server's options are checked before the store is opened: a refused address or an
+  // unreadable certificate leaves no data folder behind.
+  w2w::service::ServerOptions server_options;
+  server_options.address = absl::GetFlag(FLAGS_address);
+  server_options.threads = absl::GetFlag(FLAGS_threads);
+  server_options.max_receive_message_bytes = max_message_mb * static_cast<int>(kBytesPerMiB);
+  absl::StatusOr<std::optional<w2w::service::ServerTlsOptions>> tls = TlsFromFlags();
+  if (!tls.ok()) return Fail(std::string(tls.status().message()));
+  server_options.tls = *std::move(tls);
+  if (absl::Status checked = w2w::service::CheckServerOptions(server_options); !checked.ok()) {
+    return Fail(checked.ToString());
+  }
 
   w2w::EngineOptions engine_options;
   engine_options.store.path = absl::GetFlag(FLAGS_data_dir);
@@ -117,15 +261,12 @@ int main(int argc, char** argv) {
                  admin_token_file.c_str());
   }
 
-  w2w::service::ServerOptions server_options;
-  server_options.address = absl::GetFlag(FLAGS_address);
-  server_options.threads = absl::GetFlag(FLAGS_threads);
-  server_options.max_receive_message_bytes = max_message_mb * static_cast<int>(kBytesPerMiB);
   absl::StatusOr<std::unique_ptr<w2w::service::Server>> server =
       w2w::service::Server::Start(server_options, engine->get());
   if (!server.ok()) return Fail(server.status().ToString());
 
   (*server)->SetServing(true);
+  std::fprintf(stderr, "w2w-server: %s\n", TransportLine(server_options.tls).c_str());
   std::printf("w2w-server listening on %s\n", (*server)->address().c_str());
   std::fflush(stdout);
 

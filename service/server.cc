@@ -14,6 +14,7 @@
 #include "service/access_service.h"
 #include "service/candidate_service.h"
 #include "service/internal/callback_call.h"
+#include "service/listen_address.h"
 #include "service/match_service.h"
 #include "service/policy_service.h"
 #include "service/rematch_service.h"
@@ -55,10 +56,20 @@ std::string HostOf(const std::string& address) {
   return colon == std::string::npos ? address : address.substr(0, colon);
 }
 
+// TLS credentials for the port; mutual TLS (a verified client certificate required)
+// when client CAs are given.
+std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const ServerTlsOptions& tls) {
+  grpc::SslServerCredentialsOptions ssl(
+      tls.client_ca_pem.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_root_certs = tls.client_ca_pem;
+  ssl.pem_key_cert_pairs.push_back({tls.private_key_pem, tls.cert_chain_pem});
+  return grpc::SslServerCredentials(ssl);
+}
+
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
-                                                      Engine* engine) {
+absl::Status CheckServerOptions(const ServerOptions& options) {
   if (options.threads < kMinThreads) {
     return absl::InvalidArgumentError(
         absl::StrCat("threads: ", options.threads, " is below the minimum of ", kMinThreads));
@@ -70,13 +81,38 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     return absl::InvalidArgumentError(
         absl::StrCat("address: '", options.address, "' is not host:port"));
   }
+  if (!options.tls.has_value()) {
+    if (!IsLoopbackAddress(options.address)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "address: '", options.address,
+          "' is not a loopback address, and without TLS the server listens on loopback only "
+          "(127.0.0.0/8, [::1], localhost); set --tls_cert_file and --tls_key_file to serve "
+          "other hosts"));
+    }
+    return absl::OkStatus();
+  }
+  if (options.tls->cert_chain_pem.empty()) {
+    return absl::InvalidArgumentError("tls_cert_file: the certificate is empty");
+  }
+  if (options.tls->private_key_pem.empty()) {
+    return absl::InvalidArgumentError("tls_key_file: the private key is empty");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
+                                                      Engine* engine) {
+  if (absl::Status checked = CheckServerOptions(options); !checked.ok()) return checked;
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.address,
+                           options.tls.has_value() ? TlsCredentials(*options.tls)
+                                                   : grpc::InsecureServerCredentials(),
+                           &port);
   // gRPC sets SO_REUSEPORT by default: a second server on a busy port would start and
   // share it silently. Refuse instead, so "address in use" is a clear start-up error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -100,8 +136,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    return absl::UnavailableError(absl::StrCat("address: cannot listen on '", options.address,
-                                               "' (in use or not a local address)"));
+    return absl::UnavailableError(absl::StrCat(
+        "address: cannot listen on '", options.address, "' (in use or not a local address",
+        options.tls.has_value()
+            ? ", or gRPC refused the TLS certificate and key: is the key the certificate's?"
+            : "",
+        ")"));
   }
   std::string address = absl::StrCat(HostOf(options.address), ":", port);
   auto result = std::unique_ptr<Server>(new Server(std::move(tracker), std::move(long_calls),

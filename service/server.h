@@ -9,6 +9,10 @@
 // threads (worker_pool.h, internal/callback_call.h), so a rematch never delays a Ping
 // or a Shortlist.
 //
+// Transport: TLS when ServerOptions::tls is set (mutual TLS when it names client CAs);
+// without TLS only loopback addresses are accepted (listen_address.h), so plaintext never
+// leaves the machine. docs/security.md "Transport (TLS)".
+//
 // Life cycle: Start() -> SetServing(true) -> ... -> Shutdown(grace) -> Wait() -> destroy.
 //
 // Thread safety: Shutdown() and SetServing() may be called from any thread (e.g. a signal
@@ -17,9 +21,11 @@
 #define W2W_SERVICE_SERVER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/engine.h"
@@ -35,9 +41,25 @@ namespace w2w::service {
 inline constexpr int kDefaultThreads = 1024;
 inline constexpr int kDefaultMaxReceiveMessageBytes = 4 << 20;  // gRPC's own default, 4 MiB.
 
+// TLS on the listening port, as PEM text (main.cc reads the files named by the flags).
+struct ServerTlsOptions {
+  // The server's certificate, followed by any intermediate CA certificates.
+  std::string cert_chain_pem;
+  // The certificate's private key, unencrypted.
+  std::string private_key_pem;
+  // Empty: any client may connect (server-side TLS only). Else mutual TLS: the CA
+  // certificates that must have signed a client's certificate; a client without a
+  // certificate, or with one these do not verify, fails the handshake (the client sees
+  // UNAVAILABLE) before any RPC runs.
+  std::string client_ca_pem;
+};
+
 struct ServerOptions {
-  // host:port to listen on; port 0 picks a free port (see Server::port()).
+  // host:port to listen on; port 0 picks a free port (see Server::port()). Without `tls`
+  // it must be a loopback address (IsLoopbackAddress in listen_address.h).
   std::string address = "127.0.0.1:50051";
+  // TLS on the port; nullopt = plaintext, on loopback only.
+  std::optional<ServerTlsOptions> tls;
   // Upper bound on the WorkerPool's threads, i.e. on the long calls (imports, rematch
   // streams, ListCandidates/ListVacancies/ListRematches, GetRematch) that run at once;
   // each holds a thread for its whole life. A long call past the bound is answered at
@@ -49,12 +71,19 @@ struct ServerOptions {
   int max_receive_message_bytes = kDefaultMaxReceiveMessageBytes;
 };
 
+// Checks `options` without starting anything, so that main can refuse bad ones before
+// it opens the store. Server::Start checks them too. Errors: INVALID_ARGUMENT naming the
+// option: threads, max_message_mb, address (not host:port, or not loopback without TLS),
+// an empty TLS certificate or key. Whether the PEM parses is gRPC's to say (Start).
+absl::Status CheckServerOptions(const ServerOptions& options);
+
 class Server {
  public:
   // Builds and starts the server over `engine` (borrowed; must outlive the Server).
   // Health starts NOT_SERVING: call SetServing(true) when ready.
-  // Errors: INVALID_ARGUMENT for bad options; UNAVAILABLE when the address cannot be
-  // bound (in use, bad host).
+  // Errors: INVALID_ARGUMENT for bad options (CheckServerOptions); UNAVAILABLE when the
+  // address cannot be bound (in use, bad host) or gRPC refuses the TLS certificate and key
+  // (e.g. a key that does not belong to the certificate).
   static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options,
                                                        Engine* engine);
   // Shuts down immediately if Shutdown() was not called, then waits for the server.

@@ -378,7 +378,14 @@ struct Connection {
 
 void ConnectionDeleter::operator()(Connection* c) const { delete c; }
 
-absl::StatusOr<ConnectionPtr> Connect(const std::string& target, int channels, const std::string& token) {
+absl::StatusOr<ConnectionPtr> Connect(const std::string& target, int channels, const std::string& ca_pem,
+                                      const std::string& token) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (!ca_pem.empty()) {
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = ca_pem;
+    credentials = grpc::SslCredentials(tls);
+  }
   ConnectionPtr conn(new Connection);
   conn->stubs.resize(std::max(1, channels));
   for (size_t i = 0; i < conn->stubs.size(); ++i) {
@@ -387,7 +394,7 @@ absl::StatusOr<ConnectionPtr> Connect(const std::string& target, int channels, c
     args.SetInt("w2w.bench.channel", static_cast<int>(i));
     args.SetMaxReceiveMessageSize(64 << 20);
     Stubs& s = conn->stubs[i];
-    s.channel = clients::CreateBearerChannel(target, grpc::InsecureChannelCredentials(), args, token);
+    s.channel = clients::CreateBearerChannel(target, credentials, args, token);
     if (!s.channel->WaitForConnected(std::chrono::system_clock::now() +
                                      std::chrono::seconds(10))) {
       return absl::UnavailableError(absl::StrCat("cannot connect to ", target));

@@ -89,10 +89,12 @@ struct Connection;
 struct ConnectionDeleter { void operator()(Connection* c) const; };
 using ConnectionPtr = std::unique_ptr<Connection, ConnectionDeleter>;
 
-// Opens `channels` channels to `target` whose calls carry the bearer `token` (none when
-// empty) and waits until they are connected.
+// Opens `channels` channels to `target` and waits until they are connected: plaintext
+// when `ca_pem` is empty, else TLS verifying the server against that PEM CA. Every call
+// carries the bearer `token` (none when empty).
 // Errors: UNAVAILABLE when the server cannot be reached within 10 s.
-absl::StatusOr<ConnectionPtr> Connect(const std::string& target, int channels, const std::string& token = "");
+absl::StatusOr<ConnectionPtr> Connect(const std::string& target, int channels,
+                                      const std::string& ca_pem = "", const std::string& token = "");
 
 // Runs `options` (its target and channels are ignored) on `connection`, drawing requests from the dataset (candidates for
 // get_candidate/match_candidate/upsert/import, vacancies for get_vacancy/shortlist/push).

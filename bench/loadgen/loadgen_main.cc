@@ -5,16 +5,19 @@
 //   w2w-loadgen --target=127.0.0.1:PORT --candidates=c.jsonl --vacancies=v.jsonl
 //       --workloads=ping,shortlist --concurrency=1,16 --duration_s=5
 //   w2w-loadgen ... --mode=open --rates=500,1000
+//   w2w-loadgen ... --ca_file=var/w2w-data/tls/server.pem   (a server with TLS)
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -25,6 +28,9 @@
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "Server address (loopback only).");
 ABSL_FLAG(std::string, token_file, "", "File with the bearer token (default: $W2W_TOKEN).");
+ABSL_FLAG(std::string, ca_file, "",
+          "PEM CA to verify a TLS server against (e.g. scripts/start.sh's "
+          "var/w2w-data/tls/server.pem); empty = plaintext.");
 ABSL_FLAG(std::string, candidates, "", "Candidates JSON-lines file (w2w-datagen).");
 ABSL_FLAG(std::string, vacancies, "", "Vacancies JSON-lines file (w2w-datagen).");
 ABSL_FLAG(uint64_t, max_records, 0, "Read at most this many records per file (0 = all).");
@@ -99,6 +105,17 @@ int main(int argc, char** argv) {
     vacancies.swap(open_vacancies);
   }
 
+  std::string ca_pem;
+  if (const std::string ca_file = absl::GetFlag(FLAGS_ca_file); !ca_file.empty()) {
+    std::ifstream in(ca_file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    ca_pem = text.str();
+    if (!in || ca_pem.empty()) {
+      return Fail(absl::InvalidArgumentError(absl::StrCat("--ca_file: cannot read '", ca_file,
+                                                          "'")));
+    }
+  }
   std::string token;
   if (!absl::GetFlag(FLAGS_token_file).empty()) {
     absl::StatusOr<std::string> read = w2w::clients::ReadTokenFile(absl::GetFlag(FLAGS_token_file));
@@ -110,7 +127,8 @@ int main(int argc, char** argv) {
   } else if (const char* env = std::getenv("W2W_TOKEN"); env != nullptr) {
     token = env;
   }
-  auto conn = w2w::bench::Connect(absl::GetFlag(FLAGS_target), absl::GetFlag(FLAGS_channels), token);
+  auto conn = w2w::bench::Connect(absl::GetFlag(FLAGS_target), absl::GetFlag(FLAGS_channels),
+                                  ca_pem, token);
   if (!conn.ok()) return Fail(conn.status());
 
   LoadOptions base;

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -26,6 +27,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "bench/loadgen/histogram.h"
+#include "clients/auth/bearer.h"
 #include "grpcpp/grpcpp.h"
 #include "w2w/v1/match.grpc.pb.h"
 
@@ -134,8 +136,9 @@ int Check() {
              &ids, &error)) {
     return Fail(error);
   }
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target),
-                                     grpc::InsecureChannelCredentials());
+  const char* token = std::getenv("W2W_TOKEN");  // The bench scripts export the server's admin token.
+  auto channel = w2w::clients::CreateBearerChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(),
+                                                   grpc::ChannelArguments(), token != nullptr ? token : "");
   auto stub = w2w::v1::MatchService::NewStub(channel);
   const uint32_t k = absl::GetFlag(FLAGS_k);
   int identical = 0, tie_only = 0, differing = 0, errors = 0, shortlist_misses = 0;

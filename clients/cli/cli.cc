@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -18,6 +23,13 @@ const std::vector<FlagSpec>& GlobalFlags() {
        "Server address (default $W2W_SERVER, else 127.0.0.1:50051)"},
       {"token_file", "", "FILE",
        "File holding the bearer token (default: the token in $W2W_TOKEN)"},
+      {"ca_file", "", "FILE",
+       "Connect with TLS, verifying the server against this PEM CA certificate (default "
+       "$W2W_CA_FILE; none: plaintext)"},
+      {"cert_file", "", "FILE",
+       "Client certificate (PEM) for mutual TLS, with --key_file and --ca_file (default "
+       "$W2W_CERT_FILE)"},
+      {"key_file", "", "FILE", "Private key (PEM) of --cert_file (default $W2W_KEY_FILE)"},
       {"timeout", "", "SECONDS",
        "Deadline of each call (default 30 for single calls, none for streams)"},
       {"json", "", "", "Print the raw protobuf JSON responses instead of tables"},
@@ -77,6 +89,10 @@ void PrintOverview(std::ostream& out, const std::vector<std::string>& prefix) {
   out << "\nGlobal flags:\n"
       << "  --server HOST:PORT  Server address (default $W2W_SERVER, else 127.0.0.1:50051)\n"
       << "  --token_file FILE   File holding the access token (default: $W2W_TOKEN)\n"
+      << "  --ca_file FILE      TLS: verify the server against this CA (default $W2W_CA_FILE;\n"
+      << "                      without it the connection is plaintext)\n"
+      << "  --cert_file FILE    Mutual TLS: the client certificate (default $W2W_CERT_FILE)\n"
+      << "  --key_file FILE     Its private key (default $W2W_KEY_FILE)\n"
       << "  --timeout SECONDS   Deadline of each call\n"
       << "  --json              Print raw protobuf JSON instead of tables\n"
       << "\nRun 'w2w COMMAND --help' for a command's flags and examples.\n"
@@ -84,7 +100,10 @@ void PrintOverview(std::ostream& out, const std::vector<std::string>& prefix) {
 }
 
 bool IsGlobalValueFlag(const std::string& arg) {
-  return arg == "--server" || arg == "--timeout" || arg == "--token_file";
+  for (const FlagSpec& f : GlobalFlags()) {
+    if (!f.value_name.empty() && arg == absl::StrCat("--", f.name)) return true;
+  }
+  return false;
 }
 bool IsGlobalFlag(const std::string& arg) {
   for (const FlagSpec& f : GlobalFlags()) {
@@ -93,6 +112,57 @@ bool IsGlobalFlag(const std::string& arg) {
     if (!f.short_name.empty() && arg == absl::StrCat("-", f.short_name)) return true;
   }
   return false;
+}
+
+// Reads the PEM file given to --`flag` into `pem`; it must hold a "-----BEGIN ...`label`"
+// line. Returns kExitOk, else prints the error and returns kExitError.
+int ReadPem(const Env& env, absl::string_view flag, const std::string& path,
+            absl::string_view label, std::string* pem) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    return env.Error(
+        absl::StrCat("--", flag, ": cannot read '", path, "': ", std::strerror(errno)));
+  }
+  *pem = text.str();
+  if (!absl::StrContains(*pem, "-----BEGIN ") ||
+      !absl::StrContains(*pem, absl::StrCat(label, "-----"))) {
+    return env.Error(absl::StrCat("--", flag, ": '", path, "' is not a PEM file with a ",
+                                  label, " block"));
+  }
+  return kExitOk;
+}
+
+// Sets env->tls from --ca_file, --cert_file and --key_file, else `defaults`. Returns
+// kExitOk, else the exit code after printing why.
+int SetTls(const ParsedArgs& parsed, const TlsFileDefaults& defaults, Env* env) {
+  const std::string ca = parsed.Get("ca_file", defaults.ca_file);
+  const std::string cert = parsed.Get("cert_file", defaults.cert_file);
+  const std::string key = parsed.Get("key_file", defaults.key_file);
+  if (cert.empty() != key.empty()) {
+    return env->Usage("--cert_file and --key_file go together (mutual TLS)");
+  }
+  if (ca.empty()) {
+    if (!cert.empty()) return env->Usage("--cert_file needs --ca_file (mutual TLS is TLS)");
+    return kExitOk;
+  }
+  grpc::SslCredentialsOptions tls;
+  if (int code = ReadPem(*env, "ca_file", ca, "CERTIFICATE", &tls.pem_root_certs); code != 0) {
+    return code;
+  }
+  if (!cert.empty()) {
+    if (int code = ReadPem(*env, "cert_file", cert, "CERTIFICATE", &tls.pem_cert_chain);
+        code != 0) {
+      return code;
+    }
+    if (int code = ReadPem(*env, "key_file", key, "PRIVATE KEY", &tls.pem_private_key);
+        code != 0) {
+      return code;
+    }
+  }
+  env->tls = std::move(tls);
+  return kExitOk;
 }
 
 }  // namespace
@@ -104,7 +174,8 @@ std::vector<std::vector<std::string>> CommandPaths() {
 }
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-           const std::string& default_server, bool err_is_terminal) {
+           const std::string& default_server, bool err_is_terminal,
+           const TlsFileDefaults& tls_defaults) {
   // Leading global flags and the command words; everything else goes to the command.
   std::vector<std::string> words;
   std::vector<std::string> rest;
@@ -173,6 +244,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
   env.server = parsed->Get("server", default_server.empty() ? "127.0.0.1:50051" : default_server);
   env.json = parsed->Has("json");
+  if (int code = SetTls(*parsed, tls_defaults, &env); code != kExitOk) return code;
   if (parsed->Has("token_file")) {
     absl::StatusOr<std::string> token = clients::ReadTokenFile(parsed->Get("token_file"));
     if (!token.ok()) return env.Error(token.status().message());

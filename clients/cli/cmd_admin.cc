@@ -479,7 +479,8 @@ std::vector<Command> AdminCommands() {
        {"cost", "", "EUR", "Typical cost in euros"},
        {"source", "", "TEXT", "Where the figures come from"}}));
   commands.push_back(Simple({"info"}, "Show the server's state: counts, versions, disk, memory.",
-                            "Example:\n  w2w info --server w2w.example:50051", RunInfo));
+                            "Example:\n  w2w info --server w2w.example:50051 --ca_file ca.pem",
+                            RunInfo));
   commands.push_back(Simple({"ping"}, "Check that the server answers, and how fast.",
                             "Example:\n  w2w ping --count 100", RunPing,
                             {{"count", "", "N", "Send N pings and report best and mean"}}));

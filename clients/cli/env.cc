@@ -10,7 +10,9 @@ std::shared_ptr<grpc::Channel> Env::channel() {
     grpc::ChannelArguments args;
     // Large imports and rematch results may exceed the 4 MiB default on the way back.
     args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-    channel_ = clients::CreateBearerChannel(server, grpc::InsecureChannelCredentials(), args, token);
+    channel_ = clients::CreateBearerChannel(
+        server, tls.has_value() ? grpc::SslCredentials(*tls) : grpc::InsecureChannelCredentials(),
+        args, token);
   }
   return channel_;
 }
@@ -30,6 +32,10 @@ int Env::RpcError(const grpc::Status& status, absl::string_view what) const {
     case grpc::StatusCode::UNAVAILABLE:
       err() << "hint: is w2w-server running at " << server
             << "? Set --server host:port or W2W_SERVER.\n";
+      err() << (tls.has_value()
+                    ? "hint: with --ca_file the server must serve TLS with a certificate signed "
+                      "by that CA for the host in --server.\n"
+                    : "hint: a server with TLS needs --ca_file (or W2W_CA_FILE).\n");
       break;
     case grpc::StatusCode::UNIMPLEMENTED:
       err() << "hint: the server at " << server

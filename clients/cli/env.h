@@ -43,8 +43,13 @@ class Env {
   bool progress = false;  // Redraw progress lines in place (stderr is a terminal).
   std::string command;    // E.g. "rematch get", for error hints.
   std::string token;      // Bearer token sent with every call (--token_file or $W2W_TOKEN).
+  // TLS from --ca_file (pem_root_certs, the CA that must have signed the server's
+  // certificate) and, for mutual TLS, --cert_file/--key_file; nullopt = plaintext.
+  std::optional<grpc::SslCredentialsOptions> tls;
 
-  // The channel to `server`, created on first use; every call carries `token`.
+  // The channel to `server`, created on first use: TLS verifying the server against
+  // `tls->pem_root_certs` when `tls` is set, else plaintext (a server without TLS listens
+  // on loopback only). Every call carries `token`.
   std::shared_ptr<grpc::Channel> channel();
 
   // Sets the deadline of a call: --timeout when given, else kDefaultTimeout for unary

@@ -42,7 +42,8 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-BinaryResult RunBinary(const std::string& binary, const std::vector<std::string>& args) {
+BinaryResult RunBinary(const std::string& binary, const std::vector<std::string>& args,
+                       const std::vector<std::string>& env) {
   const char* bin = binary.c_str();
   BinaryResult result;
   if (access(bin, X_OK) != 0) {
@@ -61,7 +62,10 @@ BinaryResult RunBinary(const std::string& binary, const std::vector<std::string>
     argv.push_back(const_cast<char*>(bin));
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    unsetenv("W2W_SERVER");
+    for (const char* name : {"W2W_SERVER", "W2W_CA_FILE", "W2W_CERT_FILE", "W2W_KEY_FILE"}) {
+      unsetenv(name);
+    }
+    for (const std::string& assignment : env) putenv(const_cast<char*>(assignment.c_str()));
     execv(bin, argv.data());
     _exit(127);
   }

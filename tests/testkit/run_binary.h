@@ -30,10 +30,12 @@ std::string TempDir();
 // The whole content of the file at `path` ("" when it cannot be read).
 std::string ReadFile(const std::string& path);
 
-// Runs `binary` with `args` (W2W_SERVER unset in its environment, so only flags choose
-// the server) and waits for it. Adds a test failure and returns code -1 when `binary` is
-// not executable.
-BinaryResult RunBinary(const std::string& binary, const std::vector<std::string>& args);
+// Runs `binary` with `args` and waits for it. W2W_SERVER and the CLI's TLS variables
+// (W2W_CA_FILE, W2W_CERT_FILE, W2W_KEY_FILE) are unset in its environment, so only flags
+// choose the server and how to reach it; then each "NAME=value" of `env` is set. Adds a
+// test failure and returns code -1 when `binary` is not executable.
+BinaryResult RunBinary(const std::string& binary, const std::vector<std::string>& args,
+                       const std::vector<std::string>& env = {});
 
 }  // namespace w2w::testkit
 

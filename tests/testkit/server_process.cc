@@ -21,7 +21,10 @@
 #include "clients/auth/bearer.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "tests/testkit/probes.h"
+#include "tests/testkit/run_binary.h"
+#include "tests/testkit/tls_files.h"
 
 namespace w2w::testkit {
 namespace {
@@ -34,6 +37,21 @@ int ExitCodeOf(int wait_status) {
   if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
   if (WIFSIGNALED(wait_status)) return kSignalExitBase + WTERMSIG(wait_status);
   return -1;
+}
+
+// The PEM text of `path` (tests give readable files; an empty one fails the handshake).
+std::string Pem(const std::string& path) { return path.empty() ? "" : ReadFile(path); }
+
+// Credentials for a channel to a server with `tls`: its CA, and the client pair for
+// mutual TLS.
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(
+    const std::optional<ServerProcessTls>& tls) {
+  if (!tls.has_value()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = Pem(tls->ca_file);
+  ssl.pem_cert_chain = Pem(tls->client_cert_file);
+  ssl.pem_private_key = Pem(tls->client_key_file);
+  return grpc::SslCredentials(ssl);
 }
 
 // Reads one '\n'-terminated line from `fd` by `deadline`; the line excludes the newline.
@@ -65,7 +83,9 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(ServerProces
   }
   std::string owned_root;
   std::string data_dir = options.data_dir;
-  if (data_dir.empty()) {
+  const bool make_pair = options.tls.has_value() && options.tls->cert_file.empty() &&
+                         options.tls->key_file.empty();
+  if (data_dir.empty() || make_pair) {
     const char* tmp = getenv("TMPDIR");
     std::string pattern =
         absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/w2w-test-XXXXXX");
@@ -73,7 +93,20 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(ServerProces
       return absl::InternalError(absl::StrCat("mkdtemp: ", std::strerror(errno)));
     }
     owned_root = pattern;
-    data_dir = owned_root + "/data";
+    if (data_dir.empty()) data_dir = owned_root + "/data";
+  }
+  if (make_pair) {
+    absl::StatusOr<TlsPair> pair = MakeSelfSigned(owned_root, "server");
+    if (!pair.ok()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(owned_root, ignored);
+      return pair.status();
+    }
+    options.tls->cert_file = pair->cert_file;
+    options.tls->key_file = pair->key_file;
+  }
+  if (options.tls.has_value() && options.tls->ca_file.empty()) {
+    options.tls->ca_file = options.tls->cert_file;
   }
   auto process = std::unique_ptr<ServerProcess>(
       new ServerProcess(std::move(options), std::move(owned_root), std::move(data_dir)));
@@ -106,6 +139,13 @@ absl::Status ServerProcess::Launch() {
                                    absl::StrCat("--data_dir=", data_dir_)};
   if (const char* reference = getenv("W2W_DATA_DIR"); reference != nullptr) {
     args.push_back(absl::StrCat("--reference_dir=", reference));
+  }
+  if (const std::optional<ServerProcessTls>& tls = options_.tls; tls.has_value()) {
+    args.push_back(absl::StrCat("--tls_cert_file=", tls->cert_file));
+    args.push_back(absl::StrCat("--tls_key_file=", tls->key_file));
+    if (!tls->client_ca_file.empty()) {
+      args.push_back(absl::StrCat("--tls_client_ca_file=", tls->client_ca_file));
+    }
   }
   for (const std::string& flag : options_.extra_flags) args.push_back(flag);
   std::vector<char*> argv;
@@ -174,7 +214,11 @@ absl::Status ServerProcess::Launch() {
 }
 
 std::shared_ptr<grpc::Channel> ServerProcess::ChannelWithToken(const std::string& token) const {
-  return clients::CreateBearerChannel(address_, grpc::InsecureChannelCredentials(), grpc::ChannelArguments(), token);
+  grpc::ChannelArguments channel_args;
+  if (options_.tls.has_value() && !options_.tls->target_name_override.empty()) {
+    channel_args.SetSslTargetNameOverride(options_.tls->target_name_override);
+  }
+  return clients::CreateBearerChannel(address_, ChannelCredentialsFor(options_.tls), channel_args, token);
 }
 
 absl::StatusOr<v1::CreateTokenResponse> ServerProcess::CreateToken(const std::string& name, v1::Role role,

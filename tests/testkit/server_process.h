@@ -5,6 +5,10 @@
 // Restart() starts a new process on the same data folder. The folder is removed when the
 // ServerProcess is destroyed (a still-running server is killed first).
 //
+// With ServerProcessOptions::tls the server serves TLS (a throwaway self-signed pair made
+// with openssl unless one is given) and channel() verifies it against that CA; without,
+// plaintext on loopback.
+//
 // The binary is $W2W_SERVER_BIN (set by ctest); the reference data $W2W_DATA_DIR when set.
 // Authentication: channel() and the stubs carry the administrator token the server wrote
 // to <data_dir>/admin.token at its first start, and Start() sets $W2W_TOKEN to it so that
@@ -20,6 +24,7 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,12 +44,33 @@
 
 namespace w2w::testkit {
 
+// TLS of a ServerProcess (files are PEM).
+struct ServerProcessTls {
+  // The server's certificate and key (--tls_cert_file, --tls_key_file). Both empty: a
+  // self-signed pair for localhost, 127.0.0.1 and ::1 is made (tls_files.h) in the
+  // process's temporary folder, removed with it.
+  std::string cert_file;
+  std::string key_file;
+  // The CA channel() verifies the server against; empty = cert_file (self-signed).
+  std::string ca_file;
+  // Mutual TLS: --tls_client_ca_file. channel() then presents client_cert_file and
+  // client_key_file (Start() needs them for its health checks).
+  std::string client_ca_file;
+  std::string client_cert_file;
+  std::string client_key_file;
+  // The name channel() checks the server's certificate against; empty = the host of the
+  // listening address (127.0.0.1). E.g. "localhost" for a server on 0.0.0.0.
+  std::string target_name_override;
+};
+
 struct ServerProcessOptions {
   // Data folder; empty = a fresh folder under $TMPDIR (or /tmp), removed at the end.
   // A given folder is left in place.
   std::string data_dir;
   // More flags for w2w-server, e.g. "--disk_reserve_mb=4", "--sync_writes".
   std::vector<std::string> extra_flags;
+  // TLS on the port; nullopt = plaintext (the server then accepts loopback only).
+  std::optional<ServerProcessTls> tls;
   // How long Start()/Restart() wait for the listening line and health SERVING.
   absl::Duration start_timeout = absl::Seconds(60);
 };
@@ -52,8 +78,9 @@ struct ServerProcessOptions {
 class ServerProcess {
  public:
   // Starts the server and waits until it serves. Errors: FAILED_PRECONDITION when
-  // W2W_SERVER_BIN is unset; UNAVAILABLE when the server exited or did not serve in time
-  // (its stderr is the test's stderr).
+  // W2W_SERVER_BIN is unset (or TLS needs a pair made and there is no openssl);
+  // UNAVAILABLE when the server exited or did not serve in time (its stderr is the test's
+  // stderr); INTERNAL when openssl failed.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(ServerProcessOptions options = {});
 
   // Kills a running server (SIGKILL) and removes an owned data folder.
@@ -79,8 +106,13 @@ class ServerProcess {
   int port() const { return port_; }
   const std::string& address() const { return address_; }  // "127.0.0.1:<port>"
   const std::string& data_dir() const { return data_dir_; }
+  // TLS as started, with the made files filled in (nullopt without TLS); ca_file() is the
+  // CA that verifies the server ("" without TLS), e.g. for the CLI's --ca_file.
+  const std::optional<ServerProcessTls>& tls() const { return options_.tls; }
+  std::string ca_file() const { return options_.tls.has_value() ? options_.tls->ca_file : ""; }
 
-  // A channel to the current process (a new one after each Restart).
+  // A channel to the current process (a new one after each Restart); over TLS when the
+  // server serves TLS.
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   std::unique_ptr<v1::CandidateService::Stub> candidates() const;
   std::unique_ptr<v1::VacancyService::Stub> vacancies() const;
