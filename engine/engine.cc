@@ -132,6 +132,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   RETURN_IF_ERROR(state->LoadTaxonomy());
   RETURN_IF_ERROR(state->LoadPolicy());
   ASSIGN_OR_RETURN(state->tokens, access::TokenRegistry::Load(state->store.get()));
+  if (options.audit_retention_days < 1) return absl::InvalidArgumentError("audit_retention_days: must be at least 1");
+  access::AuditOptions audit;
+  audit.retention = absl::Hours(24) * options.audit_retention_days;
+  ASSIGN_OR_RETURN(state->audit, access::AuditLog::Open(state->store.get(), audit));
   RETURN_IF_ERROR(state->RebuildIndex());
   RETURN_IF_ERROR(state->OpenRematch());
   return std::unique_ptr<Engine>(new Engine(std::move(state)));
@@ -160,8 +164,10 @@ v1::ServerInfo Engine::Info() const {
 
 absl::Status Engine::Flush() {
   // Writers finish their batch first, so the flush captures a consistent state.
+  absl::Status audit = state_->audit->Flush();
   absl::MutexLock lock(&state_->writer_mu);
-  return state_->store->Flush();
+  absl::Status store = state_->store->Flush();
+  return audit.ok() ? store : audit;
 }
 
 }  // namespace w2w

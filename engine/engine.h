@@ -45,6 +45,8 @@
 #include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "w2w/v1/access.pb.h"
+#include "w2w/v1/audit.pb.h"
+#include "w2w/v1/privacy.pb.h"
 #include "w2w/v1/candidate.pb.h"
 #include "w2w/v1/match.pb.h"
 #include "w2w/v1/policy.pb.h"
@@ -170,6 +172,18 @@ class Engine {
   v1::WhoAmIResponse WhoAmI(const access::Caller& caller) const;
   // Live administrator tokens (for the server's first start).
   size_t LiveAdminTokens() const;
+
+  // ---- Audit and privacy (engine_privacy.cc) ------------------------------------------
+  // Administrator only. Who read which candidate (access/audit_log.h).
+  absl::StatusOr<v1::ListAccessResponse> ListAccess(const access::Caller& caller,
+                                                    const v1::ListAccessRequest& request) const;
+  // Removes the person everywhere in one atomic write (privacy.proto). NOT_FOUND for an
+  // unknown id; FAILED_PRECONDITION while a rematch run is running.
+  absl::StatusOr<v1::EraseCandidateResponse> EraseCandidate(const access::Caller& caller,
+                                                            const v1::EraseCandidateRequest& request);
+  // Everything held about the person as JSON, including who saw the profile.
+  absl::StatusOr<v1::ExportCandidateResponse> ExportCandidate(const access::Caller& caller,
+                                                              const v1::ExportCandidateRequest& request) const;
 
   // ---- Operations --------------------------------------------------------------------
   v1::ServerInfo Info() const;

@@ -142,6 +142,9 @@ absl::StatusOr<v1::ListCandidatesResponse> Engine::ListCandidates(
   RETURN_IF_ERROR(ListPage<v1::Candidate>(
       *state_, caller, request, &response,
       [&](v1::Candidate&& c) { *response.add_candidates() = std::move(c); }, "ListCandidates"));
+  std::vector<std::string_view> ids;
+  for (const v1::Candidate& c : response.candidates()) ids.push_back(c.id());
+  state_->RecordAccess(caller, "ListCandidates", ids);
   return response;
 }
 

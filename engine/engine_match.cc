@@ -13,6 +13,7 @@
 #include "engine/access/permissions.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
+#include "engine/internal/read_in_scope.h"
 #include "engine/internal/record_ops.h"
 #include "engine/validate/open_vacancy.h"
 #include "engine/validate/validate.h"
@@ -105,7 +106,11 @@ absl::StatusOr<v1::ShortlistResponse> Engine::Shortlist(const access::Caller& ca
     case v1::ShortlistRequest::TARGET_NOT_SET:
       return absl::InvalidArgumentError("vacancy_id: set vacancy_id or an inline vacancy");
   }
-  return state_->matcher->Shortlist(vacancy, request, RestrictionOf(*scope));
+  ASSIGN_OR_RETURN(v1::ShortlistResponse response, state_->matcher->Shortlist(vacancy, request, RestrictionOf(*scope)));
+  std::vector<std::string_view> ids;
+  for (const v1::CandidateMatch& m : response.matches()) ids.push_back(m.candidate_id());
+  state_->RecordAccess(caller, "Shortlist", ids, vacancy.id());
+  return response;
 }
 
 absl::StatusOr<v1::MatchCandidateResponse> Engine::MatchCandidate(
@@ -115,7 +120,7 @@ absl::StatusOr<v1::MatchCandidateResponse> Engine::MatchCandidate(
   v1::Candidate candidate;
   switch (request.target_case()) {
     case v1::MatchCandidateRequest::kCandidateId: {
-      ASSIGN_OR_RETURN(candidate, GetCandidate(caller, request.candidate_id()));
+      ASSIGN_OR_RETURN(candidate, internal::ReadInScope<v1::Candidate>(*state_, caller, request.candidate_id(), "MatchCandidate"));
       ASSIGN_OR_RETURN(candidate, MatchableCandidate(std::move(candidate)));
       break;
     }
@@ -127,7 +132,12 @@ absl::StatusOr<v1::MatchCandidateResponse> Engine::MatchCandidate(
     case v1::MatchCandidateRequest::TARGET_NOT_SET:
       return absl::InvalidArgumentError("candidate_id: set candidate_id or an inline candidate");
   }
-  return state_->matcher->MatchCandidate(candidate, request, RestrictionOf(*scope));
+  ASSIGN_OR_RETURN(v1::MatchCandidateResponse response,
+                   state_->matcher->MatchCandidate(candidate, request, RestrictionOf(*scope)));
+  if (request.target_case() == v1::MatchCandidateRequest::kCandidateId) {
+    state_->RecordAccess(caller, "MatchCandidate", std::vector<std::string_view>{candidate.id()});
+  }
+  return response;
 }
 
 absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
@@ -138,7 +148,7 @@ absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
   v1::Candidate candidate;
   switch (request.candidate_target_case()) {
     case v1::ExplainMatchRequest::kCandidateId: {
-      ASSIGN_OR_RETURN(candidate, GetCandidate(caller, request.candidate_id()));
+      ASSIGN_OR_RETURN(candidate, internal::ReadInScope<v1::Candidate>(*state_, caller, request.candidate_id(), "ExplainMatch"));
       break;
     }
     case v1::ExplainMatchRequest::kCandidate: {
@@ -151,7 +161,7 @@ absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
   v1::Vacancy vacancy;
   switch (request.vacancy_target_case()) {
     case v1::ExplainMatchRequest::kVacancyId: {
-      ASSIGN_OR_RETURN(vacancy, GetVacancy(caller, request.vacancy_id()));
+      ASSIGN_OR_RETURN(vacancy, internal::ReadInScope<v1::Vacancy>(*state_, caller, request.vacancy_id(), "ExplainMatch"));
       break;
     }
     case v1::ExplainMatchRequest::kVacancy: {
@@ -161,7 +171,11 @@ absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
     case v1::ExplainMatchRequest::VACANCY_TARGET_NOT_SET:
       return absl::InvalidArgumentError("vacancy_id: set vacancy_id or an inline vacancy");
   }
-  return state_->matcher->Explain(candidate, vacancy);
+  ASSIGN_OR_RETURN(v1::ExplainMatchResponse response, state_->matcher->Explain(candidate, vacancy));
+  if (request.candidate_target_case() == v1::ExplainMatchRequest::kCandidateId) {
+    state_->RecordAccess(caller, "ExplainMatch", std::vector<std::string_view>{candidate.id()}, vacancy.id());
+  }
+  return response;
 }
 
 }  // namespace w2w

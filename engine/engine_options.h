@@ -16,6 +16,7 @@ struct EngineOptions {
   std::string reference_dir = W2W_DEFAULT_DATA_DIR;  // Shipped reference data (data/).
   int rematch_threads = 2;              // Worker threads shared by all rematch runs.
   int import_batch_size = 1000;         // Records per atomic batch in streamed imports.
+  int audit_retention_days = 365;       // Access audit entries older than this are deleted.
 };
 
 }  // namespace w2w

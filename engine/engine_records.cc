@@ -15,6 +15,7 @@
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
 #include "engine/internal/record_commit.h"
+#include "engine/internal/read_in_scope.h"
 #include "engine/internal/record_ops.h"
 #include "engine/internal/write_group.h"
 #include "engine/records/record_store.h"
@@ -24,20 +25,6 @@ namespace w2w {
 namespace {
 
 using internal::RecordTraits;
-
-template <typename Record>
-absl::StatusOr<Record> GetRecord(const internal::EngineState& state, const access::Caller& caller,
-                                 std::string_view id, std::string_view what) {
-  constexpr std::string_view kName = RecordTraits<Record>::kName;
-  RETURN_IF_ERROR(access::Require(caller, access::Action::kReadRecords, what));
-  RETURN_IF_ERROR(validate::ValidateId(id, "id"));
-  ASSIGN_OR_RETURN(std::optional<Record> stored, state.records->Get<Record>(id));
-  // Out of scope answers exactly as absent: the record is not revealed to exist.
-  if (!stored.has_value() || !internal::Sees(*state.ScopeOf(caller), *stored, state.DefaultTravelKm())) {
-    return internal::NotFound(kName, id);
-  }
-  return *std::move(stored);
-}
 
 // A stored record the caller may change, read under writer_mu; NOT_FOUND (as for an
 // unknown id) for one of another source.
@@ -156,7 +143,9 @@ absl::StatusOr<Engine::CandidateWrite> Engine::UpsertCandidate(const access::Cal
 }
 
 absl::StatusOr<v1::Candidate> Engine::GetCandidate(const access::Caller& caller, std::string_view id) const {
-  return GetRecord<v1::Candidate>(*state_, caller, id, "GetCandidate");
+  ASSIGN_OR_RETURN(v1::Candidate candidate, internal::ReadInScope<v1::Candidate>(*state_, caller, id, "GetCandidate"));
+  state_->RecordAccess(caller, "GetCandidate", std::vector<std::string_view>{candidate.id()});
+  return candidate;
 }
 
 absl::StatusOr<uint64_t> Engine::DeleteCandidate(const access::Caller& caller, std::string_view id,
@@ -172,7 +161,7 @@ absl::StatusOr<Engine::VacancyWrite> Engine::UpsertVacancy(const access::Caller&
 }
 
 absl::StatusOr<v1::Vacancy> Engine::GetVacancy(const access::Caller& caller, std::string_view id) const {
-  return GetRecord<v1::Vacancy>(*state_, caller, id, "GetVacancy");
+  return internal::ReadInScope<v1::Vacancy>(*state_, caller, id, "GetVacancy");
 }
 
 absl::StatusOr<uint64_t> Engine::DeleteVacancy(const access::Caller& caller, std::string_view id,

@@ -1,6 +1,9 @@
 // Engine facade: batch rematching (issue 4). The work is done by rematch::RematchManager
 // (engine/rematch/manager.h, docs/rematch.md); this file only passes the calls through.
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -46,13 +49,29 @@ rematch::RunAccess AccessOf(const internal::EngineState& state, const access::Ca
 absl::Status Engine::StartRematch(const access::Caller& caller, const v1::StartRematchRequest& request,
                                   const RematchSink& sink) {
   RETURN_IF_ERROR(access::Require(caller, access::Action::kRematch, "StartRematch"));
-  return state_->rematch->Start(request, sink, AccessOf(*state_, caller));
+  // The people whose results the stream showed are audited once the run ends.
+  std::vector<std::string> shown;
+  std::string run_id;
+  absl::Status status = state_->rematch->Start(
+      request,
+      [&](const v1::RematchEvent& event) {
+        if (event.has_started()) run_id = event.started().run_id();
+        if (event.has_result()) shown.push_back(event.result().candidate_id());
+        return sink(event);
+      },
+      AccessOf(*state_, caller));
+  state_->RecordAccess(caller, "StartRematch", shown, {}, run_id);
+  return status;
 }
 
 absl::StatusOr<v1::RematchRun> Engine::GetRematch(const access::Caller& caller,
                                                   const v1::GetRematchRequest& request) const {
   RETURN_IF_ERROR(access::Require(caller, access::Action::kRematch, "GetRematch"));
-  return state_->rematch->Get(request, AccessOf(*state_, caller));
+  ASSIGN_OR_RETURN(v1::RematchRun run, state_->rematch->Get(request, AccessOf(*state_, caller)));
+  std::vector<std::string_view> ids;
+  for (const v1::PersonResult& r : run.results()) ids.push_back(r.candidate_id());
+  state_->RecordAccess(caller, "GetRematch", ids, {}, run.run_id());
+  return run;
 }
 
 absl::StatusOr<v1::RematchRun> Engine::CancelRematch(const access::Caller& caller, std::string_view run_id) {

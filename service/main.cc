@@ -60,6 +60,9 @@ ABSL_FLAG(int64_t, disk_reserve_mb, 256,
 ABSL_FLAG(int, max_message_mb, 4,
           "Largest request message in MiB; larger ones get RESOURCE_EXHAUSTED.");
 ABSL_FLAG(int, rematch_threads, 2, "Worker threads shared by all rematch runs.");
+ABSL_FLAG(int, audit_retention_days, 365,
+          "Access audit entries (who read which candidate) older than this many days are "
+          "deleted by a background job.");
 ABSL_FLAG(std::string, admin_token_file, "",
           "Where the first administrator token's secret is written (mode 0600) when the file "
           "does not exist; default <data_dir>/admin.token. Never printed.");
@@ -223,6 +226,7 @@ int main(int argc, char** argv) {
   }
   if (absl::GetFlag(FLAGS_disk_reserve_mb) < 0) return Fail("--disk_reserve_mb must be >= 0");
   if (absl::GetFlag(FLAGS_rematch_threads) < 1) return Fail("--rematch_threads must be >= 1");
+  if (absl::GetFlag(FLAGS_audit_retention_days) < 1) return Fail("--audit_retention_days must be >= 1");
   if (absl::GetFlag(FLAGS_data_dir).empty()) return Fail("--data_dir must not be empty");
 
   // The server's options are checked before the store is opened: a refused address or an
@@ -245,6 +249,7 @@ int main(int argc, char** argv) {
       static_cast<uint64_t>(absl::GetFlag(FLAGS_disk_reserve_mb)) * kBytesPerMiB;
   engine_options.reference_dir = absl::GetFlag(FLAGS_reference_dir);
   engine_options.rematch_threads = absl::GetFlag(FLAGS_rematch_threads);
+  engine_options.audit_retention_days = absl::GetFlag(FLAGS_audit_retention_days);
 
   absl::StatusOr<std::unique_ptr<w2w::Engine>> engine = w2w::Engine::Open(engine_options);
   if (!engine.ok()) {

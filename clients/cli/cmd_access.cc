@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -14,6 +15,8 @@
 #include "clients/cli/table.h"
 #include "formats/record_reader.h"
 #include "w2w/v1/access.grpc.pb.h"
+#include "w2w/v1/audit.grpc.pb.h"
+#include "w2w/v1/privacy.grpc.pb.h"
 
 namespace w2w::cli {
 namespace {
@@ -159,6 +162,75 @@ int RunWhoAmI(const ParsedArgs&, Env& env) {
   return kExitOk;
 }
 
+int RunAudit(const ParsedArgs& args, Env& env) {
+  w2w::v1::ListAccessRequest request;
+  request.set_candidate_id(args.Get("candidate"));
+  request.set_token(args.Get("token"));
+  request.set_from(args.Get("from"));
+  request.set_to(args.Get("to"));
+  auto limit = args.GetUint("limit");
+  if (!limit.ok()) return env.Usage(limit.status().message());
+  const uint64_t wanted = limit->value_or(100);
+  auto stub = w2w::v1::AuditService::NewStub(env.channel());
+  Table table({"at", "token", "role", "rpc", "candidates", "vacancy", "run"});
+  table.LimitWidth(4, 60);
+  uint64_t shown = 0;
+  for (;;) {
+    request.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted - shown, 1000)));
+    grpc::ClientContext context;
+    env.SetDeadline(&context, false);
+    w2w::v1::ListAccessResponse response;
+    auto status = stub->ListAccess(&context, request, &response);
+    if (!status.ok()) return env.RpcError(status, "audit");
+    for (const w2w::v1::AccessEntry& e : response.entries()) {
+      if (env.json) {
+        env.out() << MessageToJson(e, false) << "\n";
+      } else {
+        table.AddRow({e.at(), e.token_name(), RoleName(e.role()), e.rpc(), absl::StrJoin(e.candidate_ids(), ","),
+                      OrDash(e.vacancy_id()), OrDash(e.run_id())});
+      }
+      ++shown;
+    }
+    if (response.next_page_token().empty() || shown >= wanted) break;
+    request.set_page_token(response.next_page_token());
+  }
+  if (!env.json) table.Print(env.out());
+  return kExitOk;
+}
+
+int RunErase(const ParsedArgs& args, Env& env) {
+  if (!args.Has("yes")) return env.Usage("erasing a person cannot be undone: add --yes");
+  w2w::v1::EraseCandidateRequest request;
+  request.set_id(args.positional()[0]);
+  grpc::ClientContext context;
+  env.SetDeadline(&context, false);
+  w2w::v1::EraseCandidateResponse response;
+  auto status = w2w::v1::PrivacyService::NewStub(env.channel())->EraseCandidate(&context, request, &response);
+  if (!status.ok()) return env.RpcError(status, "erase candidate");
+  if (env.json) {
+    env.out() << MessageToJson(response, true) << "\n";
+    return kExitOk;
+  }
+  PrintFields(env.out(), {{"erased", response.id()},
+                          {"pseudonym", response.pseudonym()},
+                          {"rematch results", absl::StrCat(response.rematch_results_scrubbed())},
+                          {"rematch runs", absl::StrCat(response.rematch_runs_scrubbed())},
+                          {"audit entries", absl::StrCat(response.audit_entries_scrubbed())}});
+  return kExitOk;
+}
+
+int RunExport(const ParsedArgs& args, Env& env) {
+  w2w::v1::ExportCandidateRequest request;
+  request.set_id(args.positional()[0]);
+  grpc::ClientContext context;
+  env.SetDeadline(&context, false);
+  w2w::v1::ExportCandidateResponse response;
+  auto status = w2w::v1::PrivacyService::NewStub(env.channel())->ExportCandidate(&context, request, &response);
+  if (!status.ok()) return env.RpcError(status, "export candidate");
+  env.out() << response.json() << "\n";
+  return kExitOk;
+}
+
 Command Make(std::vector<std::string> path, std::string usage, int positional, std::string summary,
              std::string details, std::function<int(const ParsedArgs&, Env&)> run, std::vector<FlagSpec> flags = {}) {
   Command c;
@@ -195,6 +267,22 @@ std::vector<Command> AccessCommands() {
                           {{"all", "", "", "Include revoked tokens"}}));
   commands.push_back(Make({"token", "revoke"}, "ID|NAME", 1, "Revoke a token; effective on its next call.",
                           "Example:\n  w2w token revoke tok-3f9a0c1b2d4e5f60", RunRevoke));
+  commands.push_back(Make({"audit"}, "", 0, "Who read which candidate, when and why (administrators).",
+                          "Examples:\n  w2w audit --candidate c0000001\n  w2w audit --token anna --from 2026-12-01T00:00:00Z",
+                          RunAudit,
+                          {{"candidate", "", "ID", "Only reads of this person"},
+                           {"token", "", "ID|NAME", "Only reads with this token"},
+                           {"from", "", "TIME", "From this RFC 3339 time (inclusive)"},
+                           {"to", "", "TIME", "Until this RFC 3339 time (exclusive)"},
+                           {"limit", "", "N", "Show at most N entries (default 100)"}}));
+  commands.push_back(Make({"erase", "candidate"}, "ID", 1,
+                          "Erase a person everywhere: profile, index, rematch results, audit (administrators).",
+                          "The audit keeps a keyed pseudonym; `w2w audit --candidate ID` still finds the entries.\n\n"
+                          "Example:\n  w2w erase candidate c0000001 --yes",
+                          RunErase, {{"yes", "", "", "Confirm: erasure cannot be undone"}}));
+  commands.push_back(Make({"export", "candidate"}, "ID", 1,
+                          "Everything held about a person, as JSON, with who saw the profile (administrators).",
+                          "Example:\n  w2w export candidate c0000001 > c0000001.json", RunExport));
   commands.push_back(Make({"whoami"}, "", 0, "Show the name, role and scope of your token.",
                           "Example:\n  W2W_TOKEN=$(cat anna.token) w2w whoami", RunWhoAmI));
   return commands;

@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "engine/access/audit_log.h"
 #include "engine/access/scope.h"
 #include "engine/access/token_registry.h"
 #include "engine/engine_options.h"
@@ -75,6 +76,8 @@ struct EngineState {
   std::unique_ptr<match::Matcher> matcher;
   // The tokens, for authentication and scopes; borrows `store`.
   std::unique_ptr<access::TokenRegistry> tokens;
+  // Who read which candidate; borrows `store`.
+  std::unique_ptr<access::AuditLog> audit;
   std::chrono::steady_clock::time_point started_at;
   double rebuild_seconds = 0;
 
@@ -102,6 +105,23 @@ struct EngineState {
   std::shared_ptr<const access::Scope> ScopeOf(const access::Caller& caller) const {
     return tokens->ScopeOf(caller, taxonomy());
   }
+  // Records that `caller` read `candidate_ids` through `rpc` (for a vacancy or a run).
+  // Nothing is recorded when no candidate was read.
+  template <typename Ids>
+  void RecordAccess(const access::Caller& caller, std::string_view rpc, const Ids& candidate_ids,
+                    std::string_view vacancy_id = {}, std::string_view run_id = {}) const {
+    v1::AccessEntry entry;
+    for (const auto& id : candidate_ids) entry.add_candidate_ids(std::string(id));
+    if (entry.candidate_ids_size() == 0) return;
+    entry.set_token_id(caller.token.id());
+    entry.set_token_name(caller.name());
+    entry.set_role(caller.role());
+    entry.set_rpc(std::string(rpc));
+    entry.set_vacancy_id(std::string(vacancy_id));
+    entry.set_run_id(std::string(run_id));
+    audit->Record(std::move(entry));
+  }
+
   // The reach of a candidate without max_travel_km under the current policy.
   double DefaultTravelKm() const { return policy()->default_max_travel_km(); }
 

@@ -80,6 +80,9 @@ class WriteSet {
   void PutPolicy(const v1::Policy& policy);
 
   size_t count() const { return batch_.count(); }  // Writes added.
+  // The underlying batch, for the rooms that own other families (rematch runs, audit) to
+  // add their own typed writes to the same atomic commit (e.g. an erasure).
+  storage::Batch* mutable_batch() { return &batch_; }
   bool empty() const { return batch_.count() == 0; }
 
  private:

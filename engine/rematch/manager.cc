@@ -91,6 +91,11 @@ absl::Status RematchManager::Start(const v1::StartRematchRequest& request, const
   return status;
 }
 
+bool RematchManager::AnyRunning() const {
+  absl::MutexLock lock(&mu_);
+  return !active_.empty();
+}
+
 void RematchManager::OverlayLive(v1::RematchRun& run) const {
   std::shared_ptr<ActiveRun> active;
   {

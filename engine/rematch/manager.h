@@ -79,6 +79,8 @@ class RematchManager {
       ABSL_LOCKS_EXCLUDED(mu_);
   // Engine::ListRematches: newest first, without results. The page token is the last run
   // id of the previous page. INVALID_ARGUMENT for page_size over kMaxPageSize.
+  // Whether any run is running now (an erasure waits for none).
+  bool AnyRunning() const ABSL_LOCKS_EXCLUDED(mu_);
   // Runs the caller may not see are left out (a page may come back short).
   absl::StatusOr<v1::ListRematchesResponse> List(const v1::ListRematchesRequest& request,
                                                  const RunAccess& access) const ABSL_LOCKS_EXCLUDED(mu_);

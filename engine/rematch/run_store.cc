@@ -133,4 +133,75 @@ absl::StatusOr<uint64_t> MarkInterruptedRuns(storage::Store& store) {
   return marked;
 }
 
+namespace {
+
+// The run id of a results key: the bytes before the '\0' (keys.h).
+std::string_view RunIdOfResultKey(std::string_view key) {
+  const size_t nul = key.find('\0');
+  return nul == std::string_view::npos ? key : key.substr(0, nul);
+}
+
+}  // namespace
+
+absl::Status ForEachResultOf(const storage::Store& store, std::string_view candidate_id,
+                             const PersonResultVisitor& visit) {
+  absl::Status bad;
+  absl::StatusOr<uint64_t> visited =
+      store.Scan(Family::kRematchResults, "", "", 0, [&](std::string_view key, std::string_view value) {
+        v1::PersonResult result;
+        if (!result.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          bad = absl::DataLossError("store: a value of rematch_results does not parse as w2w.v1.PersonResult");
+          return false;
+        }
+        if (result.candidate_id() == candidate_id) visit(RunIdOfResultKey(key), result);
+        return true;
+      });
+  if (!visited.ok()) return visited.status();
+  return bad;
+}
+
+absl::StatusOr<ScrubCounts> ScrubPerson(const storage::Store& store, std::string_view candidate_id,
+                                        std::string_view replacement, storage::Batch* batch) {
+  ScrubCounts counts;
+  absl::Status bad;
+  absl::StatusOr<uint64_t> visited =
+      store.Scan(Family::kRematchResults, "", "", 0, [&](std::string_view key, std::string_view value) {
+        v1::PersonResult result;
+        if (!result.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          bad = absl::DataLossError("store: a value of rematch_results does not parse as w2w.v1.PersonResult");
+          return false;
+        }
+        if (result.candidate_id() != candidate_id) return true;
+        result.set_candidate_id(std::string(replacement));
+        batch->Put(Family::kRematchResults, key, result);
+        ++counts.results;
+        return true;
+      });
+  if (!visited.ok()) return visited.status();
+  if (!bad.ok()) return bad;
+  visited = store.Scan(Family::kRematchRuns, "", "", 0, [&](std::string_view key, std::string_view value) {
+    v1::RematchRun run;
+    if (!run.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      bad = absl::DataLossError("store: a value of rematch_runs does not parse as w2w.v1.RematchRun");
+      return false;
+    }
+    if (!run.selection().has_candidate_ids()) return true;
+    bool changed = false;
+    for (std::string& id : *run.mutable_selection()->mutable_candidate_ids()->mutable_ids()) {
+      if (id == candidate_id) {
+        id = std::string(replacement);
+        changed = true;
+      }
+    }
+    if (changed) {
+      batch->Put(Family::kRematchRuns, key, run);
+      ++counts.runs;
+    }
+    return true;
+  });
+  if (!visited.ok()) return visited.status();
+  if (!bad.ok()) return bad;
+  return counts;
+}
+
 }  // namespace w2w::rematch

@@ -10,6 +10,7 @@
 #define W2W_ENGINE_REMATCH_RUN_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,24 @@ absl::StatusOr<std::vector<v1::RematchRun>> ListRuns(const storage::Store& store
 // before any run can start, since a RUNNING record then belongs to a process that stopped.
 // Returns how many runs were marked.
 absl::StatusOr<uint64_t> MarkInterruptedRuns(storage::Store& store);
+
+// Calls visit(run_id, result) for every stored result of every run that names
+// `candidate_id` (a scan of all stored results: privacy requests are rare). Errors as
+// Store::Scan; DATA_LOSS for a result that does not parse.
+using PersonResultVisitor = std::function<void(std::string_view run_id, const v1::PersonResult& result)>;
+absl::Status ForEachResultOf(const storage::Store& store, std::string_view candidate_id,
+                             const PersonResultVisitor& visit);
+
+// What ScrubPerson changed.
+struct ScrubCounts {
+  uint64_t results = 0;  // Stored results that named the person.
+  uint64_t runs = 0;     // Runs whose selection listed the id.
+};
+// Adds to `batch` the rewrite of every stored result and run selection naming
+// `candidate_id`, with the id replaced by `replacement` (the rest of each result, and
+// every count, stays). Errors as ForEachResultOf.
+absl::StatusOr<ScrubCounts> ScrubPerson(const storage::Store& store, std::string_view candidate_id,
+                                        std::string_view replacement, storage::Batch* batch);
 
 }  // namespace w2w::rematch
 

@@ -127,4 +127,18 @@ std::optional<uint64_t> ParseRematchResultKey(std::string_view run_id, std::stri
   return DecodeUint64Key(key.substr(run_id.size() + 1));
 }
 
+std::string AuditStamp(uint64_t micros, uint64_t seq) { return EncodeUint64Key(micros) + EncodeUint64Key(seq); }
+std::string AuditEntryKey(std::string_view stamp) { return std::string(AuditEntryPrefix()) + std::string(stamp); }
+std::string_view AuditEntryPrefix() { return "e"; }
+std::string AuditCandidateKey(std::string_view pseudonym, std::string_view stamp) {
+  return AuditCandidatePrefix(pseudonym) + std::string(stamp);
+}
+std::string AuditCandidatePrefix(std::string_view pseudonym) { return "c" + std::string(pseudonym); }
+std::optional<std::string_view> AuditStampOf(std::string_view key) {
+  constexpr size_t kStamp = 16;
+  if (key.size() < kStamp + 1) return std::nullopt;
+  return key.substr(key.size() - kStamp);
+}
+uint64_t AuditStampMicros(std::string_view stamp) { return DecodeUint64Key(stamp); }
+
 }  // namespace w2w::storage

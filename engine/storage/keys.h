@@ -9,7 +9,9 @@
 //   rematch_results   run id + '\0' + 8-byte big-endian index
 //   meta              the name itself
 //   tokens            the 32-byte SHA-256 digest of the token's secret
-//   audit             (engine/access/audit_log.h)
+//   audit             "e" + 8-byte big-endian microseconds + 8-byte big-endian sequence
+//                     (an entry), and "c" + 32-hex-digit candidate pseudonym + the same
+//                     16 bytes (the entry's index by candidate, empty value)
 //
 // Big-endian numbers make numeric keys sort numerically, so the newest policy is the last
 // key and the change log replays in order with a plain scan.
@@ -77,6 +79,22 @@ std::optional<uint64_t> ParseRematchResultKey(std::string_view run_id, std::stri
 // ---- Tokens ----------------------------------------------------------------------------
 // The key of the token whose secret hashes to `digest` (32 bytes): the digest's bytes.
 inline std::string_view TokenKey(std::string_view digest) { return digest; }
+
+// ---- Audit ---------------------------------------------------------------------------
+// The time-and-sequence part of an audit entry's keys (16 bytes; sorts by time).
+std::string AuditStamp(uint64_t micros, uint64_t seq);
+// The key of the entry with `stamp`; all entry keys start with AuditEntryPrefix().
+std::string AuditEntryKey(std::string_view stamp);
+std::string_view AuditEntryPrefix();
+// The index key of the entry `stamp` under the candidate pseudonym `pseudonym`; all
+// index keys of one candidate start with AuditCandidatePrefix(pseudonym).
+std::string AuditCandidateKey(std::string_view pseudonym, std::string_view stamp);
+std::string AuditCandidatePrefix(std::string_view pseudonym);
+// The stamp of an entry key or a candidate index key (the last 16 bytes); nullopt when
+// the key is too short.
+std::optional<std::string_view> AuditStampOf(std::string_view key);
+// The microseconds of a stamp. Precondition: stamp.size() == 16.
+uint64_t AuditStampMicros(std::string_view stamp);
 
 // ---- Meta ------------------------------------------------------------------------------
 // The key of the meta value called `name`: the name's bytes. The view aliases `name`.
