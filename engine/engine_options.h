@@ -17,6 +17,9 @@ struct EngineOptions {
   int rematch_threads = 2;              // Worker threads shared by all rematch runs.
   int import_batch_size = 1000;         // Records per atomic batch in streamed imports.
   int audit_retention_days = 365;       // Access audit entries older than this are deleted.
+  // False stops recording reads in the audit: only to measure what the audit costs
+  // (bench/); a production server keeps it on.
+  bool audit_reads = true;
 };
 
 }  // namespace w2w

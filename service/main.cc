@@ -63,6 +63,9 @@ ABSL_FLAG(int, rematch_threads, 2, "Worker threads shared by all rematch runs.")
 ABSL_FLAG(int, audit_retention_days, 365,
           "Access audit entries (who read which candidate) older than this many days are "
           "deleted by a background job.");
+ABSL_FLAG(bool, audit_reads, true,
+          "Record every read of a candidate in the access audit. false only to measure the "
+          "audit's cost (bench/audit_cost.sh); a production server keeps it on.");
 ABSL_FLAG(std::string, admin_token_file, "",
           "Where the first administrator token's secret is written (mode 0600) when the file "
           "does not exist; default <data_dir>/admin.token. Never printed.");
@@ -250,6 +253,7 @@ int main(int argc, char** argv) {
   engine_options.reference_dir = absl::GetFlag(FLAGS_reference_dir);
   engine_options.rematch_threads = absl::GetFlag(FLAGS_rematch_threads);
   engine_options.audit_retention_days = absl::GetFlag(FLAGS_audit_retention_days);
+  engine_options.audit_reads = absl::GetFlag(FLAGS_audit_reads);
 
   absl::StatusOr<std::unique_ptr<w2w::Engine>> engine = w2w::Engine::Open(engine_options);
   if (!engine.ok()) {

@@ -110,6 +110,7 @@ struct EngineState {
   template <typename Ids>
   void RecordAccess(const access::Caller& caller, std::string_view rpc, const Ids& candidate_ids,
                     std::string_view vacancy_id = {}, std::string_view run_id = {}) const {
+    if (!options.audit_reads) return;
     v1::AccessEntry entry;
     for (const auto& id : candidate_ids) entry.add_candidate_ids(std::string(id));
     if (entry.candidate_ids_size() == 0) return;
