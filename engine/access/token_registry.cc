@@ -155,8 +155,10 @@ absl::StatusOr<v1::CreateTokenResponse> TokenRegistry::Create(const v1::CreateTo
   absl::MutexLock write(&write_mu_);
   {
     absl::ReaderMutexLock lock(&mu_);
+    // Live = neither revoked nor expired (as LiveAdmins counts): an expired token's name
+    // may be given to a new one.
     for (const auto& [digest, entry] : by_digest_) {
-      if (Live(entry.caller->token) && entry.caller->name() == request.name()) {
+      if (Live(entry.caller->token) && now < entry.expires && entry.caller->name() == request.name()) {
         return absl::AlreadyExistsError(absl::StrCat("name: a live token is already called ", QuoteValue(request.name())));
       }
     }
@@ -202,9 +204,14 @@ absl::StatusOr<v1::Token> TokenRegistry::Revoke(std::string_view id_or_name, con
     if (by_id != digest_by_id_.end()) {
       digest = by_id->second;
     } else {
+      // By name: the live token of that name; else one that expired unrevoked (a name
+      // can have one live token and, after expiry, earlier ones).
+      std::string expired;
       for (const auto& [d, entry] : by_digest_) {
-        if (Live(entry.caller->token) && entry.caller->name() == id_or_name) digest = d;
+        if (!Live(entry.caller->token) || entry.caller->name() != id_or_name) continue;
+        (now < entry.expires ? digest : expired) = d;
       }
+      if (digest.empty()) digest = std::move(expired);
     }
     if (digest.empty()) return absl::NotFoundError(absl::StrCat("id: no token ", QuoteValue(id_or_name)));
     token = by_digest_.at(digest).caller->token;

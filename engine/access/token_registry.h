@@ -56,7 +56,9 @@ class TokenRegistry {
       ABSL_LOCKS_EXCLUDED(mu_);
   // Tokens by creation time; revoked ones only when asked.
   std::vector<v1::Token> List(bool include_revoked) const ABSL_LOCKS_EXCLUDED(mu_);
-  // Revokes the live token with id (or name) `id_or_name`.
+  // Revokes the token with id (or name) `id_or_name`; by name, the live one (not revoked,
+  // not expired at `now`), else one of that name that expired unrevoked. Names are unique
+  // among live tokens only: Create gives the name of an expired token to a new one.
   absl::StatusOr<v1::Token> Revoke(std::string_view id_or_name, const Caller& by, absl::Time now)
       ABSL_LOCKS_EXCLUDED(mu_);
   // Number of live (not revoked, not expired at `now`) administrator tokens.

@@ -196,17 +196,28 @@ absl::StatusOr<v1::ListRematchesResponse> RematchManager::List(const v1::ListRem
     return absl::InvalidArgumentError("page_token: not a next_page_token of ListRematches");
   }
   const size_t page = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
-  ASSIGN_OR_RETURN(std::vector<v1::RematchRun> runs,
-                   ListRuns(*store_, request.page_token(), page + 1));
   v1::ListRematchesResponse response;
-  // The page ends at its last run whether the caller sees it or not.
-  if (runs.size() > page) response.set_next_page_token(runs[page - 1].run_id());
-  for (size_t i = 0; i < runs.size() && i < page; ++i) {
-    if (!Sees(access, runs[i])) continue;
-    OverlayLive(runs[i]);
-    *response.add_runs() = std::move(runs[i]);
+  // A page holds up to `page` runs the caller sees, and its token is the last of them
+  // when another one it sees follows: a token never names a run the caller may not see
+  // (it used to be the page's last stored run, so a coach's token could be another
+  // coach's run id). Runs are few (one per rematch a person started), so a coach's page
+  // may read past many runs of others.
+  std::string before = request.page_token();
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<v1::RematchRun> runs, ListRuns(*store_, before, page + 1));
+    const bool more_stored = runs.size() > page;
+    if (more_stored) before = runs.back().run_id();
+    for (v1::RematchRun& run : runs) {
+      if (!Sees(access, run)) continue;
+      if (static_cast<size_t>(response.runs_size()) == page) {
+        response.set_next_page_token(response.runs(response.runs_size() - 1).run_id());
+        return response;
+      }
+      OverlayLive(run);
+      *response.add_runs() = std::move(run);
+    }
+    if (!more_stored) return response;
   }
-  return response;
 }
 
 }  // namespace w2w::rematch

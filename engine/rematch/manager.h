@@ -81,7 +81,8 @@ class RematchManager {
   // id of the previous page. INVALID_ARGUMENT for page_size over kMaxPageSize.
   // Whether any run is running now (an erasure waits for none).
   bool AnyRunning() const ABSL_LOCKS_EXCLUDED(mu_);
-  // Runs the caller may not see are left out (a page may come back short).
+  // Runs the caller may not see are left out; a page holds page_size runs the caller sees
+  // (fewer only at the end) and its token is the last of them, never another's run.
   absl::StatusOr<v1::ListRematchesResponse> List(const v1::ListRematchesRequest& request,
                                                  const RunAccess& access) const ABSL_LOCKS_EXCLUDED(mu_);
 
