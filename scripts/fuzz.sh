@@ -15,9 +15,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 
 export W2W_BUILD_DIR=${W2W_BUILD_DIR:-$root/build-fuzz}
-# Debug adds only -g; the fuzz option adds -O1 (fast runs, readable stacks) and keeps the
-# asserts on.
-export W2W_BUILD_TYPE=${W2W_BUILD_TYPE:-Debug}
+# A build type of its own adds no flags: the fuzz option sets -O1 and line tables (fast
+# runs, readable stacks), and without NDEBUG the asserts stay on.
+export W2W_BUILD_TYPE=${W2W_BUILD_TYPE:-Fuzz}
 export W2W_CMAKE_ARGS="${W2W_CMAKE_ARGS:-} -DCMAKE_CXX_COMPILER=clang++ -DW2W_BUILD_FUZZ=ON \
   -DW2W_BUILD_TESTS=OFF -DW2W_BUILD_BENCH=OFF"
 build=$W2W_BUILD_DIR

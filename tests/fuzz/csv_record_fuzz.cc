@@ -30,16 +30,15 @@ void ReadAll(const std::string& file, RecordKind kind) {
   std::istringstream in(file);
   auto reader = formats::RecordReader::Create(&in, FileFormat::kCsv, kind);
   if (!reader.ok()) {
-    FUZZ_CHECK(reader.status().code() == absl::StatusCode::kInvalidArgument,
-               Show(reader.status()));
+    FUZZ_CHECK(reader.status().code() == absl::StatusCode::kInvalidArgument, Show(reader.status()));
     return;
   }
   Record record;
   formats::ReadRecord read;
   int previous_line = 0;
   while ((*reader)->Next(&record, &read)) {
-    FUZZ_CHECK(read.line > previous_line, "line " + std::to_string(read.line) + " after " +
-                                              std::to_string(previous_line));
+    FUZZ_CHECK(read.line > previous_line,
+               "line " + std::to_string(read.line) + " after " + std::to_string(previous_line));
     previous_line = read.line;
     if (!read.status.ok()) {
       FUZZ_CHECK(read.status.code() == absl::StatusCode::kInvalidArgument, Show(read.status));

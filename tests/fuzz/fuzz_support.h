@@ -39,8 +39,8 @@ namespace w2w::fuzz {
 
 // FUZZ_CHECK(cond, detail): aborts with the condition's text and `detail` (a std::string
 // expression, only evaluated when the check fails).
-#define FUZZ_CHECK(cond, detail)                                 \
-  do {                                                           \
+#define FUZZ_CHECK(cond, detail)                                         \
+  do {                                                                   \
     if (!(cond)) ::w2w::fuzz::Fail(__FILE__, __LINE__, #cond, (detail)); \
   } while (false)
 

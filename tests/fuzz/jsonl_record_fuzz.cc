@@ -28,8 +28,8 @@ void ReadAll(const std::string& file) {
   formats::ReadRecord read;
   int previous_line = 0;
   while ((*reader)->Next(&record, &read)) {
-    FUZZ_CHECK(read.line > previous_line, "line " + std::to_string(read.line) + " after " +
-                                              std::to_string(previous_line));
+    FUZZ_CHECK(read.line > previous_line,
+               "line " + std::to_string(read.line) + " after " + std::to_string(previous_line));
     previous_line = read.line;
     if (!read.status.ok()) {
       FUZZ_CHECK(read.status.code() == absl::StatusCode::kInvalidArgument, Show(read.status));

@@ -18,6 +18,7 @@
 // - for a message that parses, SplitWireItems sees a complete wire format and returns
 //   exactly the packed records, each of which parses equal to the parsed message's;
 // - PeekStringField returns UTF-8 of at most the bound.
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -40,8 +41,11 @@
 namespace w2w::fuzz {
 namespace {
 
-// Inputs up to this size are also read as one slice per byte.
-constexpr size_t kMaxBytewiseSize = 256;
+// Besides in one slice and in three, the bytes are read in slices of 1..kMaxSliceStep
+// bytes (the step taken from the size, so the fuzzer varies it), at most
+// kMaxSlices of them: every string and varint then crosses a slice boundary somewhere.
+constexpr size_t kMaxSliceStep = 8;
+constexpr size_t kMaxSlices = 64;
 
 // `bytes` as a ByteBuffer cut at `cuts` (ascending offsets).
 grpc::ByteBuffer Buffer(absl::string_view bytes, const std::vector<size_t>& cuts) {
@@ -57,33 +61,75 @@ grpc::ByteBuffer Buffer(absl::string_view bytes, const std::vector<size_t>& cuts
   return grpc::ByteBuffer(slices.data(), slices.size());
 }
 
-// True when `bytes` are well-formed wire format for `type`, recursively into its message
-// fields: every tag, length and value reads, and nothing is cut. Strings are not checked
-// for UTF-8. A field of the wrong wire type counts as an unknown field, as for protobuf.
-bool WireIntact(absl::string_view bytes, const google::protobuf::Descriptor* type, int depth = 0) {
+// A varint of at most `max_bytes` bytes and value at most `max_value` (protobuf's parser
+// takes tags and lengths of at most 5 bytes, below 2^32 and 2^31; CodedInputStream's
+// ReadTag and ReadVarint32 would cut longer ones to 32 bits instead).
+bool ReadBoundedVarint(google::protobuf::io::CodedInputStream* in, int max_bytes,
+                       uint64_t max_value, uint64_t* value) {
+  const int start = in->CurrentPosition();
+  return in->ReadVarint64(value) && in->CurrentPosition() - start <= max_bytes &&
+         *value <= max_value;
+}
+
+// True when the fields from `in`'s position to `size` (or to the END_GROUP tag of
+// `end_group` when not 0) are well-formed wire format, into the fields of `type` that are
+// messages (null: unknown content). Strings are not checked for UTF-8; a field of the
+// wrong wire type is an unknown field, as for protobuf. Our messages have no packed fields.
+bool FieldsIntact(google::protobuf::io::CodedInputStream* in, int size,
+                  const google::protobuf::Descriptor* type, uint64_t end_group, int depth) {
   using google::protobuf::FieldDescriptor;
   using google::protobuf::internal::WireFormatLite;
   constexpr int kMaxDepth = 50;  // Our records nest 2 deep; protobuf allows 100.
   if (depth > kMaxDepth) return false;
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                            static_cast<int>(bytes.size()));
-  while (in.CurrentPosition() < static_cast<int>(bytes.size())) {
-    const uint32_t tag = in.ReadTag();
-    if (tag == 0) return false;  // A 0 tag (or a tag that does not read) ends no message.
-    const FieldDescriptor* field = type->FindFieldByNumber(WireFormatLite::GetTagFieldNumber(tag));
-    if (field != nullptr && field->type() == FieldDescriptor::TYPE_MESSAGE &&
-        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
-      uint32_t length = 0;
-      std::string sub;
-      if (!in.ReadVarint32(&length) || !in.ReadString(&sub, static_cast<int>(length)) ||
-          !WireIntact(sub, field->message_type(), depth + 1)) {
-        return false;
+  while (in->CurrentPosition() < size) {
+    uint64_t tag = 0, value = 0;
+    if (!ReadBoundedVarint(in, 5, UINT32_MAX, &tag) || (tag >> 3) == 0) return false;
+    const uint64_t number = tag >> 3;
+    switch (tag & 7) {
+      case WireFormatLite::WIRETYPE_VARINT:
+        if (!in->ReadVarint64(&value)) return false;
+        break;
+      case WireFormatLite::WIRETYPE_FIXED64:
+        if (!in->Skip(8)) return false;
+        break;
+      case WireFormatLite::WIRETYPE_FIXED32:
+        if (!in->Skip(4)) return false;
+        break;
+      case WireFormatLite::WIRETYPE_LENGTH_DELIMITED: {
+        uint64_t length = 0;
+        if (!ReadBoundedVarint(in, 5, INT32_MAX, &length)) return false;
+        const FieldDescriptor* field =
+            type == nullptr ? nullptr : type->FindFieldByNumber(static_cast<int>(number));
+        if (field == nullptr || field->type() != FieldDescriptor::TYPE_MESSAGE) {
+          if (!in->Skip(static_cast<int>(length))) return false;
+          break;
+        }
+        std::string sub;
+        if (!in->ReadString(&sub, static_cast<int>(length))) return false;
+        google::protobuf::io::CodedInputStream sub_in(reinterpret_cast<const uint8_t*>(sub.data()),
+                                                      static_cast<int>(sub.size()));
+        if (!FieldsIntact(&sub_in, static_cast<int>(sub.size()), field->message_type(), 0,
+                          depth + 1)) {
+          return false;
+        }
+        break;
       }
-    } else if (!WireFormatLite::SkipField(&in, tag)) {
-      return false;
+      case WireFormatLite::WIRETYPE_START_GROUP:
+        if (!FieldsIntact(in, size, nullptr, number, depth + 1)) return false;
+        break;
+      case WireFormatLite::WIRETYPE_END_GROUP:
+        return number == end_group;
+      default:
+        return false;
     }
   }
-  return true;
+  return end_group == 0;
+}
+
+bool WireIntact(absl::string_view bytes, const google::protobuf::Descriptor* type) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  return FieldsIntact(&in, static_cast<int>(bytes.size()), type, 0, 0);
 }
 
 void CheckParseError(const absl::Status& s, const google::protobuf::Message& m) {
@@ -116,17 +162,20 @@ bool ParseEveryWay(absl::string_view bytes, Request* out) {
                "intact wire format, yet not a UTF-8 error: " + Show(whole));
   }
   std::vector<std::vector<size_t>> cut_sets = {{}, {bytes.size() / 3, 2 * bytes.size() / 3}};
-  if (bytes.size() <= kMaxBytewiseSize) {
-    std::vector<size_t> every;
-    for (size_t i = 1; i < bytes.size(); ++i) every.push_back(i);
-    cut_sets.push_back(std::move(every));
+  if (!bytes.empty()) {
+    const size_t step = 1 + bytes.size() % kMaxSliceStep;
+    std::vector<size_t> small;
+    for (size_t i = step; i < bytes.size() && small.size() < kMaxSlices; i += step)
+      small.push_back(i);
+    cut_sets.push_back(std::move(small));
   }
   for (const std::vector<size_t>& cuts : cut_sets) {
     grpc::ByteBuffer buffer = Buffer(bytes, cuts);
     Request sliced;
     const absl::Status s = service::ParseMessage(&buffer, &sliced);
-    FUZZ_CHECK(s.code() == whole.code() && (!intact || s == whole), "parse of " + std::to_string(cuts.size() + 1) + " slices " + Show(s) +
-                               " vs in one piece " + Show(whole));
+    FUZZ_CHECK(s.code() == whole.code() && (!intact || s == whole),
+               "parse of " + std::to_string(cuts.size() + 1) + " slices " + Show(s) +
+                   " vs in one piece " + Show(whole));
     if (s.ok()) FUZZ_CHECK(Diff(sliced, *out).empty(), Diff(sliced, *out));
   }
   return whole.ok();

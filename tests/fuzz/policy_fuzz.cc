@@ -40,7 +40,7 @@ void CheckInRange(const char* name, double value, double lo, double hi) {
 
 void CheckComplete(const v1::Policy& p) {
   const v1::ComponentWeights& w = p.weights();
-  const double weights[] = {w.trade(), w.sector(), w.qualifications(),
+  const double weights[] = {w.trade(),    w.sector(),       w.qualifications(),
                             w.distance(), w.availability(), w.urgency()};
   double sum = 0;
   for (double x : weights) {
@@ -61,17 +61,21 @@ void CheckComplete(const v1::Policy& p) {
   }
   CheckInRange("own_sector_preference", p.own_sector_preference(), 0, 1);
   CheckInRange("min_trade_similarity", p.min_trade_similarity(), 0, 1);
-  CheckInRange("experience_full_years", p.experience_full_years(), 0, match::kMaxExperienceFullYears);
+  CheckInRange("experience_full_years", p.experience_full_years(), 0,
+               match::kMaxExperienceFullYears);
   CheckInRange("experience_share", p.experience_share(), 0, 1);
-  CheckInRange("max_retraining_weeks", p.max_retraining_weeks(), 0, match::kMaxPolicyRetrainingWeeks);
+  CheckInRange("max_retraining_weeks", p.max_retraining_weeks(), 0,
+               match::kMaxPolicyRetrainingWeeks);
   CheckInRange("hard_to_fill_retraining_factor", p.hard_to_fill_retraining_factor(), 1,
                match::kMaxHardToFillFactor);
-  CheckInRange("retraining_cost_scale_eur", p.retraining_cost_scale_eur(), 0, match::kMaxCostScaleEur);
+  CheckInRange("retraining_cost_scale_eur", p.retraining_cost_scale_eur(), 0,
+               match::kMaxCostScaleEur);
   CheckInRange("retraining_cost_share", p.retraining_cost_share(), 0, 1);
   CheckInRange("preferred_bonus_share", p.preferred_bonus_share(), 0, 1);
   CheckInRange("same_cluster_bonus", p.same_cluster_bonus(), 0, 1);
   CheckInRange("default_max_travel_km", p.default_max_travel_km(), 1, match::kMaxPolicyTravelKm);
-  CheckInRange("availability_horizon_days", p.availability_horizon_days(), 1, match::kMaxHorizonDays);
+  CheckInRange("availability_horizon_days", p.availability_horizon_days(), 1,
+               match::kMaxHorizonDays);
   CheckInRange("urgency_hard_to_fill", p.urgency_hard_to_fill(), 0, 1);
   CheckInRange("urgency_normal", p.urgency_normal(), 0, 1);
   for (const v1::RetrainingWeight& r : p.retraining()) {
@@ -98,7 +102,8 @@ v1::Policy WithoutNegativeZeros(v1::Policy p) {
         if (r->GetDouble(*m, f) == 0) r->SetDouble(m, f, 0.0);
       } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
         if (f->is_repeated()) {
-          for (int k = 0; k < r->FieldSize(*m, f); ++k) todo.push_back(r->MutableRepeatedMessage(m, f, k));
+          for (int k = 0; k < r->FieldSize(*m, f); ++k)
+            todo.push_back(r->MutableRepeatedMessage(m, f, k));
         } else if (r->HasField(*m, f)) {
           todo.push_back(r->MutableMessage(m, f));
         }
@@ -140,8 +145,8 @@ void FuzzPolicy(const uint8_t* data, size_t size) {
   const std::string json = formats::MessageToJson(*complete, /*pretty=*/true);
   v1::Policy from_json;
   const absl::Status parsed = formats::MessageFromJson(json, &from_json);
-  FUZZ_CHECK(parsed.ok(), "`policy get --json` output does not parse: " + Show(parsed) +
-                              "\njson: " + json);
+  FUZZ_CHECK(parsed.ok(),
+             "`policy get --json` output does not parse: " + Show(parsed) + "\njson: " + json);
   diff = Diff(WithoutNegativeZeros(*complete), from_json);
   FUZZ_CHECK(diff.empty(), "JSON round trip changed the policy: " + diff + "\njson: " + json);
 }

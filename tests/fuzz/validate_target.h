@@ -60,7 +60,8 @@ inline void CheckQualifications(const taxonomy::Taxonomy& tax,
                                 const google::protobuf::RepeatedPtrField<std::string>& codes) {
   for (int i = 0; i < codes.size(); ++i) {
     const auto q = tax.FindQualification(codes[i]);
-    FUZZ_CHECK(q.has_value() && tax.qualification(*q).code == codes[i], "qualification " + codes[i]);
+    FUZZ_CHECK(q.has_value() && tax.qualification(*q).code == codes[i],
+               "qualification " + codes[i]);
     FUZZ_CHECK(i == 0 || codes[i - 1] < codes[i], "qualifications not sorted and unique");
   }
 }
@@ -126,12 +127,11 @@ void FuzzValidate(const uint8_t* data, size_t size) {
 
   Record again = record;
   const absl::Status revalidated = Canonicalize(tax, &again);
-  FUZZ_CHECK(revalidated.ok(), "a canonical record does not validate again: " +
-                                   Show(revalidated) + "\nrecord: " + Show(record) +
-                                   "\nsent: " + Show(sent));
+  FUZZ_CHECK(revalidated.ok(), "a canonical record does not validate again: " + Show(revalidated) +
+                                   "\nrecord: " + Show(record) + "\nsent: " + Show(sent));
   const std::string diff = Diff(record, again);
-  FUZZ_CHECK(diff.empty(), "canonicalisation is not idempotent: " + diff + "\nrecord: " +
-                               Show(record) + "\nsent: " + Show(sent));
+  FUZZ_CHECK(diff.empty(), "canonicalisation is not idempotent: " + diff +
+                               "\nrecord: " + Show(record) + "\nsent: " + Show(sent));
 
   CheckWireRoundTrip(record);
   CheckJsonLineRoundTrip(record);
