@@ -127,6 +127,25 @@ POLICY_TEXT = [
     'max_retraining_weeks: 520 default_max_travel_km: 300 availability_horizon_days: 3650',
 ]
 
+TAXONOMY_TEXT = [
+    ("qualification", "w2w.v1.Qualification",
+     'code: "LASROBOT-1" name: "Lasrobot programmeren 1" kind: QUALIFICATION_KIND_CERTIFICATE '
+     'weeks: 1.5 cost_eur: 1200 source: "opleider"'),
+    ("qualification-existing", "w2w.v1.Qualification",
+     'code: "VCA-BASIS" name: "VCA Basisveiligheid" kind: QUALIFICATION_KIND_CERTIFICATE '
+     'weeks: 0.2 cost_eur: 175'),
+    ("cluster", "w2w.v1.Cluster", 'name: "oost" regions: "Twente" regions: "Achterhoek" '
+     'regions: "17"'),
+    ("cluster-removal", "w2w.v1.Cluster", 'name: "oost"'),
+    ("municipality", "w2w.v1.Municipality",
+     'name: "Dinkelland" region: "Twente" lat: 52.37 lon: 6.97'),
+    ("municipality-new", "w2w.v1.Municipality", 'name: "Nieuwstad" region: "Zeeland"'),
+    ("anchor", "w2w.v1.UpdateRegionAnchorRequest",
+     'region: "Twente" anchor_city: "Hengelo" lat: 52.27 lon: 6.79'),
+    ("anchor-pole", "w2w.v1.UpdateRegionAnchorRequest",
+     'region: "35" anchor_city: "Noordpool" lat: 90 lon: -180'),
+]
+
 MESSAGE_TEXT = [
     ("w2w.v1.ImportCandidatesRequest", "candidate { " + CANDIDATE_TEXT[0] + " }"),
     ("w2w.v1.ImportCandidatesRequest",
@@ -141,7 +160,8 @@ def encode(message_type, text):
     """The wire bytes of `text` (protobuf text format) as `message_type`."""
     return subprocess.run(
         ["protoc", f"-I{ROOT / 'proto'}", f"--encode={message_type}",
-         "w2w/v1/candidate.proto", "w2w/v1/vacancy.proto", "w2w/v1/policy.proto"],
+         "w2w/v1/candidate.proto", "w2w/v1/vacancy.proto", "w2w/v1/policy.proto",
+         "w2w/v1/taxonomy.proto"],
         input=text.encode(), stdout=subprocess.PIPE, check=True).stdout
 
 
@@ -236,6 +256,8 @@ def main():
         JSON_TOKENS + tax[:80],
         "candidate_validate_fuzz": JSON_CANDIDATE_FIELDS + JSON_ENUMS + JSON_TOKENS + tax,
         "vacancy_validate_fuzz": JSON_VACANCY_FIELDS + JSON_ENUMS + JSON_TOKENS + tax,
+        "taxonomy_change_fuzz": [r["code"] for r in rows("qualifications.csv")] +
+        [r["region"] for r in rows("regions.csv")] + ["90", "-180", "180.0000001"],
         "policy_fuzz": POLICY_FIELDS + JSON_ENUMS + JSON_TOKENS +
         [r["code"] for r in rows("qualifications.csv")] +
         ["0", "1", "0.5", "1e-300", "5e-324", "1e6", "1000001", "520", "3650", "10000000"],
@@ -273,6 +295,11 @@ def main():
         write(folder, name, text)
     for i, text in enumerate(POLICY_TEXT):
         write(folder, f"{i + 1}.binpb", encode("w2w.v1.Policy", text))
+
+    folder = corpus / "taxonomy_change_fuzz"
+    clear_seeds(folder)
+    for name, message_type, text in TAXONOMY_TEXT:
+        write(folder, f"{name}.binpb", encode(message_type, text))
 
     folder = corpus / "message_parse_fuzz"
     clear_seeds(folder)

@@ -132,7 +132,7 @@ bool WireIntact(absl::string_view bytes, const google::protobuf::Descriptor* typ
   return FieldsIntact(&in, static_cast<int>(bytes.size()), type, 0, 0);
 }
 
-void CheckParseError(const absl::Status& s, const google::protobuf::Message& m) {
+void CheckParseError(const absl::Status& s) {
   // "import_candidates_request: does not parse ..." or "candidate.region: not valid UTF-8".
   CheckErrorShape(s, "");
   const absl::string_view path = s.message().substr(0, s.message().find(": "));
@@ -153,7 +153,7 @@ bool ParseEveryWay(absl::string_view bytes, Request* out) {
   if (whole.ok()) {
     FUZZ_CHECK(Diff(*out, reference).empty(), Diff(*out, reference));
   } else {
-    CheckParseError(whole, *out);
+    CheckParseError(whole);
   }
   // With the wire format intact, only a string that is not UTF-8 fails a parse.
   const bool intact = WireIntact(bytes, Request::descriptor());
@@ -194,9 +194,8 @@ void FuzzStreamMessage(absl::string_view bytes, int one_field, int many_field,
     FUZZ_CHECK(wire.complete, "a message that parses has a broken wire format?");
     // Items of `many_field` are the packed records, in order; `one_field` items merge into
     // the single record (proto3 message fields merge), so they are not counted.
-    std::vector<std::string> packed;
     service::WireItems only_many = service::SplitWireItems(&buffer, many_field, many_field);
-    FUZZ_CHECK(only_many.complete, "");
+    FUZZ_CHECK(only_many.complete, "a message that parses has a broken wire format?");
     FUZZ_CHECK(static_cast<int>(only_many.items.size()) == (request.*many)().size(),
                "packed items " + std::to_string(only_many.items.size()) + " vs parsed " +
                    std::to_string((request.*many)().size()));
