@@ -45,8 +45,8 @@ absl::Status CanonicalizeCandidate(const taxonomy::Taxonomy& tax, v1::Candidate*
 // positions 0..1000 with 0 -> 1; status a known value, UNSPECIFIED -> OPEN; expires_at and
 // starts_at empty or "YYYY-MM-DD" (independent: a listing may close before the work starts);
 // title without the spaces around it, at most 256 bytes, without control characters
-// (U+0000..U+001F, U+007F); source as
-// for candidates; drops unknown fields; clears updated_at, keeps version.
+// (U+0000..U+001F, U+007F); source as for candidates; drops unknown fields; clears
+// updated_at, keeps version.
 // Precondition: v != nullptr.
 absl::Status CanonicalizeVacancy(const taxonomy::Taxonomy& tax, v1::Vacancy* v,
                                  std::string_view path = "vacancy");
