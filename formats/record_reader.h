@@ -9,7 +9,8 @@
 // required_qualifications, preferred_qualifications, positions, hard_to_fill, status,
 // expires_at, starts_at, title, source, version. Sectors are written as "ME", "INST", ...
 // A quoted CSV field may span lines (up to kMaxCsvRecordLines); the record is reported
-// by its first line.
+// by its first line. A line break inside it reads as "\n" (the CR of a CRLF line end is
+// dropped, as at the end of every line).
 // JSON Lines: one protobuf JSON object (Candidate or Vacancy) per line.
 // Empty lines are skipped in both formats.
 //

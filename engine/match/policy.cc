@@ -226,6 +226,9 @@ absl::StatusOr<v1::Policy> CompletePolicy(const v1::Policy& in, const taxonomy::
       out.mutable_status_weights(s.status() - 1)->set_weight(s.weight());
     }
   }
+  // The weights and the retraining overrides were copied as given, with whatever fields
+  // this server does not know; like records (validate.h), a policy stores none of them.
+  out.DiscardUnknownFields();
   return out;
 }
 

@@ -61,7 +61,8 @@ v1::Policy DefaultPolicy();
 // fields take their defaults (own_sector_preference's default is 0; component weights
 // are taken as given unless all six are 0), missing sector pairs and statuses come from
 // the defaults, per-qualification retraining overrides are kept as given. version, note
-// and created_at are kept.
+// and created_at are kept. Fields unknown to this server are dropped (recursively), so
+// they are never stored.
 // Errors: INVALID_ARGUMENT whose message starts with the field path, e.g.
 // "policy.weights.trade: must be >= 0", "policy.sector_mobility[3].weight: must be in
 // [0, 1]", "policy.retraining[0].qualification: unknown qualification 'X'".

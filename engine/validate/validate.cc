@@ -128,6 +128,17 @@ absl::Status CanonicalizeQualifications(const taxonomy::Taxonomy& tax,
   return absl::OkStatus();
 }
 
+// Drops the spaces at both ends of `*text`.
+void TrimSpaces(std::string* text) {
+  const size_t end = text->find_last_not_of(' ');
+  if (end == std::string::npos) {
+    text->clear();
+    return;
+  }
+  text->erase(end + 1);
+  text->erase(0, text->find_first_not_of(' '));
+}
+
 absl::Status CheckSource(const std::string& source, std::string_view path) {
   return CheckIdChars(source, Field(path, "source"), kMaxSourceBytes);
 }
@@ -273,6 +284,9 @@ absl::Status CanonicalizeVacancy(const taxonomy::Taxonomy& tax, v1::Vacancy* v,
   }
   // expires_at may lie before starts_at: a listing often closes weeks before the work
   // starts (docs/formats.md), so the two are not compared.
+  // Spaces around the title carry nothing, and the CSV import trims every field: a title
+  // kept with them would change on an export and re-import.
+  TrimSpaces(v->mutable_title());
   if (v->title().size() > kMaxTitleBytes) {
     return Invalid(Field(path, "title"),
                    absl::StrCat("longer than ", kMaxTitleBytes, " bytes"));

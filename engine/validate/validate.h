@@ -44,8 +44,9 @@ absl::Status CanonicalizeCandidate(const taxonomy::Taxonomy& tax, v1::Candidate*
 // sorted, de-duplicated, and a code that is required is dropped from the preferred list;
 // positions 0..1000 with 0 -> 1; status a known value, UNSPECIFIED -> OPEN; expires_at and
 // starts_at empty or "YYYY-MM-DD" (independent: a listing may close before the work starts);
-// title at most 256 bytes without control characters (U+0000..U+001F, U+007F); source as
-// for candidates; drops unknown fields; clears updated_at, keeps version.
+// title without the spaces around it, at most 256 bytes, without control characters
+// (U+0000..U+001F, U+007F); source as for candidates; drops unknown fields; clears
+// updated_at, keeps version.
 // Precondition: v != nullptr.
 absl::Status CanonicalizeVacancy(const taxonomy::Taxonomy& tax, v1::Vacancy* v,
                                  std::string_view path = "vacancy");

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_taxonomy.h"
 
@@ -148,6 +149,29 @@ TEST_F(MatchPolicyTest, GivenFieldsAreKeptAndMissingOnesFilled) {
   auto again = CompletePolicy(*p, *tax_);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->SerializeAsString(), p->SerializeAsString());
+}
+
+// Found by tests/fuzz/policy_fuzz (corpus/policy_fuzz/crash-unknown-weight-field): the
+// weights were copied with their unknown fields, so the stored policy carried bytes that
+// its JSON (`w2w policy get --json`) silently lost.
+TEST_F(MatchPolicyTest, UnknownFieldsAreNotKept) {
+  v1::Policy in;
+  in.mutable_weights()->set_trade(1);
+  // ComponentWeights.urgency (6) sent as a varint instead of a double: an unknown field.
+  in.mutable_weights()->GetReflection()->MutableUnknownFields(in.mutable_weights())
+      ->AddVarint(6, 35647032729685146);
+  auto* r = in.add_retraining();
+  r->set_qualification("VCA-BASIS");
+  r->GetReflection()->MutableUnknownFields(r)->AddLengthDelimited(9, "padding");
+  in.GetReflection()->MutableUnknownFields(&in)->AddFixed32(99, 7);
+  auto p = CompletePolicy(in, *tax_);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_TRUE(p->weights().GetReflection()->GetUnknownFields(p->weights()).empty());
+  ASSERT_EQ(p->retraining_size(), 1);
+  EXPECT_TRUE(p->retraining(0).GetReflection()->GetUnknownFields(p->retraining(0)).empty());
+  EXPECT_TRUE(p->GetReflection()->GetUnknownFields(*p).empty());
+  EXPECT_DOUBLE_EQ(p->weights().trade(), 1);
+  EXPECT_DOUBLE_EQ(p->weights().urgency(), 0);
 }
 
 TEST_F(MatchPolicyTest, EveryValidationErrorNamesItsField) {

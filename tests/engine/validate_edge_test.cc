@@ -100,6 +100,22 @@ TEST(ValidateEdgeTest, TitleWithControlCharactersIsRefused) {
   }
 }
 
+// Found by tests/fuzz/vacancy_validate_fuzz (corpus/vacancy_validate_fuzz/
+// crash-title-with-spaces.json): a title kept with surrounding spaces lost them on a CSV
+// export and re-import (the CSV reader trims every field), so the record changed.
+TEST(ValidateEdgeTest, TitleIsStoredWithoutSurroundingSpaces) {
+  v1::Vacancy v = Vacancy();
+  v.set_title("  TIG-lasser  RVS ");
+  ASSERT_TRUE(CanonicalizeVacancy(Tax(), &v).ok());
+  EXPECT_EQ(v.title(), "TIG-lasser  RVS");  // Inner spacing is kept.
+  v.set_title("   ");
+  ASSERT_TRUE(CanonicalizeVacancy(Tax(), &v).ok());
+  EXPECT_EQ(v.title(), "");
+  // Only spaces are trimmed: a tab is still a control character.
+  v.set_title("\tTIG");
+  EXPECT_FALSE(CanonicalizeVacancy(Tax(), &v).ok());
+}
+
 TEST(ValidateEdgeTest, ExpiresBeforeStartsIsAllowed) {
   v1::Vacancy v = Vacancy();
   v.set_expires_at("2027-01-31");  // Applications close, then the work starts.
