@@ -446,7 +446,9 @@ Phase Measure(const ServerProcess& server, const std::string& vacancy_id, int ca
 // idle and flooded phases alternate, and the medians of their p99s over the rounds are
 // compared; the bound has an absolute floor of 2 ms on top of the 2x, to absorb
 // scheduler noise (a single preemption of the measuring thread by the flooding threads is
-// a few ms: the p99 of a 0.2 ms Ping would otherwise hinge on it).
+// a few ms: the p99 of a 0.2 ms Ping would otherwise hinge on it). ctest runs this binary
+// alone (RUN_SERIAL): beside another test's server the flood's refusals compete with that
+// server for the two cores, which the idle phases do not.
 TEST(RateLimitFloodTest, AFloodFromOneTokenLeavesAnotherTokensP99NearIdle) {
   constexpr int kCandidates = 2000;
   constexpr int kFloodThreads = 4;
