@@ -13,10 +13,11 @@ import re
 import sys
 
 # The public face of the engine for the outer layers: the facade, the documented limits of
-# the record model, and the leaf libraries every layer may use.
+# the record model, the caller and the per-token rate limiter the service applies at the
+# edge, and the leaf libraries every layer may use.
 # The taxonomy's internals are not among them: its listings are Engine methods.
 ENGINE_PUBLIC = ["engine/engine.h", "engine/engine_options.h", "engine/validate/limits.h",
-                 "engine/access/caller.h", "engine/common/"]
+                 "engine/access/caller.h", "engine/access/rate_limiter.h", "engine/common/"]
 
 # folder (prefix of a source path) -> include prefixes it may use besides its own folder.
 # The longest matching folder wins. Folders not listed (bench/, tests/) may include

@@ -65,8 +65,9 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* CandidateService::ImportCandidates(
     grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
   return internal::ImportReactor::Start(
       resources_, context, response,
-      [engine = resources_.engine](const access::Caller& caller, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
-                                   v1::ImportSummary* summary) {
+      [engine = resources_.engine, max_items = resources_.limits.max_stream_items](
+          const access::Caller& caller, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
+          v1::ImportSummary* summary) {
         std::unique_ptr<Importer> importer = engine->NewCandidateImporter(caller);
         return internal::DrainImport<v1::ImportCandidatesRequest, v1::Candidate>(
             *importer, cancelled, next,
@@ -75,7 +76,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* CandidateService::ImportCandidates(
               return internal::AddRecords(to, number, has_one, m->mutable_candidate(),
                                           m->mutable_candidates(), "candidate", "candidates");
             },
-            "candidate", "candidates", summary);
+            "candidate", "candidates", max_items, summary);
       });
 }
 

@@ -66,6 +66,19 @@ ABSL_FLAG(int, audit_retention_days, 365,
 ABSL_FLAG(bool, audit_reads, true,
           "Record every read of a candidate in the access audit. false only to measure the "
           "audit's cost (bench/audit_cost.sh); a production server keeps it on.");
+ABSL_FLAG(double, rate_limit_per_token, w2w::service::kDefaultRateLimitPerToken,
+          "Calls per second each coach or partner token may make (a token bucket per token; "
+          "a stream counts as one call); calls over it get RESOURCE_EXHAUSTED with the "
+          "trailing metadata retry-after-ms. 0 = no limit.");
+ABSL_FLAG(double, rate_burst_per_token, 0,
+          "Calls a coach or partner token may make at once after being idle (its bucket "
+          "size); 0 = one second of --rate_limit_per_token.");
+ABSL_FLAG(double, admin_rate_limit_per_token, 0,
+          "Calls per second each administrator token may make (bucket: one second of it); "
+          "0 = no limit (operators and tools: imports, benchmarks).");
+ABSL_FLAG(int64_t, max_stream_items, static_cast<int64_t>(w2w::service::kDefaultMaxStreamItems),
+          "Items (records) one ImportCandidates or PushVacancies stream may carry; a stream "
+          "going past it ends with RESOURCE_EXHAUSTED (batches committed before stay).");
 ABSL_FLAG(std::string, admin_token_file, "",
           "Where the first administrator token's secret is written (mode 0600) when the file "
           "does not exist; default <data_dir>/admin.token. Never printed.");
@@ -230,6 +243,14 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_disk_reserve_mb) < 0) return Fail("--disk_reserve_mb must be >= 0");
   if (absl::GetFlag(FLAGS_rematch_threads) < 1) return Fail("--rematch_threads must be >= 1");
   if (absl::GetFlag(FLAGS_audit_retention_days) < 1) return Fail("--audit_retention_days must be >= 1");
+  const double rate = absl::GetFlag(FLAGS_rate_limit_per_token);
+  const double burst = absl::GetFlag(FLAGS_rate_burst_per_token);
+  const double admin_rate = absl::GetFlag(FLAGS_admin_rate_limit_per_token);
+  // !(x >= 0) also refuses NaN.
+  if (!(rate >= 0)) return Fail("--rate_limit_per_token must be >= 0 (0 = no limit)");
+  if (!(burst >= 0)) return Fail("--rate_burst_per_token must be >= 0 (0 = one second of the rate)");
+  if (!(admin_rate >= 0)) return Fail("--admin_rate_limit_per_token must be >= 0 (0 = no limit)");
+  if (absl::GetFlag(FLAGS_max_stream_items) < 1) return Fail("--max_stream_items must be >= 1");
   if (absl::GetFlag(FLAGS_data_dir).empty()) return Fail("--data_dir must not be empty");
 
   // The server's options are checked before the store is opened: a refused address or an
@@ -238,6 +259,9 @@ int main(int argc, char** argv) {
   server_options.address = absl::GetFlag(FLAGS_address);
   server_options.threads = absl::GetFlag(FLAGS_threads);
   server_options.max_receive_message_bytes = max_message_mb * static_cast<int>(kBytesPerMiB);
+  server_options.rate_limit = {rate, burst > 0 ? burst : rate};
+  server_options.admin_rate_limit = {admin_rate, admin_rate};
+  server_options.max_stream_items = static_cast<uint64_t>(absl::GetFlag(FLAGS_max_stream_items));
   absl::StatusOr<std::optional<w2w::service::ServerTlsOptions>> tls = TlsFromFlags();
   if (!tls.ok()) return Fail(std::string(tls.status().message()));
   server_options.tls = *std::move(tls);

@@ -24,14 +24,16 @@ class RematchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       : engine_(resources.engine), tracker_(resources.tracker), context_(context) {}
 
   // Starts serving the call with the raw request `raw_request` (gRPC's, valid until the
-  // call is done).
-  void Start(WorkerPool* pool, const grpc::ByteBuffer* raw_request) {
+  // call is done) on `resources`' long-call pool. The stream is one call of its token's
+  // rate limit.
+  void Start(const internal::CallResources& resources, const grpc::ByteBuffer* raw_request) {
+    WorkerPool* pool = resources.long_calls;
     admitted_ = tracker_->Enter();
     if (!admitted_) {
       Finish(ToGrpcStatus(internal::Draining()));
       return;
     }
-    absl::StatusOr<std::shared_ptr<const access::Caller>> caller = internal::Authenticate(*engine_, *context_);
+    absl::StatusOr<std::shared_ptr<const access::Caller>> caller = internal::AdmitCaller(resources, context_);
     if (!caller.ok()) {
       Finish(ToGrpcStatus(caller.status()));
       return;
@@ -117,7 +119,7 @@ class RematchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 grpc::ServerWriteReactor<grpc::ByteBuffer>* RematchService::StartRematch(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
   auto* stream = new RematchStream(resources_, context);
-  stream->Start(resources_.long_calls, request);
+  stream->Start(resources_, request);
   return stream;
 }
 

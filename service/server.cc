@@ -78,6 +78,15 @@ absl::Status CheckServerOptions(const ServerOptions& options) {
   if (options.max_receive_message_bytes <= 0) {
     return absl::InvalidArgumentError("max_message_mb: must be positive");
   }
+  for (const auto& [name, limit] : {std::pair{"rate_limit_per_token", options.rate_limit},
+                                     std::pair{"admin_rate_limit_per_token", options.admin_rate_limit}}) {
+    if (limit.calls_per_second < 0 || limit.burst < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(name, ": rate and burst must be >= 0 (0 = no limit)"));
+    }
+  }
+  if (options.max_stream_items == 0) {
+    return absl::InvalidArgumentError("max_stream_items: must be positive");
+  }
   if (options.address.empty() || options.address.rfind(':') == std::string::npos) {
     return absl::InvalidArgumentError(
         absl::StrCat("address: '", options.address, "' is not host:port"));
@@ -120,10 +129,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
 
   auto tracker = std::make_unique<CallTracker>();
+  auto limiter = std::make_unique<access::RateLimiter>();
   auto long_calls = std::make_unique<WorkerPool>(options.threads, WorkerPool::WhenBusy::kRefuse);
   auto work = std::make_unique<WorkerPool>(kWorkThreads, WorkerPool::WhenBusy::kQueue,
                                           kInlineWorkCalls);
-  const internal::CallResources resources{engine, tracker.get(), long_calls.get(), work.get()};
+  internal::CallResources resources{engine, tracker.get(), long_calls.get(), work.get()};
+  resources.limits = {limiter.get(), options.rate_limit, options.admin_rate_limit,
+                      options.max_stream_items};
   std::vector<std::unique_ptr<grpc::Service>> services;
   services.push_back(std::make_unique<CandidateService>(resources));
   services.push_back(std::make_unique<VacancyService>(resources));
@@ -147,7 +159,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         ")"));
   }
   std::string address = absl::StrCat(HostOf(options.address), ":", port);
-  auto result = std::unique_ptr<Server>(new Server(std::move(tracker), std::move(long_calls),
+  auto result = std::unique_ptr<Server>(new Server(std::move(tracker), std::move(limiter),
+                                                   std::move(long_calls),
                                                    std::move(work),
                                                    std::move(services), std::move(server), port,
                                                    std::move(address)));
@@ -155,11 +168,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   return result;
 }
 
-Server::Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<WorkerPool> long_calls,
-               std::unique_ptr<WorkerPool> work,
+Server::Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::RateLimiter> limiter,
+               std::unique_ptr<WorkerPool> long_calls, std::unique_ptr<WorkerPool> work,
                std::vector<std::unique_ptr<grpc::Service>> services,
                std::unique_ptr<grpc::Server> server, int port, std::string address)
     : tracker_(std::move(tracker)),
+      limiter_(std::move(limiter)),
       long_calls_(std::move(long_calls)),
       work_(std::move(work)),
       services_(std::move(services)),

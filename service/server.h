@@ -28,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "engine/access/rate_limiter.h"
 #include "engine/engine.h"
 #include "grpcpp/server.h"
 #include "service/call_tracker.h"
@@ -40,6 +41,11 @@ namespace w2w::service {
 // never refused in practice; the bound only stops a runaway client.
 inline constexpr int kDefaultThreads = 1024;
 inline constexpr int kDefaultMaxReceiveMessageBytes = 4 << 20;  // gRPC's own default, 4 MiB.
+// Per-token rate limit of coach and partner tokens, calls per second: far above what a
+// coach's screen or a partner's sync sends, so only a runaway or abusive client meets it.
+inline constexpr double kDefaultRateLimitPerToken = 2000;
+// Items (records) one import stream may carry: ten times the national dataset.
+inline constexpr uint64_t kDefaultMaxStreamItems = 10'000'000;
 
 // TLS on the listening port, as PEM text (main.cc reads the files named by the flags).
 struct ServerTlsOptions {
@@ -69,11 +75,25 @@ struct ServerOptions {
   // Requests above this many bytes are refused by gRPC with RESOURCE_EXHAUSTED before any
   // handler runs.
   int max_receive_message_bytes = kDefaultMaxReceiveMessageBytes;
+  // Per-token rate limits (token buckets keyed by token id, engine/access/rate_limiter.h),
+  // taken once per call right after authentication, a stream counting as one call: a
+  // call over its token's limit is refused with RESOURCE_EXHAUSTED "rate limit: token 'x'
+  // is over N calls/s (burst B); retry after T ms" and the trailing metadata
+  // `retry-after-ms: T`. `rate_limit` applies to coach and partner tokens,
+  // `admin_rate_limit` to administrator tokens (operators and tools: imports,
+  // benchmarks); calls_per_second 0 = no limit.
+  access::RateLimit rate_limit{kDefaultRateLimitPerToken, kDefaultRateLimitPerToken};
+  access::RateLimit admin_rate_limit;  // No limit.
+  // Items (records, or unreadable items) one ImportCandidates or PushVacancies stream may
+  // carry; a message that would go past it ends the stream with RESOURCE_EXHAUSTED
+  // naming --max_stream_items (batches committed before stay committed). Every stream
+  // message carries at least one item, so this bounds the messages per stream too.
+  uint64_t max_stream_items = kDefaultMaxStreamItems;
 };
 
 // Checks `options` without starting anything, so that main can refuse bad ones before
 // it opens the store. Server::Start checks them too. Errors: INVALID_ARGUMENT naming the
-// option: threads, max_message_mb, address (not host:port, or not loopback without TLS),
+// option: threads, max_message_mb, rate limits (negative), max_stream_items (0), address (not host:port, or not loopback without TLS),
 // an empty TLS certificate or key. Whether the PEM parses is gRPC's to say (Start).
 absl::Status CheckServerOptions(const ServerOptions& options);
 
@@ -110,8 +130,9 @@ class Server {
   void Wait();
 
  private:
-  Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<WorkerPool> long_calls,
-         std::unique_ptr<WorkerPool> work, std::vector<std::unique_ptr<grpc::Service>> services,
+  Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::RateLimiter> limiter,
+         std::unique_ptr<WorkerPool> long_calls, std::unique_ptr<WorkerPool> work,
+         std::vector<std::unique_ptr<grpc::Service>> services,
          std::unique_ptr<grpc::Server> server, int port, std::string address);
 
   // The tracker, the pools and the services must outlive server_, so they are declared
@@ -119,6 +140,7 @@ class Server {
   // call is done). They are allocated so that their addresses are stable before the Server
   // exists.
   std::unique_ptr<CallTracker> tracker_;
+  std::unique_ptr<access::RateLimiter> limiter_;  // Per-token buckets of every call.
   std::unique_ptr<WorkerPool> long_calls_;  // Imports, rematch streams, listings.
   std::unique_ptr<WorkerPool> work_;        // Shortlist, MatchCandidate, writes.
   std::vector<std::unique_ptr<grpc::Service>> services_;

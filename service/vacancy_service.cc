@@ -75,8 +75,9 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* VacancyService::PushVacancies(
     grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
   return internal::ImportReactor::Start(
       resources_, context, response,
-      [engine = resources_.engine](const access::Caller& caller, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
-                                   v1::ImportSummary* summary) {
+      [engine = resources_.engine, max_items = resources_.limits.max_stream_items](
+          const access::Caller& caller, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
+          v1::ImportSummary* summary) {
         std::unique_ptr<Importer> importer = engine->NewVacancyImporter(caller);
         return internal::DrainImport<v1::PushVacanciesRequest, v1::Vacancy>(
             *importer, cancelled, next,
@@ -85,7 +86,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* VacancyService::PushVacancies(
               return internal::AddRecords(to, number, has_one, m->mutable_vacancy(),
                                           m->mutable_vacancies(), "vacancy", "vacancies");
             },
-            "vacancy", "vacancies", summary);
+            "vacancy", "vacancies", max_items, summary);
       });
 }
 

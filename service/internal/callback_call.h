@@ -19,11 +19,14 @@
 #ifndef W2W_SERVICE_INTERNAL_CALLBACK_CALL_H_
 #define W2W_SERVICE_INTERNAL_CALLBACK_CALL_H_
 
+#include <cstdint>
+#include <memory>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "engine/access/rate_limiter.h"
 #include "engine/engine.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
@@ -37,6 +40,14 @@
 
 namespace w2w::service::internal {
 
+// The per-token and per-stream limits of the calls (ServerOptions says what each means).
+struct CallLimits {
+  access::RateLimiter* limiter = nullptr;  // Borrowed; nullptr = no rate limits.
+  access::RateLimit rate_limit;            // Of coach and partner tokens.
+  access::RateLimit admin_rate_limit;      // Of administrator tokens.
+  uint64_t max_stream_items = UINT64_MAX;  // Items per import stream (--max_stream_items).
+};
+
 // What every call needs besides its request, all borrowed (owned by the Server) and
 // outliving the gRPC server the services are registered with.
 struct CallResources {
@@ -44,7 +55,12 @@ struct CallResources {
   CallTracker* tracker = nullptr;  // Counts running calls for graceful shutdown.
   WorkerPool* long_calls = nullptr;  // Runs the long calls; refuses past its bound.
   WorkerPool* work = nullptr;        // Runs CPU-heavy and blocking short calls; queues.
+  CallLimits limits;
 };
+
+// The trailing metadata key of a rate-limit refusal: milliseconds until the token's next
+// call would be admitted.
+inline constexpr char kRetryAfterMetadata[] = "retry-after-ms";
 
 // The generated service class `Base` with the methods `Raw...` switched to the raw
 // callback API, e.g. RawMethods<v1::X::Service, v1::X::WithRawCallbackMethod_A,
@@ -65,6 +81,14 @@ absl::Status Draining();
 absl::Status PoolExhausted(const WorkerPool& pool);
 // CANCELLED for a call whose client cancelled or whose deadline passed before it ran.
 absl::Status CancelledBeforeStart(absl::string_view method);
+
+// Authenticates the call `context` (auth.h) and takes it from its token's rate limit
+// (resources.limits), once per call: a stream is one call. Returns the caller, or
+// UNAUTHENTICATED, or RESOURCE_EXHAUSTED "rate limit: token 'x' is over N calls/s (burst
+// B); retry after T ms" after adding the trailing metadata `retry-after-ms: T` to
+// `context` (so the caller's Finish sends it).
+absl::StatusOr<std::shared_ptr<const access::Caller>> AdmitCaller(const CallResources& resources,
+                                                                  grpc::ServerContextBase* context);
 
 // Serializes `message` into `*out` (replacing its contents). Precondition: out != nullptr.
 absl::Status Serialize(const google::protobuf::Message& message, grpc::ByteBuffer* out);
@@ -94,7 +118,8 @@ absl::Status RunUnary(absl::string_view method, const access::Caller& caller,
 }
 
 // Serves a unary call inline on the calling (gRPC callback) thread: admits it,
-// authenticates its caller (UNAUTHENTICATED before anything else), runs RunUnary and
+// authenticates its caller (UNAUTHENTICATED before anything else) and takes the call from
+// its rate limit (AdmitCaller; RESOURCE_EXHAUSTED with a retry hint), runs RunUnary and
 // finishes the call with the translated status. `body` is
 // absl::Status(const access::Caller&, const Request&, Response*). Returns the reactor.
 template <typename Request, typename Response, typename Body>
@@ -108,7 +133,7 @@ grpc::ServerUnaryReactor* ServeUnary(const CallResources& resources, absl::strin
     reactor->Finish(ToGrpcStatus(Draining()));
     return reactor;
   }
-  absl::StatusOr<std::shared_ptr<const access::Caller>> caller = Authenticate(*resources.engine, *context);
+  absl::StatusOr<std::shared_ptr<const access::Caller>> caller = AdmitCaller(resources, context);
   if (!caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
@@ -134,7 +159,7 @@ grpc::ServerUnaryReactor* ServeUnaryOnPool(const CallResources& resources, Worke
     return reactor;
   }
   absl::StatusOr<std::shared_ptr<const access::Caller>> authenticated =
-      Authenticate(*resources.engine, *context);
+      AdmitCaller(resources, context);
   if (!authenticated.ok()) {
     reactor->Finish(ToGrpcStatus(authenticated.status()));
     tracker->Exit();

@@ -15,7 +15,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ImportReactor::Start(
     reactor->Finish(ToGrpcStatus(Draining()));
     return reactor;
   }
-  absl::StatusOr<std::shared_ptr<const access::Caller>> caller = Authenticate(*reactor->engine_, *context);
+  absl::StatusOr<std::shared_ptr<const access::Caller>> caller = AdmitCaller(resources, context);
   if (!caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
@@ -34,7 +34,6 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ImportReactor::Start(
 ImportReactor::ImportReactor(const CallResources& resources, grpc::CallbackServerContext* context,
                              grpc::ByteBuffer* response, Body body)
     : tracker_(resources.tracker),
-      engine_(resources.engine),
       pool_(resources.long_calls),
       context_(context),
       response_(response),

@@ -45,8 +45,8 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
                                           ReadNext<grpc::ByteBuffer> next, v1::ImportSummary* summary)>;
 
   // Serves the call: UNAVAILABLE while draining, UNAUTHENTICATED without a valid token,
-  // RESOURCE_EXHAUSTED when the pool is
-  // full, else sends the initial metadata at once (so a client can tell an admitted
+  // RESOURCE_EXHAUSTED over the token's rate limit (the whole stream is one call; with
+  // `retry-after-ms` trailing metadata) or when the pool is full, else sends the initial metadata at once (so a client can tell an admitted
   // stream, ClientWriter::WaitForInitialMetadata) and runs `body` on the pool. The reactor deletes itself when the call is done.
   // `context` and `response` are gRPC's, valid until then.
   static grpc::ServerReadReactor<grpc::ByteBuffer>* Start(const CallResources& resources,
@@ -68,7 +68,6 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 
   // Set at construction.
   CallTracker* const tracker_;               // Borrowed.
-  const Engine* const engine_;               // Borrowed; authenticates the call.
   std::shared_ptr<const access::Caller> caller_;  // Set by Start before the body runs.
   WorkerPool* const pool_;                   // Borrowed.
   grpc::CallbackServerContext* const context_;  // gRPC's.

@@ -104,6 +104,16 @@ inline absl::Status WithProgress(const absl::Status& status, const Importer& imp
                                                   " committed in earlier batches are durable)"));
 }
 
+// RESOURCE_EXHAUSTED for stream message number `message_number`, whose `in_message` items
+// would take a stream that carried `received` items past `max_items` (--max_stream_items).
+inline absl::Status StreamTooLong(uint64_t message_number, uint64_t received, uint64_t in_message,
+                                  uint64_t max_items) {
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "import stream over --max_stream_items (", max_items, " items per stream): stream message ",
+      message_number, " brings ", in_message, " more item(s) after ", received,
+      "; send the rest in another stream"));
+}
+
 // INVALID_ARGUMENT for a stream message that sets both or neither of its fields.
 inline absl::Status BothOrNeither(uint64_t message_number, bool has_one,
                                   absl::string_view one_field, absl::string_view many_field) {
@@ -136,13 +146,14 @@ absl::Status AddRecords(Importer& importer, uint64_t message_number, bool has_on
 // not parse are rejected (into `*unreadable`, naming the field when protobuf said which).
 // When the message's wire format itself is broken, the records read before the damage
 // are kept and the rest of the message counts as one unreadable item. Errors as
-// AddRecords.
+// AddRecords, and StreamTooLong (nothing of the message added) when its items would take
+// the stream past `max_items`.
 template <typename Request, typename Record>
 absl::Status AddSalvagedRecords(Importer& importer, uint64_t message_number,
                                 grpc::ByteBuffer* buffer,
                                 const google::protobuf::FieldDescriptor& one,
                                 const google::protobuf::FieldDescriptor& many,
-                                UnreadableItems* unreadable) {
+                                UnreadableItems* unreadable, uint64_t max_items) {
   const absl::string_view record_name = one.name();
   WireItems wire = SplitWireItems(buffer, static_cast<uint32_t>(one.number()),
                                   static_cast<uint32_t>(many.number()));
@@ -151,6 +162,11 @@ absl::Status AddSalvagedRecords(Importer& importer, uint64_t message_number,
   }
   if (wire.items.empty() && wire.complete) {
     return BothOrNeither(message_number, false, one.name(), many.name());
+  }
+  const uint64_t received = unreadable->Received(importer);
+  const uint64_t in_message = wire.items.size() + (wire.complete ? 0 : 1);
+  if (in_message > max_items - std::min(max_items, received)) {
+    return StreamTooLong(message_number, received, in_message, max_items);
   }
   const int id_number = Record::descriptor()->FindFieldByName("id")->number();
   for (std::string& bytes : wire.items) {
@@ -183,18 +199,23 @@ absl::Status AddSalvagedRecords(Importer& importer, uint64_t message_number,
 // parse with AddSalvagedRecords. On a clean end of stream stores the importer's summary,
 // with the unreadable items merged in, in `*summary`.
 //
+// A message whose items would take the stream past `max_items` items (counting unreadable
+// ones) ends it with RESOURCE_EXHAUSTED naming --max_stream_items, none of its items
+// added; every message carries at least one item, so this bounds the messages too.
+//
 // Returns OK with the summary; CANCELLED when the client cancelled, the deadline passed or
 // the call broke mid-stream (e.g. a message over the server's size limit, which gRPC
 // answers with RESOURCE_EXHAUSTED before this handler sees it): batches committed before
 // that stay committed; the partial batch is dropped and nothing is acknowledged;
-// INVALID_ARGUMENT for a malformed message (see AddRecords) and the importer's error (e.g.
-// RESOURCE_EXHAUSTED on a full disk), both with the progress note of WithProgress.
+// INVALID_ARGUMENT for a malformed message (see AddRecords), RESOURCE_EXHAUSTED past
+// `max_items`, and the importer's error (e.g. RESOURCE_EXHAUSTED on a full disk), all with
+// the progress note of WithProgress (the unfinished batch is not committed).
 // Per-item problems (including records that do not parse)
 // are in the summary, not the status.
 template <typename Request, typename Record, typename Add>
 absl::Status DrainImport(Importer& importer, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
                          Add add, absl::string_view one_field, absl::string_view many_field,
-                         v1::ImportSummary* summary) {
+                         uint64_t max_items, v1::ImportSummary* summary) {
   const google::protobuf::Descriptor* descriptor = Request::descriptor();
   const google::protobuf::FieldDescriptor* one =
       descriptor->FindFieldByName(std::string(one_field));
@@ -209,10 +230,18 @@ absl::Status DrainImport(Importer& importer, IsCancelled cancelled, ReadNext<grp
     if (!next(&buffer)) break;
     absl::Status added;
     if (ParseMessage(&buffer, &message).ok()) {
-      added = add(importer, message_number, &message);
+      const google::protobuf::Reflection* reflection = message.GetReflection();
+      const uint64_t in_message = (reflection->HasField(message, one) ? 1u : 0u) +
+                                  static_cast<uint64_t>(reflection->FieldSize(message, many));
+      const uint64_t received = unreadable.Received(importer);
+      if (in_message > max_items - std::min(max_items, received)) {
+        added = StreamTooLong(message_number, received, in_message, max_items);
+      } else {
+        added = add(importer, message_number, &message);
+      }
     } else {
       added = AddSalvagedRecords<Request, Record>(importer, message_number, &buffer, *one, *many,
-                                                  &unreadable);
+                                                  &unreadable, max_items);
     }
     if (!added.ok()) return WithProgress(added, importer, unreadable);
   }
