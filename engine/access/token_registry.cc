@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -50,7 +51,7 @@ std::string FormatRfc3339(absl::Time t) { return absl::FormatTime("%Y-%m-%dT%H:%
 absl::StatusOr<std::unique_ptr<TokenRegistry>> TokenRegistry::Load(storage::Store* store) {
   std::unique_ptr<TokenRegistry> registry(new TokenRegistry(store));
   absl::Status bad = absl::OkStatus();
-  absl::MutexLock lock(&registry->mu_);
+  std::vector<std::pair<std::string, v1::Token>> stored;
   absl::StatusOr<uint64_t> visited = store->Scan(
       storage::Family::kTokens, "", "", 0, [&](std::string_view key, std::string_view value) {
         v1::Token token;
@@ -58,11 +59,15 @@ absl::StatusOr<std::unique_ptr<TokenRegistry>> TokenRegistry::Load(storage::Stor
           bad = absl::DataLossError("store: a value of tokens does not parse as w2w.v1.Token");
           return false;
         }
-        registry->Index(std::string(key), std::move(token));
+        stored.emplace_back(std::string(key), std::move(token));
         return true;
       });
   if (!visited.ok()) return visited.status();
   if (!bad.ok()) return bad;
+  {
+    absl::MutexLock lock(&registry->mu_);
+    for (auto& [digest, token] : stored) registry->Index(std::move(digest), std::move(token));
+  }
   return registry;
 }
 
