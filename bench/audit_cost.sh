@@ -49,10 +49,10 @@ for r in range(1, rounds + 1):
     on, off = runs(f"{work}/r{r}_true.json"), runs(f"{work}/r{r}_false.json")
     for key in on:
         a, b = on[key], off[key]
-        ratio = a["calls_per_s"] / b["calls_per_s"]
+        ratio = a["throughput_per_s"] / b["throughput_per_s"]
         ratios.setdefault(key, []).append(ratio)
-        print(f"round {r} {key[0]} c={key[1]}: audit {a['calls_per_s']:.0f}/s p50 {a['p50_us']:.0f} us, "
-              f"no audit {b['calls_per_s']:.0f}/s p50 {b['p50_us']:.0f} us, ratio {ratio:.3f}")
+        print(f"round {r} {key[0]} c={key[1]}: audit {a['throughput_per_s']:.0f}/s p50 {a['latency_us']['p50']:.0f} us, "
+              f"no audit {b['throughput_per_s']:.0f}/s p50 {b['latency_us']['p50']:.0f} us, ratio {ratio:.3f}")
 for key, v in ratios.items():
     print(f"median throughput ratio audit/no-audit {key[0]} c={key[1]}: {statistics.median(v):.3f}")
 PY
