@@ -25,10 +25,12 @@ inline bool IsOpenVacancy(const v1::Vacancy& vacancy) {
 }
 
 // Seats `vacancy` offers an assignment: its positions (0, unset, counts as
-// kDefaultPositions) when it is open, 0 when it is not.
+// kDefaultPositions) less the seats placements took (filled_positions) when it is open,
+// 0 when it is not.
 inline uint32_t OpenSeats(const v1::Vacancy& vacancy) {
   if (!IsOpenVacancy(vacancy)) return 0;
-  return vacancy.positions() == 0 ? kDefaultPositions : vacancy.positions();
+  const uint32_t positions = vacancy.positions() == 0 ? kDefaultPositions : vacancy.positions();
+  return positions > vacancy.filled_positions() ? positions - vacancy.filled_positions() : 0;
 }
 
 }  // namespace w2w::validate
