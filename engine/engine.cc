@@ -136,6 +136,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   access::AuditOptions audit;
   audit.retention = absl::Hours(24) * options.audit_retention_days;
   ASSIGN_OR_RETURN(state->audit, access::AuditLog::Open(state->store.get(), audit));
+  ASSIGN_OR_RETURN(state->outcomes, outcomes::Ledger::Open(state->store.get(), *state->taxonomy()));
   RETURN_IF_ERROR(state->RebuildIndex());
   RETURN_IF_ERROR(state->OpenRematch());
   return std::unique_ptr<Engine>(new Engine(std::move(state)));
@@ -159,6 +160,9 @@ v1::ServerInfo Engine::Info() const {
   info.set_sync_writes(state_->store->syncs_writes());
   info.set_index_bytes(m.MemoryBytes());
   info.set_startup_rebuild_seconds(state_->rebuild_seconds);
+  info.set_outcome_events(state_->outcomes->log().size());
+  info.set_outcome_log_bytes(state_->outcomes->log().MemoryBytes());
+  info.set_outcome_rebuild_seconds(state_->outcomes->rebuild_seconds());
   return info;
 }
 

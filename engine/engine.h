@@ -49,6 +49,8 @@
 #include "w2w/v1/privacy.pb.h"
 #include "w2w/v1/candidate.pb.h"
 #include "w2w/v1/match.pb.h"
+#include "w2w/v1/outcome.pb.h"
+#include "w2w/v1/report.pb.h"
 #include "w2w/v1/policy.pb.h"
 #include "w2w/v1/rematch.pb.h"
 #include "w2w/v1/server.pb.h"
@@ -63,7 +65,7 @@ struct EngineState;  // engine/internal/engine_state.h
 // An ImportSummary lists at most validate::kMaxListedItemErrors item errors
 // (engine/validate/limits.h); every rejected item is counted in `rejected`.
 
-// Bulk import of one stream (ImportCandidates / PushVacancies). Feed items with Add();
+// Bulk import of one stream (ImportCandidates / PushVacancies / ImportEvents). Feed items with Add();
 // batches are validated and committed atomically as they fill; Finish() commits the rest
 // and returns the summary. Per-item problems go to the summary, never fail the stream.
 // A stream-level error (disk full, I/O) is returned by Add()/Finish(); items committed
@@ -73,6 +75,7 @@ class Importer {
   virtual ~Importer() = default;
   virtual absl::Status Add(v1::Candidate candidate) = 0;  // Candidate importer only.
   virtual absl::Status Add(v1::Vacancy vacancy) = 0;      // Vacancy importer only.
+  virtual absl::Status Add(v1::OutcomeEvent event) = 0;   // Event importer only.
   virtual absl::StatusOr<v1::ImportSummary> Finish() = 0;
   // Summary so far (committed counts include only committed batches).
   virtual const v1::ImportSummary& summary() const = 0;
@@ -184,6 +187,30 @@ class Engine {
   // Everything held about the person as JSON, including who saw the profile.
   absl::StatusOr<v1::ExportCandidateResponse> ExportCandidate(const access::Caller& caller,
                                                               const v1::ExportCandidateRequest& request) const;
+
+  // ---- Outcomes (engine_outcomes.cc; proto/w2w/v1/outcome.proto) ---------------------
+  // Each records one event in one atomic write with the record changes it causes, or
+  // refuses it (the codes of outcome.proto) and changes nothing. An idempotent repeat of
+  // an event id answers with the stored event and `created` false.
+  absl::StatusOr<v1::RecordPlacementResponse> RecordPlacement(const access::Caller& caller,
+                                                              const v1::RecordPlacementRequest& request);
+  absl::StatusOr<v1::RecordEventResponse> RecordTrack(const access::Caller& caller,
+                                                      const v1::RecordTrackRequest& request);
+  absl::StatusOr<v1::RecordEventResponse> RecordFollowUp(const access::Caller& caller,
+                                                         const v1::RecordFollowUpRequest& request);
+  absl::StatusOr<v1::RecordEventResponse> CancelEvent(const access::Caller& caller,
+                                                      const v1::CancelEventRequest& request);
+  absl::StatusOr<v1::ListEventsResponse> ListEvents(const access::Caller& caller,
+                                                    const v1::ListEventsRequest& request) const;
+  // ImportEvents: batches of import_batch_size events are checked in order (an event
+  // sees the earlier ones of its batch) and committed atomically as they fill.
+  std::unique_ptr<Importer> NewEventImporter(const access::Caller& caller);
+
+  // ---- Reports (engine_reports.cc; proto/w2w/v1/report.proto, docs/outcomes.md) -------
+  absl::StatusOr<v1::GetReportResponse> GetReport(const access::Caller& caller,
+                                                  const v1::GetReportRequest& request) const;
+  absl::StatusOr<v1::GetPlanRealisedResponse> GetPlanRealised(const access::Caller& caller,
+                                                              const v1::GetPlanRealisedRequest& request) const;
 
   // ---- Operations --------------------------------------------------------------------
   v1::ServerInfo Info() const;

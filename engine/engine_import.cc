@@ -39,6 +39,10 @@ class RecordImporter final : public Importer {
 
   absl::Status Add(v1::Candidate candidate) override { return AddItem(std::move(candidate)); }
   absl::Status Add(v1::Vacancy vacancy) override { return AddItem(std::move(vacancy)); }
+  absl::Status Add(v1::OutcomeEvent) override {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "a ", std::string(RecordTraits<Record>::kName), " import got an outcome event"));
+  }
 
   absl::StatusOr<v1::ImportSummary> Finish() override {
     RETURN_IF_ERROR(stream_error_);

@@ -62,8 +62,11 @@ absl::StatusOr<v1::EraseCandidateResponse> Engine::EraseCandidate(const access::
     ASSIGN_OR_RETURN(rematch::ScrubCounts scrubbed,
                      rematch::ScrubPerson(*state_->store, id, replacement, writes.mutable_batch()));
     ASSIGN_OR_RETURN(uint64_t audit_entries, state_->audit->ScrubCandidate(id, writes.mutable_batch()));
+    ASSIGN_OR_RETURN(uint64_t events, state_->outcomes->StageErase(id, replacement, writes.mutable_batch()));
     RETURN_IF_ERROR(state_->records->Commit(writes));
     state_->matcher->RemoveCandidate(id);
+    state_->outcomes->ErasedPublished(id, replacement);
+    response.set_outcome_events_scrubbed(events);
     response.set_rematch_results_scrubbed(scrubbed.results);
     response.set_rematch_runs_scrubbed(scrubbed.runs);
     response.set_audit_entries_scrubbed(audit_entries);
@@ -97,9 +100,16 @@ absl::StatusOr<v1::ExportCandidateResponse> Engine::ExportCandidate(const access
     if (page.next_page_token().empty()) break;
     list.set_page_token(page.next_page_token());
   }
+  std::vector<std::string> events;
+  ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, state_->outcomes->SeqsOfPerson(request.id()));
+  for (uint64_t seq : seqs) {
+    ASSIGN_OR_RETURN(std::optional<v1::OutcomeEvent> event, state_->outcomes->EventAt(seq));
+    if (event.has_value()) events.push_back(Json(*event));
+  }
   v1::ExportCandidateResponse response;
   response.set_json(absl::StrCat("{\"candidate\":", Json(*stored), ",\"rematch_results\":[",
-                                 absl::StrJoin(results, ","), "],\"access\":[", absl::StrJoin(access, ","), "]}"));
+                                 absl::StrJoin(results, ","), "],\"outcome_events\":[", absl::StrJoin(events, ","),
+                                 "],\"access\":[", absl::StrJoin(access, ","), "]}"));
   return response;
 }
 

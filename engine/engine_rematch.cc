@@ -11,6 +11,8 @@
 #include "engine/access/permissions.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
+#include "engine/common/dates.h"
+#include "engine/outcomes/report.h"
 #include "engine/rematch/manager.h"
 
 namespace w2w {
@@ -83,6 +85,47 @@ absl::StatusOr<v1::ListRematchesResponse> Engine::ListRematches(const access::Ca
                                                                 const v1::ListRematchesRequest& request) const {
   RETURN_IF_ERROR(access::Require(caller, access::Action::kRematch, "ListRematches"));
   return state_->rematch->List(request, AccessOf(*state_, caller));
+}
+
+}  // namespace w2w
+
+namespace w2w {
+
+absl::StatusOr<v1::GetPlanRealisedResponse> Engine::GetPlanRealised(const access::Caller& caller,
+                                                                    const v1::GetPlanRealisedRequest& request) const {
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kRematch, "GetPlanRealised"));
+  RETURN_IF_ERROR(access::Require(caller, access::Action::kReadOutcomes, "GetPlanRealised"));
+  if (request.run_id().empty()) return absl::InvalidArgumentError("run_id: required");
+  // The run's whole plan, page by page, as the caller may see it.
+  v1::GetRematchRequest page;
+  page.set_run_id(request.run_id());
+  page.set_include_results(true);
+  page.set_results_page_size(1000);
+  v1::RematchRun run;
+  std::vector<v1::PersonResult> results;
+  for (;;) {
+    ASSIGN_OR_RETURN(v1::RematchRun part, state_->rematch->Get(page, AccessOf(*state_, caller)));
+    for (v1::PersonResult& r : *part.mutable_results()) results.push_back(std::move(r));
+    part.clear_results();
+    const std::string next = part.next_results_page_token();
+    run = std::move(part);
+    if (next.empty()) break;
+    page.set_results_page_token(next);
+  }
+  // The placements (not cancelled) of each person, any date.
+  std::vector<std::vector<v1::OutcomeEvent>> placements(results.size());
+  for (size_t i = 0; i < results.size(); ++i) {
+    ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, state_->outcomes->SeqsOfPerson(results[i].candidate_id()));
+    for (uint64_t seq : seqs) {
+      ASSIGN_OR_RETURN(std::optional<v1::OutcomeEvent> event, state_->outcomes->EventAt(seq));
+      if (!event.has_value() || !event->has_placement()) continue;
+      ASSIGN_OR_RETURN(std::optional<uint64_t> cancelled, state_->outcomes->CancellationSeq(event->event_id()));
+      if (!cancelled.has_value()) placements[i].push_back(std::move(*event));
+    }
+  }
+  // created_at is RFC 3339; its first ten characters are the UTC day.
+  const int32_t started_day = ParseIsoDate(std::string_view(run.created_at()).substr(0, 10)).value_or(0);
+  return outcomes::ComputePlanRealised(run, started_day, results, placements);
 }
 
 }  // namespace w2w

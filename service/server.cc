@@ -13,6 +13,7 @@
 #include "grpcpp/server_builder.h"
 #include "service/access_service.h"
 #include "service/audit_service.h"
+#include "service/outcome_service.h"
 #include "service/candidate_service.h"
 #include "service/internal/callback_call.h"
 #include "service/listen_address.h"
@@ -147,6 +148,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   services.push_back(std::make_unique<AccessService>(resources));
   services.push_back(std::make_unique<AuditService>(resources));
   services.push_back(std::make_unique<PrivacyService>(resources));
+  services.push_back(std::make_unique<OutcomeService>(resources));
+  services.push_back(std::make_unique<ReportService>(resources));
   for (const auto& service : services) builder.RegisterService(service.get());
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -196,7 +199,8 @@ void Server::SetServing(bool serving) {
         v1::MatchService::service_full_name(), v1::RematchService::service_full_name(),
         v1::PolicyService::service_full_name(), v1::TaxonomyService::service_full_name(),
         v1::ServerInfoService::service_full_name(), v1::AccessService::service_full_name(),
-        v1::AuditService::service_full_name(), v1::PrivacyService::service_full_name()}) {
+        v1::AuditService::service_full_name(), v1::PrivacyService::service_full_name(),
+        v1::OutcomeService::service_full_name(), v1::ReportService::service_full_name()}) {
     health->SetServingStatus(name, serving);
   }
   health->SetServingStatus(serving);

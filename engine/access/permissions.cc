@@ -20,6 +20,8 @@ Rule RuleOf(Action action) {
     case Action::kRematch: return {true, true, false, "admin or coach role"};
     case Action::kChangeModel: return {true, false, false, "admin role"};
     case Action::kManageAccess: return {true, false, false, "admin role"};
+    case Action::kRecordOutcomes: return {true, true, true, "any role"};
+    case Action::kReadOutcomes: return {true, true, true, "any role"};
   }
   return {false, false, false, "admin role"};
 }

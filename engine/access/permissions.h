@@ -10,6 +10,8 @@
 //   kRematch            all     candidates in scope      no         StartRematch, GetRematch, ListRematches, CancelRematch
 //   kChangeModel        yes     no                       no         SetPolicy, taxonomy changes
 //   kManageAccess       yes     no                       no         tokens, audit, erasure, export
+//   kRecordOutcomes     all     candidates in scope      own source RecordPlacement, RecordTrack, RecordFollowUp, CancelEvent, ImportEvents
+//   kReadOutcomes       all     candidates/regions in scope own source ListEvents, GetReport, GetPlanRealised
 //
 // Thread safety: pure functions.
 #ifndef W2W_ENGINE_ACCESS_PERMISSIONS_H_
@@ -30,6 +32,8 @@ enum class Action {
   kRematch,
   kChangeModel,
   kManageAccess,
+  kRecordOutcomes,
+  kReadOutcomes,
 };
 
 // OK when the caller's role may take `action`; else PERMISSION_DENIED naming the role

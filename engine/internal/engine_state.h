@@ -31,6 +31,7 @@
 #include "engine/engine_options.h"
 #include "engine/internal/write_group.h"
 #include "engine/match/matcher.h"
+#include "engine/outcomes/ledger.h"
 #include "engine/records/record_store.h"
 #include "engine/rematch/manager.h"
 #include "engine/storage/store.h"
@@ -78,6 +79,9 @@ struct EngineState {
   std::unique_ptr<access::TokenRegistry> tokens;
   // Who read which candidate; borrows `store`.
   std::unique_ptr<access::AuditLog> audit;
+  // The outcome events (placements, tracks, follow-ups, status changes) and their
+  // in-memory log for reports; borrows `store`. Written under writer_mu only.
+  std::unique_ptr<outcomes::Ledger> outcomes;
   std::chrono::steady_clock::time_point started_at;
   double rebuild_seconds = 0;
 

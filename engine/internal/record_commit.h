@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -30,6 +31,7 @@
 #include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
 #include "engine/records/record_store.h"
+#include "w2w/v1/outcome.pb.h"
 
 namespace w2w::internal {
 
@@ -40,6 +42,11 @@ enum class CommitOutcome : uint8_t {
   kRejected,   // Version check failed (NOT_FOUND / ABORTED in `status`), or the record
                // belongs to another source (PERMISSION_DENIED); not written.
 };
+
+// The status-change event the server records for `candidate` (as stored, with its new
+// version) whose status was `from` (UNSPECIFIED for a new candidate); `now` RFC 3339.
+v1::OutcomeEvent StatusChangeEvent(const v1::Candidate& candidate, v1::CandidateStatus from,
+                                   const std::string& now);
 
 template <typename Record>
 struct CommitResult {
@@ -132,6 +139,10 @@ absl::Status CommitRecordsLocked(EngineState& state, absl::Span<Record* const> r
       result.status = Stale(std::string(Traits::kName) + ".version", given, before->version());
       continue;
     }
+    // Seats taken by placements are the outcome ledger's, never the writer's.
+    if constexpr (std::is_same_v<Record, v1::Vacancy>) {
+      record.set_filled_positions(before != nullptr ? before->filled_positions() : 0);
+    }
     const bool same =
         before != nullptr &&
         (stored[slot].has_value() && before == &stored[slot]->record
@@ -153,8 +164,29 @@ absl::Status CommitRecordsLocked(EngineState& state, absl::Span<Record* const> r
 
   records::WriteSet writes;
   for (uint32_t slot : dirty) writes.Put(*current[slot]);
-  RETURN_IF_ERROR(state.records->Commit(writes));
+  // A candidate whose status changed (or that is new) gets its status-change event in the
+  // same atomic write (docs/outcomes.md): one per candidate and commit, the net change.
+  std::vector<v1::OutcomeEvent> status_events;
+  if constexpr (std::is_same_v<Record, v1::Candidate>) {
+    for (uint32_t slot : dirty) {
+      const v1::CandidateStatus from =
+          stored[slot].has_value() ? stored[slot]->record.status() : v1::CANDIDATE_STATUS_UNSPECIFIED;
+      if (from == current[slot]->status()) continue;
+      status_events.push_back(StatusChangeEvent(*current[slot], from, now));
+      state.outcomes->Stage(&status_events.back(), writes.mutable_batch());
+    }
+  }
+  if (absl::Status s = state.records->Commit(writes); !s.ok()) {
+    state.outcomes->Abandon();
+    return s;
+  }
   for (uint32_t slot : dirty) Traits::Index(*state.matcher, *current[slot]);
+  if (!status_events.empty()) {
+    std::vector<const v1::OutcomeEvent*> published;
+    published.reserve(status_events.size());
+    for (const v1::OutcomeEvent& event : status_events) published.push_back(&event);
+    state.outcomes->Publish(published, *state.taxonomy());
+  }
   return absl::OkStatus();
 }
 

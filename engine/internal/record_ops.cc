@@ -1,6 +1,8 @@
 // Record helpers of record_ops.h: content equality, error field paths, page tokens and
 // the NOT_FOUND / ABORTED statuses of record operations.
 #include "engine/internal/record_ops.h"
+#include "engine/internal/record_commit.h"
+#include "engine/outcomes/ledger.h"
 
 #include <string>
 #include <string_view>
@@ -52,6 +54,26 @@ absl::StatusOr<std::string> DecodePageToken(std::string_view token) {
     return absl::InvalidArgumentError("page_token: not a token returned by a previous page");
   }
   return id;
+}
+
+v1::OutcomeEvent StatusChangeEvent(const v1::Candidate& candidate, v1::CandidateStatus from,
+                                   const std::string& now) {
+  v1::OutcomeEvent event;
+  event.set_event_id(absl::StrCat(Absl(outcomes::kStatusEventPrefix), Absl(candidate.id()), ":", candidate.version()));
+  v1::StatusChangeEvent* change = event.mutable_status_change();
+  const std::string today = now.substr(0, 10);  // RFC 3339 starts with the UTC date.
+  change->set_candidate_id(candidate.id());
+  change->set_from(from);
+  change->set_to(candidate.status());
+  change->set_date(today);
+  event.set_candidate_id(candidate.id());
+  event.set_date(today);
+  event.set_region(candidate.region());
+  event.set_sector(candidate.sector());
+  event.set_source(candidate.source());
+  event.set_recorded_at(now);
+  event.set_recorded_by("system");
+  return event;
 }
 
 absl::Status NotFound(std::string_view kind, std::string_view id) {

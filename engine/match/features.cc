@@ -54,6 +54,7 @@ VacFeatures VacancyFeatures(const CompiledPolicy& model, const v1::Vacancy& v) {
   }
   f.hard_to_fill = v.hard_to_fill() ? 1 : 0;
   f.open = validate::IsOpenVacancyStatus(v.status()) ? 1 : 0;
+  f.seats = static_cast<uint16_t>(std::min<uint32_t>(validate::OpenSeats(v), 0xffff));
   if (!v.starts_at().empty()) {
     if (auto d = ParseIsoDate(v.starts_at())) f.starts_at = *d;
   }

@@ -54,6 +54,7 @@ struct VacFeatures {
   uint8_t sector = 0;
   uint8_t hard_to_fill = 0;
   uint8_t open = 0;
+  uint16_t seats = 0;  // validate::OpenSeats: positions less the seats placements took (0 when not open).
   uint32_t died_at = kAlive;  // Index rows, as CandFeatures::died_at.
 };
 

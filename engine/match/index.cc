@@ -126,6 +126,13 @@ std::optional<uint16_t> SourceDictionary::Find(std::string_view source) const {
   return it->second;
 }
 
+std::vector<std::string> SourceDictionary::Names() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> names(ids_.size() + 1);
+  for (const auto& [name, id] : ids_) names[id] = name;
+  return names;
+}
+
 void CandidateIndex::Upsert(std::string_view id, std::string_view employer, const CandFeatures& f,
                             uint16_t source) {
   CandRow row;

@@ -331,6 +331,8 @@ class SourceDictionary {
   uint16_t Intern(std::string_view source) ABSL_LOCKS_EXCLUDED(mu_);
   // Reader: the number of `source`, or nullopt when no record ever had it.
   std::optional<uint16_t> Find(std::string_view source) const ABSL_LOCKS_EXCLUDED(mu_);
+  // Reader: the names by number ([0] = "" for kNoSource; kOverflowSource has none).
+  std::vector<std::string> Names() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   mutable absl::Mutex mu_;

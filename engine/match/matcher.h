@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/taxonomy/taxonomy.h"
@@ -39,6 +40,15 @@ struct Restriction {
   const std::bitset<taxonomy::kMaxRegions>* vacancy_regions = nullptr;
   // Only rows (candidates for Shortlist, vacancies for MatchCandidate) of this source.
   std::optional<std::string> source;
+};
+
+// One (region, sector, source) cell of Matcher::CountSupplyDemand.
+struct SupplyDemandCell {
+  taxonomy::RegionId region = 0;
+  uint8_t sector = 0;  // v1::Sector
+  std::string source;
+  uint64_t open_seats = 0;
+  uint64_t available_candidates = 0;
 };
 
 class Matcher {
@@ -99,6 +109,11 @@ class Matcher {
   virtual std::vector<std::string> CandidatesOfEmployer(std::string_view employer_id) const = 0;
 
   // ---- Introspection ------------------------------------------------------------------
+  // Present supply and demand per (region, sector, source): seats left of open,
+  // unexpired vacancies and candidates of a matchable status (any but PLACED,
+  // UNAVAILABLE), for the reports' tension. One pass over both indexes' rows.
+  virtual std::vector<SupplyDemandCell> CountSupplyDemand(int32_t today) const = 0;
+
   virtual uint64_t num_candidates() const = 0;      // Live candidate rows.
   virtual uint64_t num_vacancies() const = 0;       // Live vacancy rows (any status).
   virtual uint64_t num_open_vacancies() const = 0;

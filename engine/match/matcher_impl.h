@@ -72,6 +72,8 @@ class MatcherImpl final : public Matcher {
   std::optional<v1::Vacancy> FindVacancy(std::string_view id) const override
       ABSL_LOCKS_EXCLUDED(vacancy_records_mu_);
 
+  std::vector<SupplyDemandCell> CountSupplyDemand(int32_t today) const override;
+
   uint64_t num_candidates() const override { return cands_.load()->live(); }
   uint64_t num_vacancies() const override { return vacs_.load()->live(); }
   uint64_t num_open_vacancies() const override { return vacs_.load()->open(); }

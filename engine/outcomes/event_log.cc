@@ -39,9 +39,9 @@ uint16_t EventLog::InternSource(std::string_view source) {
   absl::MutexLock lock(&mu_);
   auto it = sources_.find(std::string(source));
   if (it != sources_.end()) return it->second;
-  // Sources are partner systems: a handful. Past 65,535 they share the last number.
-  const uint16_t number = source_names_.size() < 0xffff ? static_cast<uint16_t>(source_names_.size()) : 0xffff;
-  if (number < 0xffff) source_names_.emplace_back(source);
+  // Sources are partner systems: a handful. Past 65,532 they share the last number.
+  const uint16_t number = source_names_.size() < 0xfffd ? static_cast<uint16_t>(source_names_.size()) : 0xfffd;
+  if (number < 0xfffd) source_names_.emplace_back(source);
   sources_.emplace(std::string(source), number);
   return number;
 }

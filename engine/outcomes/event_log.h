@@ -42,8 +42,11 @@ inline constexpr uint8_t kRetrained = 1;   // Placement with retrained qualifica
 inline constexpr uint8_t kHardToFill = 2;  // Placement into a hard-to-fill job.
 inline constexpr uint8_t kInWork = 4;      // Follow-up: still in work.
 inline constexpr uint8_t kViaRun = 8;      // Placement naming a rematch run (link = run slot).
+inline constexpr uint8_t kCreation = 16;   // Status change the server recorded at the candidate's creation.
 
 inline constexpr uint32_t kNoLink = 0xffffffffu;
+// A source number no row has (a partner scope whose source has no events yet).
+inline constexpr uint16_t kNoSuchSource = 0xfffe;
 
 // One event (32 bytes). Dimensions are the candidate's when the event was recorded
 // (region number 1..35, 0 = unknown; v1::Sector; source number, 0 = none).

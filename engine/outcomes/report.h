@@ -29,6 +29,7 @@ struct ReportScope {
   bool all_regions = true;
   std::bitset<64> regions;          // When !all_regions: region numbers (1..35) in scope.
   std::optional<uint16_t> source;   // A partner's own source number (EventLog), or all.
+  std::string source_name;          // ... and its name (for the present supply and demand).
   std::string description;          // For GetReportResponse.scope, e.g. "all".
 };
 

@@ -34,6 +34,7 @@ std::string_view FamilyName(Family family) {
     case Family::kMeta: return "meta";
     case Family::kTokens: return "tokens";
     case Family::kAudit: return "audit";
+    case Family::kOutcomes: return "outcomes";
   }
   return "unknown";
 }
@@ -140,5 +141,29 @@ std::optional<std::string_view> AuditStampOf(std::string_view key) {
   return key.substr(key.size() - kStamp);
 }
 uint64_t AuditStampMicros(std::string_view stamp) { return DecodeUint64Key(stamp); }
+
+std::string OutcomeEventKey(uint64_t seq) { return "q" + EncodeUint64Key(seq); }
+std::string_view OutcomeEventPrefix() { return "q"; }
+std::optional<uint64_t> ParseOutcomeEventKey(std::string_view key) {
+  if (key.size() != 9 || key[0] != 'q') return std::nullopt;
+  return DecodeUint64Key(key.substr(1));
+}
+std::string OutcomeIdKey(std::string_view event_id) { return "e" + std::string(event_id); }
+std::string OutcomePersonKey(std::string_view candidate_id, uint64_t seq) {
+  return OutcomePersonPrefix(candidate_id) + EncodeUint64Key(seq);
+}
+std::string OutcomePersonPrefix(std::string_view candidate_id) {
+  return "p" + std::string(candidate_id) + std::string(1, '\0');
+}
+std::string OutcomeTrackKey(std::string_view track_id) { return "t" + std::string(track_id); }
+std::string OutcomeFollowUpKey(std::string_view placement_event_id, uint32_t months) {
+  return "f" + std::string(placement_event_id) + std::string(1, '\0') + std::string(1, static_cast<char>(months));
+}
+std::string OutcomeCancelKey(std::string_view event_id) { return "x" + std::string(event_id); }
+std::string EncodeSeqValue(uint64_t seq) { return EncodeUint64Key(seq); }
+std::optional<uint64_t> DecodeSeqValue(std::string_view value) {
+  if (value.size() != 8) return std::nullopt;
+  return DecodeUint64Key(value);
+}
 
 }  // namespace w2w::storage

@@ -96,6 +96,27 @@ std::optional<std::string_view> AuditStampOf(std::string_view key);
 // The microseconds of a stamp. Precondition: stamp.size() == 16.
 uint64_t AuditStampMicros(std::string_view stamp);
 
+// ---- Outcomes --------------------------------------------------------------------------
+// The family holds the events and the lookups the ledger checks (engine/outcomes):
+//   "q" + seq (8-byte big-endian)           -> w2w.v1.OutcomeEvent (recording order)
+//   "e" + event_id                          -> seq of that event (idempotency)
+//   "p" + candidate_id + '\0' + seq          -> "" (the events of one person)
+//   "t" + track_id                          -> seq of the track's start [+ seq of its end]
+//   "f" + placement_event_id + '\0' + months -> seq of that follow-up
+//   "x" + event_id                          -> seq of the cancellation that cancelled it
+std::string OutcomeEventKey(uint64_t seq);
+std::string_view OutcomeEventPrefix();
+std::optional<uint64_t> ParseOutcomeEventKey(std::string_view key);
+std::string OutcomeIdKey(std::string_view event_id);
+std::string OutcomePersonKey(std::string_view candidate_id, uint64_t seq);
+std::string OutcomePersonPrefix(std::string_view candidate_id);
+std::string OutcomeTrackKey(std::string_view track_id);
+std::string OutcomeFollowUpKey(std::string_view placement_event_id, uint32_t months);
+std::string OutcomeCancelKey(std::string_view event_id);
+// An 8-byte big-endian seq as a value, and back (nullopt for another size).
+std::string EncodeSeqValue(uint64_t seq);
+std::optional<uint64_t> DecodeSeqValue(std::string_view value);
+
 // ---- Meta ------------------------------------------------------------------------------
 // The key of the meta value called `name`: the name's bytes. The view aliases `name`.
 inline std::string_view MetaKey(std::string_view name) { return name; }

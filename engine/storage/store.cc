@@ -33,7 +33,7 @@ using internal::FromRocks;
 constexpr Family kAllFamilies[kNumFamilies] = {
     Family::kCandidates,  Family::kVacancies,      Family::kPolicies, Family::kTaxonomy,
     Family::kRematchRuns, Family::kRematchResults, Family::kMeta,     Family::kTokens,
-    Family::kAudit,
+    Family::kAudit,       Family::kOutcomes,
 };
 constexpr uint64_t kMiB = 1ull << 20;
 // Opening replays the WAL and writes a new MANIFEST and OPTIONS file: a few KiB when

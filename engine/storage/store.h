@@ -50,8 +50,11 @@ enum class Family {
   kTokens,          // key: 32-byte SHA-256 of the token's secret  value: w2w.v1.Token
   kAudit,           // key: 8-byte big-endian microseconds since the epoch + 8-byte
                     //      big-endian sequence number  value: w2w.v1.AccessEntry
+  kOutcomes,        // outcome events and their lookups (keys.h, "Outcomes"): key "q" +
+                    //      8-byte big-endian seq  value: w2w.v1.OutcomeEvent; the other
+                    //      keys hold 8-byte seqs or nothing
 };
-inline constexpr int kNumFamilies = 9;
+inline constexpr int kNumFamilies = 10;
 
 // Name of a family's RocksDB column family, e.g. "candidates".
 std::string_view FamilyName(Family family);

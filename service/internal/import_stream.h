@@ -168,7 +168,10 @@ absl::Status AddSalvagedRecords(Importer& importer, uint64_t message_number,
   if (in_message > max_items - std::min(max_items, received)) {
     return StreamTooLong(message_number, received, in_message, max_items);
   }
-  const int id_number = Record::descriptor()->FindFieldByName("id")->number();
+  // Records name themselves by `id`; outcome events by `event_id`.
+  const google::protobuf::FieldDescriptor* id_field = Record::descriptor()->FindFieldByName("id");
+  if (id_field == nullptr) id_field = Record::descriptor()->FindFieldByName("event_id");
+  const int id_number = id_field != nullptr ? id_field->number() : 1;
   for (std::string& bytes : wire.items) {
     Record record;
     absl::Status parsed = ParseMessage(bytes, &record);
