@@ -317,6 +317,9 @@ absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Create(std::istream*
                                                                    RecordKind kind) {
   std::unique_ptr<RecordReader> reader(new RecordReader(in, format, kind));
   if (format != FileFormat::kCsv) return reader;
+  if (kind == RecordKind::kEvent) {
+    return absl::InvalidArgumentError("outcome events are read from JSON Lines only (outcomes.jsonl)");
+  }
   std::string line;
   while (std::getline(*in, line)) {
     ++reader->line_;

@@ -37,10 +37,12 @@ namespace w2w::formats {
 // The most physical lines one CSV record may span (quoted fields with line breaks).
 inline constexpr int kMaxCsvRecordLines = 16;
 
-enum class RecordKind { kCandidate, kVacancy };
+// Outcome events (w2w.v1.OutcomeEvent) are JSON Lines only (docs/formats.md, outcomes.jsonl).
+enum class RecordKind { kCandidate, kVacancy, kEvent };
 enum class FileFormat { kCsv, kJsonl };
 
-// Parses "candidates"/"candidate" or "vacancies"/"vacancy". INVALID_ARGUMENT otherwise.
+// Parses "candidates"/"candidate" or "vacancies"/"vacancy" (the record kinds; events are
+// imported by `w2w import events`). INVALID_ARGUMENT otherwise.
 absl::StatusOr<RecordKind> ParseRecordKind(absl::string_view word);
 
 // The format named by `format_flag` ("csv" or "jsonl"/"json") when not empty, else by the

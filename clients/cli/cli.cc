@@ -42,7 +42,7 @@ const std::vector<Command>& AllCommands() {
   static const auto* const kCommands = [] {
     auto* all = new std::vector<Command>;
     for (auto group : {ImportCommands, RecordCommands, MatchCommands, RematchCommands,
-                       AdminCommands, AccessCommands}) {
+                       AdminCommands, AccessCommands, OutcomeCommands, ReportCommands}) {
       for (Command& c : group()) all->push_back(std::move(c));
     }
     return all;

@@ -231,24 +231,11 @@ int RunExport(const ParsedArgs& args, Env& env) {
   return kExitOk;
 }
 
-Command Make(std::vector<std::string> path, std::string usage, int positional, std::string summary,
-             std::string details, std::function<int(const ParsedArgs&, Env&)> run, std::vector<FlagSpec> flags = {}) {
-  Command c;
-  c.spec.path = std::move(path);
-  c.spec.usage = std::move(usage);
-  c.spec.min_positional = c.spec.max_positional = positional;
-  c.spec.summary = std::move(summary);
-  c.spec.details = std::move(details);
-  c.spec.flags = std::move(flags);
-  c.run = std::move(run);
-  return c;
-}
-
 }  // namespace
 
 std::vector<Command> AccessCommands() {
   std::vector<Command> commands;
-  commands.push_back(Make(
+  commands.push_back(MakeCommand(
       {"token", "create"}, "NAME", 1, "Create an access token (administrators).",
       "A coach is scoped to SPT clusters and/or regions, a partner to its source.\n\n"
       "Examples:\n  w2w token create anna --role coach --cluster Oost --out anna.token\n"
@@ -262,12 +249,12 @@ std::vector<Command> AccessCommands() {
        {"expires-in", "", "DURATION", "Expire after e.g. 720h"},
        {"expires-at", "", "TIME", "Expire at an RFC 3339 time, e.g. 2027-06-30T00:00:00Z"},
        {"out", "", "FILE", "Write the secret to FILE (mode 0600) instead of printing it"}}));
-  commands.push_back(Make({"token", "list"}, "", 0, "List access tokens (administrators).",
+  commands.push_back(MakeCommand({"token", "list"}, "", 0, "List access tokens (administrators).",
                           "Example:\n  w2w token list --all", RunList,
                           {{"all", "", "", "Include revoked tokens"}}));
-  commands.push_back(Make({"token", "revoke"}, "ID|NAME", 1, "Revoke a token; effective on its next call.",
+  commands.push_back(MakeCommand({"token", "revoke"}, "ID|NAME", 1, "Revoke a token; effective on its next call.",
                           "Example:\n  w2w token revoke tok-3f9a0c1b2d4e5f60", RunRevoke));
-  commands.push_back(Make({"audit"}, "", 0, "Who read which candidate, when and why (administrators).",
+  commands.push_back(MakeCommand({"audit"}, "", 0, "Who read which candidate, when and why (administrators).",
                           "Examples:\n  w2w audit --candidate c0000001\n  w2w audit --token anna --from 2026-12-01T00:00:00Z",
                           RunAudit,
                           {{"candidate", "", "ID", "Only reads of this person"},
@@ -275,15 +262,15 @@ std::vector<Command> AccessCommands() {
                            {"from", "", "TIME", "From this RFC 3339 time (inclusive)"},
                            {"to", "", "TIME", "Until this RFC 3339 time (exclusive)"},
                            {"limit", "", "N", "Show at most N entries (default 100)"}}));
-  commands.push_back(Make({"erase", "candidate"}, "ID", 1,
+  commands.push_back(MakeCommand({"erase", "candidate"}, "ID", 1,
                           "Erase a person everywhere: profile, index, rematch results, audit (administrators).",
                           "The audit keeps a keyed pseudonym; `w2w audit --candidate ID` still finds the entries.\n\n"
                           "Example:\n  w2w erase candidate c0000001 --yes",
                           RunErase, {{"yes", "", "", "Confirm: erasure cannot be undone"}}));
-  commands.push_back(Make({"export", "candidate"}, "ID", 1,
+  commands.push_back(MakeCommand({"export", "candidate"}, "ID", 1,
                           "Everything held about a person, as JSON, with who saw the profile (administrators).",
                           "Example:\n  w2w export candidate c0000001 > c0000001.json", RunExport));
-  commands.push_back(Make({"whoami"}, "", 0, "Show the name, role and scope of your token.",
+  commands.push_back(MakeCommand({"whoami"}, "", 0, "Show the name, role and scope of your token.",
                           "Example:\n  W2W_TOKEN=$(cat anna.token) w2w whoami", RunWhoAmI));
   return commands;
 }

@@ -17,6 +17,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "w2w/v1/candidate.grpc.pb.h"
+#include "w2w/v1/outcome.grpc.pb.h"
 #include "w2w/v1/vacancy.grpc.pb.h"
 
 namespace w2w::cli {
@@ -107,11 +108,14 @@ class ImportRun {
   std::unique_ptr<grpc::ClientContext> context_;
   std::unique_ptr<grpc::ClientWriter<w2w::v1::ImportCandidatesRequest>> candidate_writer_;
   std::unique_ptr<grpc::ClientWriter<w2w::v1::PushVacanciesRequest>> vacancy_writer_;
+  std::unique_ptr<w2w::v1::OutcomeService::Stub> outcomes_;
+  std::unique_ptr<grpc::ClientWriter<w2w::v1::ImportEventsRequest>> event_writer_;
   ImportSummary chunk_summary_;
   std::vector<int> lines_;
   // Records waiting to be sent as one packed message, and their encoded size.
   w2w::v1::ImportCandidatesRequest packed_candidates_;
   w2w::v1::PushVacanciesRequest packed_vacancies_;
+  w2w::v1::ImportEventsRequest packed_events_;
   size_t packed_count_ = 0;
   size_t packed_bytes_ = 0;
   // Totals; summary_.errors holds every error with `index` set to the file line.
@@ -160,6 +164,9 @@ bool ImportRun::OpenStream() {
   if (kind_ == RecordKind::kCandidate) {
     if (!candidates_) candidates_ = w2w::v1::CandidateService::NewStub(env_.channel());
     candidate_writer_ = candidates_->ImportCandidates(context_.get(), &chunk_summary_);
+  } else if (kind_ == RecordKind::kEvent) {
+    if (!outcomes_) outcomes_ = w2w::v1::OutcomeService::NewStub(env_.channel());
+    event_writer_ = outcomes_->ImportEvents(context_.get(), &chunk_summary_);
   } else {
     if (!vacancies_) vacancies_ = w2w::v1::VacancyService::NewStub(env_.channel());
     vacancy_writer_ = vacancies_->PushVacancies(context_.get(), &chunk_summary_);
@@ -173,6 +180,8 @@ bool ImportRun::Send(const google::protobuf::Message& record, int line) {
   if (per_message_ > 1) {
     if (kind_ == RecordKind::kCandidate) {
       packed_candidates_.add_candidates()->CopyFrom(record);
+    } else if (kind_ == RecordKind::kEvent) {
+      packed_events_.add_events()->CopyFrom(record);
     } else {
       packed_vacancies_.add_vacancies()->CopyFrom(record);
     }
@@ -187,6 +196,10 @@ bool ImportRun::Send(const google::protobuf::Message& record, int line) {
       w2w::v1::ImportCandidatesRequest request;
       request.mutable_candidate()->CopyFrom(record);
       ok = candidate_writer_->Write(request);
+    } else if (kind_ == RecordKind::kEvent) {
+      w2w::v1::ImportEventsRequest request;
+      request.mutable_event()->CopyFrom(record);
+      ok = event_writer_->Write(request);
     } else {
       w2w::v1::PushVacanciesRequest request;
       request.mutable_vacancy()->CopyFrom(record);
@@ -202,9 +215,11 @@ bool ImportRun::Send(const google::protobuf::Message& record, int line) {
 bool ImportRun::FlushPacked() {
   if (packed_count_ == 0) return true;
   const bool ok = kind_ == RecordKind::kCandidate ? candidate_writer_->Write(packed_candidates_)
-                                                  : vacancy_writer_->Write(packed_vacancies_);
+                  : kind_ == RecordKind::kVacancy ? vacancy_writer_->Write(packed_vacancies_)
+                                                  : event_writer_->Write(packed_events_);
   packed_candidates_.Clear();
   packed_vacancies_.Clear();
+  packed_events_.Clear();
   packed_count_ = 0;
   packed_bytes_ = 0;
   return ok;
@@ -219,6 +234,10 @@ bool ImportRun::CloseStream() {
     candidate_writer_->WritesDone();
     status = candidate_writer_->Finish();
     candidate_writer_.reset();
+  } else if (kind_ == RecordKind::kEvent) {
+    event_writer_->WritesDone();
+    status = event_writer_->Finish();
+    event_writer_.reset();
   } else {
     vacancy_writer_->WritesDone();
     status = vacancy_writer_->Finish();
@@ -296,9 +315,11 @@ bool ImportRun::ImportFile(const std::string& path, FileFormat format) {
   }
   w2w::v1::Candidate candidate;
   w2w::v1::Vacancy vacancy;
+  w2w::v1::OutcomeEvent event;
   google::protobuf::Message* record =
       kind_ == RecordKind::kCandidate ? static_cast<google::protobuf::Message*>(&candidate)
-                                      : &vacancy;
+      : kind_ == RecordKind::kVacancy ? static_cast<google::protobuf::Message*>(&vacancy)
+                                      : &event;
   ReadRecord read;
   while ((*reader)->Next(record, &read)) {
     ++lines_read_;
@@ -339,7 +360,8 @@ int ImportRun::Finish() {
     env_.out() << absl::StrFormat(
         "%s: %d lines read, %d committed, %d unchanged, %d rejected "
         "(%d malformed, %d refused by the server), %d batches, %.2f s (%.0f items/s)\n",
-        kind_ == RecordKind::kCandidate ? "candidates" : "vacancies", lines_read_,
+        kind_ == RecordKind::kCandidate ? "candidates" : kind_ == RecordKind::kVacancy ? "vacancies" : "events",
+        lines_read_,
         summary_.committed(), summary_.unchanged(), errors, malformed_, summary_.rejected(),
         summary_.batches(), seconds, seconds > 0 ? lines_read_ / seconds : 0.0);
   }
@@ -356,8 +378,9 @@ int ImportRun::Finish() {
 }
 
 int RunImport(const ParsedArgs& args, Env& env) {
-  auto kind = ParseRecordKind(args.positional()[0]);
-  if (!kind.ok()) return env.Usage(kind.status().message());
+  const std::string& what = args.positional()[0];
+  absl::StatusOr<RecordKind> kind = what == "events" || what == "event" ? RecordKind::kEvent : ParseRecordKind(what);
+  if (!kind.ok()) return env.Usage(absl::StrCat(kind.status().message(), " or \"events\""));
   auto chunk = args.GetUint("chunk");
   if (!chunk.ok()) return env.Usage(chunk.status().message());
   const uint64_t chunk_size = chunk->value_or(kDefaultChunk);
@@ -388,9 +411,9 @@ int RunImport(const ParsedArgs& args, Env& env) {
 std::vector<Command> ImportCommands() {
   Command import;
   import.spec.path = {"import"};
-  import.spec.usage = "candidates|vacancies FILE...";
+  import.spec.usage = "candidates|vacancies|events FILE...";
   import.spec.summary =
-      "Import candidate profiles or vacancies from CSV or JSON Lines files.";
+      "Import candidate profiles or vacancies (CSV or JSON Lines), or outcome events (JSON Lines).";
   import.spec.details =
       "The format follows the extension (.csv, .jsonl) unless --format is given; FILE \"-\"\n"
       "reads standard input (give --format). CSV files start with a header row naming the\n"
@@ -401,6 +424,7 @@ std::vector<Command> ImportCommands() {
       "Examples:\n"
       "  w2w import candidates people.csv\n"
       "  w2w import vacancies uwv-2026-11.jsonl more.csv --chunk 10000\n"
+      "  w2w import events outcomes.jsonl   (placements, tracks, follow-ups: docs/outcomes.md)\n"
       "  gunzip -c big.csv.gz | w2w import candidates --format csv -";
   import.spec.flags = {
       {"format", "", "csv|jsonl", "File format (default: from the extension)"},

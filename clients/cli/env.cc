@@ -92,4 +92,18 @@ std::string StatusCodeName(grpc::StatusCode code) {
   }
 }
 
+Command MakeCommand(std::vector<std::string> path, std::string usage, int positional, std::string summary,
+                    std::string details, std::function<int(const ParsedArgs&, Env&)> run,
+                    std::vector<FlagSpec> flags) {
+  Command c;
+  c.spec.path = std::move(path);
+  c.spec.usage = std::move(usage);
+  c.spec.min_positional = c.spec.max_positional = positional;
+  c.spec.summary = std::move(summary);
+  c.spec.details = std::move(details);
+  c.spec.flags = std::move(flags);
+  c.run = std::move(run);
+  return c;
+}
+
 }  // namespace w2w::cli

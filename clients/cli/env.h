@@ -79,6 +79,11 @@ struct Command {
   std::function<int(const ParsedArgs&, Env&)> run;
 };
 
+// A command taking exactly `positional` arguments.
+Command MakeCommand(std::vector<std::string> path, std::string usage, int positional, std::string summary,
+                    std::string details, std::function<int(const ParsedArgs&, Env&)> run,
+                    std::vector<FlagSpec> flags = {});
+
 // The command groups, each defined in its own cmd_*.cc file.
 std::vector<Command> ImportCommands();
 std::vector<Command> RecordCommands();
@@ -86,6 +91,8 @@ std::vector<Command> MatchCommands();
 std::vector<Command> RematchCommands();
 std::vector<Command> AdminCommands();
 std::vector<Command> AccessCommands();
+std::vector<Command> OutcomeCommands();
+std::vector<Command> ReportCommands();
 
 }  // namespace w2w::cli
 
