@@ -79,8 +79,13 @@ if [[ $fresh == 1 && $demo_c -gt 0 ]]; then
   echo "Generating and loading the demo dataset ($demo_c candidates, $demo_v vacancies)..." >&2
   "$bin/clients/w2w-datagen" --candidates="$demo_c" --vacancies="$demo_v" --seed=42 \
     --format=csv --out="$demo" >/dev/null
+  # A year of outcomes (signals, placements, tracks, follow-ups) for the same people, so
+  # the first `w2w report` has figures to compare.
+  "$bin/clients/w2w-datagen" --candidates="$demo_c" --vacancies="$demo_v" --seed=42 \
+    --format=jsonl --outcomes --out="$demo/jsonl" 2>/dev/null >/dev/null
   "$bin/clients/w2w" --server="$client_address" "${cli_flags[@]}" import vacancies "$demo/vacancies.csv"
   "$bin/clients/w2w" --server="$client_address" "${cli_flags[@]}" import candidates "$demo/candidates.csv"
+  "$bin/clients/w2w" --server="$client_address" "${cli_flags[@]}" import events "$demo/jsonl/outcomes.jsonl"
   rm -rf "$demo"
 fi
 if [[ $tls == 1 ]]; then
@@ -98,6 +103,7 @@ Try, in another terminal:
 $point  export W2W_TOKEN=\$(cat $token_file)   # the administrator token (or --token_file)
   $bin/clients/w2w --server=$client_address info
   $bin/clients/w2w --server=$client_address list vacancies --limit 5
+  $bin/clients/w2w --server=$client_address report --by region
   $bin/clients/w2w --server=$client_address shortlist v000002
 Press Ctrl-C to stop.
 MSG

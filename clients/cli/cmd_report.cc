@@ -22,6 +22,8 @@ using ::w2w::formats::MessageToJson;
 using w2w::v1::ReportRow;
 
 std::string Pct(double share) { return absl::StrFormat("%.1f%%", 100 * share); }
+// A rate, or "-" when it rests on nothing.
+std::string Pct(double share, uint64_t denominator) { return denominator == 0 ? "-" : Pct(share); }
 std::string Num(double value) { return absl::StrFormat("%.0f", value); }
 
 std::string MovesText(const ReportRow& row) {
@@ -79,11 +81,14 @@ void PrintTable(std::ostream& out, const w2w::v1::GetReportResponse& report) {
                "EUR/placement", "to other sector", "kept 6m", "kept 12m", "open seats", "tension", "events"});
   for (size_t c = 1; c < 17; ++c) table.AlignRight(c);
   auto add = [&](const ReportRow& r, const std::string& group) {
-    table.AddRow({group, absl::StrCat(r.entered()), absl::StrCat(r.placements()), Pct(r.placement_rate()),
-                  Num(r.median_days_to_placement()), Num(r.p90_days_to_placement()), Pct(r.work_to_work_share()),
+    const bool with_signal = r.placements_with_signal() > 0;
+    table.AddRow({group, absl::StrCat(r.entered()), absl::StrCat(r.placements()), Pct(r.placement_rate(), r.entered()),
+                  with_signal ? Num(r.median_days_to_placement()) : "-", with_signal ? Num(r.p90_days_to_placement()) : "-",
+                  Pct(r.work_to_work_share(), r.placements_with_signal()),
                   absl::StrCat(r.placements_with_retraining()), absl::StrCat(r.tracks_started()),
-                  Pct(r.completion_rate()), Num(r.retraining_cost_per_placement_eur()),
-                  absl::StrCat(r.sector_changes()), Pct(r.retention_6m()), Pct(r.retention_12m()),
+                  Pct(r.completion_rate(), r.tracks_completed() + r.tracks_dropped()),
+                  Num(r.retraining_cost_per_placement_eur()), absl::StrCat(r.sector_changes()),
+                  Pct(r.retention_6m(), r.followed_up_6m()), Pct(r.retention_12m(), r.followed_up_12m()),
                   absl::StrCat(r.open_seats()), absl::StrFormat("%.2f", r.tension()), absl::StrCat(r.events())});
   };
   for (const ReportRow& row : report.rows()) add(row, row.group());

@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/common/dates.h"
 #include "clients/datagen/generator.h"
+#include "clients/datagen/outcomes.h"
 #include "formats/record_writer.h"
 #include "engine/taxonomy/taxonomy.h"
 
@@ -35,6 +36,10 @@ ABSL_FLAG(std::string, format, "jsonl", "Output format: jsonl or csv.");
 ABSL_FLAG(std::string, today, "",
           "The day dates are drawn around (YYYY-MM-DD); default: today (UTC), so the "
           "vacancies are open now. Give a fixed day for byte-identical output.");
+ABSL_FLAG(bool, outcomes, false,
+          "Also write outcomes.jsonl: a year of outcome events (signals, placements, "
+          "retraining tracks, follow-ups) for these candidates and vacancies, for "
+          "`w2w import events` (docs/outcomes.md).");
 ABSL_FLAG(std::string, data_dir, W2W_DEFAULT_DATA_DIR,
           "Reference data folder (data/ of the repository).");
 
@@ -170,6 +175,25 @@ int main(int argc, char** argv) {
         w2w::formats::AppendVacancyCsv(v, esco_code, out);
       });
   if (!s.ok()) return Fail(s);
+  if (absl::GetFlag(FLAGS_outcomes)) {
+    auto out = Output::Open(absl::StrCat(out_dir, "/outcomes.jsonl"));
+    if (!out.ok()) return Fail(out.status());
+    w2w::datagen::OutcomeGenerator outcomes(g, t, nc, nv);
+    absl::Status status;
+    const w2w::datagen::OutcomeCounts counts = outcomes.ForEachEvent([&](const w2w::v1::OutcomeEvent& e) {
+      if (!status.ok()) return;
+      status = w2w::formats::AppendJsonLine(e, (*out)->buffer());
+      if (status.ok()) status = (*out)->MaybeFlush();
+    });
+    if (status.ok()) status = (*out)->Close();
+    if (!status.ok()) return Fail(status);
+    std::fprintf(stderr,
+                 "w2w-datagen: wrote %llu outcome events (%llu status changes, %llu placements, %llu tracks, "
+                 "%llu follow-ups)\n",
+                 static_cast<unsigned long long>(counts.events), static_cast<unsigned long long>(counts.status_changes),
+                 static_cast<unsigned long long>(counts.placements), static_cast<unsigned long long>(counts.tracks),
+                 static_cast<unsigned long long>(counts.follow_ups));
+  }
   std::fprintf(stderr, "w2w-datagen: wrote %llu candidates and %llu vacancies to %s (%s)\n",
                static_cast<unsigned long long>(nc), static_cast<unsigned long long>(nv),
                out_dir.c_str(), ext.c_str());
