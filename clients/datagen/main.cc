@@ -43,7 +43,7 @@ ABSL_FLAG(bool, outcomes, false,
           "`w2w import events` (docs/outcomes.md). Always JSON Lines, whatever --format.");
 ABSL_FLAG(uint64_t, outcome_events, 0,
           "With --outcomes: at most about this many events (people are thinned evenly); "
-          "0 = the full histories, about 1.8 per candidate.");
+          "0 = the full histories, about 1.9 per candidate.");
 ABSL_FLAG(std::string, data_dir, W2W_DEFAULT_DATA_DIR,
           "Reference data folder (data/ of the repository).");
 

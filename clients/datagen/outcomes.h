@@ -44,7 +44,7 @@ class OutcomeGenerator {
  public:
   // `gen` and `tax` are borrowed and must outlive this object; the outcomes are for the
   // first `candidates` candidates and `vacancies` vacancies of `gen`. `target_events`
-  // 0 writes the full histories (about 1.8 events per candidate); otherwise it is an upper
+  // 0 writes the full histories (about 1.9 events per candidate); otherwise it is an upper
   // bound: people are thinned evenly so that about that many events come out, never more
   // (whole histories only; fewer when the full histories hold fewer).
   OutcomeGenerator(const Generator& gen, const taxonomy::Taxonomy& tax, uint64_t candidates, uint64_t vacancies,
