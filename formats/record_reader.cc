@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "formats/csv.h"
 #include "formats/enums.h"
+#include "formats/outcome_events.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace w2w::formats {
@@ -359,7 +360,9 @@ bool RecordReader::Next(google::protobuf::Message* message, ReadRecord* record) 
     if (IsBlankLine(buffer_)) continue;
     record->line = number;
     if (format_ == FileFormat::kJsonl) {
-      record->status = MessageFromJson(buffer_, message);
+      record->status = kind_ == RecordKind::kEvent
+                           ? OutcomeEventFromJson(buffer_, static_cast<w2w::v1::OutcomeEvent*>(message))
+                           : MessageFromJson(buffer_, message);
       return true;
     }
     if (EndsInsideQuotes(buffer_)) {

@@ -102,7 +102,8 @@ class RecordReader {
                                                               FileFormat format,
                                                               RecordKind kind);
 
-  // Reads the next record into `message` (a Candidate or Vacancy per the kind; borrowed).
+  // Reads the next record into `message` (a Candidate, Vacancy or OutcomeEvent per the
+  // kind; borrowed; events through OutcomeEventFromJson, formats/outcome_events.h).
   // Returns false at the end of the stream. A malformed line sets `record->status` and
   // the caller continues with the next call.
   bool Next(google::protobuf::Message* message, ReadRecord* record);

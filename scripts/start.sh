@@ -77,15 +77,13 @@ cli_flags+=(--token_file="$token_file")
 if [[ $fresh == 1 && $demo_c -gt 0 ]]; then
   demo=$(mktemp -d)
   echo "Generating and loading the demo dataset ($demo_c candidates, $demo_v vacancies)..." >&2
+  # With a year of outcomes (signals, placements, tracks, follow-ups; outcomes.jsonl) for
+  # the same people, loaded after them, so the first `w2w report --by region` has figures.
   "$bin/clients/w2w-datagen" --candidates="$demo_c" --vacancies="$demo_v" --seed=42 \
-    --format=csv --out="$demo" >/dev/null
-  # A year of outcomes (signals, placements, tracks, follow-ups) for the same people, so
-  # the first `w2w report` has figures to compare.
-  "$bin/clients/w2w-datagen" --candidates="$demo_c" --vacancies="$demo_v" --seed=42 \
-    --format=jsonl --outcomes --out="$demo/jsonl" 2>/dev/null >/dev/null
+    --format=csv --outcomes --out="$demo" >/dev/null
   "$bin/clients/w2w" --server="$client_address" "${cli_flags[@]}" import vacancies "$demo/vacancies.csv"
   "$bin/clients/w2w" --server="$client_address" "${cli_flags[@]}" import candidates "$demo/candidates.csv"
-  "$bin/clients/w2w" --server="$client_address" "${cli_flags[@]}" import events "$demo/jsonl/outcomes.jsonl"
+  "$bin/clients/w2w" --server="$client_address" "${cli_flags[@]}" import events "$demo/outcomes.jsonl"
   rm -rf "$demo"
 fi
 if [[ $tls == 1 ]]; then

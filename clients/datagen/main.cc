@@ -25,6 +25,7 @@
 #include "engine/common/dates.h"
 #include "clients/datagen/generator.h"
 #include "clients/datagen/outcomes.h"
+#include "formats/outcome_events.h"
 #include "formats/record_writer.h"
 #include "engine/taxonomy/taxonomy.h"
 
@@ -39,7 +40,10 @@ ABSL_FLAG(std::string, today, "",
 ABSL_FLAG(bool, outcomes, false,
           "Also write outcomes.jsonl: a year of outcome events (signals, placements, "
           "retraining tracks, follow-ups) for these candidates and vacancies, for "
-          "`w2w import events` (docs/outcomes.md).");
+          "`w2w import events` (docs/outcomes.md). Always JSON Lines, whatever --format.");
+ABSL_FLAG(uint64_t, outcome_events, 0,
+          "With --outcomes: at most about this many events (people are thinned evenly); "
+          "0 = the full histories, about 1.9 per candidate.");
 ABSL_FLAG(std::string, data_dir, W2W_DEFAULT_DATA_DIR,
           "Reference data folder (data/ of the repository).");
 
@@ -178,11 +182,11 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_outcomes)) {
     auto out = Output::Open(absl::StrCat(out_dir, "/outcomes.jsonl"));
     if (!out.ok()) return Fail(out.status());
-    w2w::datagen::OutcomeGenerator outcomes(g, t, nc, nv);
+    w2w::datagen::OutcomeGenerator outcomes(g, t, nc, nv, absl::GetFlag(FLAGS_outcome_events));
     absl::Status status;
     const w2w::datagen::OutcomeCounts counts = outcomes.ForEachEvent([&](const w2w::v1::OutcomeEvent& e) {
       if (!status.ok()) return;
-      status = w2w::formats::AppendJsonLine(e, (*out)->buffer());
+      status = w2w::formats::AppendOutcomeEventJsonLine(e, (*out)->buffer());
       if (status.ok()) status = (*out)->MaybeFlush();
     });
     if (status.ok()) status = (*out)->Close();

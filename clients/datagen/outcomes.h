@@ -1,23 +1,30 @@
 // A plausible year of outcome events (w2w.v1.OutcomeEvent, docs/outcomes.md) for the
-// candidates and vacancies of a Generator: signals (at risk, notice, bankrupt employer,
-// unemployed), placements into the generated vacancies or jobs outside w2w, retraining
-// tracks, 6- and 12-month follow-ups, some recoveries: signals in the 365 days before
-// GeneratorOptions::today, and a quarter in the year before that (so 12-month follow-ups
-// exist). Regions differ: each has its own seeded profile (how many get
-// a signal and are placed, how many reach work before unemployment, retraining,
-// completion, retention), so a first report shows regions that can be compared.
+// candidates and vacancies of a Generator, every event dated in the 365 days up to
+// GeneratorOptions::today: the signals that bring people into the work-to-work pool (at
+// risk, notice given, bankrupt employer, unemployed), placements into the generated
+// vacancies or jobs outside w2w, retraining tracks, 6- and 12-month follow-ups, and
+// recoveries. The history agrees with the candidates file: a person whose status there is
+// a signal status has that signal (or an earlier one leading to it); an EMPLOYED person may
+// have had an episode that ended; a PLACED one found work outside w2w (a status change).
 //
-// The events follow the server's rules, so an import of the dataset is accepted whole:
-// a placement's candidate is not PLACED in the candidates file and is placed once; a
-// vacancy is OPEN and never filled past its positions; a placement starts after its
-// person's signals and retraining; follow-ups come after their placement in the output
-// and are dated start + 6 or 12 months, never after today; tracks end (in the same event)
-// on or after their start. Deterministic like the records (no clock, own PRNG).
+// Regions differ: each has its own seeded profile (how many reach work, how many of those
+// before unemployment, how fast, retraining, completion, retention), and jobs outside w2w
+// follow the region's sector shares, so a first report shows regions that can be compared.
+//
+// The events follow the server's rules, so an import into a server holding the generated
+// records is accepted whole: a placement's candidate is not PLACED in the candidates file
+// and is placed once; a vacancy is OPEN and never filled past its positions (0 = 1); a
+// placement starts after its person's signals and completed retraining, within the year;
+// qualifications and trades are catalogue codes; a finished track has its result and end
+// date (not before its start) in the same event; follow-ups come after their placement in
+// the output and are dated start + 6 or 12 calendar months, never after today.
+// Deterministic: a pure function of the generator's options, the counts and the target.
 //
 // Thread safety: not thread-safe (it counts vacancy seats as it goes); one per output.
 #ifndef W2W_CLIENTS_DATAGEN_OUTCOMES_H_
 #define W2W_CLIENTS_DATAGEN_OUTCOMES_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,27 +43,39 @@ struct OutcomeCounts {
 class OutcomeGenerator {
  public:
   // `gen` and `tax` are borrowed and must outlive this object; the outcomes are for the
-  // first `candidates` candidates and `vacancies` vacancies of `gen`.
-  OutcomeGenerator(const Generator& gen, const taxonomy::Taxonomy& tax, uint64_t candidates, uint64_t vacancies);
+  // first `candidates` candidates and `vacancies` vacancies of `gen`. `target_events`
+  // 0 writes the full histories (about 1.9 events per candidate); otherwise it is an upper
+  // bound: people are thinned evenly so that about that many events come out, never more
+  // (whole histories only; fewer when the full histories hold fewer).
+  OutcomeGenerator(const Generator& gen, const taxonomy::Taxonomy& tax, uint64_t candidates, uint64_t vacancies,
+                   uint64_t target_events = 0);
 
   // Calls `sink` for every event, person by person in candidate order; each person's
-  // events in the order they happened.
+  // events in the order they happened. Event ids are "ev-0000001", ... in output order,
+  // track ids "tr-0000001", ...
   OutcomeCounts ForEachEvent(absl::FunctionRef<void(const v1::OutcomeEvent&)> sink);
 
  private:
   struct Profile {  // One region's propensities, drawn from the seed.
-    double signal, placed, work_to_work, retrain, completion, retention6, retention12, recover;
+    double placed;        // Placement chance of a person in the pool.
+    double work_to_work;  // Tilts placements towards those still in work (0..1).
+    double speed;         // Scales the days from the first signal to the start.
+    double retrain, completion, retention6, retention12;
+    double episode;       // Share of EMPLOYED people who had an episode in the year.
   };
 
   const Generator& gen_;
   const taxonomy::Taxonomy& tax_;
   const uint64_t candidates_;
-  const uint64_t vacancies_;
-  std::vector<Profile> profiles_;              // By region id.
-  std::vector<uint16_t> seats_left_;           // By vacancy index; 0 = not open or full.
-  std::vector<uint8_t> vacancy_sector_;        // By vacancy index.
+  const uint64_t target_events_;
+  double keep_share_ = 1;  // Of the people, the share whose history is written.
+  std::vector<Profile> profiles_;                 // By region id.
+  std::vector<std::array<double, 5>> region_sector_cumulative_;  // By region id: ME..MVT.
+  std::vector<uint16_t> seats_left_;              // By vacancy index; 0 = not open or full.
+  std::vector<uint8_t> vacancy_sector_;           // By vacancy index.
   std::vector<std::vector<uint32_t>> by_region_;  // Open vacancies by region id.
-  std::vector<taxonomy::QualId> short_courses_;   // Qualifications of a few weeks.
+  std::vector<taxonomy::QualId> short_courses_;   // Qualifications of at most a few weeks.
+  std::vector<std::string> vacancy_ids_;          // By vacancy index, of the open ones.
 };
 
 }  // namespace w2w::datagen

@@ -2,6 +2,10 @@
 // CLI (issue 10): the generated events are accepted whole, regions come out different,
 // the output is deterministic, and `w2w report`, `w2w events`, `w2w placement` and
 // `w2w cancel` work as a coach would use them, errors naming the field.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -10,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "clients/datagen/generator.h"
 #include "clients/datagen/outcomes.h"
+#include "formats/outcome_events.h"
 #include "engine/common/dates.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "gmock/gmock.h"
@@ -186,7 +191,8 @@ TEST_F(OutcomeDemoTest, TheCliRecordsListsAndReports) {
   ASSERT_EQ(csv.code, 0) << csv.err;
   const std::vector<std::string> lines = absl::StrSplit(csv.out, '\n', absl::SkipEmpty());
   ASSERT_GE(lines.size(), 2u);
-  EXPECT_TRUE(absl::StartsWith(lines[0], "group,events,entered,entered_placed,placement_rate,placements"));
+  EXPECT_TRUE(absl::StartsWith(lines[0], "group,label,events,entered,entered_placed,placement_rate,placements"));
+  EXPECT_TRUE(absl::EndsWith(lines[0], ",tension,sector_moves"));
   EXPECT_THAT(csv.out, HasSubstr("2026-11,"));
   testkit::BinaryResult cancelled = Cli({"cancel", "cli-p-1", "--reason", "test"});
   ASSERT_EQ(cancelled.code, 0) << cancelled.err;
@@ -196,6 +202,62 @@ TEST_F(OutcomeDemoTest, TheCliRecordsListsAndReports) {
   testkit::BinaryResult bad = Cli({"report", "--from", "2026-02-30"});
   EXPECT_EQ(bad.code, 1);
   EXPECT_THAT(bad.err, HasSubstr("from_date"));
+}
+
+TEST_F(OutcomeDemoTest, TheCliImportsTheGeneratedFileAndRecordsTracks) {
+  ASSERT_NO_FATAL_FAILURE(LoadRecords());
+  const std::vector<v1::OutcomeEvent> events = Events();
+  std::string text;
+  for (const v1::OutcomeEvent& e : events) ASSERT_TRUE(formats::AppendOutcomeEventJsonLine(e, &text).ok());
+  const std::string path = absl::StrCat(::testing::TempDir(), "/outcomes-", getpid(), ".jsonl");
+  {
+    std::ofstream file(path);
+    file << text;
+  }
+  testkit::BinaryResult imported = Cli({"import", "events", path});
+  ASSERT_EQ(imported.code, 0) << imported.out << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr(absl::StrCat("events: ", events.size(), " lines read, ", events.size(),
+                                                   " committed, 0 unchanged, 0 rejected")));
+  // Again: every event is an identical repeat.
+  testkit::BinaryResult again = Cli({"import", "events", path});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr(absl::StrCat("0 committed, ", events.size(), " unchanged, 0 rejected")));
+  std::remove(path.c_str());
+
+  testkit::BinaryResult report = Cli({"report", "--by", "region"});
+  ASSERT_EQ(report.code, 0) << report.err;
+  EXPECT_THAT(report.out, HasSubstr("(scope: "));
+  EXPECT_THAT(report.out, HasSubstr("Twente"));
+  EXPECT_THAT(report.out, HasSubstr("total"));
+  testkit::BinaryResult placements = Cli({"events", "--kind", "placement", "--limit", "5"});
+  ASSERT_EQ(placements.code, 0) << placements.err;
+  EXPECT_THAT(placements.out, HasSubstr("ev-"));
+
+  // A track: started, ended; a second end and an end before the start are refused naming the field.
+  std::string candidate;
+  gen_->ForEachCandidate(kCandidates, [&](v1::Candidate& c) {
+    if (candidate.empty() && c.status() == v1::CANDIDATE_STATUS_UNEMPLOYED) candidate = c.id();
+  });
+  testkit::BinaryResult started = Cli({"track", "tr-cli-1", "--candidate", candidate, "--qualification", "VCA-VOL",
+                                       "--start", "2026-11-02", "--provider", "ROC Techniek", "--cost", "950"});
+  ASSERT_EQ(started.code, 0) << started.err;
+  EXPECT_THAT(started.out, HasSubstr("tr-cli-1"));
+  EXPECT_THAT(started.out, HasSubstr("event"));
+  testkit::BinaryResult early = Cli({"track", "tr-cli-1", "--completed", "2026-10-01"});
+  EXPECT_EQ(early.code, 1);
+  EXPECT_THAT(early.err, HasSubstr("track.end_date"));
+  testkit::BinaryResult ended = Cli({"track", "tr-cli-1", "--completed", "2026-11-20"});
+  ASSERT_EQ(ended.code, 0) << ended.err;
+  EXPECT_THAT(ended.out, HasSubstr("completed"));
+  testkit::BinaryResult twice = Cli({"track", "tr-cli-1", "--dropped", "2026-11-21"});
+  EXPECT_EQ(twice.code, 1);
+  EXPECT_THAT(twice.err, HasSubstr("track.track_id"));
+  testkit::BinaryResult both = Cli({"track", "tr-cli-2", "--completed", "2026-11-20", "--dropped", "2026-11-20"});
+  EXPECT_EQ(both.code, 2);
+  // A run that does not exist.
+  testkit::BinaryResult plan = Cli({"plan", "r-unknown"});
+  EXPECT_EQ(plan.code, 1);
+  EXPECT_THAT(plan.err, HasSubstr("NOT_FOUND"));
 }
 
 }  // namespace
