@@ -2,23 +2,24 @@
 // the store's `audit` family (keys: storage/keys.h), with an index by candidate pseudonym
 // so that "who saw this person" is one prefix scan. docs/security.md, "Audit".
 //
-// Writing costs a query almost nothing: Record() stamps the entry (time, sequence) and
-// queues it under one short lock; a writer thread commits the queue every
-// `flush_interval` (one atomic store write through the WAL). Entries still queued when
+// Writing costs a query almost nothing: Record() stamps the read (time, sequence) and
+// moves it onto the queue under one short lock; a writer thread builds the entries and
+// their index keys and commits the queue every `flush_interval` (one atomic store write
+// through the WAL). Entries still queued when
 // the process is killed are lost: at most `flush_interval` of reads (graceful shutdown
 // and Flush() write them). The same thread enforces the retention: entries older than
 // `retention` are deleted, with their index keys, at start and then hourly.
 //
 // Candidates are indexed under a keyed pseudonym (HMAC-SHA256 with a random key kept in
-// the meta family), so an erased person's entries can still be found by the id they had
+// the meta family; the writer keeps the pseudonyms of recently read ids), so an erased person's entries can still be found by the id they had
 // while the entries themselves then hold only "erased:<pseudonym>" (ScrubCandidate).
 //
 // Thread safety: every method is safe to call concurrently.
 #ifndef W2W_ENGINE_ACCESS_AUDIT_LOG_H_
 #define W2W_ENGINE_ACCESS_AUDIT_LOG_H_
 
+#include <array>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +32,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "engine/access/secrets.h"
 #include "engine/storage/store.h"
 #include "w2w/v1/audit.pb.h"
 
@@ -40,6 +42,18 @@ struct AuditOptions {
   absl::Duration retention = absl::Hours(24 * 365);  // Entries older than this go.
   absl::Duration flush_interval = absl::Milliseconds(20);
   absl::Duration retention_interval = absl::Hours(1);
+};
+
+// One read of candidates, as Record() takes it: the fields of a w2w.v1.AccessEntry but
+// `at`, which the log sets. Plain strings so that the caller's thread only moves them.
+struct AccessRecord {
+  std::string token_id;
+  std::string token_name;
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  std::string rpc;
+  std::vector<std::string> candidate_ids;
+  std::string vacancy_id;
+  std::string run_id;
 };
 
 // Limits of ListAccess.
@@ -55,9 +69,9 @@ class AuditLog {
   // Writes what is queued and stops the writer thread.
   ~AuditLog();
 
-  // Queues `entry`; sets its `at`. Never fails (a failed write is retried with the next
-  // flush and reported by Flush()).
-  void Record(v1::AccessEntry entry) ABSL_LOCKS_EXCLUDED(mu_);
+  // Queues `record`, stamped now. Never fails (a failed write is retried with the next
+  // flush and reported by Flush()). Costs the caller one short lock and a move.
+  void Record(AccessRecord record) ABSL_LOCKS_EXCLUDED(mu_);
   // Writes every queued entry now.
   absl::Status Flush() ABSL_LOCKS_EXCLUDED(mu_, write_mu_);
 
@@ -80,11 +94,19 @@ class AuditLog {
   absl::StatusOr<uint64_t> EnforceRetention(absl::Time now) ABSL_LOCKS_EXCLUDED(write_mu_);
 
  private:
+  struct Queued {
+    uint64_t micros;
+    uint64_t seq;
+    AccessRecord record;
+  };
+
   AuditLog(storage::Store* store, AuditOptions options, std::string key);
   void WriterLoop() ABSL_LOCKS_EXCLUDED(mu_);
-  // Writes `entries` (stamped) with their index keys in one store write.
-  absl::Status WriteEntries(std::vector<std::pair<std::string, v1::AccessEntry>>& entries)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Writes `entries` with their index keys in one store write.
+  absl::Status WriteEntries(const std::vector<Queued>& entries) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The pseudonym an id is indexed under (an erased id's own one), from the cache when
+  // it was seen lately. Valid until the next call.
+  std::string_view IndexPseudonymLocked(std::string_view id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status FlushLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(mu_);
 
   storage::Store* const store_;
@@ -92,8 +114,16 @@ class AuditLog {
   const std::string key_;  // The pseudonym key (raw bytes).
 
   absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // One writer of the family at a time.
+  Pseudonymizer pseudonymizer_ ABSL_GUARDED_BY(write_mu_);
+  // Pseudonyms (hex) of ids written lately: two generations of at most
+  // kPseudonymCacheGeneration ids; a hit in the older one moves the id to the newer, a
+  // full newer one replaces the older.
+  using PseudonymCache = absl::flat_hash_map<std::string, std::array<char, 2 * kPseudonymBytes>>;
+  PseudonymCache recent_ ABSL_GUARDED_BY(write_mu_);
+  PseudonymCache older_ ABSL_GUARDED_BY(write_mu_);
+
   mutable absl::Mutex mu_;
-  std::vector<std::pair<std::string, v1::AccessEntry>> queue_ ABSL_GUARDED_BY(mu_);  // (stamp, entry)
+  std::vector<Queued> queue_ ABSL_GUARDED_BY(mu_);
   uint64_t seq_ ABSL_GUARDED_BY(mu_) = 0;
   // Ids erased lately -> their "erased:<pseudonym>", with when; entries written later carry
   // the latter. Kept for a minute.

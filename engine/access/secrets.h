@@ -9,6 +9,7 @@
 #ifndef W2W_ENGINE_ACCESS_SECRETS_H_
 #define W2W_ENGINE_ACCESS_SECRETS_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,32 @@ std::string DigestOfSecret(std::string_view secret);
 // HMAC-SHA256 of `message` under `key`, truncated to 16 bytes and hex-encoded (32 chars):
 // a keyed pseudonym of a value (e.g. an erased candidate's id in the audit).
 std::string KeyedPseudonym(std::string_view key, std::string_view message);
+
+// Bytes of a keyed pseudonym (before hex encoding).
+inline constexpr size_t kPseudonymBytes = 16;
+
+// KeyedPseudonym under one fixed key with the key's inner and outer SHA-256 states
+// computed once (RFC 2104): the same values for a fraction of the cost (the one-shot
+// HMAC() fetches the digest and derives both pads on every call).
+//
+// Thread safety: not thread-safe (one scratch digest context); guard it or keep one per
+// thread.
+class Pseudonymizer {
+ public:
+  explicit Pseudonymizer(std::string_view key);
+  ~Pseudonymizer();
+  Pseudonymizer(const Pseudonymizer&) = delete;
+  Pseudonymizer& operator=(const Pseudonymizer&) = delete;
+
+  // The first kPseudonymBytes of HMAC-SHA256(key, message), raw, into `out`.
+  void Raw(std::string_view message, char* out);
+  // KeyedPseudonym(key, message): the same bytes hex-encoded (32 chars).
+  std::string Hex(std::string_view message);
+
+ private:
+  struct State;  // The OpenSSL contexts.
+  std::unique_ptr<State> state_;
+};
 
 // Compares two byte strings in time independent of where they differ.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

@@ -115,16 +115,16 @@ struct EngineState {
   void RecordAccess(const access::Caller& caller, std::string_view rpc, const Ids& candidate_ids,
                     std::string_view vacancy_id = {}, std::string_view run_id = {}) const {
     if (!options.audit_reads) return;
-    v1::AccessEntry entry;
-    for (const auto& id : candidate_ids) entry.add_candidate_ids(std::string(id));
-    if (entry.candidate_ids_size() == 0) return;
-    entry.set_token_id(caller.token.id());
-    entry.set_token_name(caller.name());
-    entry.set_role(caller.role());
-    entry.set_rpc(std::string(rpc));
-    entry.set_vacancy_id(std::string(vacancy_id));
-    entry.set_run_id(std::string(run_id));
-    audit->Record(std::move(entry));
+    access::AccessRecord record;
+    for (const auto& id : candidate_ids) record.candidate_ids.emplace_back(id);
+    if (record.candidate_ids.empty()) return;
+    record.token_id = caller.token.id();
+    record.token_name = caller.name();
+    record.role = caller.role();
+    record.rpc = rpc;
+    record.vacancy_id = vacancy_id;
+    record.run_id = run_id;
+    audit->Record(std::move(record));
   }
 
   // The reach of a candidate without max_travel_km under the current policy.
