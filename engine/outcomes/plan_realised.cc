@@ -27,7 +27,11 @@ v1::GetPlanRealisedResponse ComputePlanRealised(const v1::RematchRun& run, int32
     // The first placement starting on or after the run's start day.
     const v1::OutcomeEvent* first = nullptr;
     int32_t first_day = 0;
-    for (const v1::OutcomeEvent& event : i < placements.size() ? placements[i] : std::vector<v1::OutcomeEvent>{}) {
+    // Both branches lvalues: `first` points into the caller's vector, not into a copy
+    // that would die with the loop.
+    static const std::vector<v1::OutcomeEvent> kNone;
+    const std::vector<v1::OutcomeEvent>& own = i < placements.size() ? placements[i] : kNone;
+    for (const v1::OutcomeEvent& event : own) {
       if (!event.has_placement()) continue;
       if (event.placement().rematch_run_id() == run.run_id()) out.set_placed_through_run(out.placed_through_run() + 1);
       const int32_t day = ParseIsoDate(event.placement().start_date()).value_or(0);
