@@ -215,7 +215,20 @@ std::vector<uint8_t> CancelledRows(const EventLog& log, uint32_t n) {
 void CountRows(const EventLog& log, uint32_t n, const std::vector<uint8_t>& cancelled, Frame& frame) {
   for (uint32_t r = 0; r < n; ++r) {
     const EventRow& row = log.row(r);
-    if (cancelled[r] || row.kind == Kind::kCancellation || !frame.Passes(row)) continue;
+    if (cancelled[r] || row.kind == Kind::kCancellation) continue;
+    // Retention is a figure of the placement: its period, scope, filters and group decide,
+    // wherever the person was when the follow-up was recorded.
+    if (row.kind == Kind::kFollowUp && row.link < n) {
+      const EventRow& placement = log.row(row.link);
+      if (frame.InPeriod(placement.day) && frame.Passes(placement)) {
+        const bool kept = (row.flags & kInWork) != 0;
+        Count(frame, placement, [&](Figures& f) {
+          if (row.status == 6) { ++f.followed_6; f.retained_6 += kept; }
+          if (row.status == 12) { ++f.followed_12; f.retained_12 += kept; }
+        });
+      }
+    }
+    if (!frame.Passes(row)) continue;
     const bool in_period = frame.InPeriod(row.day);
     if (in_period) Count(frame, row, [](Figures& f) { ++f.events; });
     switch (row.kind) {
@@ -227,17 +240,6 @@ void CountRows(const EventLog& log, uint32_t n, const std::vector<uint8_t>& canc
         if (row.status == v1::TRACK_RESULT_COMPLETED) Count(frame, row, [](Figures& f) { ++f.tracks_completed; });
         if (row.status == v1::TRACK_RESULT_DROPPED) Count(frame, row, [](Figures& f) { ++f.tracks_dropped; });
         break;
-      case Kind::kFollowUp: {
-        if (row.link >= n || cancelled[row.link]) break;
-        const EventRow& placement = log.row(row.link);
-        if (!frame.InPeriod(placement.day) || !frame.Passes(placement)) break;
-        const bool kept = (row.flags & kInWork) != 0;
-        Count(frame, placement, [&](Figures& f) {
-          if (row.status == 6) { ++f.followed_6; f.retained_6 += kept; }
-          if (row.status == 12) { ++f.followed_12; f.retained_12 += kept; }
-        });
-        break;
-      }
       default: break;
     }
   }
