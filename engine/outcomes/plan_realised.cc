@@ -58,7 +58,6 @@ v1::GetPlanRealisedResponse ComputePlanRealised(const v1::RematchRun& run, int32
   }
   out.set_conversion(out.proposed() == 0 ? 0.0
                                          : static_cast<double>(out.placed_as_proposed()) / static_cast<double>(out.proposed()));
-  std::sort(days.begin(), days.end());
   out.set_median_days_to_placement(NearestRank(days, 0.5));
   out.set_p90_days_to_placement(NearestRank(days, 0.9));
   return out;

@@ -10,11 +10,13 @@ double Ratio(uint64_t a, uint64_t b) { return b == 0 ? 0.0 : static_cast<double>
 
 }  // namespace
 
-double NearestRank(const std::vector<int32_t>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-  rank = std::clamp<size_t>(rank, 1, sorted.size());
-  return sorted[rank - 1];
+double NearestRank(std::vector<int32_t>& values, double p) {
+  if (values.empty()) return 0;
+  size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(values.size())));
+  rank = std::clamp<size_t>(rank, 1, values.size());
+  const auto nth = values.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+  std::nth_element(values.begin(), nth, values.end());
+  return *nth;
 }
 
 v1::ReportRow ToRow(const std::string& group, Figures& f) {
@@ -26,7 +28,6 @@ v1::ReportRow ToRow(const std::string& group, Figures& f) {
   row.set_entered_placed(f.entered_placed);
   row.set_placement_rate(Ratio(f.entered_placed, f.entered));
   row.set_placements(f.placements);
-  std::sort(f.days_to_placement.begin(), f.days_to_placement.end());
   row.set_median_days_to_placement(NearestRank(f.days_to_placement, 0.5));
   row.set_p90_days_to_placement(NearestRank(f.days_to_placement, 0.9));
   row.set_placements_with_signal(f.with_signal);
