@@ -145,6 +145,15 @@ class Frame {
     return Slot(KeyOf(row.region, row.sector, row.source, row.day));
   }
   Figures& total() { return total_; }
+  // Where a row's figures go: its group, or the total when ungrouped.
+  Figures& Target(const EventRow& row) {
+    Figures* group = Group(row);
+    return group != nullptr ? *group : total_;
+  }
+  // Adds every group into the total (once, after all counting).
+  void Finish() {
+    for (const Figures& group : figures_) AddFigures(group, total_);
+  }
   Figures* GroupOfCell(uint8_t region, uint8_t sector, int64_t source_key) {
     if (q_.by == v1::REPORT_GROUPING_UNSPECIFIED || q_.by == v1::REPORT_GROUPING_MONTH) return nullptr;
     if (q_.by == v1::REPORT_GROUPING_SOURCE) return Slot(source_key);
@@ -233,11 +242,11 @@ class Frame {
   std::vector<std::string> extra_names_;
 };
 
-// Adds to the row's group and the total.
+// Adds to the row's group, or to the total when ungrouped (Frame::Finish sums the
+// groups into the total).
 template <typename Fn>
 void Count(Frame& frame, const EventRow& row, Fn&& fn) {
-  fn(frame.total());
-  if (Figures* group = frame.Group(row)) fn(*group);
+  fn(frame.Target(row));
 }
 
 // The rows a cancellation names. (Their ends and follow-ups: CountRows.)
@@ -279,19 +288,15 @@ void CountRows(const EventLog& log, uint32_t n, std::vector<uint8_t>& cancelled,
         });
       }
     }
-    if (!frame.Passes(row)) continue;
-    const bool in_period = frame.InPeriod(row.day);
-    if (in_period) Count(frame, row, [](Figures& f) { ++f.events; });
-    switch (row.kind) {
-      case Kind::kTrackStart:
-        if (in_period) Count(frame, row, [&](Figures& f) { ++f.tracks_started; f.cost_eur += row.cost_eur; });
-        break;
-      case Kind::kTrackEnd:
-        if (!in_period) break;
-        if (row.status == v1::TRACK_RESULT_COMPLETED) Count(frame, row, [](Figures& f) { ++f.tracks_completed; });
-        if (row.status == v1::TRACK_RESULT_DROPPED) Count(frame, row, [](Figures& f) { ++f.tracks_dropped; });
-        break;
-      default: break;
+    if (!frame.InPeriod(row.day) || !frame.Passes(row)) continue;
+    Figures& f = frame.Target(row);
+    ++f.events;
+    if (row.kind == Kind::kTrackStart) {
+      ++f.tracks_started;
+      f.cost_eur += row.cost_eur;
+    } else if (row.kind == Kind::kTrackEnd) {
+      f.tracks_completed += row.status == v1::TRACK_RESULT_COMPLETED;
+      f.tracks_dropped += row.status == v1::TRACK_RESULT_DROPPED;
     }
   }
 }
@@ -393,12 +398,12 @@ void CountSupplyDemand(const ReportInputs& inputs, const ReportScope& scope, con
       std::optional<uint16_t> number = inputs.log->FindSource(cell.source);
       source_key = number.has_value() ? *number : frame.ExtraSourceKey(cell.source);
     }
-    auto add = [&](Figures& f) {
-      f.open_seats += cell.open_seats;
-      f.available += cell.available_candidates;
-    };
-    add(frame.total());
-    if (Figures* group = frame.GroupOfCell(cell.region, cell.sector, source_key)) add(*group);
+    // Into the cell's group (summed into the total by Finish), or straight into the
+    // total where rows have no present state (ungrouped, months).
+    Figures* group = frame.GroupOfCell(cell.region, cell.sector, source_key);
+    Figures& f = group != nullptr ? *group : frame.total();
+    f.open_seats += cell.open_seats;
+    f.available += cell.available_candidates;
   }
 }
 
@@ -417,6 +422,7 @@ absl::StatusOr<v1::GetReportResponse> ComputeReport(const ReportInputs& inputs, 
   CountRows(log, n, cancelled, per_person, frame);
   WalkPersons(log, n, cancelled, per_person, q.to, frame);
   CountSupplyDemand(inputs, scope, q, frame);
+  frame.Finish();
 
   v1::GetReportResponse response;
   response.set_group_by(q.by);

@@ -19,6 +19,34 @@ double NearestRank(std::vector<int32_t>& values, double p) {
   return *nth;
 }
 
+void AddFigures(const Figures& from, Figures& into) {
+  into.events += from.events;
+  into.entered += from.entered;
+  into.entered_placed += from.entered_placed;
+  into.placements += from.placements;
+  into.with_signal += from.with_signal;
+  into.before_unemployment += from.before_unemployment;
+  into.with_retraining += from.with_retraining;
+  into.hard_to_fill += from.hard_to_fill;
+  into.days_to_placement.insert(into.days_to_placement.end(), from.days_to_placement.begin(),
+                                from.days_to_placement.end());
+  into.tracks_started += from.tracks_started;
+  into.tracks_completed += from.tracks_completed;
+  into.tracks_dropped += from.tracks_dropped;
+  into.cost_eur += from.cost_eur;
+  for (int a = 0; a < kSectorSlots; ++a) {
+    for (int b = 0; b < kSectorSlots; ++b) into.moves[a][b] += from.moves[a][b];
+  }
+  into.sector_changes += from.sector_changes;
+  into.technical += from.technical;
+  into.followed_6 += from.followed_6;
+  into.retained_6 += from.retained_6;
+  into.followed_12 += from.followed_12;
+  into.retained_12 += from.retained_12;
+  into.open_seats += from.open_seats;
+  into.available += from.available;
+}
+
 v1::ReportRow ToRow(const std::string& group, Figures& f) {
   v1::ReportRow row;
   row.set_group(group);

@@ -29,6 +29,9 @@ struct Figures {
   uint64_t open_seats = 0, available = 0;
 };
 
+// Adds every count of `from` to `into` (days to placement appended).
+void AddFigures(const Figures& from, Figures& into);
+
 // The ReportRow of `f` with group key `group` (reorders `f.days_to_placement`).
 v1::ReportRow ToRow(const std::string& group, Figures& f);
 
