@@ -27,10 +27,11 @@ v1::GetPlanRealisedResponse ComputePlanRealised(const v1::RematchRun& run, int32
     // The first placement starting on or after the run's start day.
     const v1::OutcomeEvent* first = nullptr;
     int32_t first_day = 0;
-    // Both branches lvalues: a temporary copy here would leave `first` dangling after the loop.
+    // Both branches lvalues: `first` points into the caller's vector, not into a copy
+    // that would die with the loop.
     static const std::vector<v1::OutcomeEvent> kNone;
-    const std::vector<v1::OutcomeEvent>& mine = i < placements.size() ? placements[i] : kNone;
-    for (const v1::OutcomeEvent& event : mine) {
+    const std::vector<v1::OutcomeEvent>& own = i < placements.size() ? placements[i] : kNone;
+    for (const v1::OutcomeEvent& event : own) {
       if (!event.has_placement()) continue;
       if (event.placement().rematch_run_id() == run.run_id()) out.set_placed_through_run(out.placed_through_run() + 1);
       const int32_t day = ParseIsoDate(event.placement().start_date()).value_or(0);
@@ -57,7 +58,6 @@ v1::GetPlanRealisedResponse ComputePlanRealised(const v1::RematchRun& run, int32
   }
   out.set_conversion(out.proposed() == 0 ? 0.0
                                          : static_cast<double>(out.placed_as_proposed()) / static_cast<double>(out.proposed()));
-  std::sort(days.begin(), days.end());
   out.set_median_days_to_placement(NearestRank(days, 0.5));
   out.set_p90_days_to_placement(NearestRank(days, 0.9));
   return out;

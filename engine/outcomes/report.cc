@@ -7,9 +7,12 @@
 #include "engine/outcomes/report.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <deque>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -99,7 +102,29 @@ absl::StatusOr<Query> ParseQuery(const ReportInputs& inputs, const v1::GetReport
 class Frame {
  public:
   Frame(const ReportInputs& inputs, const ReportScope& scope, const Query& query)
-      : inputs_(inputs), scope_(scope), q_(query) {}
+      : inputs_(inputs), scope_(scope), q_(query) {
+    // Keys are small: a table from key to the group's slot, none of the hashing per row.
+    size_t keys = 0;
+    switch (q_.by) {
+      case v1::REPORT_GROUPING_CLUSTER:
+        for (size_t r = 0; r < inputs_.taxonomy->num_regions() && r + 1 < cluster_of_.size(); ++r) {
+          cluster_of_[r + 1] = inputs_.taxonomy->region(static_cast<taxonomy::RegionId>(r)).cluster + 1;
+        }
+        keys = taxonomy::kMaxClusters + 1;
+        break;
+      case v1::REPORT_GROUPING_REGION:
+      case v1::REPORT_GROUPING_SECTOR: keys = 256; break;
+      case v1::REPORT_GROUPING_SOURCE: keys = 1 << 16; break;
+      case v1::REPORT_GROUPING_MONTH:
+        month_of_.resize(static_cast<size_t>(q_.to - q_.from) + 1);
+        for (int32_t d = q_.from; d <= q_.to; ++d) month_of_[static_cast<size_t>(d - q_.from)] = MonthIndex(d);
+        key_base_ = month_of_.front();
+        keys = static_cast<size_t>(month_of_.back() - key_base_) + 1;
+        break;
+      default: break;
+    }
+    slot_of_.assign(keys, -1);
+  }
 
   bool InPeriod(int32_t day) const { return day >= q_.from && day <= q_.to; }
 
@@ -117,13 +142,22 @@ class Frame {
   // The group of a row; nullptr for the ungrouped report (total only).
   Figures* Group(const EventRow& row) {
     if (q_.by == v1::REPORT_GROUPING_UNSPECIFIED) return nullptr;
-    return &groups_[KeyOf(row.region, row.sector, row.source, row.day)];
+    return Slot(KeyOf(row.region, row.sector, row.source, row.day));
   }
   Figures& total() { return total_; }
+  // Where a row's figures go: its group, or the total when ungrouped.
+  Figures& Target(const EventRow& row) {
+    Figures* group = Group(row);
+    return group != nullptr ? *group : total_;
+  }
+  // Adds every group into the total (once, after all counting).
+  void Finish() {
+    for (const Figures& group : figures_) AddFigures(group, total_);
+  }
   Figures* GroupOfCell(uint8_t region, uint8_t sector, int64_t source_key) {
     if (q_.by == v1::REPORT_GROUPING_UNSPECIFIED || q_.by == v1::REPORT_GROUPING_MONTH) return nullptr;
-    if (q_.by == v1::REPORT_GROUPING_SOURCE) return &groups_[source_key];
-    return &groups_[KeyOf(region, sector, 0, 0)];
+    if (q_.by == v1::REPORT_GROUPING_SOURCE) return Slot(source_key);
+    return Slot(KeyOf(region, sector, 0, 0));
   }
   // A group key for a source name that no event has (present records only).
   int64_t ExtraSourceKey(const std::string& name) {
@@ -134,8 +168,8 @@ class Frame {
 
   std::vector<v1::ReportRow> Rows() {
     std::vector<v1::ReportRow> rows;
-    rows.reserve(groups_.size());
-    for (auto& [key, figures] : groups_) rows.push_back(ToRow(NameOf(key), figures));
+    rows.reserve(figures_.size());
+    for (size_t i = 0; i < figures_.size(); ++i) rows.push_back(ToRow(NameOf(keys_[i]), figures_[i]));
     std::sort(rows.begin(), rows.end(),
               [](const v1::ReportRow& a, const v1::ReportRow& b) { return a.group() < b.group(); });
     return rows;
@@ -146,15 +180,29 @@ class Frame {
 
   int64_t KeyOf(uint8_t region, uint8_t sector, uint16_t source, int32_t day) const {
     switch (q_.by) {
-      case v1::REPORT_GROUPING_CLUSTER:
-        if (region == 0) return 0;
-        return inputs_.taxonomy->region(static_cast<taxonomy::RegionId>(region - 1)).cluster + 1;
+      case v1::REPORT_GROUPING_CLUSTER: return cluster_of_[region];
       case v1::REPORT_GROUPING_REGION: return region;
       case v1::REPORT_GROUPING_SECTOR: return sector;
       case v1::REPORT_GROUPING_SOURCE: return source;
-      case v1::REPORT_GROUPING_MONTH: return MonthIndex(day);
+      case v1::REPORT_GROUPING_MONTH:
+        // Every row counted is in the period; the table covers it.
+        return InPeriod(day) ? month_of_[static_cast<size_t>(day - q_.from)] : MonthIndex(day);
       default: return 0;
     }
+  }
+
+  // The figures of group `key`, created empty when new. Keys outside the table (the
+  // sources only present records have) take the map.
+  Figures* Slot(int64_t key) {
+    const int64_t i = key - key_base_;
+    int32_t* slot = i >= 0 && i < static_cast<int64_t>(slot_of_.size()) ? &slot_of_[static_cast<size_t>(i)]
+                                                                        : &other_slots_.try_emplace(key, -1).first->second;
+    if (*slot < 0) {
+      *slot = static_cast<int32_t>(figures_.size());
+      figures_.emplace_back();
+      keys_.push_back(key);
+    }
+    return &figures_[static_cast<size_t>(*slot)];
   }
 
   std::string NameOf(int64_t key) const {
@@ -182,42 +230,54 @@ class Frame {
   const ReportInputs& inputs_;
   const ReportScope& scope_;
   const Query& q_;
-  absl::flat_hash_map<int64_t, Figures> groups_;
+  std::array<int32_t, 256> cluster_of_{};  // Region number -> cluster + 1 (0: none).
+  std::vector<int32_t> month_of_;         // Day - from -> MonthIndex, over the period.
+  int64_t key_base_ = 0;                  // Key of slot_of_[0].
+  std::vector<int32_t> slot_of_;          // Key - key_base_ -> index in figures_, -1 for none yet.
+  absl::flat_hash_map<int64_t, int32_t> other_slots_;
+  std::deque<Figures> figures_;           // The groups, in order of first count (stable addresses).
+  std::vector<int64_t> keys_;             // ... and their keys.
   Figures total_;
   absl::flat_hash_map<std::string, int64_t> extra_sources_;
   std::vector<std::string> extra_names_;
 };
 
-// Adds to the row's group and the total.
+// Adds to the row's group, or to the total when ungrouped (Frame::Finish sums the
+// groups into the total).
 template <typename Fn>
 void Count(Frame& frame, const EventRow& row, Fn&& fn) {
-  fn(frame.total());
-  if (Figures* group = frame.Group(row)) fn(*group);
+  fn(frame.Target(row));
 }
 
-// Cancelled rows: those a cancellation names, and the ends and follow-ups of those.
+// The rows a cancellation names. (Their ends and follow-ups: CountRows.)
 std::vector<uint8_t> CancelledRows(const EventLog& log, uint32_t n) {
   std::vector<uint8_t> cancelled(n, 0);
   for (uint32_t r = 0; r < n; ++r) {
     const EventRow& row = log.row(r);
     if (row.kind == Kind::kCancellation && row.link < n) cancelled[row.link] = 1;
   }
-  for (uint32_t r = 0; r < n; ++r) {  // Links point back, so one pass in order suffices.
+  return cancelled;
+}
+
+bool InWalk(Kind kind) { return kind == Kind::kStatusChange || kind == Kind::kPlacement; }
+
+// Events, tracks and retention: figures of single rows. Marks the ends and follow-ups
+// of cancelled rows cancelled too (links point back, so in order one pass suffices), and
+// counts each person's rows for the walk in `per_person[person + 1]`.
+void CountRows(const EventLog& log, uint32_t n, std::vector<uint8_t>& cancelled, std::vector<uint32_t>& per_person,
+               Frame& frame) {
+  for (uint32_t r = 0; r < n; ++r) {
     const EventRow& row = log.row(r);
     if ((row.kind == Kind::kTrackEnd || row.kind == Kind::kFollowUp) && row.link < n && cancelled[row.link]) {
       cancelled[r] = 1;
     }
-  }
-  return cancelled;
-}
-
-// Events, tracks and retention: figures of single rows.
-void CountRows(const EventLog& log, uint32_t n, const std::vector<uint8_t>& cancelled, Frame& frame) {
-  for (uint32_t r = 0; r < n; ++r) {
-    const EventRow& row = log.row(r);
     if (cancelled[r] || row.kind == Kind::kCancellation) continue;
-    // Retention is the placement's figure: its row, scope and filters decide, not the
-    // follow-up's (the person may have moved since), so a filtered report equals its row.
+    if (InWalk(row.kind)) {
+      if (row.person + 1 >= per_person.size()) per_person.resize(row.person + 2, 0);
+      ++per_person[row.person + 1];
+    }
+    // Retention is a figure of the placement: its period, scope, filters and group decide,
+    // wherever the person was when the follow-up was recorded.
     if (row.kind == Kind::kFollowUp && row.link < n) {
       const EventRow& placement = log.row(row.link);
       if (frame.InPeriod(placement.day) && frame.Passes(placement)) {
@@ -228,26 +288,22 @@ void CountRows(const EventLog& log, uint32_t n, const std::vector<uint8_t>& canc
         });
       }
     }
-    if (!frame.Passes(row)) continue;
-    const bool in_period = frame.InPeriod(row.day);
-    if (in_period) Count(frame, row, [](Figures& f) { ++f.events; });
-    switch (row.kind) {
-      case Kind::kTrackStart:
-        if (in_period) Count(frame, row, [&](Figures& f) { ++f.tracks_started; f.cost_eur += row.cost_eur; });
-        break;
-      case Kind::kTrackEnd:
-        if (!in_period) break;
-        if (row.status == v1::TRACK_RESULT_COMPLETED) Count(frame, row, [](Figures& f) { ++f.tracks_completed; });
-        if (row.status == v1::TRACK_RESULT_DROPPED) Count(frame, row, [](Figures& f) { ++f.tracks_dropped; });
-        break;
-      default: break;
+    if (!frame.InPeriod(row.day) || !frame.Passes(row)) continue;
+    Figures& f = frame.Target(row);
+    ++f.events;
+    if (row.kind == Kind::kTrackStart) {
+      ++f.tracks_started;
+      f.cost_eur += row.cost_eur;
+    } else if (row.kind == Kind::kTrackEnd) {
+      f.tracks_completed += row.status == v1::TRACK_RESULT_COMPLETED;
+      f.tracks_dropped += row.status == v1::TRACK_RESULT_DROPPED;
     }
   }
 }
 
 // The episode walk of one person over `rows` (status changes and placements, not
 // cancelled, in date order).
-void WalkPerson(const EventLog& log, const std::vector<uint32_t>& rows, int32_t to, Frame& frame) {
+void WalkPerson(const EventLog& log, std::span<const uint32_t> rows, int32_t to, Frame& frame) {
   bool open = false, unemployed = false;
   int32_t start = 0;
   uint32_t entry = 0;
@@ -306,32 +362,25 @@ void WalkPerson(const EventLog& log, const std::vector<uint32_t>& rows, int32_t 
   if (open) close(false, 0);
 }
 
-void WalkPersons(const EventLog& log, uint32_t n, const std::vector<uint8_t>& cancelled, int32_t to, Frame& frame) {
-  // Counting sort of the status changes and placements by person, stable (recording order).
-  uint32_t persons = 0;
-  for (uint32_t r = 0; r < n; ++r) persons = std::max(persons, log.row(r).person + 1);
-  std::vector<uint32_t> start(persons + 1, 0);
-  auto wanted = [&](uint32_t r) {
-    const Kind kind = log.row(r).kind;
-    return !cancelled[r] && (kind == Kind::kStatusChange || kind == Kind::kPlacement);
-  };
-  for (uint32_t r = 0; r < n; ++r) {
-    if (wanted(r)) ++start[log.row(r).person + 1];
-  }
-  for (uint32_t p = 0; p < persons; ++p) start[p + 1] += start[p];
+void WalkPersons(const EventLog& log, uint32_t n, const std::vector<uint8_t>& cancelled,
+                 std::vector<uint32_t>& start, int32_t to, Frame& frame) {
+  // Counting sort of the status changes and placements by person, stable (recording
+  // order); `start[p + 1]` holds person p's count.
+  const size_t persons = start.size() - 1;
+  for (size_t p = 0; p < persons; ++p) start[p + 1] += start[p];
   std::vector<uint32_t> order(start[persons]);
   std::vector<uint32_t> fill(start.begin(), start.end() - 1);
   for (uint32_t r = 0; r < n; ++r) {
-    if (wanted(r)) order[fill[log.row(r).person]++] = r;
+    const EventRow& row = log.row(r);
+    if (!cancelled[r] && InWalk(row.kind)) order[fill[row.person]++] = r;
   }
-  std::vector<uint32_t> rows;
-  for (uint32_t p = 0; p < persons; ++p) {
-    rows.assign(order.begin() + start[p], order.begin() + start[p + 1]);
+  auto by_date = [&](uint32_t a, uint32_t b) {
+    const int32_t da = log.row(a).day, db = log.row(b).day;
+    return da != db ? da < db : a < b;
+  };
+  for (size_t p = 0; p < persons; ++p) {
+    const std::span<uint32_t> rows(order.data() + start[p], order.data() + start[p + 1]);
     if (rows.empty()) continue;
-    auto by_date = [&](uint32_t a, uint32_t b) {
-      const int32_t da = log.row(a).day, db = log.row(b).day;
-      return da != db ? da < db : a < b;
-    };
     if (!std::is_sorted(rows.begin(), rows.end(), by_date)) std::sort(rows.begin(), rows.end(), by_date);
     WalkPerson(log, rows, to, frame);
   }
@@ -349,12 +398,12 @@ void CountSupplyDemand(const ReportInputs& inputs, const ReportScope& scope, con
       std::optional<uint16_t> number = inputs.log->FindSource(cell.source);
       source_key = number.has_value() ? *number : frame.ExtraSourceKey(cell.source);
     }
-    auto add = [&](Figures& f) {
-      f.open_seats += cell.open_seats;
-      f.available += cell.available_candidates;
-    };
-    add(frame.total());
-    if (Figures* group = frame.GroupOfCell(cell.region, cell.sector, source_key)) add(*group);
+    // Into the cell's group (summed into the total by Finish), or straight into the
+    // total where rows have no present state (ungrouped, months).
+    Figures* group = frame.GroupOfCell(cell.region, cell.sector, source_key);
+    Figures& f = group != nullptr ? *group : frame.total();
+    f.open_seats += cell.open_seats;
+    f.available += cell.available_candidates;
   }
 }
 
@@ -367,10 +416,13 @@ absl::StatusOr<v1::GetReportResponse> ComputeReport(const ReportInputs& inputs, 
   const EventLog& log = *inputs.log;
   const uint32_t n = log.size();
   Frame frame(inputs, scope, q);
-  const std::vector<uint8_t> cancelled = CancelledRows(log, n);
-  CountRows(log, n, cancelled, frame);
-  WalkPersons(log, n, cancelled, q.to, frame);
+  std::vector<uint8_t> cancelled = CancelledRows(log, n);
+  // Persons are interned before their rows are appended: every row of [0, n) has a slot.
+  std::vector<uint32_t> per_person(size_t{log.num_persons()} + 1, 0);
+  CountRows(log, n, cancelled, per_person, frame);
+  WalkPersons(log, n, cancelled, per_person, q.to, frame);
   CountSupplyDemand(inputs, scope, q, frame);
+  frame.Finish();
 
   v1::GetReportResponse response;
   response.set_group_by(q.by);

@@ -27,7 +27,8 @@ namespace w2w::outcomes {
 // What a report may see: the caller's scope. Rows outside it are not counted.
 struct ReportScope {
   bool all_regions = true;
-  std::bitset<64> regions;          // When !all_regions: region numbers (1..35) in scope.
+  // When !all_regions: the region numbers in scope (RegionId + 1, as rows carry them).
+  std::bitset<taxonomy::kMaxRegions + 1> regions;
   std::optional<uint16_t> source;   // A partner's own source number (EventLog), or all.
   std::string source_name;          // ... and its name (for the present supply and demand).
   std::string description;          // For GetReportResponse.scope, e.g. "all".

@@ -10,11 +10,41 @@ double Ratio(uint64_t a, uint64_t b) { return b == 0 ? 0.0 : static_cast<double>
 
 }  // namespace
 
-double NearestRank(const std::vector<int32_t>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-  rank = std::clamp<size_t>(rank, 1, sorted.size());
-  return sorted[rank - 1];
+double NearestRank(std::vector<int32_t>& values, double p) {
+  if (values.empty()) return 0;
+  size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(values.size())));
+  rank = std::clamp<size_t>(rank, 1, values.size());
+  const auto nth = values.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+  std::nth_element(values.begin(), nth, values.end());
+  return *nth;
+}
+
+void AddFigures(const Figures& from, Figures& into) {
+  into.events += from.events;
+  into.entered += from.entered;
+  into.entered_placed += from.entered_placed;
+  into.placements += from.placements;
+  into.with_signal += from.with_signal;
+  into.before_unemployment += from.before_unemployment;
+  into.with_retraining += from.with_retraining;
+  into.hard_to_fill += from.hard_to_fill;
+  into.days_to_placement.insert(into.days_to_placement.end(), from.days_to_placement.begin(),
+                                from.days_to_placement.end());
+  into.tracks_started += from.tracks_started;
+  into.tracks_completed += from.tracks_completed;
+  into.tracks_dropped += from.tracks_dropped;
+  into.cost_eur += from.cost_eur;
+  for (int a = 0; a < kSectorSlots; ++a) {
+    for (int b = 0; b < kSectorSlots; ++b) into.moves[a][b] += from.moves[a][b];
+  }
+  into.sector_changes += from.sector_changes;
+  into.technical += from.technical;
+  into.followed_6 += from.followed_6;
+  into.retained_6 += from.retained_6;
+  into.followed_12 += from.followed_12;
+  into.retained_12 += from.retained_12;
+  into.open_seats += from.open_seats;
+  into.available += from.available;
 }
 
 v1::ReportRow ToRow(const std::string& group, Figures& f) {
@@ -26,7 +56,6 @@ v1::ReportRow ToRow(const std::string& group, Figures& f) {
   row.set_entered_placed(f.entered_placed);
   row.set_placement_rate(Ratio(f.entered_placed, f.entered));
   row.set_placements(f.placements);
-  std::sort(f.days_to_placement.begin(), f.days_to_placement.end());
   row.set_median_days_to_placement(NearestRank(f.days_to_placement, 0.5));
   row.set_p90_days_to_placement(NearestRank(f.days_to_placement, 0.9));
   row.set_placements_with_signal(f.with_signal);

@@ -29,11 +29,15 @@ struct Figures {
   uint64_t open_seats = 0, available = 0;
 };
 
-// The ReportRow of `f` with group key `group` (sorts `f.days_to_placement`).
+// Adds every count of `from` to `into` (days to placement appended).
+void AddFigures(const Figures& from, Figures& into);
+
+// The ReportRow of `f` with group key `group` (reorders `f.days_to_placement`).
 v1::ReportRow ToRow(const std::string& group, Figures& f);
 
-// Nearest-rank percentile `p` (0 < p <= 1) of sorted `values`; 0 for none.
-double NearestRank(const std::vector<int32_t>& sorted, double p);
+// Nearest-rank percentile `p` (0 < p <= 1) of `values`, which it reorders (a partial
+// sort, linear on average); 0 for none.
+double NearestRank(std::vector<int32_t>& values, double p);
 
 }  // namespace w2w::outcomes
 
