@@ -107,6 +107,11 @@ TRUNCATE stage_candidates, stage_vacancies, stage_events;
 -- instead of sorted per query.
 CREATE INDEX events_person_day ON events (person, day, seq);
 CLUSTER events USING events_person_day;  -- also drops the updated rows' old versions
+-- The episode pass reads only live status changes and placements: a partial covering
+-- index serves it by an index-only scan in (person, date, recording order).
+CREATE INDEX events_episode ON events (person, day, seq)
+  INCLUDE (kind, status, event_id, region, sector, source, job_sector, hard_to_fill, retrained)
+  WHERE kind IN (1, 2) AND NOT cancelled;
 CREATE INDEX events_kind_day ON events (kind, day);
 CREATE INDEX o_candidates_region ON o_candidates (region);
 VACUUM ANALYZE events;

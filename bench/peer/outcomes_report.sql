@@ -6,9 +6,10 @@
 -- The person's episode: per person, status changes and placements in date order
 -- (recording order within a day), cancelled rows left out. A placement and a status
 -- change to EMPLOYED or PLACED close whatever is open; so the closers cut each person's
--- sequence into segments (the number of closers before a row), and a segment holds an
--- episode iff it has a signal status change: its first signal opens the episode, its
--- closer (the segment's last row) closes it, and a closing placement belongs to it.
+-- sequence into segments, and a segment holds an episode iff it has a signal status
+-- change: its first signal opens the episode (the opener: no signal since the last
+-- closer), its closer closes it, and a closing placement belongs to it (a signal since
+-- the last closer). All of it by window functions over one ordered pass.
 -- Rows after to_date cannot change any figure of the period and are left out.
 --
 -- Rates with a zero denominator are 0. Median: the middle value (mean of the two middle
@@ -27,78 +28,126 @@ RETURNS TABLE (
   followed_up_6m bigint, retained_6m bigint, retention_6m float8,
   followed_up_12m bigint, retained_12m bigint, retention_12m float8,
   open_seats bigint, available_candidates bigint, tension float8)
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE AS $fn$
+#variable_conflict use_column
+BEGIN
+-- RETURN QUERY: PostgreSQL may run the scans below in parallel (it does not inside a
+-- LANGUAGE sql set-returning function).
+RETURN QUERY
 WITH
--- Live rows up to to_date, each with its group key.
-e AS MATERIALIZED (
-  SELECT e.person, e.day, e.seq, e.kind, e.status, e.event_id, e.sector, e.job_sector,
-         e.hard_to_fill, e.retrained, e.cost_eur,
-         CASE group_by WHEN 'region' THEN e.region
-                       WHEN 'cluster' THEN coalesce(rc.cluster, '(none)')
-                       WHEN 'sector' THEN e.sector
-                       WHEN 'source' THEN e.source
-                       WHEN 'month' THEN to_char(e.day, 'YYYY-MM')
-                       ELSE '' END AS g
-  FROM events e LEFT JOIN region_cluster rc ON rc.region = e.region
-  WHERE NOT e.cancelled AND e.day <= p_to),
--- Status changes and placements in the person's order, numbered by segment.
+-- Status changes and placements up to to_date in the person's order, read in that order
+-- from the partial covering index events_episode; three window layers over the same
+-- order (so no sort): l1 counts what came before each row, l2 what the segment started
+-- from, l3 where the open episode began.
+l1 AS (
+  SELECT e.person, e.day, e.seq, e.kind, e.status, e.event_id, e.region, e.sector, e.source,
+         e.job_sector, e.hard_to_fill, e.retrained,
+         e.status IN ('AT_RISK', 'NOTICE_GIVEN', 'BANKRUPT_EMPLOYER', 'UNEMPLOYED') AS signal,
+         (e.kind = 2 OR e.status IN ('EMPLOYED', 'PLACED')) AS closer,
+         row_number() OVER w AS rn,
+         coalesce(count(*) FILTER (WHERE e.status IN ('AT_RISK', 'NOTICE_GIVEN',
+                                   'BANKRUPT_EMPLOYER', 'UNEMPLOYED')) OVER wb, 0) AS sig_before,
+         coalesce(count(*) FILTER (WHERE e.status = 'UNEMPLOYED') OVER wb, 0) AS unemp_before
+  FROM events e
+  WHERE e.kind IN (1, 2) AND NOT e.cancelled AND e.day <= p_to
+  WINDOW w AS (PARTITION BY e.person ORDER BY e.day, e.seq),
+         wb AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
+l2 AS (
+  SELECT l1.*,
+         -- Signals and UNEMPLOYED counted up to the last closer before the row.
+         coalesce(max(CASE WHEN l1.closer THEN l1.sig_before END) OVER wb, 0) AS sig_at_close,
+         coalesce(max(CASE WHEN l1.closer THEN l1.unemp_before END) OVER wb, 0) AS unemp_at_close,
+         -- The next closer from this row on (rn * 2, + 1 unless a placement).
+         min(CASE WHEN l1.closer THEN l1.rn * 2 + (l1.kind <> 2)::int END)
+           OVER (w ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_close
+  FROM l1
+  WINDOW w AS (PARTITION BY l1.person ORDER BY l1.day, l1.seq),
+         wb AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
+l3 AS (
+  SELECT l2.*,
+         l2.signal AND l2.sig_before = l2.sig_at_close AS opener,
+         l2.sig_before > l2.sig_at_close AS in_episode,
+         max(CASE WHEN l2.signal AND l2.sig_before = l2.sig_at_close THEN l2.day END)
+           OVER (PARTITION BY l2.person ORDER BY l2.day, l2.seq ROWS UNBOUNDED PRECEDING)
+           AS open_day
+  FROM l2),
 pe AS MATERIALIZED (
-  SELECT person, day, kind, status, event_id, sector, job_sector, hard_to_fill, retrained, g,
-         status IN ('AT_RISK', 'NOTICE_GIVEN', 'BANKRUPT_EMPLOYER', 'UNEMPLOYED') AS signal,
-         coalesce(count(*) FILTER (WHERE kind = 2 OR status IN ('EMPLOYED', 'PLACED'))
-                    OVER (PARTITION BY person ORDER BY day, seq
-                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seg
-  FROM e WHERE kind IN (1, 2)),
--- Episodes: segments with a signal. first_g: the group of the first signal.
-ep AS MATERIALIZED (
-  SELECT person, seg, min(day) FILTER (WHERE signal) AS first_day,
-         (array_agg(g ORDER BY day) FILTER (WHERE signal))[1] AS first_g,
-         bool_or(status = 'UNEMPLOYED') AS unemployed,
-         bool_or(kind = 2) AS placed
-  FROM pe
-  GROUP BY person, seg
-  HAVING bool_or(signal)),
--- Placements in the period, with their episode (if any) and follow-ups (any date).
+  SELECT l3.region, l3.sector, l3.source, l3.day, l3.kind, l3.event_id, l3.job_sector,
+         l3.hard_to_fill, l3.retrained, l3.opener,
+         l3.opener AND l3.next_close % 2 = 0 AS opener_placed,
+         CASE WHEN l3.kind = 2 AND l3.in_episode THEN l3.open_day END AS first_day,
+         l3.unemp_before > l3.unemp_at_close AS unemployed
+  FROM l3
+  WHERE l3.day >= p_from AND (l3.opener OR l3.kind = 2)),
+-- Episodes entered in the period: their openers.
+ep AS (SELECT pe.region, pe.sector, pe.source, pe.day AS first_day, pe.opener_placed AS placed
+       FROM pe WHERE pe.opener),
+-- Placements in the period, with their episode's first signal (if any) and follow-ups.
 pl AS MATERIALIZED (
-  SELECT p.g, p.day, p.sector, p.job_sector, p.hard_to_fill, p.retrained,
-         ep.first_day, ep.unemployed, f.fu6, f.in6, f.fu12, f.in12
+  SELECT p.region, p.sector, p.source, p.day, p.job_sector, p.hard_to_fill, p.retrained,
+         p.first_day, p.unemployed, f.fu6, f.in6, f.fu12, f.in12
   FROM pe p
-  LEFT JOIN ep ON ep.person = p.person AND ep.seg = p.seg
-  LEFT JOIN (SELECT link, bool_or(months = 6) AS fu6, bool_or(months = 6 AND in_work) AS in6,
-                    bool_or(months = 12) AS fu12, bool_or(months = 12 AND in_work) AS in12
-             FROM events WHERE kind = 5 AND NOT cancelled GROUP BY link) f
+  LEFT JOIN (SELECT fu.link, bool_or(fu.months = 6) AS fu6,
+                    bool_or(fu.months = 6 AND fu.in_work) AS in6,
+                    bool_or(fu.months = 12) AS fu12, bool_or(fu.months = 12 AND fu.in_work) AS in12
+             FROM events fu WHERE fu.kind = 5 AND NOT fu.cancelled GROUP BY fu.link) f
     ON f.link = p.event_id
-  WHERE p.kind = 2 AND p.day >= p_from),
+  WHERE p.kind = 2),
+-- The group key of a row, from its dimensions (cluster: of its region).
 a_ev AS (
-  SELECT g, count(*) AS events FROM e WHERE day >= p_from GROUP BY GROUPING SETS ((g), ())),
+  SELECT CASE group_by WHEN 'region' THEN e.region
+                       WHEN 'cluster' THEN coalesce(rc.cluster, '(none)')
+                       WHEN 'sector' THEN e.sector WHEN 'source' THEN e.source
+                       WHEN 'month' THEN to_char(e.day, 'YYYY-MM') ELSE '' END AS g,
+         count(*) AS n
+  FROM events e LEFT JOIN region_cluster rc ON rc.region = e.region
+  WHERE NOT e.cancelled AND e.day BETWEEN p_from AND p_to
+  GROUP BY GROUPING SETS ((1), ())),
 a_ent AS (
-  SELECT first_g AS g, count(*) AS entered, count(*) FILTER (WHERE placed) AS entered_placed
-  FROM ep WHERE first_day >= p_from GROUP BY GROUPING SETS ((first_g), ())),
+  SELECT CASE group_by WHEN 'region' THEN ep.region
+                       WHEN 'cluster' THEN coalesce(rc.cluster, '(none)')
+                       WHEN 'sector' THEN ep.sector WHEN 'source' THEN ep.source
+                       WHEN 'month' THEN to_char(ep.first_day, 'YYYY-MM') ELSE '' END AS g,
+         count(*) AS entered, count(*) FILTER (WHERE ep.placed) AS entered_placed
+  FROM ep LEFT JOIN region_cluster rc ON rc.region = ep.region
+  WHERE ep.first_day >= p_from GROUP BY GROUPING SETS ((1), ())),
+plg AS (
+  SELECT CASE group_by WHEN 'region' THEN pl.region
+                       WHEN 'cluster' THEN coalesce(rc.cluster, '(none)')
+                       WHEN 'sector' THEN pl.sector WHEN 'source' THEN pl.source
+                       WHEN 'month' THEN to_char(pl.day, 'YYYY-MM') ELSE '' END AS g, pl.*
+  FROM pl LEFT JOIN region_cluster rc ON rc.region = pl.region),
 a_pl AS (
-  SELECT g, count(*) AS placements,
-         count(first_day) AS with_signal,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY day - first_day) AS median_days,
-         percentile_disc(0.9) WITHIN GROUP (ORDER BY day - first_day) AS p90_days,
-         count(*) FILTER (WHERE first_day IS NOT NULL AND NOT unemployed) AS w2w,
-         count(*) FILTER (WHERE retrained) AS retrained,
-         count(*) FILTER (WHERE hard_to_fill) AS hard_to_fill,
-         count(*) FILTER (WHERE job_sector <> sector) AS sector_changes,
-         count(*) FILTER (WHERE job_sector IN ('ME', 'INST', 'PROC', 'BOUW', 'MVT')) AS technical,
-         count(*) FILTER (WHERE fu6) AS fu6, count(*) FILTER (WHERE in6) AS in6,
-         count(*) FILTER (WHERE fu12) AS fu12, count(*) FILTER (WHERE in12) AS in12
-  FROM pl GROUP BY GROUPING SETS ((g), ())),
+  SELECT plg.g, count(*) AS placements,
+         count(plg.first_day) AS with_signal,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY plg.day - plg.first_day) AS median_days,
+         percentile_disc(0.9) WITHIN GROUP (ORDER BY plg.day - plg.first_day) AS p90_days,
+         count(*) FILTER (WHERE plg.first_day IS NOT NULL AND NOT plg.unemployed) AS w2w,
+         count(*) FILTER (WHERE plg.retrained) AS retrained,
+         count(*) FILTER (WHERE plg.hard_to_fill) AS hard_to_fill,
+         count(*) FILTER (WHERE plg.job_sector <> plg.sector) AS sector_changes,
+         count(*) FILTER (WHERE plg.job_sector IN ('ME', 'INST', 'PROC', 'BOUW', 'MVT')) AS technical,
+         count(*) FILTER (WHERE plg.fu6) AS fu6, count(*) FILTER (WHERE plg.in6) AS in6,
+         count(*) FILTER (WHERE plg.fu12) AS fu12, count(*) FILTER (WHERE plg.in12) AS in12
+  FROM plg GROUP BY GROUPING SETS ((plg.g), ())),
 a_mv AS (
-  SELECT g, string_agg(sector || '>' || job_sector || ':' || n, ' ' ORDER BY sector, job_sector)
-           AS moves
-  FROM (SELECT g, sector, job_sector, count(*) AS n FROM pl
-        GROUP BY GROUPING SETS ((g, sector, job_sector), (sector, job_sector))) m
-  GROUP BY g),
+  SELECT m.g, string_agg(m.sector || '>' || m.job_sector || ':' || m.n, ' '
+                         ORDER BY m.sector, m.job_sector) AS moves
+  FROM (SELECT plg.g, plg.sector, plg.job_sector, count(*) AS n FROM plg
+        GROUP BY GROUPING SETS ((plg.g, plg.sector, plg.job_sector), (plg.sector, plg.job_sector))) m
+  GROUP BY m.g),
 a_tr AS (
-  SELECT g, count(*) FILTER (WHERE kind = 3) AS started,
-         count(*) FILTER (WHERE kind = 4 AND status = 'COMPLETED') AS completed,
-         count(*) FILTER (WHERE kind = 4 AND status = 'DROPPED') AS dropped,
-         coalesce(sum(cost_eur) FILTER (WHERE kind = 3), 0) AS cost
-  FROM e WHERE kind IN (3, 4) AND day >= p_from GROUP BY GROUPING SETS ((g), ())),
+  SELECT CASE group_by WHEN 'region' THEN e.region
+                       WHEN 'cluster' THEN coalesce(rc.cluster, '(none)')
+                       WHEN 'sector' THEN e.sector WHEN 'source' THEN e.source
+                       WHEN 'month' THEN to_char(e.day, 'YYYY-MM') ELSE '' END AS g,
+         count(*) FILTER (WHERE e.kind = 3) AS started,
+         count(*) FILTER (WHERE e.kind = 4 AND e.status = 'COMPLETED') AS completed,
+         count(*) FILTER (WHERE e.kind = 4 AND e.status = 'DROPPED') AS dropped,
+         coalesce(sum(e.cost_eur) FILTER (WHERE e.kind = 3), 0) AS cost
+  FROM events e LEFT JOIN region_cluster rc ON rc.region = e.region
+  WHERE e.kind IN (3, 4) AND NOT e.cancelled AND e.day BETWEEN p_from AND p_to
+  GROUP BY GROUPING SETS ((1), ())),
 -- Tension: the present records, by their present dimensions; none by month.
 today AS (SELECT (now() AT TIME ZONE 'UTC')::date AS d),
 a_ts AS (
@@ -122,15 +171,15 @@ a_ts AS (
     GROUP BY 1) t
   GROUP BY GROUPING SETS ((g), ())),
 keys AS (
-  SELECT g FROM a_ev UNION SELECT g FROM a_ent UNION SELECT g FROM a_pl
-  UNION SELECT g FROM a_tr UNION SELECT g FROM a_ts
+  SELECT a_ev.g FROM a_ev UNION SELECT a_ent.g FROM a_ent UNION SELECT a_pl.g FROM a_pl
+  UNION SELECT a_tr.g FROM a_tr UNION SELECT a_ts.g FROM a_ts
   UNION SELECT NULL)  -- the total is always there
 SELECT k.g,
-  coalesce(a_ev.events, 0),
+  coalesce(a_ev.n, 0),
   coalesce(a_ent.entered, 0), coalesce(a_ent.entered_placed, 0),
   coalesce(a_ent.entered_placed::float8 / nullif(a_ent.entered, 0), 0),
   coalesce(a_pl.placements, 0),
-  coalesce(a_pl.median_days, 0), coalesce(a_pl.p90_days, 0),
+  coalesce(a_pl.median_days, 0), coalesce(a_pl.p90_days, 0)::float8,
   coalesce(a_pl.with_signal, 0), coalesce(a_pl.w2w, 0),
   coalesce(a_pl.w2w::float8 / nullif(a_pl.with_signal, 0), 0),
   coalesce(a_pl.retrained, 0), coalesce(a_pl.placements - a_pl.retrained, 0),
@@ -154,5 +203,6 @@ LEFT JOIN a_pl ON a_pl.g IS NOT DISTINCT FROM k.g
 LEFT JOIN a_mv ON a_mv.g IS NOT DISTINCT FROM k.g
 LEFT JOIN a_tr ON a_tr.g IS NOT DISTINCT FROM k.g
 LEFT JOIN a_ts ON a_ts.g IS NOT DISTINCT FROM k.g
-ORDER BY k.g NULLS LAST
-$$;
+ORDER BY k.g NULLS LAST;
+END
+$fn$;
