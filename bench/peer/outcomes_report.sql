@@ -44,14 +44,19 @@ l1 AS (
          e.job_sector, e.hard_to_fill, e.retrained,
          e.status IN ('AT_RISK', 'NOTICE_GIVEN', 'BANKRUPT_EMPLOYER', 'UNEMPLOYED') AS signal,
          (e.kind = 2 OR e.status IN ('EMPLOYED', 'PLACED')) AS closer,
+         -- One frame for all three (one window pass): counts before the row are the
+         -- counts through it less the row itself.
          row_number() OVER w AS rn,
-         coalesce(count(*) FILTER (WHERE e.status IN ('AT_RISK', 'NOTICE_GIVEN',
-                                   'BANKRUPT_EMPLOYER', 'UNEMPLOYED')) OVER wb, 0) AS sig_before,
-         coalesce(count(*) FILTER (WHERE e.status = 'UNEMPLOYED') OVER wb, 0) AS unemp_before
+         count(*) FILTER (WHERE e.status IN ('AT_RISK', 'NOTICE_GIVEN', 'BANKRUPT_EMPLOYER',
+                                             'UNEMPLOYED')) OVER w
+           - coalesce(e.status IN ('AT_RISK', 'NOTICE_GIVEN', 'BANKRUPT_EMPLOYER', 'UNEMPLOYED'),
+                      false)::int
+           AS sig_before,
+         count(*) FILTER (WHERE e.status = 'UNEMPLOYED') OVER w
+           - coalesce(e.status = 'UNEMPLOYED', false)::int AS unemp_before
   FROM events e
   WHERE e.kind IN (1, 2) AND NOT e.cancelled AND e.day <= p_to
-  WINDOW w AS (PARTITION BY e.person ORDER BY e.day, e.seq),
-         wb AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
+  WINDOW w AS (PARTITION BY e.person ORDER BY e.day, e.seq ROWS UNBOUNDED PRECEDING)),
 l2 AS (
   SELECT l1.*,
          -- Signals and UNEMPLOYED counted up to the last closer before the row.
