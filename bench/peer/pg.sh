@@ -5,6 +5,9 @@
 #   pg.sh start DIR PORT [SHARED_BUFFERS]   initdb (C locale: byte order, as the engine) + start
 #   pg.sh load DIR PORT EXPORT_DIR          schema, COPY of w2w-peer-export's files, indexes,
 #                                           the shortlist() function
+#   pg.sh load-outcomes DIR PORT DATA_DIR   outcome reports (issue 10): COPY of DATA_DIR's
+#                                           candidates.jsonl, vacancies.jsonl, outcomes.jsonl
+#                                           as raw JSON, outcomes_load.sql, report()
 #   pg.sh stop DIR                          fast shutdown and remove DIR
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -52,6 +55,19 @@ CONF
     done
     "${psql[@]}" -f "$HERE/indexes.sql"
     "${psql[@]}" -f "$HERE/shortlist.sql"
+    ;;
+  load-outcomes)
+    port="${3:?PORT}"; src="${4:?DATA_DIR}"
+    psql=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d postgres)
+    "${psql[@]}" -f "$HERE/outcomes_schema.sql"
+    # One JSON document per line: CSV with quote and delimiter bytes JSON never holds.
+    raw="WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+    "${psql[@]}" -c "\\copy stage_candidates (doc) FROM '$src/candidates.jsonl' $raw"
+    "${psql[@]}" -c "\\copy stage_vacancies (doc) FROM '$src/vacancies.jsonl' $raw"
+    "${psql[@]}" -c "\\copy stage_events (doc) FROM '$src/outcomes.jsonl' $raw"
+    "${psql[@]}" -c "\\copy region_cluster FROM PROGRAM 'grep -v ^# $HERE/../../data/spt_clusters.csv' WITH (FORMAT csv, HEADER true)"
+    "${psql[@]}" -f "$HERE/outcomes_load.sql"
+    "${psql[@]}" -f "$HERE/outcomes_report.sql"
     ;;
   stop)
     if [[ -f "$dir/data/postmaster.pid" ]]; then
