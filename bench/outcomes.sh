@@ -196,7 +196,7 @@ for g in groupings.split():
         server_ms = f"{json.load(open(os.path.join(res, f'w2w_{g}.json')))['elapsed_ms']:.0f}"
     except (OSError, ValueError, KeyError):
         server_ms = "?"
-    w = rows(os.path.join(res, f"w2w_{g}.csv"), {"", "total"})
+    w = rows(os.path.join(res, f"w2w_{g}.csv"), {"", "total", "(total)"})
     bad = 0
     for key in sorted(set(w) | set(p)):
         if key not in w or key not in p:

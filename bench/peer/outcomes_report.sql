@@ -12,8 +12,8 @@
 -- the last closer). All of it by window functions over one ordered pass.
 -- Rows after to_date cannot change any figure of the period and are left out.
 --
--- Rates with a zero denominator are 0. Median: the middle value (mean of the two middle
--- ones for an even count); p90 by the nearest rank (percentile_disc).
+-- Rates with a zero denominator are 0. Median and p90 by the nearest rank
+-- (percentile_disc), as docs/outcomes.md defines them and w2w computes them.
 CREATE OR REPLACE FUNCTION report(group_by text, p_from date, p_to date)
 RETURNS TABLE (
   grp text, events bigint,
@@ -125,7 +125,7 @@ plg AS (
 a_pl AS (
   SELECT plg.g, count(*) AS placements,
          count(plg.first_day) AS with_signal,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY plg.day - plg.first_day) AS median_days,
+         percentile_disc(0.5) WITHIN GROUP (ORDER BY plg.day - plg.first_day) AS median_days,
          percentile_disc(0.9) WITHIN GROUP (ORDER BY plg.day - plg.first_day) AS p90_days,
          count(*) FILTER (WHERE plg.first_day IS NOT NULL AND NOT plg.unemployed) AS w2w,
          count(*) FILTER (WHERE plg.retrained) AS retrained,
