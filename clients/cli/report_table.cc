@@ -87,7 +87,7 @@ void PrintSectorMoves(std::ostream& out, const ReportRow& total) {
     }
     table.AddRow(std::move(row));
   }
-  out << "Sector moves of the placements (candidate's sector -> job's sector):\n";
+  out << "\nSector moves of the placements (candidate's sector -> job's sector):\n";
   table.Print(out);
 }
 
@@ -143,7 +143,7 @@ void PrintReportTable(std::ostream& out, const w2w::v1::GetReportResponse& repor
   add(report.total(), "total");
   table.Print(out);
   PrintSectorMoves(out, report.total());
-  out << absl::StrFormat("%s events examined in %.1f ms\n", Thousands(report.events_examined()), report.elapsed_ms());
+  out << absl::StrFormat("\n%s events examined in %.1f ms\n", Thousands(report.events_examined()), report.elapsed_ms());
 }
 
 }  // namespace w2w::cli
