@@ -1,5 +1,9 @@
 #include "clients/cli/report_table.h"
 
+#include <map>
+#include <set>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -61,6 +65,32 @@ std::string CsvLine(const std::vector<std::string>& fields) {
   return line;
 }
 
+// The total's placements by (candidate's sector, job's sector) as a from x to matrix.
+void PrintSectorMoves(std::ostream& out, const ReportRow& total) {
+  if (total.sector_moves().empty()) return;
+  std::set<int> from, to;
+  std::map<std::pair<int, int>, uint64_t> cells;
+  for (const w2w::v1::SectorMove& m : total.sector_moves()) {
+    from.insert(m.from());
+    to.insert(m.to());
+    cells[{m.from(), m.to()}] += m.placements();
+  }
+  std::vector<std::string> header = {"from \\ to"};
+  for (int s : to) header.push_back(formats::SectorCode(static_cast<w2w::v1::Sector>(s)));
+  Table table(header);
+  for (size_t c = 1; c < header.size(); ++c) table.AlignRight(c);
+  for (int f : from) {
+    std::vector<std::string> row = {formats::SectorCode(static_cast<w2w::v1::Sector>(f))};
+    for (int s : to) {
+      auto it = cells.find({f, s});
+      row.push_back(it == cells.end() ? "" : Thousands(it->second));
+    }
+    table.AddRow(std::move(row));
+  }
+  out << "\nSector moves of the placements (candidate's sector -> job's sector):\n";
+  table.Print(out);
+}
+
 }  // namespace
 
 std::string SectorMovesText(const ReportRow& row) {
@@ -97,22 +127,23 @@ void PrintReportTable(std::ostream& out, const w2w::v1::GetReportResponse& repor
   for (size_t c = 1; c < 17; ++c) table.AlignRight(c);
   auto add = [&](const ReportRow& r, const std::string& group) {
     const bool with_signal = r.placements_with_signal() > 0;
-    table.AddRow({group, absl::StrCat(r.entered()), absl::StrCat(r.placements()), Pct(r.placement_rate(), r.entered()),
+    table.AddRow({group, Thousands(r.entered()), Thousands(r.placements()), Pct(r.placement_rate(), r.entered()),
                   with_signal ? Num(r.median_days_to_placement()) : "-",
                   with_signal ? Num(r.p90_days_to_placement()) : "-",
                   Pct(r.work_to_work_share(), r.placements_with_signal()),
-                  absl::StrCat(r.placements_with_retraining()), absl::StrCat(r.tracks_started()),
+                  Thousands(r.placements_with_retraining()), Thousands(r.tracks_started()),
                   Pct(r.completion_rate(), r.tracks_completed() + r.tracks_dropped()),
-                  r.placements() == 0 ? "-" : Num(r.retraining_cost_per_placement_eur()),
-                  absl::StrCat(r.sector_changes()), Pct(r.retention_6m(), r.followed_up_6m()),
-                  Pct(r.retention_12m(), r.followed_up_12m()), absl::StrCat(r.open_seats()),
+                  r.placements() == 0 ? "-" : Thousands(static_cast<uint64_t>(r.retraining_cost_per_placement_eur() + 0.5)),
+                  Thousands(r.sector_changes()), Pct(r.retention_6m(), r.followed_up_6m()),
+                  Pct(r.retention_12m(), r.followed_up_12m()), Thousands(r.open_seats()),
                   r.available_candidates() == 0 ? "-" : absl::StrFormat("%.2f", r.tension()),
-                  absl::StrCat(r.events())});
+                  Thousands(r.events())});
   };
   for (const ReportRow& row : report.rows()) add(row, row.group().empty() ? "(none)" : row.group());
   add(report.total(), "total");
   table.Print(out);
-  out << absl::StrFormat("%d events examined in %.1f ms\n", report.events_examined(), report.elapsed_ms());
+  PrintSectorMoves(out, report.total());
+  out << absl::StrFormat("\n%s events examined in %.1f ms\n", Thousands(report.events_examined()), report.elapsed_ms());
 }
 
 }  // namespace w2w::cli

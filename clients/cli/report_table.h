@@ -27,8 +27,9 @@ void WriteReportCsv(std::ostream& out, const w2w::v1::GetReportResponse& report)
 // Prints the period and scope line, a table of the main figures (entered, placements,
 // placement rate, days to placement, work-to-work share, retraining, tracks and their
 // completion, cost per placement, sector changes, retention, open seats, tension,
-// events) per row and the total, and what the report examined. A rate without a
-// denominator is "-".
+// events) per row and the total, counts grouped by thousands ("12,345"); then the
+// total's sector moves as a from x to matrix, and what the report examined. A rate
+// without a denominator is "-".
 void PrintReportTable(std::ostream& out, const w2w::v1::GetReportResponse& report);
 
 }  // namespace w2w::cli

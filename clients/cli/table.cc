@@ -1,6 +1,7 @@
 #include "clients/cli/table.h"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -81,6 +82,16 @@ void Table::Print(std::ostream& out) const {
   for (size_t w : width) rule.push_back(std::string(w, '-'));
   print_row(rule);
   for (const auto& row : rows_) print_row(row);
+}
+
+std::string Thousands(uint64_t value) {
+  const std::string digits = std::to_string(value);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
 }
 
 void PrintFields(std::ostream& out,

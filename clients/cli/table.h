@@ -10,6 +10,7 @@
 #ifndef W2W_CLIENTS_CLI_TABLE_H_
 #define W2W_CLIENTS_CLI_TABLE_H_
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -44,6 +45,9 @@ size_t DisplayWidth(absl::string_view text);
 
 // Fixed-point number with `decimals` digits, e.g. Fixed(0.8125, 3) == "0.813".
 std::string Fixed(double value, int decimals);
+
+// `value` in decimal with its digits grouped by thousands: Thousands(1234567) == "1,234,567".
+std::string Thousands(uint64_t value);
 
 // Prints "label: value" lines with the labels padded to one width.
 void PrintFields(std::ostream& out,

@@ -44,6 +44,9 @@ ABSL_FLAG(bool, outcomes, false,
 ABSL_FLAG(uint64_t, outcome_events, 0,
           "With --outcomes: at most about this many events (people are thinned evenly); "
           "0 = the full histories, about 1.9 per candidate.");
+ABSL_FLAG(int32_t, outcome_days, w2w::datagen::kDefaultOutcomeDays,
+          "With --outcomes: days of history before --today (1..3650); 730 has 12-month "
+          "follow-ups, which a year cannot.");
 ABSL_FLAG(std::string, data_dir, W2W_DEFAULT_DATA_DIR,
           "Reference data folder (data/ of the repository).");
 
@@ -182,7 +185,12 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_outcomes)) {
     auto out = Output::Open(absl::StrCat(out_dir, "/outcomes.jsonl"));
     if (!out.ok()) return Fail(out.status());
-    w2w::datagen::OutcomeGenerator outcomes(g, t, nc, nv, absl::GetFlag(FLAGS_outcome_events));
+    const int32_t outcome_days = absl::GetFlag(FLAGS_outcome_days);
+    if (outcome_days < 1 || outcome_days > 3650) {
+      std::fprintf(stderr, "w2w-datagen: --outcome_days must be 1..3650\n");
+      return 1;
+    }
+    w2w::datagen::OutcomeGenerator outcomes(g, t, nc, nv, absl::GetFlag(FLAGS_outcome_events), outcome_days);
     absl::Status status;
     const w2w::datagen::OutcomeCounts counts = outcomes.ForEachEvent([&](const w2w::v1::OutcomeEvent& e) {
       if (!status.ok()) return;

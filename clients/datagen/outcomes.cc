@@ -12,8 +12,6 @@ namespace {
 
 constexpr uint64_t kProfileStream = 101;
 constexpr uint64_t kPersonStream = 102;
-// Dates fall in today - kYearDays .. today, the default period of a report.
-constexpr int32_t kYearDays = 365;
 // Events per candidate of the full histories (1.90 measured at 1,000,000 candidates,
 // seed 42); a target below it thins the people evenly.
 constexpr double kFullHistoryEventsPerCandidate = 1.9;
@@ -76,11 +74,12 @@ std::vector<v1::CandidateStatus> ChainTo(v1::CandidateStatus last, Rng& rng) {
 }  // namespace
 
 OutcomeGenerator::OutcomeGenerator(const Generator& gen, const taxonomy::Taxonomy& tax, uint64_t candidates,
-                                   uint64_t vacancies, uint64_t target_events)
+                                   uint64_t vacancies, uint64_t target_events, int32_t days)
     : gen_(gen),
       tax_(tax),
       candidates_(candidates),
-      target_events_(target_events > 0 ? target_events : UINT64_MAX) {
+      target_events_(target_events > 0 ? target_events : UINT64_MAX),
+      days_(std::max<int32_t>(days, 1)) {
   if (target_events > 0 && candidates > 0) {
     keep_share_ = std::min(1.0, static_cast<double>(target_events_) /
                                     (kFullHistoryEventsPerCandidate * static_cast<double>(candidates)));
@@ -128,7 +127,7 @@ OutcomeGenerator::OutcomeGenerator(const Generator& gen, const taxonomy::Taxonom
 OutcomeCounts OutcomeGenerator::ForEachEvent(absl::FunctionRef<void(const v1::OutcomeEvent&)> sink) {
   OutcomeCounts counts;
   const int32_t today = gen_.options().today;
-  const int32_t first_day = today - kYearDays;
+  const int32_t first_day = today - days_;
   const uint64_t seed = gen_.options().seed;
   std::vector<v1::OutcomeEvent> person;  // One person's events, written whole or not at all.
   OutcomeCounts pending;
@@ -175,7 +174,8 @@ OutcomeCounts OutcomeGenerator::ForEachEvent(absl::FunctionRef<void(const v1::Ou
     int32_t span = 0;
     for (size_t k = 1; k < chain.size(); ++k) span += gaps.emplace_back(static_cast<int32_t>(rng.Between(kMinStepDays, kMaxStepDays)));
     const int32_t reserve = span + (ending_required ? static_cast<int32_t>(kEndingDays) : 0);
-    const int32_t signal_day = first_day + static_cast<int32_t>(rng.Below(static_cast<uint64_t>(kYearDays + 1 - reserve)));
+    const int32_t signal_day =
+        first_day + static_cast<int32_t>(rng.Below(static_cast<uint64_t>(std::max(1, days_ + 1 - reserve))));
     int32_t day = signal_day;
     v1::CandidateStatus from = v1::CANDIDATE_STATUS_EMPLOYED;
     for (size_t k = 0; k < chain.size(); ++k) {

@@ -1,6 +1,6 @@
 // A plausible year of outcome events (w2w.v1.OutcomeEvent, docs/outcomes.md) for the
-// candidates and vacancies of a Generator, every event dated in the 365 days up to
-// GeneratorOptions::today: the signals that bring people into the work-to-work pool (at
+// candidates and vacancies of a Generator, every event dated in the `days` (default 365)
+// days up to GeneratorOptions::today: the signals that bring people into the work-to-work pool (at
 // risk, notice given, bankrupt employer, unemployed), placements into the generated
 // vacancies or jobs outside w2w, retraining tracks, 6- and 12-month follow-ups, and
 // recoveries. The history agrees with the candidates file: a person whose status there is
@@ -36,6 +36,11 @@
 
 namespace w2w::datagen {
 
+// Days of history before GeneratorOptions::today: a year, the default period of a report.
+// No 12-month follow-up is due within it (a placement in the year started less than 12
+// months ago); a history of 730 days has them.
+inline constexpr int32_t kDefaultOutcomeDays = 365;
+
 struct OutcomeCounts {
   uint64_t events = 0, status_changes = 0, placements = 0, tracks = 0, follow_ups = 0;
 };
@@ -48,7 +53,7 @@ class OutcomeGenerator {
   // bound: people are thinned evenly so that about that many events come out, never more
   // (whole histories only; fewer when the full histories hold fewer).
   OutcomeGenerator(const Generator& gen, const taxonomy::Taxonomy& tax, uint64_t candidates, uint64_t vacancies,
-                   uint64_t target_events = 0);
+                   uint64_t target_events = 0, int32_t days = kDefaultOutcomeDays);
 
   // Calls `sink` for every event, person by person in candidate order; each person's
   // events in the order they happened. Event ids are "ev-0000001", ... in output order,
@@ -68,6 +73,7 @@ class OutcomeGenerator {
   const taxonomy::Taxonomy& tax_;
   const uint64_t candidates_;
   const uint64_t target_events_;
+  const int32_t days_;  // Events fall in today - days_ .. today.
   double keep_share_ = 1;  // Of the people, the share whose history is written.
   std::vector<Profile> profiles_;                 // By region id.
   std::vector<std::array<double, 5>> region_sector_cumulative_;  // By region id: ME..MVT.

@@ -39,9 +39,10 @@ class DatagenOutcomesTest : public ::testing::Test {
     gen_ = *std::move(gen);
   }
 
-  std::vector<v1::OutcomeEvent> Events(uint64_t target = 0, OutcomeCounts* counts = nullptr) {
+  std::vector<v1::OutcomeEvent> Events(uint64_t target = 0, OutcomeCounts* counts = nullptr,
+                                       int32_t days = kDefaultOutcomeDays) {
     std::vector<v1::OutcomeEvent> events;
-    OutcomeGenerator outcomes(*gen_, *tax_, kCandidates, kVacancies, target);
+    OutcomeGenerator outcomes(*gen_, *tax_, kCandidates, kVacancies, target, days);
     OutcomeCounts c = outcomes.ForEachEvent([&](const v1::OutcomeEvent& e) { events.push_back(e); });
     if (counts != nullptr) *counts = c;
     return events;
@@ -176,6 +177,28 @@ TEST_F(DatagenOutcomesTest, TargetCapsTheEventsThinningPeopleEvenly) {
     if (e.has_status_change()) last_candidate = e.status_change().candidate_id();
   }
   EXPECT_GT(last_candidate, absl::StrFormat("c%07d", kCandidates * 3 / 4));
+}
+
+TEST_F(DatagenOutcomesTest, TwoYearsOfHistoryHaveTwelveMonthFollowUps) {
+  auto twelve = [](const std::vector<v1::OutcomeEvent>& events) {
+    size_t n = 0;
+    for (const v1::OutcomeEvent& e : events) n += e.has_follow_up() && e.follow_up().months() == 12;
+    return n;
+  };
+  EXPECT_LE(twelve(Events()), 5u) << "a year leaves no time for them";
+  const std::vector<v1::OutcomeEvent> events = Events(0, nullptr, 730);
+  EXPECT_GT(twelve(events), 50u);
+  std::map<std::string, int32_t> start;  // By placement event id.
+  for (const v1::OutcomeEvent& e : events) {
+    if (e.has_status_change()) EXPECT_GE(*ParseIsoDate(e.status_change().date()), kToday - 730);
+    if (e.has_placement()) start[e.event_id()] = *ParseIsoDate(e.placement().start_date());
+    if (e.has_follow_up()) {
+      ASSERT_TRUE(start.contains(e.follow_up().placement_event_id()));
+      const int32_t day = *ParseIsoDate(e.follow_up().date());
+      EXPECT_LE(day, kToday);
+      EXPECT_NEAR(day - start[e.follow_up().placement_event_id()], e.follow_up().months() * 365.25 / 12, 3);
+    }
+  }
 }
 
 }  // namespace
