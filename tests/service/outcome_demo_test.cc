@@ -91,7 +91,9 @@ class OutcomeDemoTest : public ::testing::Test {
         batch.Clear();
       }
     });
-    if (batch.candidates_size() > 0) ASSERT_TRUE(writer->Write(batch));
+    if (batch.candidates_size() > 0) {
+      ASSERT_TRUE(writer->Write(batch));
+    }
     writer->WritesDone();
     ASSERT_THAT(writer->Finish(), IsOk());
     ASSERT_EQ(summary.rejected(), 0u);
@@ -128,7 +130,9 @@ TEST_F(OutcomeDemoTest, TheGeneratedYearIsAcceptedWholeAndRegionsDiffer) {
       batch.Clear();
     }
   }
-  if (batch.events_size() > 0) ASSERT_TRUE(writer->Write(batch));
+  if (batch.events_size() > 0) {
+    ASSERT_TRUE(writer->Write(batch));
+  }
   writer->WritesDone();
   ASSERT_THAT(writer->Finish(), IsOk());
   EXPECT_EQ(summary.committed(), events.size());

@@ -360,7 +360,9 @@ TEST_F(OutcomeTest, AcknowledgedPlacementsSurviveSigkillWithTheirEffects) {
     for (const v1::OutcomeEvent& e : EventsOf(id)) has_event = has_event || e.has_placement();
     const bool is_placed = GetCandidate(id).status() == v1::CANDIDATE_STATUS_PLACED;
     EXPECT_EQ(has_event, is_placed) << id << ": the event and the status must be written together";
-    if (i < acknowledged.load()) EXPECT_TRUE(has_event) << id << " was acknowledged";
+    if (i < acknowledged.load()) {
+      EXPECT_TRUE(has_event) << id << " was acknowledged";
+    }
     placed += has_event;
   }
   EXPECT_EQ(GetVacancy("v-big").filled_positions(), static_cast<uint32_t>(placed));
