@@ -190,7 +190,9 @@ TEST_F(DatagenOutcomesTest, TwoYearsOfHistoryHaveTwelveMonthFollowUps) {
   EXPECT_GT(twelve(events), 50u);
   std::map<std::string, int32_t> start;  // By placement event id.
   for (const v1::OutcomeEvent& e : events) {
-    if (e.has_status_change()) EXPECT_GE(*ParseIsoDate(e.status_change().date()), kToday - 730);
+    if (e.has_status_change()) {
+      EXPECT_GE(*ParseIsoDate(e.status_change().date()), kToday - 730);
+    }
     if (e.has_placement()) start[e.event_id()] = *ParseIsoDate(e.placement().start_date());
     if (e.has_follow_up()) {
       ASSERT_TRUE(start.contains(e.follow_up().placement_event_id()));
