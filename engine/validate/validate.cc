@@ -299,6 +299,7 @@ absl::Status CanonicalizeVacancy(const taxonomy::Taxonomy& tax, v1::Vacancy* v,
   }
   if (absl::Status s = CheckSource(v->source(), path); !s.ok()) return s;
   v->clear_updated_at();
+  v->clear_filled_positions();  // Output only: the seats placements took are the server's.
   return absl::OkStatus();
 }
 

@@ -46,7 +46,7 @@ absl::Status CanonicalizeCandidate(const taxonomy::Taxonomy& tax, v1::Candidate*
 // starts_at empty or "YYYY-MM-DD" (independent: a listing may close before the work starts);
 // title without the spaces around it, at most 256 bytes, without control characters
 // (U+0000..U+001F, U+007F); source as for candidates; drops unknown fields; clears
-// updated_at, keeps version.
+// updated_at and filled_positions (output only), keeps version.
 // Precondition: v != nullptr.
 absl::Status CanonicalizeVacancy(const taxonomy::Taxonomy& tax, v1::Vacancy* v,
                                  std::string_view path = "vacancy");
