@@ -321,7 +321,20 @@ absl::Status Store::Write(Batch& batch) {
   }
   rocksdb::WriteBatch write_batch(batch.byte_size());
   const Batch::Rep& rep = *batch.rep_;
-  for (const Batch::Rep::Op& op : rep.ops) {
+  // Operations go to RocksDB in key order per family (stable, so a later write of the same
+  // key still wins): the memtable's skip list resumes its search where the previous insert
+  // left off instead of descending from the top for every key. An import batch's
+  // thousands of random ids otherwise cost most of the write in cache-missing compares.
+  std::vector<uint32_t> order(rep.ops.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&rep](uint32_t a, uint32_t b) {
+    const Batch::Rep::Op& x = rep.ops[a];
+    const Batch::Rep::Op& y = rep.ops[b];
+    if (x.family != y.family) return x.family < y.family;
+    return rep.key(x) < rep.key(y);
+  });
+  for (uint32_t i : order) {
+    const Batch::Rep::Op& op = rep.ops[i];
     rocksdb::Status status =
         op.is_delete
             ? write_batch.Delete(impl_->handle(op.family), ToSlice(rep.key(op)))
