@@ -284,7 +284,12 @@ class OutcomeImporter final : public Importer {
     {
       absl::MutexLock lock(&state_->writer_mu);
       internal::OutcomeTxn txn(*state_, caller_);
+      std::vector<const v1::OutcomeEvent*> events;
+      events.reserve(valid.size());
+      for (const Item* item : valid) events.push_back(&item->event);
+      status = txn.Prefetch(events);
       for (Item* item : valid) {
+        if (!status.ok()) break;
         absl::StatusOr<internal::OutcomeTxn::Added> added = txn.Add(std::move(item->event));
         if (!added.ok()) {
           if (absl::IsInternal(added.status()) || absl::IsDataLoss(added.status()) ||

@@ -66,7 +66,62 @@ absl::StatusOr<OutcomeTxn::Slot<v1::Vacancy>*> OutcomeTxn::VacancySlot(const std
 absl::StatusOr<std::optional<v1::OutcomeEvent>> OutcomeTxn::EventById(const std::string& event_id) const {
   auto it = staged_ids_.find(event_id);
   if (it != staged_ids_.end()) return *it->second;
+  auto stored = stored_ids_.find(event_id);
+  if (stored != stored_ids_.end()) {
+    if (!stored->second.has_value()) return std::nullopt;
+    return state_.outcomes->EventAt(*stored->second);
+  }
   return state_.outcomes->FindEvent(event_id);
+}
+
+absl::Status OutcomeTxn::Prefetch(absl::Span<const v1::OutcomeEvent* const> events) {
+  std::vector<std::string_view> candidate_ids, vacancy_ids, event_ids;
+  candidate_ids.reserve(events.size());
+  event_ids.reserve(events.size());
+  for (const v1::OutcomeEvent* event : events) {
+    event_ids.push_back(event->event_id());
+    switch (event->body_case()) {
+      case v1::OutcomeEvent::kStatusChange: candidate_ids.push_back(event->status_change().candidate_id()); break;
+      case v1::OutcomeEvent::kPlacement:
+        candidate_ids.push_back(event->placement().candidate_id());
+        if (!event->placement().vacancy_id().empty()) vacancy_ids.push_back(event->placement().vacancy_id());
+        break;
+      case v1::OutcomeEvent::kTrack:
+        if (!event->track().candidate_id().empty()) candidate_ids.push_back(event->track().candidate_id());
+        break;
+      case v1::OutcomeEvent::kFollowUp: event_ids.push_back(event->follow_up().placement_event_id()); break;
+      case v1::OutcomeEvent::kCancellation: event_ids.push_back(event->cancellation().cancelled_event_id()); break;
+      default: break;
+    }
+  }
+  // Each id once, and only those not read yet.
+  auto distinct = [](std::vector<std::string_view>& ids, auto&& known) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    ids.erase(std::remove_if(ids.begin(), ids.end(), known), ids.end());
+  };
+  auto key = [](std::string_view id) { return absl::string_view(id.data(), id.size()); };
+  distinct(candidate_ids, [&](std::string_view id) { return candidates_.contains(key(id)); });
+  distinct(vacancy_ids, [&](std::string_view id) { return vacancies_.contains(key(id)); });
+  distinct(event_ids,
+           [&](std::string_view id) { return staged_ids_.contains(key(id)) || stored_ids_.contains(key(id)); });
+
+  std::vector<std::optional<records::Stored<v1::Candidate>>> candidates;
+  RETURN_IF_ERROR(state_.records->MultiGet<v1::Candidate>(candidate_ids, &candidates));
+  for (size_t i = 0; i < candidate_ids.size(); ++i) {
+    Slot<v1::Candidate>& slot = candidates_[std::string(candidate_ids[i])];
+    if (candidates[i].has_value()) slot.record = std::move(candidates[i]->record);
+  }
+  std::vector<std::optional<records::Stored<v1::Vacancy>>> vacancies;
+  RETURN_IF_ERROR(state_.records->MultiGet<v1::Vacancy>(vacancy_ids, &vacancies));
+  for (size_t i = 0; i < vacancy_ids.size(); ++i) {
+    Slot<v1::Vacancy>& slot = vacancies_[std::string(vacancy_ids[i])];
+    if (vacancies[i].has_value()) slot.record = std::move(vacancies[i]->record);
+  }
+  std::vector<std::optional<uint64_t>> seqs;
+  RETURN_IF_ERROR(state_.outcomes->SeqsOfIds(event_ids, &seqs));
+  for (size_t i = 0; i < event_ids.size(); ++i) stored_ids_.emplace(std::string(event_ids[i]), seqs[i]);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<v1::OutcomeEvent>> OutcomeTxn::EventAt(uint64_t seq) const {

@@ -159,6 +159,21 @@ absl::StatusOr<std::optional<uint64_t>> Ledger::SeqOfId(std::string_view event_i
   return storage::DecodeSeqValue(value);
 }
 
+absl::Status Ledger::SeqsOfIds(absl::Span<const std::string_view> event_ids,
+                               std::vector<std::optional<uint64_t>>* out) const {
+  std::vector<std::string> keys;
+  keys.reserve(event_ids.size());
+  for (std::string_view id : event_ids) keys.push_back(storage::OutcomeIdKey(id));
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  std::vector<std::optional<std::string>> values;
+  RETURN_IF_ERROR(store_->MultiGetRaw(Family::kOutcomes, views, &values));
+  out->assign(event_ids.size(), std::nullopt);
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i].has_value()) (*out)[i] = storage::DecodeSeqValue(*values[i]);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<v1::OutcomeEvent>> Ledger::EventAt(uint64_t seq) const {
   v1::OutcomeEvent event;
   ASSIGN_OR_RETURN(bool found, store_->Get(Family::kOutcomes, storage::OutcomeEventKey(seq), &event));

@@ -26,6 +26,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "engine/outcomes/event_log.h"
 #include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
@@ -55,6 +56,9 @@ class Ledger {
 
   // ---- Look-ups ----------------------------------------------------------------------
   absl::StatusOr<std::optional<uint64_t>> SeqOfId(std::string_view event_id) const;
+  // SeqOfId of many ids in one pass (RocksDB MultiGet); out->size() == ids.size().
+  absl::Status SeqsOfIds(absl::Span<const std::string_view> event_ids,
+                         std::vector<std::optional<uint64_t>>* out) const;
   absl::StatusOr<std::optional<v1::OutcomeEvent>> EventAt(uint64_t seq) const;
   absl::StatusOr<std::optional<v1::OutcomeEvent>> FindEvent(std::string_view event_id) const;
   absl::StatusOr<std::optional<TrackRef>> FindTrack(std::string_view track_id) const;
