@@ -8,7 +8,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libabsl-dev librocksdb-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
   python3-grpcio
 )
 if [[ "${W2W_WITH_BENCH_DEPS:-0}" == 1 ]]; then
