@@ -168,8 +168,10 @@ except (OSError, ValueError):
 received = int(summary.get("received", 0))
 elapsed = float(summary.get("elapsed_seconds", 0)) or import_ms / 1000
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-imp = ([f"- `w2w import events`: {received:,} received, {summary.get('committed', 0):,} committed, "
-        f"{summary.get('rejected', 0):,} rejected in {elapsed:.1f} s: "
+# The summary is protobuf JSON: 64-bit counts are strings, absent ones are 0.
+committed, rejected = int(summary.get("committed", 0)), int(summary.get("rejected", 0))
+imp = ([f"- `w2w import events`: {received:,} received, {committed:,} committed, "
+        f"{rejected:,} rejected in {elapsed:.1f} s: "
         f"**{received / elapsed if elapsed else 0:,.0f} events/s** (target > 50,000)."]
        if summary else ["- w2w: not run (the PostgreSQL half alone)."])
 lines = [f"## Outcome reports: w2w against PostgreSQL 15 ({datetime.date.today()})", "",

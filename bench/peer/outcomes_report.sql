@@ -101,7 +101,7 @@ pl AS MATERIALIZED (
 -- The group key of a row, from its dimensions (cluster: of its region).
 a_ev AS (
   SELECT CASE group_by WHEN 'region' THEN e.region
-                       WHEN 'cluster' THEN coalesce(rc.cluster, '(none)')
+                       WHEN 'cluster' THEN coalesce(rc.cluster, '(no cluster)')
                        WHEN 'sector' THEN e.sector WHEN 'source' THEN e.source
                        WHEN 'month' THEN to_char(e.day, 'YYYY-MM') ELSE '' END AS g,
          count(*) AS n
@@ -110,7 +110,7 @@ a_ev AS (
   GROUP BY GROUPING SETS ((1), ())),
 a_ent AS (
   SELECT CASE group_by WHEN 'region' THEN ep.region
-                       WHEN 'cluster' THEN coalesce(rc.cluster, '(none)')
+                       WHEN 'cluster' THEN coalesce(rc.cluster, '(no cluster)')
                        WHEN 'sector' THEN ep.sector WHEN 'source' THEN ep.source
                        WHEN 'month' THEN to_char(ep.first_day, 'YYYY-MM') ELSE '' END AS g,
          count(*) AS entered, count(*) FILTER (WHERE ep.placed) AS entered_placed
@@ -118,7 +118,7 @@ a_ent AS (
   WHERE ep.first_day >= p_from GROUP BY GROUPING SETS ((1), ())),
 plg AS (
   SELECT CASE group_by WHEN 'region' THEN pl.region
-                       WHEN 'cluster' THEN coalesce(rc.cluster, '(none)')
+                       WHEN 'cluster' THEN coalesce(rc.cluster, '(no cluster)')
                        WHEN 'sector' THEN pl.sector WHEN 'source' THEN pl.source
                        WHEN 'month' THEN to_char(pl.day, 'YYYY-MM') ELSE '' END AS g, pl.*
   FROM pl LEFT JOIN region_cluster rc ON rc.region = pl.region),
@@ -143,7 +143,7 @@ a_mv AS (
   GROUP BY m.g),
 a_tr AS (
   SELECT CASE group_by WHEN 'region' THEN e.region
-                       WHEN 'cluster' THEN coalesce(rc.cluster, '(none)')
+                       WHEN 'cluster' THEN coalesce(rc.cluster, '(no cluster)')
                        WHEN 'sector' THEN e.sector WHEN 'source' THEN e.source
                        WHEN 'month' THEN to_char(e.day, 'YYYY-MM') ELSE '' END AS g,
          count(*) FILTER (WHERE e.kind = 3) AS started,
@@ -158,7 +158,7 @@ today AS (SELECT (now() AT TIME ZONE 'UTC')::date AS d),
 a_ts AS (
   SELECT g, sum(seats) AS seats, sum(avail) AS avail FROM (
     SELECT CASE group_by WHEN 'region' THEN c.region
-                         WHEN 'cluster' THEN coalesce(rc.cluster, '(none)')
+                         WHEN 'cluster' THEN coalesce(rc.cluster, '(no cluster)')
                          WHEN 'sector' THEN c.sector WHEN 'source' THEN c.source
                          ELSE '' END AS g,
            0 AS seats, count(*) FILTER (WHERE c.status NOT IN ('PLACED', 'UNAVAILABLE')) AS avail
@@ -166,7 +166,7 @@ a_ts AS (
     WHERE group_by <> 'month' GROUP BY 1
     UNION ALL
     SELECT CASE group_by WHEN 'region' THEN v.region
-                         WHEN 'cluster' THEN coalesce(rc.cluster, '(none)')
+                         WHEN 'cluster' THEN coalesce(rc.cluster, '(no cluster)')
                          WHEN 'sector' THEN v.sector WHEN 'source' THEN v.source
                          ELSE '' END,
            sum(v.seats_left), 0
@@ -184,7 +184,7 @@ SELECT k.g,
   coalesce(a_ent.entered, 0), coalesce(a_ent.entered_placed, 0),
   coalesce(a_ent.entered_placed::float8 / nullif(a_ent.entered, 0), 0),
   coalesce(a_pl.placements, 0),
-  coalesce(a_pl.median_days, 0), coalesce(a_pl.p90_days, 0)::float8,
+  coalesce(a_pl.median_days, 0)::float8, coalesce(a_pl.p90_days, 0)::float8,
   coalesce(a_pl.with_signal, 0), coalesce(a_pl.w2w, 0),
   coalesce(a_pl.w2w::float8 / nullif(a_pl.with_signal, 0), 0),
   coalesce(a_pl.retrained, 0), coalesce(a_pl.placements - a_pl.retrained, 0),

@@ -19,7 +19,7 @@ CREATE TABLE o_vacancies (id text PRIMARY KEY, region text NOT NULL, sector text
   source text NOT NULL, hard_to_fill bool NOT NULL, seats_left int NOT NULL,
   status text NOT NULL, expires_at date);
 -- SPT clusters of the labour-market regions (data/spt_clusters.csv); regions listed
--- nowhere have no cluster and report under '(none)'.
+-- nowhere have no cluster and report under '(no cluster)', as w2w's report does.
 CREATE TABLE region_cluster (cluster text NOT NULL, region text PRIMARY KEY, basis text);
 
 -- One row per counted fact, as the server's EventLog rows: a track given with its end in
