@@ -136,6 +136,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   access::AuditOptions audit;
   audit.retention = absl::Hours(24) * options.audit_retention_days;
   ASSIGN_OR_RETURN(state->audit, access::AuditLog::Open(state->store.get(), audit));
+  ASSIGN_OR_RETURN(state->page_tokens, access::PageTokens::Open(state->store.get()));
   ASSIGN_OR_RETURN(state->outcomes, outcomes::Ledger::Open(state->store.get(), *state->taxonomy()));
   RETURN_IF_ERROR(state->RebuildIndex());
   RETURN_IF_ERROR(state->OpenRematch());

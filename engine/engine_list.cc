@@ -106,7 +106,7 @@ absl::Status ListPage(const internal::EngineState& state, const access::Caller& 
   ASSIGN_OR_RETURN(ListFilter filter, ResolveFilter(*state.taxonomy(), request));
   std::string after_id;  // The last id of the previous page; empty for the first page.
   if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(after_id, internal::DecodePageToken(request.page_token()));
+    ASSIGN_OR_RETURN(after_id, state.page_tokens->Open(request.page_token()));
   }
 
   uint32_t found = 0;
@@ -130,7 +130,8 @@ absl::Status ListPage(const internal::EngineState& state, const access::Caller& 
   });
   RETURN_IF_ERROR(visited.status());
   response->set_scanned(visible);
-  if (more) response->set_next_page_token(internal::EncodePageToken(last_id));
+  // Sealed: the last record examined may be one the caller cannot see.
+  if (more) response->set_next_page_token(state.page_tokens->Seal(last_id));
   return absl::OkStatus();
 }
 

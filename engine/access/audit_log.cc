@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/access/secrets.h"
+#include "engine/access/stored_key.h"
 #include "engine/access/token_registry.h"
 #include "engine/storage/keys.h"
 
@@ -43,18 +44,9 @@ absl::StatusOr<uint64_t> ParseTimeField(const std::string& text, std::string_vie
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store, AuditOptions options) {
-  std::string key;
-  absl::StatusOr<bool> found = store->GetRaw(storage::Family::kMeta, storage::MetaKey(kKeyName), &key);
-  if (!found.ok()) return found.status();
-  if (!*found || key.size() != kKeyBytes) {
-    absl::StatusOr<std::string> fresh = RandomBytes(kKeyBytes);
-    if (!fresh.ok()) return fresh.status();
-    key = *std::move(fresh);
-    storage::Batch batch;
-    batch.PutRaw(storage::Family::kMeta, storage::MetaKey(kKeyName), key);
-    if (absl::Status s = store->Write(batch); !s.ok()) return s;
-  }
-  std::unique_ptr<AuditLog> log(new AuditLog(store, options, std::move(key)));
+  absl::StatusOr<std::string> key = LoadOrCreateKey(store, kKeyName, kKeyBytes);
+  if (!key.ok()) return key.status();
+  std::unique_ptr<AuditLog> log(new AuditLog(store, options, *std::move(key)));
   if (absl::StatusOr<uint64_t> gone = log->EnforceRetention(absl::Now()); !gone.ok()) return gone.status();
   log->writer_ = std::thread([raw = log.get()] { raw->WriterLoop(); });
   return log;

@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/access/audit_log.h"
+#include "engine/access/page_tokens.h"
 #include "engine/access/scope.h"
 #include "engine/access/token_registry.h"
 #include "engine/engine_options.h"
@@ -79,6 +80,8 @@ struct EngineState {
   std::unique_ptr<access::TokenRegistry> tokens;
   // Who read which candidate; borrows `store`.
   std::unique_ptr<access::AuditLog> audit;
+  // Seals list page tokens (they may name a record the caller cannot see).
+  std::unique_ptr<access::PageTokens> page_tokens;
   // The outcome events (placements, tracks, follow-ups, status changes) and their
   // in-memory log for reports; borrows `store`. Written under writer_mu only.
   std::unique_ptr<outcomes::Ledger> outcomes;

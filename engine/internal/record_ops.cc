@@ -44,18 +44,6 @@ std::string ErrorField(std::string_view message, std::string_view strip_prefix) 
   return std::string(field);
 }
 
-std::string EncodePageToken(std::string_view last_id) {
-  return absl::WebSafeBase64Escape(Absl(last_id));
-}
-
-absl::StatusOr<std::string> DecodePageToken(std::string_view token) {
-  std::string id;
-  if (!absl::WebSafeBase64Unescape(Absl(token), &id) || id.empty()) {
-    return absl::InvalidArgumentError("page_token: not a token returned by a previous page");
-  }
-  return id;
-}
-
 v1::OutcomeEvent StatusChangeEvent(const v1::Candidate& candidate, v1::CandidateStatus from,
                                    const std::string& now) {
   v1::OutcomeEvent event;

@@ -100,10 +100,6 @@ bool SameContent(const v1::Vacancy& a, const v1::Vacancy& b);
 // names none.
 std::string ErrorField(std::string_view message, std::string_view strip_prefix);
 
-// Opaque page tokens: the last id of a page, web-safe base64 without padding.
-std::string EncodePageToken(std::string_view last_id);
-// Errors: INVALID_ARGUMENT "page_token: ..." for a token we did not issue.
-absl::StatusOr<std::string> DecodePageToken(std::string_view token);
 
 // "candidate 'x' not found" as a NOT_FOUND status.
 absl::Status NotFound(std::string_view kind, std::string_view id);
