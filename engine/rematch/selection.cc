@@ -147,7 +147,10 @@ absl::StatusOr<Selection> Select(const v1::RematchSelection& selection,
         return absl::NotFoundError(absl::StrCat("selection.employer_id: no candidates of employer ",
                                                 QuoteValue(selection.employer_id())));
       }
-      if (ids.size() > kMaxSelected) return TooMany();
+      // Unscoped, the employer's size alone decides; scoped, only the candidates the caller
+      // sees count (Add caps them), so an employer outside the scope answers NOT_FOUND
+      // like an unknown one, whatever its size.
+      if (!sees && ids.size() > kMaxSelected) return TooMany();
       for (const std::string& id : ids) {
         ASSIGN_OR_RETURN(std::optional<v1::Candidate> c, records.GetCandidate(id));
         if (!visible(c)) continue;  // Deleted since the index listed it, or out of scope.

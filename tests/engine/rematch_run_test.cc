@@ -453,6 +453,42 @@ TEST_F(RematchRunTest, GroupBeatsGreedyOnATrap) {
   EXPECT_EQ(IndependentWithoutConflicts(indep.results, positions_), 1u);
 }
 
+// The selection cap counts what the caller may see: an employer over the cap outside a
+// coach's scope answers NOT_FOUND like an unknown one (not revealed to exist), while an
+// administrator is told the selection is too large.
+TEST_F(RematchRunTest, AnEmployerOverTheCapOutsideACoachsScopeIsNotFound) {
+  std::unique_ptr<Importer> importer = engine_->NewCandidateImporter(::w2w::access::Caller::System());
+  for (int i = 0; i <= 20'000; ++i) {
+    v1::Candidate c;
+    c.set_id(absl::StrCat("big-", i));
+    c.set_region("Twente");
+    c.set_sector(v1::SECTOR_ME);
+    auto* t = c.add_trades();
+    t->set_code(kWelder);
+    t->set_years(3);
+    c.set_employer_id("huge-employer");
+    c.set_status(v1::CANDIDATE_STATUS_AT_RISK);
+    c.set_max_travel_km(10);
+    ASSERT_TRUE(importer->Add(std::move(c)).ok());
+  }
+  ASSERT_TRUE(importer->Finish().ok());
+  v1::StartRematchRequest r = EmployerRequest(v1::REMATCH_MODE_INDEPENDENT);
+  r.mutable_selection()->set_employer_id("huge-employer");
+
+  ::w2w::access::Caller coach;
+  coach.token.set_id("tok-coach-amsterdam");
+  coach.token.set_name("coach-amsterdam");
+  coach.token.set_role(v1::ROLE_COACH);
+  coach.token.mutable_scope()->add_regions("Groot Amsterdam");
+  absl::Status as_coach = engine_->StartRematch(coach, r, [](const v1::RematchEvent&) { return true; });
+  EXPECT_EQ(as_coach.code(), absl::StatusCode::kNotFound) << as_coach;
+  EXPECT_THAT(std::string(as_coach.message()), ::testing::HasSubstr("no candidates of employer"));
+
+  Outcome as_admin = Run(r);
+  EXPECT_EQ(as_admin.status.code(), absl::StatusCode::kResourceExhausted) << as_admin.status;
+  EXPECT_THAT(std::string(as_admin.status.message()), ::testing::HasSubstr("more than 20000"));
+}
+
 TEST_F(RematchRunTest, RejectsBadRequests) {
   BuildBankruptcy();
   v1::StartRematchRequest r = EmployerRequest(v1::REMATCH_MODE_GROUP);
