@@ -80,14 +80,11 @@ absl::Status OutcomeTxn::Prefetch(absl::Span<const v1::OutcomeEvent* const> even
   event_ids.reserve(events.size());
   for (const v1::OutcomeEvent* event : events) {
     event_ids.push_back(event->event_id());
+    // The person the event names (a track's end may name none: its start does).
+    if (std::string_view person = outcomes::CandidateOf(*event); !person.empty()) candidate_ids.push_back(person);
     switch (event->body_case()) {
-      case v1::OutcomeEvent::kStatusChange: candidate_ids.push_back(event->status_change().candidate_id()); break;
       case v1::OutcomeEvent::kPlacement:
-        candidate_ids.push_back(event->placement().candidate_id());
         if (!event->placement().vacancy_id().empty()) vacancy_ids.push_back(event->placement().vacancy_id());
-        break;
-      case v1::OutcomeEvent::kTrack:
-        if (!event->track().candidate_id().empty()) candidate_ids.push_back(event->track().candidate_id());
         break;
       case v1::OutcomeEvent::kFollowUp: event_ids.push_back(event->follow_up().placement_event_id()); break;
       case v1::OutcomeEvent::kCancellation: event_ids.push_back(event->cancellation().cancelled_event_id()); break;
