@@ -57,8 +57,16 @@ Scope Scope::Of(const Caller& caller, std::shared_ptr<const taxonomy::Taxonomy> 
         s.region_names_.push_back(tax.region(id).name);
         s.points_.push_back(tax.RegionAnchor(id));
       }
+      // A municipality of the scope's regions, or one moved out of them
+      // (UpsertMunicipality): records written before the move still carry a region of
+      // the scope, so a vacancy there is the coach's, and a candidate whose reach brings
+      // them to it must be too (else a shortlist would show a candidate Get refuses).
       for (const taxonomy::MunicipalityInfo& m : tax.municipalities()) {
-        if (s.regions_[m.region] && m.centroid) s.points_.push_back(*m.centroid);
+        if (!m.centroid) continue;
+        const bool in_scope = s.regions_[m.region] ||
+                              std::any_of(m.former_regions.begin(), m.former_regions.end(),
+                                          [&](taxonomy::RegionId r) { return s.regions_[r]; });
+        if (in_scope) s.points_.push_back(*m.centroid);
       }
       break;
     }

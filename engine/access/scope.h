@@ -5,7 +5,10 @@
 //   coach    vacancies located in the scope's regions (its clusters' current member
 //            regions plus its listed regions); candidates who live there, or whose reach
 //            (max_travel_km, or the policy default) from home extends into a municipality
-//            of the scope. Writes no records.
+//            of the scope (one of its regions' now, or moved out of one by
+//            UpsertMunicipality: records written before the move keep the old region, so
+//            a vacancy there stays the coach's and so do the candidates who reach it).
+//            Writes no records.
 //   partner  records whose `source` is its source, for reading and for writing.
 //
 // CanonicalizeScope checks a new token's scope (INVALID_ARGUMENT naming "scope.<field>").

@@ -159,6 +159,44 @@ TEST(ScopeTest, ACandidateIsInACoachsScopeWhenLivingThereOrReachingIntoIt) {
   EXPECT_TRUE(twente.SeesCandidate(anchored, 50));
 }
 
+// UpsertMunicipality moves Haaksbergen from Twente to the Achterhoek. Records written
+// before keep "Twente", so a vacancy there stays a Twente coach's, and a candidate whose
+// reach brings them to it must be in that coach's scope too: else the coach's shortlist
+// of that vacancy would show a candidate whom Get refuses.
+TEST(ScopeTest, AMunicipalityMovedOutOfTheScopeKeepsTheCandidatesWhoReachIt) {
+  const auto tax = SharedTaxonomy();
+  v1::Municipality moved;
+  moved.set_name("Haaksbergen");
+  moved.set_region("Achterhoek");
+  auto changed = tax->WithMunicipality(moved);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  const taxonomy::Taxonomy& now = **changed;
+  const taxonomy::GeoPoint haaksbergen = *now.LookupMunicipality("Haaksbergen")->centroid;
+  const taxonomy::GeoPoint home = *now.LookupMunicipality("Winterswijk")->centroid;
+  // Km from Winterswijk to what stays of Twente after the move.
+  const taxonomy::RegionId twente_id = RegionOf("Twente");
+  double km_rest = taxonomy::GreatCircleKm(home, now.RegionAnchor(twente_id));
+  for (const taxonomy::MunicipalityInfo& m : now.municipalities()) {
+    if (m.region == twente_id && m.centroid) km_rest = std::min(km_rest, taxonomy::GreatCircleKm(home, *m.centroid));
+  }
+  const double km_haaksbergen = taxonomy::GreatCircleKm(home, haaksbergen);
+  const auto reach = static_cast<uint32_t>(km_haaksbergen) + 1;  // Reaches Haaksbergen only.
+  ASSERT_LT(reach, km_rest) << "the case needs a candidate who reaches Haaksbergen and no other Twente place";
+
+  const Scope twente = Scope::Of(Coach({}, {"Twente"}), *changed);
+  v1::Vacancy vacancy = VacancyIn("Twente");
+  vacancy.set_municipality("Haaksbergen");
+  EXPECT_TRUE(twente.SeesVacancy(vacancy));
+  const v1::Candidate reaching = CandidateIn("Winterswijk", reach);
+  EXPECT_TRUE(twente.SeesCandidate(reaching, 1));
+  EXPECT_FALSE(twente.SeesCandidate(CandidateIn("Winterswijk", reach - 2), 1)) << "short of Haaksbergen";
+  // The Achterhoek's coach sees the candidate (who lives there) and not the vacancy,
+  // which still says Twente.
+  const Scope achterhoek = Scope::Of(Coach({}, {"Achterhoek"}), *changed);
+  EXPECT_TRUE(achterhoek.SeesCandidate(reaching, 1));
+  EXPECT_FALSE(achterhoek.SeesVacancy(vacancy));
+}
+
 TEST(ScopeTest, APartnerSeesAndWritesOnlyItsSource) {
   const Scope uwv = Scope::Of(Partner("uwv"), SharedTaxonomy());
   EXPECT_TRUE(uwv.partner());
