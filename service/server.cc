@@ -131,12 +131,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
 
   auto tracker = std::make_unique<CallTracker>();
   auto limiter = std::make_unique<access::RateLimiter>();
+  auto delay = std::make_unique<internal::RefusalDelay>();
   auto long_calls = std::make_unique<WorkerPool>(options.threads, WorkerPool::WhenBusy::kRefuse);
   auto work = std::make_unique<WorkerPool>(kWorkThreads, WorkerPool::WhenBusy::kQueue,
                                           kInlineWorkCalls);
   internal::CallResources resources{engine, tracker.get(), long_calls.get(), work.get()};
   resources.limits = {limiter.get(), options.rate_limit, options.admin_rate_limit,
-                      options.max_stream_items};
+                      options.max_stream_items, delay.get()};
   std::vector<std::unique_ptr<grpc::Service>> services;
   services.push_back(std::make_unique<CandidateService>(resources));
   services.push_back(std::make_unique<VacancyService>(resources));
@@ -163,6 +164,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   std::string address = absl::StrCat(HostOf(options.address), ":", port);
   auto result = std::unique_ptr<Server>(new Server(std::move(tracker), std::move(limiter),
+                                                   std::move(delay),
                                                    std::move(long_calls),
                                                    std::move(work),
                                                    std::move(services), std::move(server), port,
@@ -172,11 +174,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
 }
 
 Server::Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::RateLimiter> limiter,
-               std::unique_ptr<WorkerPool> long_calls, std::unique_ptr<WorkerPool> work,
+               std::unique_ptr<internal::RefusalDelay> delay, std::unique_ptr<WorkerPool> long_calls, std::unique_ptr<WorkerPool> work,
                std::vector<std::unique_ptr<grpc::Service>> services,
                std::unique_ptr<grpc::Server> server, int port, std::string address)
     : tracker_(std::move(tracker)),
       limiter_(std::move(limiter)),
+      delay_(std::move(delay)),
       long_calls_(std::move(long_calls)),
       work_(std::move(work)),
       services_(std::move(services)),
@@ -209,6 +212,7 @@ void Server::SetServing(bool serving) {
 bool Server::Shutdown(absl::Duration grace) {
   SetServing(false);
   tracker_->StartDraining();
+  delay_->Stop();  // Held refusals are answered now; later ones at once.
   const bool drained = tracker_->WaitIdle(absl::Now() + grace);
   // Our calls are done (or out of grace). grpc::Server::Shutdown with a deadline would
   // also wait for idle client connections to close, so the deadline is short: the flush

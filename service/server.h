@@ -32,6 +32,7 @@
 #include "engine/engine.h"
 #include "grpcpp/server.h"
 #include "service/call_tracker.h"
+#include "service/internal/refusal_delay.h"
 #include "service/worker_pool.h"
 
 namespace w2w::service {
@@ -79,7 +80,10 @@ struct ServerOptions {
   // taken once per call right after authentication, a stream counting as one call: a
   // call over its token's limit is refused with RESOURCE_EXHAUSTED "rate limit: token 'x'
   // is over N calls/s (burst B); retry after T ms" and the trailing metadata
-  // `retry-after-ms: T`. `rate_limit` applies to coach and partner tokens,
+  // `retry-after-ms: T`. A unary call's refusal is answered after about T (at most
+  // 250 ms, at most 64 held per token; internal/refusal_delay.h), its T then being what is
+  // left, so a flooding client cannot make the server refuse faster than its rate.
+  // `rate_limit` applies to coach and partner tokens,
   // `admin_rate_limit` to administrator tokens (operators and tools: imports,
   // benchmarks); calls_per_second 0 = no limit.
   access::RateLimit rate_limit{kDefaultRateLimitPerToken, kDefaultRateLimitPerToken};
@@ -131,6 +135,7 @@ class Server {
 
  private:
   Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::RateLimiter> limiter,
+         std::unique_ptr<internal::RefusalDelay> delay,
          std::unique_ptr<WorkerPool> long_calls, std::unique_ptr<WorkerPool> work,
          std::vector<std::unique_ptr<grpc::Service>> services,
          std::unique_ptr<grpc::Server> server, int port, std::string address);
@@ -141,6 +146,7 @@ class Server {
   // exists.
   std::unique_ptr<CallTracker> tracker_;
   std::unique_ptr<access::RateLimiter> limiter_;  // Per-token buckets of every call.
+  std::unique_ptr<internal::RefusalDelay> delay_;  // Holds unary rate-limit refusals.
   std::unique_ptr<WorkerPool> long_calls_;  // Imports, rematch streams, listings.
   std::unique_ptr<WorkerPool> work_;        // Shortlist, MatchCandidate, writes.
   std::vector<std::unique_ptr<grpc::Service>> services_;

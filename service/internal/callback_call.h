@@ -34,6 +34,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "service/call_tracker.h"
 #include "service/internal/auth.h"
+#include "service/internal/refusal_delay.h"
 #include "service/message_parse.h"
 #include "service/status.h"
 #include "service/worker_pool.h"
@@ -46,6 +47,9 @@ struct CallLimits {
   access::RateLimit rate_limit;            // Of coach and partner tokens.
   access::RateLimit admin_rate_limit;      // Of administrator tokens.
   uint64_t max_stream_items = UINT64_MAX;  // Items per import stream (--max_stream_items).
+  // Holds unary rate-limit refusals until about when the token may call again
+  // (refusal_delay.h); borrowed; nullptr = answer them at once.
+  RefusalDelay* delay = nullptr;
 };
 
 // What every call needs besides its request, all borrowed (owned by the Server) and
@@ -90,6 +94,16 @@ absl::Status CancelledBeforeStart(absl::string_view method);
 absl::StatusOr<std::shared_ptr<const access::Caller>> AdmitCaller(const CallResources& resources,
                                                                   grpc::ServerContextBase* context);
 
+// AdmitCaller for a unary call: returns the caller, or finishes the call (through
+// `reactor`) and returns nullptr. A rate-limit refusal is held by resources.limits.delay
+// until about when the token may call again (at most its max_delay, ending before the
+// call's deadline), its hint and message then saying what is left of the wait; it is
+// answered at once when the delay holds too many. Streams use AdmitCaller: a stream is
+// one call, and holding it would hold a long-call thread.
+std::shared_ptr<const access::Caller> AdmitUnaryOrFinish(const CallResources& resources,
+                                                         grpc::CallbackServerContext* context,
+                                                         grpc::ServerUnaryReactor* reactor);
+
 // Serializes `message` into `*out` (replacing its contents). Precondition: out != nullptr.
 absl::Status Serialize(const google::protobuf::Message& message, grpc::ByteBuffer* out);
 
@@ -119,7 +133,7 @@ absl::Status RunUnary(absl::string_view method, const access::Caller& caller,
 
 // Serves a unary call inline on the calling (gRPC callback) thread: admits it,
 // authenticates its caller (UNAUTHENTICATED before anything else) and takes the call from
-// its rate limit (AdmitCaller; RESOURCE_EXHAUSTED with a retry hint), runs RunUnary and
+// its rate limit (AdmitUnaryOrFinish; RESOURCE_EXHAUSTED with a retry hint), runs RunUnary and
 // finishes the call with the translated status. `body` is
 // absl::Status(const access::Caller&, const Request&, Response*). Returns the reactor.
 template <typename Request, typename Response, typename Body>
@@ -133,13 +147,10 @@ grpc::ServerUnaryReactor* ServeUnary(const CallResources& resources, absl::strin
     reactor->Finish(ToGrpcStatus(Draining()));
     return reactor;
   }
-  absl::StatusOr<std::shared_ptr<const access::Caller>> caller = AdmitCaller(resources, context);
-  if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
-    return reactor;
-  }
+  std::shared_ptr<const access::Caller> caller = AdmitUnaryOrFinish(resources, context, reactor);
+  if (caller == nullptr) return reactor;
   reactor->Finish(ToGrpcStatus(
-      RunUnary<Request, Response>(method, **caller, context, raw_request, raw_response, body)));
+      RunUnary<Request, Response>(method, *caller, context, raw_request, raw_response, body)));
   return reactor;
 }
 
@@ -158,14 +169,11 @@ grpc::ServerUnaryReactor* ServeUnaryOnPool(const CallResources& resources, Worke
     reactor->Finish(ToGrpcStatus(Draining()));
     return reactor;
   }
-  absl::StatusOr<std::shared_ptr<const access::Caller>> authenticated =
-      AdmitCaller(resources, context);
-  if (!authenticated.ok()) {
-    reactor->Finish(ToGrpcStatus(authenticated.status()));
+  std::shared_ptr<const access::Caller> caller = AdmitUnaryOrFinish(resources, context, reactor);
+  if (caller == nullptr) {
     tracker->Exit();
     return reactor;
   }
-  std::shared_ptr<const access::Caller> caller = *std::move(authenticated);
   if (pool->TryEnterInline()) {  // Few such calls run: no hand-off (see worker_pool.h).
     const absl::Status status =
         RunUnary<Request, Response>(method, *caller, context, raw_request, raw_response, body);
