@@ -1,58 +1,93 @@
 #!/usr/bin/env bash
 # What the access audit costs a shortlist: the same server binary over the same data,
-# with --audit_reads (every shortlist records who saw which candidates) and without,
-# alternating ROUNDS times, Shortlist throughput and p50 at concurrency 1 and 8
-# (w2w-loadgen, closed loop). Prints one line per run and the median ratio.
+# two servers up at once, one with --audit_reads (every shortlist records who saw which
+# candidates) and one without, loaded in turn in short slices (w2w-loadgen, closed loop,
+# concurrency 1 and 8), ROUNDS times, which goes first alternating. Only one server is
+# loaded at a time; the idle one costs nothing (its audit writer wakes every 20 ms to find
+# nothing). Short alternating slices are what makes the ratio stable on our VMs, whose
+# speed drifts by up to 1.6x between minutes: a drift hits both sides of a round alike.
+# Prints one line per round, then the median throughput ratio audit/no-audit and the
+# server CPU per shortlist of each (user + system time from /proc around each slice).
 #   BUILD_DIR (default build): w2w-server, w2w, w2w-datagen, bench/w2w-loadgen
-#   NC / NV (default 100000 / 20000), ROUNDS (3), DUR (5 s), WARM (1 s)
+#   NC / NV (default 100000 / 20000), ROUNDS (15), DUR (2 s a slice), WARM (2 s per server)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 B=${BUILD_DIR:-$root/build}
-NC=${NC:-100000}; NV=${NV:-20000}; ROUNDS=${ROUNDS:-3}; DUR=${DUR:-5}; WARM=${WARM:-1}
+NC=${NC:-100000}; NV=${NV:-20000}; ROUNDS=${ROUNDS:-15}; DUR=${DUR:-2}; WARM=${WARM:-2}
 work=$(mktemp -d /tmp/w2w-audit.XXXXXX)
-pid=""
-trap '[[ -n $pid ]] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+declare -A pid addr
+cleanup() {
+  for p in "${pid[@]:-}"; do [[ -n $p ]] && kill "$p" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 "$B/clients/w2w-datagen" --candidates "$NC" --vacancies "$NV" --seed 1 --today "$(date -u +%F)" \
   --out "$work/data" --format jsonl >/dev/null 2>&1
+# start NAME DATA_DIR FLAGS...: a server in the background; sets pid[NAME], addr[NAME].
 start() {
-  "$B/service/w2w-server" --address=127.0.0.1:0 --data_dir="$work/srv" "$@" >"$work/out" 2>"$work/err" &
-  pid=$!
-  addr=""
+  local name=$1 dir=$2; shift 2
+  "$B/service/w2w-server" --address=127.0.0.1:0 --data_dir="$dir" "$@" >"$work/$name.out" 2>"$work/$name.err" &
+  pid[$name]=$!
+  local a=""
   for _ in $(seq 1 1200); do
-    addr=$(sed -n 's/^w2w-server listening on //p' "$work/out"); [[ -n $addr ]] && break; sleep 0.1
+    a=$(sed -n 's/^w2w-server listening on //p' "$work/$name.out"); [[ -n $a ]] && break; sleep 0.1
   done
-  [[ -n $addr ]] || { cat "$work/err" >&2; exit 1; }
-  export W2W_TOKEN=$(cat "$work/srv/admin.token")
+  [[ -n $a ]] || { cat "$work/$name.err" >&2; exit 1; }
+  addr[$name]=$a
 }
-stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
-start
-"$B/clients/w2w" --server "$addr" import candidates "$work/data/candidates.jsonl" >/dev/null 2>&1
-"$B/clients/w2w" --server "$addr" import vacancies "$work/data/vacancies.jsonl" >/dev/null 2>&1
-stop
+stop() { kill "${pid[$1]}"; wait "${pid[$1]}" 2>/dev/null || true; pid[$1]=""; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/${pid[$1]}/stat"; }
+# loadgen NAME FLAGS...: shortlists against server NAME.
+loadgen() {
+  local name=$1; shift
+  "$B/bench/w2w-loadgen" --candidates="$work/data/candidates.jsonl" --vacancies="$work/data/vacancies.jsonl" \
+    --target="${addr[$name]}" --workloads=shortlist --warmup_s=0 "$@" >/dev/null 2>>"$work/lg.err"
+}
+
+# One store, loaded once, copied for the second server.
+start load "$work/srv"
+export W2W_TOKEN=$(cat "$work/srv/admin.token")
+"$B/clients/w2w" --server "${addr[load]}" import candidates "$work/data/candidates.jsonl" >/dev/null 2>&1
+"$B/clients/w2w" --server "${addr[load]}" import vacancies "$work/data/vacancies.jsonl" >/dev/null 2>&1
+stop load
+cp -a "$work/srv" "$work/srv_off"
+start true "$work/srv" --audit_reads=true
+start false "$work/srv_off" --audit_reads=false
+for side in true false; do
+  for c in 1 8; do loadgen "$side" --concurrency=$c --duration_s="$WARM" --out="$work/warm.json"; done
+done
 for round in $(seq 1 "$ROUNDS"); do
-  for audit in true false; do
-    start --audit_reads=$audit
-    "$B/bench/w2w-loadgen" --candidates="$work/data/candidates.jsonl" --vacancies="$work/data/vacancies.jsonl" \
-      --target="$addr" --workloads=shortlist --concurrency=1,8 --duration_s="$DUR" --warmup_s="$WARM" \
-      --out="$work/r${round}_$audit.json" >/dev/null 2>>"$work/lg.err"
-    stop
+  order="true false"; (( round % 2 == 0 )) && order="false true"
+  for c in 1 8; do
+    for side in $order; do
+      cpu0=$(cpu_ticks "$side")
+      loadgen "$side" --concurrency=$c --duration_s="$DUR" --out="$work/r${round}_${side}_c$c.json"
+      echo $(( $(cpu_ticks "$side") - cpu0 )) >"$work/r${round}_${side}_c$c.cpu"
+    done
   done
 done
-python3 - "$work" "$ROUNDS" <<'PY'
+python3 - "$work" "$ROUNDS" "$(getconf CLK_TCK)" <<'PY'
 import json, sys, statistics
-work, rounds = sys.argv[1], int(sys.argv[2])
-def runs(path):
-    d = json.load(open(path))
-    return {(r["workload"], r["concurrency"]): r for r in d["runs"]}
-ratios = {}
+work, rounds, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def run(r, side, c):
+    d = json.load(open(f"{work}/r{r}_{side}_c{c}.json"))["runs"][0]
+    ticks = int(open(f"{work}/r{r}_{side}_c{c}.cpu").read())
+    return d, 1e6 * ticks / hz / max(1, d["calls"])
+ratios, cpu = {}, {}
 for r in range(1, rounds + 1):
-    on, off = runs(f"{work}/r{r}_true.json"), runs(f"{work}/r{r}_false.json")
-    for key in on:
-        a, b = on[key], off[key]
+    for c in (1, 8):
+        (a, a_cpu), (b, b_cpu) = run(r, "true", c), run(r, "false", c)
         ratio = a["throughput_per_s"] / b["throughput_per_s"]
-        ratios.setdefault(key, []).append(ratio)
-        print(f"round {r} {key[0]} c={key[1]}: audit {a['throughput_per_s']:.0f}/s p50 {a['latency_us']['p50']:.0f} us, "
-              f"no audit {b['throughput_per_s']:.0f}/s p50 {b['latency_us']['p50']:.0f} us, ratio {ratio:.3f}")
-for key, v in ratios.items():
-    print(f"median throughput ratio audit/no-audit {key[0]} c={key[1]}: {statistics.median(v):.3f}")
+        ratios.setdefault(c, []).append(ratio)
+        cpu.setdefault(c, []).append((a_cpu, b_cpu))
+        print(f"round {r} shortlist c={c}: audit {a['throughput_per_s']:.0f}/s p50 {a['latency_us']['p50']:.0f} us "
+              f"{a_cpu:.0f} us CPU, no audit {b['throughput_per_s']:.0f}/s p50 {b['latency_us']['p50']:.0f} us "
+              f"{b_cpu:.0f} us CPU, ratio {ratio:.3f}")
+for c in (1, 8):
+    v = sorted(ratios[c])
+    q1, q3 = v[len(v) // 4], v[(3 * len(v)) // 4]
+    a = statistics.median(x for x, _ in cpu[c]); b = statistics.median(y for _, y in cpu[c])
+    print(f"median throughput ratio audit/no-audit shortlist c={c}: {statistics.median(v):.3f} "
+          f"(quartiles {q1:.3f}-{q3:.3f}, rounds {v[0]:.2f}-{v[-1]:.2f}); "
+          f"server CPU per shortlist: audit {a:.0f} us, no audit {b:.0f} us")
 PY

@@ -22,7 +22,6 @@ constexpr size_t kRetentionBatch = 10'000;
 constexpr absl::string_view kErasedPrefix = "erased:";
 // Ids per generation of the pseudonym cache: two generations of 32,768 ids hold about
 // 4.5 MB and spare the writer an HMAC for every id read again within them.
-constexpr size_t kPseudonymCacheGeneration = 32'768;
 
 uint64_t Micros(absl::Time t) { return static_cast<uint64_t>(std::max<int64_t>(0, absl::ToUnixMicros(t))); }
 
@@ -79,33 +78,20 @@ void AuditLog::Record(AccessRecord record) {
 }
 
 std::string_view AuditLog::IndexPseudonymLocked(std::string_view id) {
-  const absl::string_view key(id.data(), id.size());  // Our Abseil's string_view is its own type.
   // An erased person is indexed under the pseudonym it carries.
-  if (absl::StartsWith(key, kErasedPrefix)) return id.substr(kErasedPrefix.size());
-  if (auto it = recent_.find(key); it != recent_.end()) return std::string_view(it->second.data(), it->second.size());
-  if (recent_.size() >= kPseudonymCacheGeneration) {
-    older_ = std::move(recent_);
-    recent_ = PseudonymCache();
-    recent_.reserve(kPseudonymCacheGeneration);
+  if (absl::StartsWith(absl::string_view(id.data(), id.size()), kErasedPrefix)) {
+    return id.substr(kErasedPrefix.size());
   }
-  std::array<char, 2 * kPseudonymBytes> hex;
-  if (auto it = older_.find(key); it != older_.end()) {
-    hex = it->second;
-  } else {
-    const std::string fresh = pseudonymizer_.Hex(id);
-    std::copy(fresh.begin(), fresh.end(), hex.begin());
-  }
-  auto [it, inserted] = recent_.emplace(std::string(id), hex);
-  return std::string_view(it->second.data(), it->second.size());
+  pseudonymizer_.HexInto(id, pseudonym_.data());
+  return std::string_view(pseudonym_.data(), pseudonym_.size());
 }
 
 absl::Status AuditLog::WriteEntries(const std::vector<Queued>& entries) {
   if (entries.empty()) return absl::OkStatus();
+  // The audit family's memtable is a vector that appends and the store leaves a batch of
+  // that family in the order given (storage/store.cc), so entries and their index keys
+  // (which start with a random pseudonym) go in as they come.
   storage::Batch batch;
-  // Entries first, then their index keys (which start with a random pseudonym); the
-  // audit family's memtable is a vector that appends, so their order costs nothing
-  // (storage/store.cc).
-  std::vector<std::string> index_keys;
   v1::AccessEntry entry;  // Reused: its strings keep their capacity between entries.
   for (const Queued& queued : entries) {
     const AccessRecord& r = queued.record;
@@ -120,10 +106,9 @@ absl::Status AuditLog::WriteEntries(const std::vector<Queued>& entries) {
     entry.set_run_id(r.run_id);
     batch.Put(storage::Family::kAudit, storage::AuditEntryKey(stamp), entry);
     for (const std::string& id : r.candidate_ids) {
-      index_keys.push_back(storage::AuditCandidateKey(IndexPseudonymLocked(id), stamp));
+      batch.PutRaw(storage::Family::kAudit, storage::AuditCandidateKey(IndexPseudonymLocked(id), stamp), "");
     }
   }
-  for (const std::string& key : index_keys) batch.PutRaw(storage::Family::kAudit, key, "");
   return store_->Write(batch);
 }
 

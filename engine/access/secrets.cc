@@ -1,3 +1,7 @@
+// The low-level SHA-256 functions (deprecated in OpenSSL 3 in favour of EVP, still
+// shipped): a context is a plain struct, so the HMAC's precomputed states are copied by
+// assignment, where EVP_MD_CTX_copy_ex allocates; half the cost of a pseudonym.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "engine/access/secrets.h"
 
 #include <sys/random.h>
@@ -66,13 +70,11 @@ std::string KeyedPseudonym(std::string_view key, std::string_view message) {
 }
 
 struct Pseudonymizer::State {
-  EVP_MD_CTX* inner = EVP_MD_CTX_new();  // SHA-256 after (key ^ ipad).
-  EVP_MD_CTX* outer = EVP_MD_CTX_new();  // SHA-256 after (key ^ opad).
-  EVP_MD_CTX* scratch = EVP_MD_CTX_new();
+  SHA256_CTX inner;  // SHA-256 after (key ^ ipad).
+  SHA256_CTX outer;  // SHA-256 after (key ^ opad).
   ~State() {
-    EVP_MD_CTX_free(inner);
-    EVP_MD_CTX_free(outer);
-    EVP_MD_CTX_free(scratch);
+    OPENSSL_cleanse(&inner, sizeof(inner));
+    OPENSSL_cleanse(&outer, sizeof(outer));
   }
 };
 
@@ -85,30 +87,41 @@ Pseudonymizer::Pseudonymizer(std::string_view key) : state_(std::make_unique<Sta
   }
   unsigned char pad[kShaBlockBytes];
   for (size_t i = 0; i < kShaBlockBytes; ++i) pad[i] = block[i] ^ kInnerPad;
-  EVP_DigestInit_ex(state_->inner, EVP_sha256(), nullptr);
-  EVP_DigestUpdate(state_->inner, pad, sizeof(pad));
+  SHA256_Init(&state_->inner);
+  SHA256_Update(&state_->inner, pad, sizeof(pad));
   for (size_t i = 0; i < kShaBlockBytes; ++i) pad[i] = block[i] ^ kOuterPad;
-  EVP_DigestInit_ex(state_->outer, EVP_sha256(), nullptr);
-  EVP_DigestUpdate(state_->outer, pad, sizeof(pad));
+  SHA256_Init(&state_->outer);
+  SHA256_Update(&state_->outer, pad, sizeof(pad));
   OPENSSL_cleanse(block, sizeof(block));
   OPENSSL_cleanse(pad, sizeof(pad));
 }
 
 Pseudonymizer::~Pseudonymizer() = default;
 
-void Pseudonymizer::Raw(std::string_view message, char* out) {
+void Pseudonymizer::Raw(std::string_view message, char* out) const {
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  unsigned int len = 0;
-  EVP_MD_CTX_copy_ex(state_->scratch, state_->inner);
-  EVP_DigestUpdate(state_->scratch, message.data(), message.size());
-  EVP_DigestFinal_ex(state_->scratch, digest, &len);
-  EVP_MD_CTX_copy_ex(state_->scratch, state_->outer);
-  EVP_DigestUpdate(state_->scratch, digest, len);
-  EVP_DigestFinal_ex(state_->scratch, digest, &len);
+  SHA256_CTX ctx = state_->inner;
+  SHA256_Update(&ctx, message.data(), message.size());
+  SHA256_Final(digest, &ctx);
+  ctx = state_->outer;
+  SHA256_Update(&ctx, digest, sizeof(digest));
+  SHA256_Final(digest, &ctx);
   std::memcpy(out, digest, kPseudonymBytes);
+  OPENSSL_cleanse(&ctx, sizeof(ctx));
 }
 
-std::string Pseudonymizer::Hex(std::string_view message) {
+void Pseudonymizer::HexInto(std::string_view message, char* out) const {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char raw[kPseudonymBytes];
+  Raw(message, raw);
+  for (size_t i = 0; i < kPseudonymBytes; ++i) {
+    const auto byte = static_cast<unsigned char>(raw[i]);
+    out[2 * i] = kHex[byte >> 4];
+    out[2 * i + 1] = kHex[byte & 0xf];
+  }
+}
+
+std::string Pseudonymizer::Hex(std::string_view message) const {
   char raw[kPseudonymBytes];
   Raw(message, raw);
   return absl::BytesToHexString(absl::string_view(raw, sizeof(raw)));

@@ -66,6 +66,10 @@ bool Supported(rocksdb::CompressionType type) {
   return absl::c_linear_search(rocksdb::GetSupportedCompressions(), type);
 }
 
+// Whether the family's memtable is a vector that appends (FamilyOptions), where the
+// order of inserts costs nothing.
+bool AppendsInMemtable(Family family) { return family == Family::kAudit; }
+
 // Options for one family. Candidates and vacancies are read by id (Get before every
 // upsert), and outcome events are checked by id, track, follow-up and cancellation
 // (mostly absent keys) before every event, so those get a Bloom filter; all families
@@ -105,7 +109,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family,
     options.memtable_whole_key_filtering = true;
     options.memtable_prefix_bloom_size_ratio = kMemtableBloomRatio;
   }
-  if (family == Family::kAudit) {
+  if (AppendsInMemtable(family)) {
     // The audit is written all day and read rarely (ListAccess, the hourly retention):
     // its index keys start with a random pseudonym, and inserting them one by one into a
     // skip list of a full write buffer was nearly all of the audit's cost (cache-missing
@@ -337,14 +341,23 @@ absl::Status Store::Write(Batch& batch) {
   // key still wins): the memtable's skip list resumes its search where the previous insert
   // left off instead of descending from the top for every key. An import batch's
   // thousands of random ids otherwise cost most of the write in cache-missing compares.
+  // A family with an appending (vector) memtable gains nothing from the sort: its
+  // operations keep their order, and a batch of only those (the audit writer's) is not
+  // sorted at all.
   std::vector<uint32_t> order(rep.ops.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&rep](uint32_t a, uint32_t b) {
-    const Batch::Rep::Op& x = rep.ops[a];
-    const Batch::Rep::Op& y = rep.ops[b];
-    if (x.family != y.family) return x.family < y.family;
-    return rep.key(x) < rep.key(y);
-  });
+  bool sort = false;
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+    sort = sort || !AppendsInMemtable(rep.ops[i].family);
+  }
+  if (sort) {
+    std::stable_sort(order.begin(), order.end(), [&rep](uint32_t a, uint32_t b) {
+      const Batch::Rep::Op& x = rep.ops[a];
+      const Batch::Rep::Op& y = rep.ops[b];
+      if (x.family != y.family) return x.family < y.family;
+      return !AppendsInMemtable(x.family) && rep.key(x) < rep.key(y);
+    });
+  }
   for (uint32_t i : order) {
     const Batch::Rep::Op& op = rep.ops[i];
     rocksdb::Status status =

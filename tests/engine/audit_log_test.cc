@@ -91,6 +91,9 @@ TEST(PseudonymizerTest, GivesTheValuesOfKeyedPseudonym) {
     for (const std::string& message :
          std::vector<std::string>{"", "c-1", "c-000123", std::string(200, 'x'), std::string("a\0b", 3)}) {
       EXPECT_EQ(p.Hex(message), KeyedPseudonym(key, message)) << key_bytes << " " << message.size();
+      std::string into(2 * kPseudonymBytes, '?');
+      p.HexInto(message, into.data());
+      EXPECT_EQ(into, KeyedPseudonym(key, message)) << key_bytes << " " << message.size();
     }
   }
 }
