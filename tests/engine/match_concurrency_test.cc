@@ -52,6 +52,15 @@ TEST(MatchConcurrencyTest, ReadersSeeEveryReturnedWriteAndNeverDuplicates) {
   std::atomic<int> inserted{0}, placed{0};
   std::atomic<bool> done{false};
   std::atomic<int> queries{0}, failures{0};
+  // Which pass the writer is in (0 = inserting, 1..kRounds = updating, kRounds + 1 =
+  // placing), for the failure message only (relaxed: it orders nothing).
+  std::atomic<int> pass{0};
+  // What the first failing query saw: written only by the reader whose failure was the
+  // first, read after the join.
+  std::string first_failure;
+  auto fail = [&](const std::string& what) {
+    if (failures.fetch_add(1) == 0) first_failure = what;
+  };
 
   auto reader = [&] {
     v1::ShortlistRequest req;
@@ -59,27 +68,35 @@ TEST(MatchConcurrencyTest, ReadersSeeEveryReturnedWriteAndNeverDuplicates) {
     while (!done.load(std::memory_order_acquire)) {
       const int ins = inserted.load(std::memory_order_acquire);
       const int pl_before = placed.load(std::memory_order_acquire);
+      const int pass_before = pass.load(std::memory_order_relaxed);
       auto r = matcher->Shortlist(v, req);
       const int pl_after = placed.load(std::memory_order_acquire);
+      // Everything a failure message needs to tell the query's moment.
+      auto seen = [&](const std::string& what) {
+        return absl::StrFormat("%s (query %d; writer in pass %d; before the query: %d inserted, %d placed; "
+                               "after it: %d placed; %d matches)",
+                               what, queries.load(), pass_before, ins, pl_before, pl_after,
+                               r.ok() ? r->matches_size() : -1);
+      };
       if (!r.ok()) {
-        failures.fetch_add(1);
+        fail(seen(r.status().ToString()));
         continue;
       }
       std::set<std::string> ids;
       for (const auto& m : r->matches()) {
-        if (!ids.insert(m.candidate_id()).second) failures.fetch_add(1);  // Duplicate.
+        if (!ids.insert(m.candidate_id()).second) fail(seen("duplicate " + m.candidate_id()));
       }
       // Every candidate inserted and not placed before the query started is there.
       for (int i = pl_after; i < ins; ++i) {
         if (!ids.count(absl::StrFormat("w%04d", i))) {
-          failures.fetch_add(1);
+          fail(seen(absl::StrFormat("missing w%04d", i)));
           break;
         }
       }
       // Nobody placed before the query started is there.
       for (int i = 0; i < pl_before; ++i) {
         if (ids.count(absl::StrFormat("w%04d", i))) {
-          failures.fetch_add(1);
+          fail(seen(absl::StrFormat("placed w%04d still listed", i)));
           break;
         }
       }
@@ -102,11 +119,13 @@ TEST(MatchConcurrencyTest, ReadersSeeEveryReturnedWriteAndNeverDuplicates) {
     let_readers_run(i);
   }
   for (int round = 1; round <= kRounds; ++round) {
+    pass.store(round, std::memory_order_relaxed);
     for (int i = 0; i < kCandidates; ++i) {
       matcher->UpsertCandidate(Welder(i, round, v1::CANDIDATE_STATUS_UNEMPLOYED));
       let_readers_run(i);
     }
   }
+  pass.store(kRounds + 1, std::memory_order_relaxed);
   for (int i = 0; i < kCandidates; ++i) {
     matcher->UpsertCandidate(Welder(i, kRounds, v1::CANDIDATE_STATUS_PLACED));
     placed.store(i + 1, std::memory_order_release);
@@ -115,7 +134,7 @@ TEST(MatchConcurrencyTest, ReadersSeeEveryReturnedWriteAndNeverDuplicates) {
   done.store(true, std::memory_order_release);
   r1.join();
   r2.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(failures.load(), 0) << "first: " << first_failure;
   EXPECT_GE(queries.load(), 2 * (kRounds + 2) * kCandidates / kStep);
   EXPECT_EQ(matcher->num_candidates(), static_cast<uint64_t>(kCandidates));
   EXPECT_EQ(matcher->CandidatesOfEmployer("acme").size(), static_cast<size_t>(kCandidates));
