@@ -67,7 +67,8 @@ absl::Status Refuse(const OverLimit& over, absl::Duration held, grpc::ServerCont
 // The latest a refusal of the call may be answered: before its deadline, so that the
 // client sees the refusal, not a timeout. Zero when there is no time for a hold.
 absl::Duration TimeToAnswer(const grpc::CallbackServerContext& context) {
-  constexpr absl::Duration kDeadlineMargin = absl::Milliseconds(5);
+  // Room for a late wake-up of the delay's thread and the answer's way back.
+  constexpr absl::Duration kDeadlineMargin = absl::Milliseconds(25);
   // deadline() is the far future without one; subtracting now cannot overflow.
   const absl::Duration to_deadline =
       absl::FromChrono(context.deadline() - std::chrono::system_clock::now());
