@@ -122,9 +122,9 @@ void Pseudonymizer::HexInto(std::string_view message, char* out) const {
 }
 
 std::string Pseudonymizer::Hex(std::string_view message) const {
-  char raw[kPseudonymBytes];
-  Raw(message, raw);
-  return absl::BytesToHexString(absl::string_view(raw, sizeof(raw)));
+  std::string hex(2 * kPseudonymBytes, '\0');
+  HexInto(message, hex.data());
+  return hex;
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

@@ -28,7 +28,7 @@ bool RefusalDelay::Hold(const std::string& key, absl::Time earliest, absl::Durat
   if (k.held > 0) due = std::max(due, k.last_due + spacing);
   due = std::min({due, latest, now + options_.max_delay});
   ++k.held;
-  k.last_due = std::max(k.held > 1 ? k.last_due : absl::InfinitePast(), due);
+  k.last_due = k.held > 1 ? std::max(k.last_due, due) : due;
   heap_.push_back(Held{due, next_seq_++, now, key, std::move(answer)});
   std::push_heap(heap_.begin(), heap_.end(), Later());
   return true;
