@@ -167,6 +167,26 @@ v1::ServerInfo Engine::Info() const {
   return info;
 }
 
+StoreHealth Engine::ReadStoreHealth() const {
+  const storage::StoreStats stats = state_->store->Stats();
+  StoreHealth health;
+  health.live_sst_bytes = stats.live_sst_bytes;
+  health.total_sst_bytes = stats.total_sst_bytes;
+  health.memtable_bytes = stats.memtable_bytes;
+  health.pending_compaction_bytes = stats.pending_compaction_bytes;
+  health.running_compactions = stats.running_compactions;
+  health.running_flushes = stats.running_flushes;
+  health.compaction_pending = stats.compaction_pending;
+  health.write_stopped = stats.write_stopped;
+  health.delayed_write_rate = stats.delayed_write_rate;
+  for (int i = 0; i < storage::kNumFamilies; ++i) {  // Family values are 0..kNumFamilies-1.
+    health.estimated_keys.emplace_back(
+        std::string(storage::FamilyName(static_cast<storage::Family>(i))),
+        stats.estimated_keys[i]);
+  }
+  return health;
+}
+
 absl::Status Engine::Flush() {
   // Writers finish their batch first, so the flush captures a consistent state.
   // Below the disk reserve the audit's queue cannot be written (it stays queued, see

@@ -37,6 +37,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -70,6 +72,21 @@ struct EngineState;  // engine/internal/engine_state.h
 // and returns the summary. Per-item problems go to the summary, never fail the stream.
 // A stream-level error (disk full, I/O) is returned by Add()/Finish(); items committed
 // before it stay committed and are counted. Not thread-safe: one stream, one thread.
+// What the store says about itself (RocksDB properties), for operators' metrics.
+struct StoreHealth {
+  uint64_t live_sst_bytes = 0;
+  uint64_t total_sst_bytes = 0;
+  uint64_t memtable_bytes = 0;
+  uint64_t pending_compaction_bytes = 0;
+  uint64_t running_compactions = 0;
+  uint64_t running_flushes = 0;
+  bool compaction_pending = false;
+  bool write_stopped = false;       // Writes are stalled until compaction catches up.
+  uint64_t delayed_write_rate = 0;  // Bytes/s writes are slowed to; 0 = not slowed.
+  // Estimated keys per column family, by family name.
+  std::vector<std::pair<std::string, uint64_t>> estimated_keys;
+};
+
 class Importer {
  public:
   virtual ~Importer() = default;
@@ -214,6 +231,8 @@ class Engine {
 
   // ---- Operations --------------------------------------------------------------------
   v1::ServerInfo Info() const;
+  // The store's health for operators' metrics (/metrics): RocksDB properties, read now.
+  StoreHealth ReadStoreHealth() const;
   // Flushes the store; called on graceful shutdown after the server drained.
   absl::Status Flush();
 

@@ -58,6 +58,8 @@ THIRD_PARTY = {
     "rocksdb/": ["engine/storage/"],
     "grpcpp/": ["service/", "clients/cli/", "clients/auth/"],
     "grpc/": ["service/", "clients/cli/", "clients/auth/"],
+    # The HTTP edge only: the web page, its JSON API and /metrics.
+    "httplib.h": ["service/web/"],
 }
 
 OWN = ("engine/", "service/", "clients/", "formats/")

@@ -9,7 +9,8 @@ PACKAGES=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libabsl-dev librocksdb-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
-  python3-grpcio
+  python3-grpcio python3-protobuf
+  libcpp-httplib-dev libjs-chart.js chromium
 )
 if [[ "${W2W_WITH_BENCH_DEPS:-0}" == 1 ]]; then
   PACKAGES+=(postgresql-15)
@@ -19,6 +20,11 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm for the browser and contract tests (tests/web, tests/node): Debian's,
+# unless the machine already has a node and npm of its own (e.g. NodeSource's nodejs,
+# which brings npm and conflicts with Debian's npm package).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]} == 0)); then
   exit 0
 fi

@@ -4,6 +4,7 @@
 # generated demo dataset (20,000 candidates, 4,000 vacancies) the first time. Ctrl-C stops
 # it cleanly.
 #   W2W_ADDRESS        listen address (default 127.0.0.1:50051)
+#   W2W_HTTP_ADDRESS   the web page and /metrics (default 127.0.0.1:8080; empty = off)
 #   W2W_DATA           data folder (default ./var/w2w-data)
 #   W2W_DEMO_CANDIDATES / W2W_DEMO_VACANCIES   demo size (default 20000 / 4000; 0 = no demo)
 #   W2W_TLS            1 (default): TLS with a self-signed demo certificate, made with openssl
@@ -12,6 +13,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 address=${W2W_ADDRESS:-127.0.0.1:50051}
+http_address=${W2W_HTTP_ADDRESS-127.0.0.1:8080}
 data=${W2W_DATA:-$root/var/w2w-data}
 demo_c=${W2W_DEMO_CANDIDATES:-20000}
 demo_v=${W2W_DEMO_VACANCIES:-4000}
@@ -29,6 +31,7 @@ fresh=0
 
 server_flags=()
 cli_flags=()
+[[ -n $http_address ]] && server_flags+=(--web --http_address="$http_address")
 tls_dir=$data/tls
 cert=$tls_dir/server.pem
 key=$tls_dir/server.key
@@ -48,7 +51,7 @@ if [[ $tls == 1 ]]; then
     chmod 644 "$cert"
     echo "Made a self-signed TLS certificate for localhost, 127.0.0.1 and ::1: $cert" >&2
   fi
-  server_flags=(--tls_cert_file="$cert" --tls_key_file="$key")
+  server_flags+=(--tls_cert_file="$cert" --tls_key_file="$key")
   cli_flags=(--ca_file="$cert")
 fi
 
@@ -94,9 +97,17 @@ else
   how="plaintext (loopback only)"
   point=""
 fi
+web=$(sed -n 's/^w2w-server web page on //p' "$log" | head -1)
+web_line=""
+if [[ -n $web ]]; then
+  web_line="The coach's web page: $web/ (log in with the token in $token_file;
+the browser will warn about the self-signed certificate). Metrics: $web/metrics
+"
+fi
 cat >&2 <<MSG
 
 w2w-server is serving on $address, $how; data in $data.
+$web_line
 Try, in another terminal:
 $point  export W2W_TOKEN=\$(cat $token_file)   # the administrator token (or --token_file)
   $bin/clients/w2w --server=$client_address info

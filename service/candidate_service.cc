@@ -64,7 +64,7 @@ grpc::ServerUnaryReactor* CandidateService::ListCandidates(grpc::CallbackServerC
 grpc::ServerReadReactor<grpc::ByteBuffer>* CandidateService::ImportCandidates(
     grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
   return internal::ImportReactor::Start(
-      resources_, context, response,
+      resources_, "candidates", context, response,
       [engine = resources_.engine, max_items = resources_.limits.max_stream_items](
           const access::Caller& caller, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
           v1::ImportSummary* summary) {

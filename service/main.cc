@@ -32,6 +32,7 @@
 #include "engine/engine.h"
 #include "service/admin_token.h"
 #include "service/server.h"
+#include "service/web/web_server.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051",
           "host:port to listen on; port 0 picks a free port (printed on stdout).");
@@ -82,6 +83,15 @@ ABSL_FLAG(int64_t, max_stream_items, static_cast<int64_t>(w2w::service::kDefault
 ABSL_FLAG(std::string, admin_token_file, "",
           "Where the first administrator token's secret is written (mode 0600) when the file "
           "does not exist; default <data_dir>/admin.token. Never printed.");
+ABSL_FLAG(bool, web, false,
+          "Serve the coach's web page, its JSON API and /metrics on --http_address.");
+ABSL_FLAG(std::string, http_address, "127.0.0.1:8080",
+          "host:port of the web page and /metrics (with --web); the same TLS as the gRPC port; "
+          "loopback only without TLS. Port 0 picks a free one.");
+ABSL_FLAG(double, session_hours, 8, "A web session ends this many hours after login.");
+ABSL_FLAG(bool, log_calls, false,
+          "One JSON line per call on stderr: time, method, status code, milliseconds, token "
+          "name (no personal data).");
 ABSL_FLAG(double, shutdown_grace_seconds, 5,
           "On SIGTERM/SIGINT, how long in-flight calls may run before they are cancelled.");
 
@@ -262,6 +272,13 @@ int main(int argc, char** argv) {
   server_options.rate_limit = {rate, burst > 0 ? burst : rate};
   server_options.admin_rate_limit = {admin_rate, admin_rate};
   server_options.max_stream_items = static_cast<uint64_t>(absl::GetFlag(FLAGS_max_stream_items));
+  server_options.log_calls = absl::GetFlag(FLAGS_log_calls);
+  const bool web_on = absl::GetFlag(FLAGS_web);
+  if (!web_on && absl::GetFlag(FLAGS_http_address) != "127.0.0.1:8080") {
+    std::fprintf(stderr, "w2w-server: --http_address is set but the web page is off; add --web\n");
+  }
+  const double session_hours = absl::GetFlag(FLAGS_session_hours);
+  if (!(session_hours > 0)) return Fail("--session_hours must be > 0");
   absl::StatusOr<std::optional<w2w::service::ServerTlsOptions>> tls = TlsFromFlags();
   if (!tls.ok()) return Fail(std::string(tls.status().message()));
   server_options.tls = *std::move(tls);
@@ -298,20 +315,38 @@ int main(int argc, char** argv) {
       w2w::service::Server::Start(server_options, engine->get());
   if (!server.ok()) return Fail(server.status().ToString());
 
+  std::unique_ptr<w2w::service::web::WebServer> web;
+  if (web_on) {
+    w2w::service::web::WebOptions web_options;
+    web_options.address = absl::GetFlag(FLAGS_http_address);
+    web_options.tls = server_options.tls;
+    web_options.session_ttl = absl::Hours(session_hours);
+    absl::StatusOr<std::unique_ptr<w2w::service::web::WebServer>> started =
+        w2w::service::web::WebServer::Start(web_options, (*server)->InProcessChannel(),
+                                            &(*server)->metrics());
+    if (!started.ok()) return Fail(started.status().ToString());
+    web = *std::move(started);
+  }
+
   (*server)->SetServing(true);
   std::fprintf(stderr, "w2w-server: %s\n", TransportLine(server_options.tls).c_str());
+  if (web != nullptr) std::printf("w2w-server web page on %s\n", web->url().c_str());
   std::printf("w2w-server listening on %s\n", (*server)->address().c_str());
   std::fflush(stdout);
 
   const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   w2w::service::Server* running = server->get();
-  std::thread signal_thread([&shutdown_signals, running, grace] {
+  w2w::service::web::WebServer* running_web = web.get();
+  std::thread signal_thread([&shutdown_signals, running, running_web, grace] {
     int signal_number = 0;
     sigwait(&shutdown_signals, &signal_number);
     std::fprintf(stderr, "w2w-server: %s received, shutting down\n",
                  signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     const absl::Time start = absl::Now();
     const bool drained = running->Shutdown(grace);
+    // Then the page: its calls went to the server, so they are done or cancelled now (a
+    // page request that comes in meanwhile is answered 503, the server draining).
+    if (running_web != nullptr) running_web->Stop();
     std::fprintf(stderr, "w2w-server: %s in %s\n",
                  drained ? "in-flight calls finished" : "calls past the grace period cancelled",
                  absl::FormatDuration(absl::Now() - start).c_str());
@@ -321,6 +356,7 @@ int main(int argc, char** argv) {
   signal_thread.join();
   const absl::Time drained = absl::Now();
   absl::Status flushed = (*engine)->Flush();
+  web.reset();
   server->reset();
   engine->reset();  // Closes the store.
   if (!flushed.ok()) return Fail(absl::StrCat("flush on shutdown failed: ", flushed.ToString()));

@@ -33,7 +33,7 @@ W2W_OUTCOME_CALL(ReportService, GetPlanRealised, GetPlanRealisedRequest, GetPlan
 grpc::ServerReadReactor<grpc::ByteBuffer>* OutcomeService::ImportEvents(grpc::CallbackServerContext* context,
                                                                         grpc::ByteBuffer* response) {
   return internal::ImportReactor::Start(
-      resources_, context, response,
+      resources_, "events", context, response,
       [engine = resources_.engine, max_items = resources_.limits.max_stream_items](
           const access::Caller& caller, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
           v1::ImportSummary* summary) {

@@ -4,6 +4,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "service/message_parse.h"
 #include "service/status.h"
 
@@ -21,7 +23,8 @@ using internal::Assign;
 class RematchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   RematchStream(const internal::CallResources& resources, grpc::CallbackServerContext* context)
-      : engine_(resources.engine), tracker_(resources.tracker), context_(context) {}
+      : engine_(resources.engine), tracker_(resources.tracker), metrics_(resources.metrics),
+        context_(context) {}
 
   // Starts serving the call with the raw request `raw_request` (gRPC's, valid until the
   // call is done) on `resources`' long-call pool. The stream is one call of its token's
@@ -69,8 +72,10 @@ class RematchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     } else {
       // The sink runs on the engine's run thread while this thread waits inside
       // StartRematch, so it may borrow `this`.
+      const absl::Time start = absl::Now();
       status = engine_->StartRematch(*caller_, request_,
                                      [this](const v1::RematchEvent& event) { return Write(event); });
+      if (metrics_ != nullptr) metrics_->RematchFinished(status, absl::Now() - start);
     }
     Finish(ToGrpcStatus(status));  // The last touch of `this`: OnDone may delete it.
   }
@@ -102,6 +107,7 @@ class RematchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   // Set at construction or in Start (before any operation of the call runs).
   Engine* const engine_;                        // Borrowed.
   CallTracker* const tracker_;                  // Borrowed.
+  ServiceMetrics* const metrics_;               // Borrowed; may be null.
   grpc::CallbackServerContext* const context_;  // gRPC's.
   bool admitted_ = false;                       // Counted in tracker_.
   std::shared_ptr<const access::Caller> caller_;  // Authenticated in Start.

@@ -16,6 +16,7 @@
 #include "service/outcome_service.h"
 #include "service/candidate_service.h"
 #include "service/internal/callback_call.h"
+#include "service/internal/rpc_interceptor.h"
 #include "service/listen_address.h"
 #include "service/match_service.h"
 #include "service/policy_service.h"
@@ -129,6 +130,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
 
+  auto metrics = std::make_unique<ServiceMetrics>(engine);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<internal::RpcInterceptorFactory>(
+      metrics.get(), options.log_calls ? engine : nullptr));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
   auto tracker = std::make_unique<CallTracker>();
   auto limiter = std::make_unique<access::RateLimiter>();
   auto delay = std::make_unique<internal::RefusalDelay>();
@@ -136,6 +143,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   auto work = std::make_unique<WorkerPool>(kWorkThreads, WorkerPool::WhenBusy::kQueue,
                                           kInlineWorkCalls);
   internal::CallResources resources{engine, tracker.get(), long_calls.get(), work.get()};
+  resources.metrics = metrics.get();
   resources.limits = {limiter.get(), options.rate_limit, options.admin_rate_limit,
                       options.max_stream_items, delay.get()};
   std::vector<std::unique_ptr<grpc::Service>> services;
@@ -163,7 +171,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         ")"));
   }
   std::string address = absl::StrCat(HostOf(options.address), ":", port);
-  auto result = std::unique_ptr<Server>(new Server(std::move(tracker), std::move(limiter),
+  auto result = std::unique_ptr<Server>(new Server(std::move(metrics), std::move(tracker), std::move(limiter),
                                                    std::move(delay),
                                                    std::move(long_calls),
                                                    std::move(work),
@@ -173,11 +181,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   return result;
 }
 
-Server::Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::RateLimiter> limiter,
+Server::Server(std::unique_ptr<ServiceMetrics> metrics, std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::RateLimiter> limiter,
                std::unique_ptr<internal::RefusalDelay> delay, std::unique_ptr<WorkerPool> long_calls, std::unique_ptr<WorkerPool> work,
                std::vector<std::unique_ptr<grpc::Service>> services,
                std::unique_ptr<grpc::Server> server, int port, std::string address)
-    : tracker_(std::move(tracker)),
+    : metrics_(std::move(metrics)),
+      tracker_(std::move(tracker)),
       limiter_(std::move(limiter)),
       delay_(std::move(delay)),
       long_calls_(std::move(long_calls)),
@@ -190,6 +199,13 @@ Server::Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::Rat
 Server::~Server() {
   (void)Shutdown(absl::ZeroDuration());  // Normally a no-op: main shut down already.
   server_->Wait();
+}
+
+std::shared_ptr<grpc::Channel> Server::InProcessChannel() {
+  grpc::ChannelArguments args;
+  // The HTTP edge's answers (a shortlist of 1,000 with explanations) may pass 4 MiB.
+  args.SetMaxReceiveMessageSize(-1);
+  return server_->InProcessChannel(args);
 }
 
 void Server::SetServing(bool serving) {

@@ -30,8 +30,10 @@
 #include "absl/time/time.h"
 #include "engine/access/rate_limiter.h"
 #include "engine/engine.h"
+#include "grpcpp/channel.h"
 #include "grpcpp/server.h"
 #include "service/call_tracker.h"
+#include "service/service_metrics.h"
 #include "service/internal/refusal_delay.h"
 #include "service/worker_pool.h"
 
@@ -93,6 +95,9 @@ struct ServerOptions {
   // naming --max_stream_items (batches committed before stay committed). Every stream
   // message carries at least one item, so this bounds the messages per stream too.
   uint64_t max_stream_items = kDefaultMaxStreamItems;
+  // One JSON line per call on stderr (method, code, duration, token name; no personal
+  // data): internal/rpc_interceptor.h.
+  bool log_calls = false;
 };
 
 // Checks `options` without starting anything, so that main can refuse bad ones before
@@ -119,6 +124,14 @@ class Server {
   int port() const { return port_; }
   const std::string& address() const { return address_; }
 
+  // The metrics of every call, rematch and import, and the engine's gauges, for /metrics.
+  const metrics::Registry& metrics() const { return metrics_->registry(); }
+
+  // A channel to this server inside the process (no socket, no TLS): the HTTP edge
+  // calls the w2w services through it, so its calls meet the same authentication,
+  // scopes, limits and audit as any client's.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+
   // Sets the health status of the server ("") and every w2w service.
   void SetServing(bool serving);
 
@@ -134,7 +147,7 @@ class Server {
   void Wait();
 
  private:
-  Server(std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::RateLimiter> limiter,
+  Server(std::unique_ptr<ServiceMetrics> metrics, std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::RateLimiter> limiter,
          std::unique_ptr<internal::RefusalDelay> delay,
          std::unique_ptr<WorkerPool> long_calls, std::unique_ptr<WorkerPool> work,
          std::vector<std::unique_ptr<grpc::Service>> services,
@@ -144,6 +157,7 @@ class Server {
   // first (the pools' destructors join their threads after server_ is gone and every
   // call is done). They are allocated so that their addresses are stable before the Server
   // exists.
+  std::unique_ptr<ServiceMetrics> metrics_;
   std::unique_ptr<CallTracker> tracker_;
   std::unique_ptr<access::RateLimiter> limiter_;  // Per-token buckets of every call.
   std::unique_ptr<internal::RefusalDelay> delay_;  // Holds unary rate-limit refusals.

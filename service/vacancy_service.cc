@@ -74,7 +74,7 @@ grpc::ServerUnaryReactor* VacancyService::ListVacancies(grpc::CallbackServerCont
 grpc::ServerReadReactor<grpc::ByteBuffer>* VacancyService::PushVacancies(
     grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
   return internal::ImportReactor::Start(
-      resources_, context, response,
+      resources_, "vacancies", context, response,
       [engine = resources_.engine, max_items = resources_.limits.max_stream_items](
           const access::Caller& caller, IsCancelled cancelled, ReadNext<grpc::ByteBuffer> next,
           v1::ImportSummary* summary) {

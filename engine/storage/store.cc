@@ -474,6 +474,21 @@ StoreStats Store::Stats() const {
   if (impl_->db->GetAggregatedIntProperty("rocksdb.live-sst-files-size", &sst)) {
     stats.live_sst_bytes = sst;
   }
+  rocksdb::DB& db = *impl_->db;
+  auto sum = [&db](const std::string& property) {
+    uint64_t value = 0;
+    return db.GetAggregatedIntProperty(property, &value) ? value : uint64_t{0};
+  };
+  stats.total_sst_bytes = sum("rocksdb.total-sst-files-size");
+  stats.memtable_bytes = sum("rocksdb.cur-size-all-mem-tables");
+  stats.pending_compaction_bytes = sum("rocksdb.estimate-pending-compaction-bytes");
+  stats.compaction_pending = sum("rocksdb.compaction-pending") > 0;
+  uint64_t value = 0;
+  // DB-wide properties (not per family).
+  if (db.GetIntProperty("rocksdb.num-running-compactions", &value)) stats.running_compactions = value;
+  if (db.GetIntProperty("rocksdb.num-running-flushes", &value)) stats.running_flushes = value;
+  if (db.GetIntProperty("rocksdb.is-write-stopped", &value)) stats.write_stopped = value != 0;
+  if (db.GetIntProperty("rocksdb.actual-delayed-write-rate", &value)) stats.delayed_write_rate = value;
   return stats;
 }
 

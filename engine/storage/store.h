@@ -96,6 +96,15 @@ struct StoreStats {
   uint64_t disk_free_bytes = 0;
   uint64_t estimated_keys[kNumFamilies] = {};
   uint64_t live_sst_bytes = 0;
+  // RocksDB's own view of its health (DB properties, summed over the families):
+  uint64_t total_sst_bytes = 0;            // rocksdb.total-sst-files-size (also obsolete).
+  uint64_t memtable_bytes = 0;             // rocksdb.cur-size-all-mem-tables.
+  uint64_t pending_compaction_bytes = 0;   // rocksdb.estimate-pending-compaction-bytes.
+  uint64_t running_compactions = 0;        // rocksdb.num-running-compactions.
+  uint64_t running_flushes = 0;            // rocksdb.num-running-flushes.
+  bool compaction_pending = false;         // rocksdb.compaction-pending, any family.
+  bool write_stopped = false;              // rocksdb.is-write-stopped.
+  uint64_t delayed_write_rate = 0;         // rocksdb.actual-delayed-write-rate; 0 = no delay.
 };
 
 class Store {

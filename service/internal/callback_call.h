@@ -36,6 +36,7 @@
 #include "service/internal/auth.h"
 #include "service/internal/refusal_delay.h"
 #include "service/message_parse.h"
+#include "service/service_metrics.h"
 #include "service/status.h"
 #include "service/worker_pool.h"
 
@@ -60,6 +61,7 @@ struct CallResources {
   WorkerPool* long_calls = nullptr;  // Runs the long calls; refuses past its bound.
   WorkerPool* work = nullptr;        // Runs CPU-heavy and blocking short calls; queues.
   CallLimits limits;
+  ServiceMetrics* metrics = nullptr;  // Rematch runs and import counts; null in tests.
 };
 
 // The trailing metadata key of a rate-limit refusal: milliseconds until the token's next

@@ -7,9 +7,9 @@
 namespace w2w::service::internal {
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* ImportReactor::Start(
-    const CallResources& resources, grpc::CallbackServerContext* context,
+    const CallResources& resources, std::string_view kind, grpc::CallbackServerContext* context,
     grpc::ByteBuffer* response, Body body) {
-  auto* reactor = new ImportReactor(resources, context, response, std::move(body));
+  auto* reactor = new ImportReactor(resources, kind, context, response, std::move(body));
   reactor->admitted_ = reactor->tracker_->Enter();
   if (!reactor->admitted_) {
     reactor->Finish(ToGrpcStatus(Draining()));
@@ -31,9 +31,12 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ImportReactor::Start(
   return reactor;
 }
 
-ImportReactor::ImportReactor(const CallResources& resources, grpc::CallbackServerContext* context,
-                             grpc::ByteBuffer* response, Body body)
+ImportReactor::ImportReactor(const CallResources& resources, std::string_view kind,
+                             grpc::CallbackServerContext* context, grpc::ByteBuffer* response,
+                             Body body)
     : tracker_(resources.tracker),
+      metrics_(resources.metrics),
+      kind_(kind),
       pool_(resources.long_calls),
       context_(context),
       response_(response),
@@ -43,6 +46,7 @@ void ImportReactor::Run() {
   v1::ImportSummary summary;
   absl::Status status = body_(*caller_, [this] { return Cancelled(); },
                               [this](grpc::ByteBuffer* out) { return Next(out); }, &summary);
+  if (metrics_ != nullptr) metrics_->ImportFinished(kind_, summary);
   if (status.ok()) status = Serialize(summary, response_);
   Finish(ToGrpcStatus(status));  // The last touch of `this`: OnDone may delete it.
 }

@@ -19,6 +19,7 @@
 #define W2W_SERVICE_INTERNAL_IMPORT_REACTOR_H_
 
 #include <functional>
+#include <string_view>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -48,8 +49,10 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   // RESOURCE_EXHAUSTED over the token's rate limit (the whole stream is one call; with
   // `retry-after-ms` trailing metadata) or when the pool is full, else sends the initial metadata at once (so a client can tell an admitted
   // stream, ClientWriter::WaitForInitialMetadata) and runs `body` on the pool. The reactor deletes itself when the call is done.
-  // `context` and `response` are gRPC's, valid until then.
+  // `context` and `response` are gRPC's, valid until then. `kind` ("candidates",
+  // "vacancies", "events") names the stream's items in the metrics.
   static grpc::ServerReadReactor<grpc::ByteBuffer>* Start(const CallResources& resources,
+                                                          std::string_view kind,
                                                           grpc::CallbackServerContext* context,
                                                           grpc::ByteBuffer* response, Body body);
 
@@ -58,8 +61,8 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   void OnDone() override;
 
  private:
-  ImportReactor(const CallResources& resources, grpc::CallbackServerContext* context,
-                grpc::ByteBuffer* response, Body body);
+  ImportReactor(const CallResources& resources, std::string_view kind,
+                grpc::CallbackServerContext* context, grpc::ByteBuffer* response, Body body);
   // The pool thread's work: the body, then Finish.
   void Run();
   // Blocking read of the next message into `*out`; false at the end or when broken.
@@ -68,6 +71,8 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 
   // Set at construction.
   CallTracker* const tracker_;               // Borrowed.
+  ServiceMetrics* const metrics_;            // Borrowed; may be null.
+  const std::string_view kind_;              // A literal.
   std::shared_ptr<const access::Caller> caller_;  // Set by Start before the body runs.
   WorkerPool* const pool_;                   // Borrowed.
   grpc::CallbackServerContext* const context_;  // gRPC's.
