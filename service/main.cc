@@ -92,6 +92,8 @@ ABSL_FLAG(double, session_hours, 8, "A web session ends this many hours after lo
 ABSL_FLAG(bool, log_calls, false,
           "One JSON line per call on stderr: time, method, status code, milliseconds, token "
           "name (no personal data).");
+ABSL_FLAG(bool, rpc_metrics, true,
+          "Count every RPC in /metrics (method, code, latency); off only to measure its cost.");
 ABSL_FLAG(double, shutdown_grace_seconds, 5,
           "On SIGTERM/SIGINT, how long in-flight calls may run before they are cancelled.");
 
@@ -273,6 +275,7 @@ int main(int argc, char** argv) {
   server_options.admin_rate_limit = {admin_rate, admin_rate};
   server_options.max_stream_items = static_cast<uint64_t>(absl::GetFlag(FLAGS_max_stream_items));
   server_options.log_calls = absl::GetFlag(FLAGS_log_calls);
+  server_options.rpc_metrics = absl::GetFlag(FLAGS_rpc_metrics);
   const bool web_on = absl::GetFlag(FLAGS_web);
   if (!web_on && absl::GetFlag(FLAGS_http_address) != "127.0.0.1:8080") {
     std::fprintf(stderr, "w2w-server: --http_address is set but the web page is off; add --web\n");
@@ -284,6 +287,16 @@ int main(int argc, char** argv) {
   server_options.tls = *std::move(tls);
   if (absl::Status checked = w2w::service::CheckServerOptions(server_options); !checked.ok()) {
     return Fail(checked.ToString());
+  }
+
+  w2w::service::web::WebOptions web_options;
+  web_options.address = absl::GetFlag(FLAGS_http_address);
+  web_options.tls = server_options.tls;
+  web_options.session_ttl = absl::Hours(session_hours);
+  if (web_on) {
+    if (absl::Status checked = w2w::service::web::CheckWebOptions(web_options); !checked.ok()) {
+      return Fail(checked.ToString());
+    }
   }
 
   w2w::EngineOptions engine_options;
@@ -317,10 +330,6 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<w2w::service::web::WebServer> web;
   if (web_on) {
-    w2w::service::web::WebOptions web_options;
-    web_options.address = absl::GetFlag(FLAGS_http_address);
-    web_options.tls = server_options.tls;
-    web_options.session_ttl = absl::Hours(session_hours);
     absl::StatusOr<std::unique_ptr<w2w::service::web::WebServer>> started =
         w2w::service::web::WebServer::Start(web_options, (*server)->InProcessChannel(),
                                             &(*server)->metrics());

@@ -131,10 +131,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
 
   auto metrics = std::make_unique<ServiceMetrics>(engine);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(std::make_unique<internal::RpcInterceptorFactory>(
-      metrics.get(), options.log_calls ? engine : nullptr));
-  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  if (options.rpc_metrics || options.log_calls) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+    interceptors.push_back(std::make_unique<internal::RpcInterceptorFactory>(
+        metrics.get(), options.log_calls ? engine : nullptr));
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
 
   auto tracker = std::make_unique<CallTracker>();
   auto limiter = std::make_unique<access::RateLimiter>();

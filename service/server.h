@@ -98,6 +98,9 @@ struct ServerOptions {
   // One JSON line per call on stderr (method, code, duration, token name; no personal
   // data): internal/rpc_interceptor.h.
   bool log_calls = false;
+  // Count every call in the metrics (the interceptor of internal/rpc_interceptor.h);
+  // false only to measure what that costs (bench/metrics_cost.sh). --log_calls needs it.
+  bool rpc_metrics = true;
 };
 
 // Checks `options` without starting anything, so that main can refuse bad ones before

@@ -218,9 +218,7 @@ std::optional<absl::Time> ParseExpiry(const std::string& rfc3339) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& options,
-                                                            std::shared_ptr<grpc::Channel> channel,
-                                                            const metrics::Registry* metrics) {
+absl::Status CheckWebOptions(const WebOptions& options) {
   absl::StatusOr<std::pair<std::string, int>> host_port = SplitAddress(options.address);
   if (!host_port.ok()) return host_port.status();
   if (!options.tls.has_value() && !IsLoopbackAddress(options.address)) {
@@ -229,6 +227,18 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& op
         "' is not a loopback address, and without TLS the web page listens on loopback only; "
         "set --tls_cert_file and --tls_key_file to serve other hosts"));
   }
+  if (options.session_ttl <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("session_hours: must be positive");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& options,
+                                                            std::shared_ptr<grpc::Channel> channel,
+                                                            const metrics::Registry* metrics) {
+  if (absl::Status checked = CheckWebOptions(options); !checked.ok()) return checked;
+  absl::StatusOr<std::pair<std::string, int>> host_port = SplitAddress(options.address);
+  if (!host_port.ok()) return host_port.status();
   std::unique_ptr<WebServer> web(new WebServer());
   web->options_ = options;
   web->gateway_ = std::make_unique<Gateway>(channel);

@@ -47,6 +47,10 @@ struct WebOptions {
   absl::Duration stream_timeout = absl::Hours(1);
 };
 
+// Checks `options` without starting anything (main calls it before opening the store).
+// Errors as WebServer::Start's INVALID_ARGUMENT.
+absl::Status CheckWebOptions(const WebOptions& options);
+
 class Gateway;
 class SessionStore;
 

@@ -30,6 +30,7 @@ namespace w2w::testkit {
 namespace {
 
 constexpr char kListeningPrefix[] = "w2w-server listening on ";
+constexpr char kWebPrefix[] = "w2w-server web page on ";  // Printed before, with --web.
 constexpr absl::Duration kPollStep = absl::Milliseconds(20);
 constexpr int kSignalExitBase = 128;  // Shell convention: died of signal N -> 128 + N.
 
@@ -171,6 +172,10 @@ absl::Status ServerProcess::Launch() {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     if (dup2(fds[1], STDOUT_FILENO) < 0) _exit(125);
+    if (!options_.stderr_file.empty()) {
+      const int err = open(options_.stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (err < 0 || dup2(err, STDERR_FILENO) < 0) _exit(124);
+    }
     execv(argv[0], argv.data());
     _exit(127);
   }
@@ -180,6 +185,11 @@ absl::Status ServerProcess::Launch() {
 
   const absl::Time deadline = absl::Now() + options_.start_timeout;
   absl::StatusOr<std::string> line = ReadLine(stdout_fd_, deadline);
+  web_url_.clear();
+  if (line.ok() && absl::StartsWith(*line, kWebPrefix)) {
+    web_url_ = line->substr(std::strlen(kWebPrefix));
+    line = ReadLine(stdout_fd_, deadline);
+  }
   if (!line.ok() || !absl::StartsWith(*line, kListeningPrefix)) {
     const std::string why = line.ok() ? absl::StrCat("unexpected stdout line '", *line, "'")
                                       : std::string(line.status().message());

@@ -69,6 +69,8 @@ struct ServerProcessOptions {
   std::string data_dir;
   // More flags for w2w-server, e.g. "--disk_reserve_mb=4", "--sync_writes".
   std::vector<std::string> extra_flags;
+  // Non-empty: the server's stderr is appended to this file instead of the test's stderr.
+  std::string stderr_file;
   // TLS on the port; nullopt = plaintext (the server then accepts loopback only).
   std::optional<ServerProcessTls> tls;
   // How long Start()/Restart() wait for the listening line and health SERVING.
@@ -106,6 +108,8 @@ class ServerProcess {
   int port() const { return port_; }
   const std::string& address() const { return address_; }  // "127.0.0.1:<port>"
   const std::string& data_dir() const { return data_dir_; }
+  // With --web among the flags: the web page's "http://host:port" as printed; else "".
+  const std::string& web_url() const { return web_url_; }
   // TLS as started, with the made files filled in (nullopt without TLS); ca_file() is the
   // CA that verifies the server ("" without TLS), e.g. for the CLI's --ca_file.
   const std::optional<ServerProcessTls>& tls() const { return options_.tls; }
@@ -143,6 +147,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   int stdout_fd_ = -1;  // Read end of the child's stdout, kept open while it runs.
   int port_ = 0;
+  std::string web_url_;
   std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
   std::string admin_token_;
