@@ -47,6 +47,7 @@
 #include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "w2w/v1/access.pb.h"
+#include "w2w/v1/admin.pb.h"
 #include "w2w/v1/audit.pb.h"
 #include "w2w/v1/privacy.pb.h"
 #include "w2w/v1/candidate.pb.h"
@@ -107,6 +108,12 @@ class Engine {
   // Opens the store, loads reference data plus stored taxonomy changes and the latest
   // policy, rebuilds the index from the store, marks interrupted rematch runs INCOMPLETE.
   static absl::StatusOr<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+  // Restores backup `backup_id` (0 = the newest) of the backup folder `backup_dir` into
+  // the data folder `data_dir`, which must be missing or empty; then Open it as usual.
+  // Errors: FAILED_PRECONDITION (folder not empty), NOT_FOUND (no such backup),
+  // DATA_LOSS (a file fails its checksum), INTERNAL (I/O). engine_backup.cc.
+  static absl::Status RestoreBackup(const std::string& backup_dir, uint32_t backup_id,
+                                    const std::string& data_dir);
   ~Engine();
 
   // ---- Candidates --------------------------------------------------------------------
@@ -230,6 +237,11 @@ class Engine {
                                                               const v1::GetPlanRealisedRequest& request) const;
 
   // ---- Operations --------------------------------------------------------------------
+  // Backups of the whole store while serving (AdminService; engine_backup.cc).
+  absl::StatusOr<v1::CreateBackupResponse> CreateBackup(const access::Caller& caller,
+                                                        const v1::CreateBackupRequest& request);
+  absl::StatusOr<v1::ListBackupsResponse> ListBackups(const access::Caller& caller,
+                                                      const v1::ListBackupsRequest& request) const;
   v1::ServerInfo Info() const;
   // The store's health for operators' metrics (/metrics): RocksDB properties, read now.
   StoreHealth ReadStoreHealth() const;

@@ -92,6 +92,10 @@ ABSL_FLAG(double, session_hours, 8, "A web session ends this many hours after lo
 ABSL_FLAG(bool, log_calls, false,
           "One JSON line per call on stderr: time, method, status code, milliseconds, token "
           "name (no personal data).");
+ABSL_FLAG(std::string, restore_from, "",
+          "Before opening: restore the newest backup (or --restore_backup_id) of this backup "
+          "folder into --data_dir, which must be empty or missing (w2w admin backup makes them).");
+ABSL_FLAG(uint32_t, restore_backup_id, 0, "With --restore_from: the backup to restore (0 = newest).");
 ABSL_FLAG(bool, rpc_metrics, true,
           "Count every RPC in /metrics (method, code, latency); off only to measure its cost.");
 ABSL_FLAG(double, shutdown_grace_seconds, 5,
@@ -309,6 +313,20 @@ int main(int argc, char** argv) {
   engine_options.audit_retention_days = absl::GetFlag(FLAGS_audit_retention_days);
   engine_options.audit_reads = absl::GetFlag(FLAGS_audit_reads);
 
+  if (const std::string from = absl::GetFlag(FLAGS_restore_from); !from.empty()) {
+    const absl::Time start = absl::Now();
+    if (absl::Status restored = w2w::Engine::RestoreBackup(
+            from, absl::GetFlag(FLAGS_restore_backup_id), engine_options.store.path);
+        !restored.ok()) {
+      return Fail(absl::StrCat("--restore_from: ", restored.ToString()));
+    }
+    std::fprintf(stderr, "w2w-server: restored %s of '%s' into '%s' in %s\n",
+                 absl::GetFlag(FLAGS_restore_backup_id) == 0
+                     ? "the newest backup"
+                     : absl::StrCat("backup ", absl::GetFlag(FLAGS_restore_backup_id)).c_str(),
+                 from.c_str(), engine_options.store.path.c_str(),
+                 absl::FormatDuration(absl::Now() - start).c_str());
+  }
   absl::StatusOr<std::unique_ptr<w2w::Engine>> engine = w2w::Engine::Open(engine_options);
   if (!engine.ok()) {
     return Fail(absl::StrCat("cannot open the engine on data folder '", engine_options.store.path,

@@ -12,6 +12,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "service/access_service.h"
+#include "service/admin_service.h"
 #include "service/audit_service.h"
 #include "service/outcome_service.h"
 #include "service/candidate_service.h"
@@ -161,6 +162,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   services.push_back(std::make_unique<PrivacyService>(resources));
   services.push_back(std::make_unique<OutcomeService>(resources));
   services.push_back(std::make_unique<ReportService>(resources));
+  services.push_back(std::make_unique<AdminService>(resources));
   for (const auto& service : services) builder.RegisterService(service.get());
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -221,7 +223,8 @@ void Server::SetServing(bool serving) {
         v1::PolicyService::service_full_name(), v1::TaxonomyService::service_full_name(),
         v1::ServerInfoService::service_full_name(), v1::AccessService::service_full_name(),
         v1::AuditService::service_full_name(), v1::PrivacyService::service_full_name(),
-        v1::OutcomeService::service_full_name(), v1::ReportService::service_full_name()}) {
+        v1::OutcomeService::service_full_name(), v1::ReportService::service_full_name(),
+        v1::AdminService::service_full_name()}) {
     health->SetServingStatus(name, serving);
   }
   health->SetServingStatus(serving);

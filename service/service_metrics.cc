@@ -14,6 +14,7 @@ constexpr const char* kServices[] = {
     "w2w.v1.RematchService",   "w2w.v1.PolicyService",   "w2w.v1.TaxonomyService",
     "w2w.v1.ServerInfoService", "w2w.v1.AccessService",  "w2w.v1.AuditService",
     "w2w.v1.PrivacyService",   "w2w.v1.OutcomeService",  "w2w.v1.ReportService",
+    "w2w.v1.AdminService",
 };
 // gRPC's own services, not in our descriptor pool.
 constexpr const char* kGrpcMethods[] = {

@@ -14,6 +14,7 @@
 #include "formats/record_reader.h"
 #include "clients/cli/table.h"
 #include "google/protobuf/descriptor.h"
+#include "w2w/v1/admin.grpc.pb.h"
 #include "w2w/v1/policy.grpc.pb.h"
 #include "w2w/v1/server.grpc.pb.h"
 #include "w2w/v1/taxonomy.grpc.pb.h"
@@ -391,6 +392,58 @@ int RunInfo(const ParsedArgs&, Env& env) {
   return kExitOk;
 }
 
+void PrintBackups(std::ostream& out, const google::protobuf::RepeatedPtrField<w2w::v1::Backup>& backups) {
+  Table table({"id", "created", "size", "files"});
+  table.AlignRight(0);
+  table.AlignRight(2);
+  table.AlignRight(3);
+  for (const w2w::v1::Backup& b : backups) {
+    table.AddRow({absl::StrCat(b.backup_id()), b.created_at(), Bytes(b.size_bytes()), absl::StrCat(b.files())});
+  }
+  table.Print(out);
+}
+
+int RunBackup(const ParsedArgs& args, Env& env) {
+  w2w::v1::CreateBackupRequest request;
+  request.set_dir(args.Get("to"));
+  if (request.dir().empty()) return env.Usage("--to DIR is required (a folder on the server's machine)");
+  auto keep = args.GetUint("keep");
+  if (!keep.ok()) return env.Usage(keep.status().message());
+  request.set_keep(static_cast<uint32_t>(keep->value_or(0)));
+  grpc::ClientContext context;
+  env.SetDeadline(&context, true);  // A backup copies files: no unary deadline.
+  w2w::v1::CreateBackupResponse response;
+  auto status = w2w::v1::AdminService::NewStub(env.channel())->CreateBackup(&context, request, &response);
+  if (!status.ok()) return env.RpcError(status, "admin backup");
+  if (env.json) {
+    env.out() << MessageToJson(response, true) << "\n";
+    return kExitOk;
+  }
+  const w2w::v1::Backup& b = response.backup();
+  env.out() << "backup " << b.backup_id() << " in " << request.dir() << ": " << Bytes(b.size_bytes()) << ", "
+            << b.files() << " files, " << (response.verified() ? "checksums verified" : "not verified") << ", "
+            << absl::StrFormat("%.2f s", response.elapsed_seconds()) << "\n";
+  PrintBackups(env.out(), response.kept());
+  return kExitOk;
+}
+
+int RunBackups(const ParsedArgs& args, Env& env) {
+  w2w::v1::ListBackupsRequest request;
+  request.set_dir(args.Get("dir"));
+  if (request.dir().empty()) return env.Usage("--dir DIR is required (a folder on the server's machine)");
+  grpc::ClientContext context;
+  env.SetDeadline(&context, false);
+  w2w::v1::ListBackupsResponse response;
+  auto status = w2w::v1::AdminService::NewStub(env.channel())->ListBackups(&context, request, &response);
+  if (!status.ok()) return env.RpcError(status, "admin backups");
+  if (env.json) {
+    env.out() << MessageToJson(response, true) << "\n";
+    return kExitOk;
+  }
+  PrintBackups(env.out(), response.backups());
+  return kExitOk;
+}
+
 int RunPing(const ParsedArgs& args, Env& env) {
   auto count = args.GetUint("count");
   if (!count.ok()) return env.Usage(count.status().message());
@@ -481,6 +534,17 @@ std::vector<Command> AdminCommands() {
   commands.push_back(Simple({"info"}, "Show the server's state: counts, versions, disk, memory.",
                             "Example:\n  w2w info --server w2w.example:50051 --ca_file ca.pem",
                             RunInfo));
+  commands.push_back(Simple(
+      {"admin", "backup"}, "Back up the server's whole store while it serves (administrators).",
+      "The folder is on the server's machine; backups in one folder share unchanged files.\n"
+      "Restore: stop the server, then w2w-server --restore_from=DIR --data_dir=EMPTY_DIR.\n\n"
+      "Example:\n  w2w admin backup --to /var/backups/w2w --keep 14",
+      RunBackup,
+      {{"to", "", "DIR", "Backup folder on the server, absolute (required)"},
+       {"keep", "", "N", "Keep the newest N backups of the folder (default 7)"}}));
+  commands.push_back(Simple({"admin", "backups"}, "List the backups in a backup folder (administrators).",
+                            "Example:\n  w2w admin backups --dir /var/backups/w2w", RunBackups,
+                            {{"dir", "", "DIR", "Backup folder on the server (required)"}}));
   commands.push_back(Simple({"ping"}, "Check that the server answers, and how fast.",
                             "Example:\n  w2w ping --count 100", RunPing,
                             {{"count", "", "N", "Send N pings and report best and mean"}}));

@@ -22,6 +22,7 @@ Rule RuleOf(Action action) {
     case Action::kManageAccess: return {true, false, false, "admin role"};
     case Action::kRecordOutcomes: return {true, true, true, "any role"};
     case Action::kReadOutcomes: return {true, true, true, "any role"};
+    case Action::kOperate: return {true, false, false, "admin role"};
   }
   return {false, false, false, "admin role"};
 }

@@ -34,6 +34,7 @@ enum class Action {
   kManageAccess,
   kRecordOutcomes,
   kReadOutcomes,
+  kOperate,  // Backups and other operations of the server itself.
 };
 
 // OK when the caller's role may take `action`; else PERMISSION_DENIED naming the role

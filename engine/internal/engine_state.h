@@ -90,6 +90,8 @@ struct EngineState {
 
   // ---- Writers --------------------------------------------------------------------------
   mutable absl::Mutex writer_mu;
+  // One backup at a time (engine_backup.cc); never held with writer_mu.
+  mutable absl::Mutex backup_mu;
   // Concurrent single upserts are committed in groups: one store write (and one WAL
   // fsync with sync_writes) per group; the leader takes writer_mu for the group.
   WriteGroup<PendingUpsert<v1::Candidate>> candidate_upserts;

@@ -23,6 +23,7 @@
 #include "rocksdb/memtablerep.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/backup_engine.h"
 #include "rocksdb/write_batch.h"
 
 namespace w2w::storage {
@@ -498,6 +499,34 @@ absl::Status Store::Flush() {
   RETURN_IF_ERROR(FromRocks(impl_->db->Flush(flush_options, impl_->handles), Context::kWrite,
                             "flush"));
   return FromRocks(impl_->db->FlushWAL(/*sync=*/true), Context::kWrite, "sync of the WAL");
+}
+
+absl::StatusOr<BackupEntry> Store::Backup(const std::string& dir, uint32_t keep) {
+  rocksdb::BackupEngine* raw = nullptr;
+  rocksdb::BackupEngineOptions options(dir);
+  options.sync = true;  // A backup that returned is on disk.
+  RETURN_IF_ERROR(FromRocks(rocksdb::BackupEngine::Open(options, rocksdb::Env::Default(), &raw),
+                            Context::kWrite, absl::StrCat("backup folder '", dir, "'")));
+  std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+  rocksdb::CreateBackupOptions create;
+  create.flush_before_backup = true;
+  rocksdb::BackupID id = 0;
+  RETURN_IF_ERROR(FromRocks(engine->CreateNewBackup(create, impl_->db.get(), &id), Context::kWrite,
+                            absl::StrCat("backup into '", dir, "'")));
+  RETURN_IF_ERROR(FromRocks(engine->VerifyBackup(id, /*verify_with_checksum=*/true), Context::kRead,
+                            absl::StrCat("verification of backup ", id, " in '", dir, "'")));
+  if (keep > 0) {
+    RETURN_IF_ERROR(FromRocks(engine->PurgeOldBackups(keep), Context::kWrite,
+                              absl::StrCat("retention in '", dir, "'")));
+  }
+  std::vector<rocksdb::BackupInfo> infos;
+  engine->GetBackupInfo(&infos);
+  for (const rocksdb::BackupInfo& info : infos) {
+    if (info.backup_id == id) {
+      return BackupEntry{info.backup_id, info.timestamp, info.size, info.number_files};
+    }
+  }
+  return absl::InternalError(absl::StrCat("backup: backup ", id, " not listed in '", dir, "'"));
 }
 
 }  // namespace w2w::storage

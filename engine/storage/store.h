@@ -107,6 +107,24 @@ struct StoreStats {
   uint64_t delayed_write_rate = 0;         // rocksdb.actual-delayed-write-rate; 0 = no delay.
 };
 
+// One backup of a store (RocksDB's BackupEngine), as a backup folder lists it.
+struct BackupEntry {
+  uint32_t id = 0;
+  int64_t created_unix_seconds = 0;
+  uint64_t size_bytes = 0;
+  uint32_t files = 0;
+};
+
+// The backups in `dir`, oldest first. Errors: NOT_FOUND when `dir` holds none;
+// INTERNAL for I/O errors.
+absl::StatusOr<std::vector<BackupEntry>> ListBackups(const std::string& dir);
+
+// Restores backup `id` (0 = the newest) of `dir` into `path`, which must be missing or
+// empty (FAILED_PRECONDITION otherwise: a restore never overwrites a store). The files'
+// checksums are checked while copying. Errors: NOT_FOUND for no such backup; DATA_LOSS
+// when a file does not match its checksum; INTERNAL for I/O errors.
+absl::Status RestoreBackup(const std::string& dir, uint32_t id, const std::string& path);
+
 class Store {
  public:
   // Opens (creating when allowed) the store in options.path with all column families.
@@ -158,6 +176,15 @@ class Store {
 
   // Flushes memtables and syncs the WAL; used by graceful shutdown.
   absl::Status Flush();
+
+  // Backs up the whole store (every family) into `dir` (made when missing) with
+  // RocksDB's BackupEngine, while writes go on: incremental (files unchanged since an
+  // earlier backup in `dir` are shared, not copied), the memtables flushed first so that
+  // every write acknowledged before the call is in it, every file's checksum verified
+  // after. Then keeps the newest `keep` backups of `dir` (0 = all). Returns the new one.
+  // Errors: RESOURCE_EXHAUSTED when the backup's disk is full; INTERNAL for other I/O
+  // errors (a failed backup leaves the earlier ones intact). Callers serialise backups.
+  absl::StatusOr<BackupEntry> Backup(const std::string& dir, uint32_t keep);
 
  private:
   struct Impl;
