@@ -8,6 +8,7 @@
 #include <string>
 #include <tuple>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -123,6 +124,10 @@ class ImportRun {
   uint64_t lines_read_ = 0;
   uint64_t malformed_ = 0;
   uint64_t file_errors_ = 0;
+  // Ids seen in the current file and their first line: a second line with the same id
+  // is reported (both are sent; the server keeps the later one).
+  absl::flat_hash_map<std::string, int> first_line_;
+  uint64_t duplicates_ = 0;
   struct KeptError {
     int file;  // Index of the file in the command line.
     int line;
@@ -296,6 +301,7 @@ bool ImportRun::CloseStream() {
 bool ImportRun::ImportFile(const std::string& path, FileFormat format) {
   file_ = path;
   ++file_index_;
+  first_line_.clear();
   std::ifstream file;
   std::istream* in = &std::cin;
   if (path != "-") {
@@ -342,6 +348,23 @@ bool ImportRun::ImportFile(const std::string& path, FileFormat format) {
       AddError(read.line, absl::StrCat("malformed line: ", read.status.message()));
       continue;
     }
+    if (kind_ != RecordKind::kEvent) {
+      const google::protobuf::FieldDescriptor* id_field = record->GetDescriptor()->FindFieldByName("id");
+      const std::string id = record->GetReflection()->GetString(*record, id_field);
+      auto [it, inserted] = first_line_.emplace(id, read.line);
+      if (!inserted) {
+        ++duplicates_;
+        auto* e = summary_.add_errors();
+        e->set_index(read.line);
+        e->set_id(id);
+        e->set_field("id");
+        e->set_code("ALREADY_EXISTS");
+        e->set_message(absl::StrCat("duplicate id: also on line ", it->second,
+                                    "; both are sent and the later line wins"));
+        AddError(read.line, absl::StrCat("duplicate id ", id, ": also on line ", it->second,
+                                         "; both are sent and the later line wins"));
+      }
+    }
     if (!Send(*record, read.line)) return false;
     Progress(/*force=*/false);
   }
@@ -359,11 +382,11 @@ int ImportRun::Finish() {
   } else {
     env_.out() << absl::StrFormat(
         "%s: %d lines read, %d committed, %d unchanged, %d rejected "
-        "(%d malformed, %d refused by the server), %d batches, %.2f s (%.0f items/s)\n",
+        "(%d malformed, %d refused by the server), %d duplicate ids, %d batches, %.2f s (%.0f items/s)\n",
         kind_ == RecordKind::kCandidate ? "candidates" : kind_ == RecordKind::kVacancy ? "vacancies" : "events",
         lines_read_,
         summary_.committed(), summary_.unchanged(), errors, malformed_, summary_.rejected(),
-        summary_.batches(), seconds, seconds > 0 ? lines_read_ / seconds : 0.0);
+        duplicates_, summary_.batches(), seconds, seconds > 0 ? lines_read_ / seconds : 0.0);
   }
   // Malformed lines are found before the server's verdicts on earlier lines: sort by
   // file (in command-line order), then line.
@@ -373,8 +396,10 @@ int ImportRun::Finish() {
   const size_t printed = std::min(kept_.size(), kMaxPrintedErrors);
   for (size_t i = 0; i < printed; ++i) env_.err() << kept_[i].text << "\n";
   // Errors the server did not list (it lists its first 1,000 per stream) count too.
-  if (errors > printed) env_.err() << "... and " << errors - printed << " more errors\n";
-  return errors > 0 || file_errors_ > 0 ? kExitError : kExitOk;
+  if (errors + duplicates_ > printed) {
+    env_.err() << "... and " << errors + duplicates_ - printed << " more errors\n";
+  }
+  return errors > 0 || duplicates_ > 0 || file_errors_ > 0 ? kExitError : kExitOk;
 }
 
 int RunImport(const ParsedArgs& args, Env& env) {
@@ -419,8 +444,10 @@ std::vector<Command> ImportCommands() {
       "reads standard input (give --format). CSV files start with a header row naming the\n"
       "columns (any order, see docs/formats.md); JSON Lines hold one protobuf JSON object\n"
       "per line. Malformed lines (also text that is not UTF-8) are reported with their\n"
-      "line number and skipped; the rest is imported. Progress goes to stderr, the summary to stdout. Exit code 1 when\n"
-      "any line was malformed or rejected by the server.\n\n"
+      "line number and skipped; the rest is imported. Two lines with the same id in one file are\n"
+      "reported with both line numbers (both are sent; the later wins). Progress goes to stderr, the\n"
+      "summary to stdout. Exit code 1 when any line was malformed, rejected by the server or a\n"
+      "duplicate id; 0 when every line landed.\n\n"
       "Examples:\n"
       "  w2w import candidates people.csv\n"
       "  w2w import vacancies uwv-2026-11.jsonl more.csv --chunk 10000\n"

@@ -239,6 +239,26 @@ TEST_F(CliTest, BadFileReportsLineNumbersAndImportsTheRest) {
   EXPECT_THAT(bad_header.err, AllOf(HasSubstr("line 1"), HasSubstr("shoe_size")));
 }
 
+TEST_F(CliTest, DuplicateIdsInOneFileAreReportedWithBothLinesAndFailTheExitCode) {
+  std::string text = CandidatesCsv(3);  // Lines 2-4: csv-c1..csv-c3.
+  absl::StrAppend(&text, "csv-c2,", testkit::kRijnmond, ",ME,", testkit::kWelderCode,
+                  ":9,,emp-cli,unemployed,60,true,cli\n");  // Line 5: csv-c2 again.
+  const std::string path = WriteFile("dup.csv", text);
+  const CliResult import = Cli({"import", "candidates", path});
+  EXPECT_EQ(import.code, 1);
+  EXPECT_THAT(import.out, AllOf(HasSubstr("4 lines read"), HasSubstr("1 duplicate ids")));
+  EXPECT_THAT(import.err, HasSubstr("dup.csv:5: duplicate id csv-c2: also on line 3"));
+  // The later line won, as the message says.
+  const CliResult got = Cli({"get", "candidate", "csv-c2"});
+  EXPECT_EQ(got.code, 0);
+  EXPECT_THAT(got.out, HasSubstr(testkit::kRijnmond));
+  // The same lines in two files are no duplicate within a file.
+  const CliResult clean = Cli({"import", "candidates", WriteFile("a.csv", CandidatesCsv(2)),
+                               WriteFile("b.csv", CandidatesCsv(2))});
+  EXPECT_EQ(clean.code, 0) << clean.err;
+  EXPECT_THAT(clean.out, HasSubstr("0 duplicate ids"));
+}
+
 TEST_F(CliTest, RpcErrorsPrintTheCodeAndTheField) {
   const std::string path = WriteFile(
       "c.json", R"({"id":"js-1","region":"Atlantis","sector":"SECTOR_ME",)"
