@@ -40,6 +40,10 @@ constexpr uint64_t kDefaultChunk = 50000;
 // server's message size limit (4 MiB by default) for records of a few KiB.
 constexpr uint64_t kDefaultRecordsPerMessage = 200;
 constexpr size_t kMaxPackedBytes = 1 << 20;
+// The server's receive limit unless told otherwise (w2w-server --max_message_mb).
+constexpr uint64_t kDefaultMaxMessageMb = 4;
+// Room in a message for its framing beyond the record itself (field tags, lengths).
+constexpr size_t kMessageOverhead = 64;
 constexpr size_t kMaxPrintedErrors = 20;
 // Errors kept for sorting by line before the first kMaxPrintedErrors are printed.
 constexpr size_t kMaxKeptErrors = 100000;
@@ -82,8 +86,9 @@ std::string FirstNonUtf8Field(const google::protobuf::Message& m, size_t* byte) 
 // Totals over every chunk of every file, and the errors with their file lines.
 class ImportRun {
  public:
-  ImportRun(Env& env, RecordKind kind, uint64_t chunk, uint64_t per_message)
-      : env_(env), kind_(kind), chunk_(chunk), per_message_(per_message), start_(absl::Now()) {}
+  ImportRun(Env& env, RecordKind kind, uint64_t chunk, uint64_t per_message, size_t max_message_bytes)
+      : env_(env), kind_(kind), chunk_(chunk), per_message_(per_message),
+        max_message_bytes_(max_message_bytes), start_(absl::Now()) {}
 
   // Imports one file; returns false when the run must stop (the server failed).
   bool ImportFile(const std::string& path, FileFormat format);
@@ -101,6 +106,8 @@ class ImportRun {
   const RecordKind kind_;
   const uint64_t chunk_;
   const uint64_t per_message_;  // 1 = the single field, one record per message.
+  // A record this large cannot reach the server in any message: refused here, alone.
+  const size_t max_message_bytes_;
   const absl::Time start_;
   std::string file_;
   // The open stream of the current chunk, and the file line of each item sent on it.
@@ -183,6 +190,11 @@ bool ImportRun::Send(const google::protobuf::Message& record, int line) {
   if (!context_) OpenStream();
   lines_.push_back(line);
   if (per_message_ > 1) {
+    // A record that would take the packed message past the limit goes in the next one.
+    const size_t bytes = record.ByteSizeLong() + kMessageOverhead;
+    if (packed_count_ > 0 && packed_bytes_ + bytes > std::min(kMaxPackedBytes * 2, max_message_bytes_)) {
+      if (!FlushPacked()) return CloseStream() && false;
+    }
     if (kind_ == RecordKind::kCandidate) {
       packed_candidates_.add_candidates()->CopyFrom(record);
     } else if (kind_ == RecordKind::kEvent) {
@@ -191,7 +203,7 @@ bool ImportRun::Send(const google::protobuf::Message& record, int line) {
       packed_vacancies_.add_vacancies()->CopyFrom(record);
     }
     ++packed_count_;
-    packed_bytes_ += record.ByteSizeLong();
+    packed_bytes_ += bytes;
     if (packed_count_ >= per_message_ || packed_bytes_ >= kMaxPackedBytes) {
       if (!FlushPacked()) return CloseStream() && false;
     }
@@ -348,6 +360,19 @@ bool ImportRun::ImportFile(const std::string& path, FileFormat format) {
       AddError(read.line, absl::StrCat("malformed line: ", read.status.message()));
       continue;
     }
+    if (const size_t bytes = record->ByteSizeLong(); bytes + kMessageOverhead > max_message_bytes_) {
+      ++malformed_;
+      const std::string text = absl::StrFormat(
+          "record of %d bytes is above the server's message limit of %d MiB (--max_message_mb); "
+          "not sent, the rest of the file is imported",
+          bytes, max_message_bytes_ >> 20);
+      auto* e = summary_.add_errors();
+      e->set_index(read.line);
+      e->set_code("RESOURCE_EXHAUSTED");
+      e->set_message(text);
+      AddError(read.line, text);
+      continue;
+    }
     if (kind_ != RecordKind::kEvent) {
       const google::protobuf::FieldDescriptor* id_field = record->GetDescriptor()->FindFieldByName("id");
       const std::string id = record->GetReflection()->GetString(*record, id_field);
@@ -421,7 +446,11 @@ int RunImport(const ParsedArgs& args, Env& env) {
     if (!format.ok()) return env.Usage(format.status().message());
     files.emplace_back(path, *format);
   }
-  ImportRun run(env, *kind, chunk_size, records_per_message);
+  auto max_mb = args.GetUint("max_message_mb");
+  if (!max_mb.ok()) return env.Usage(max_mb.status().message());
+  const uint64_t max_message_mb = max_mb->value_or(kDefaultMaxMessageMb);
+  if (max_message_mb == 0 || max_message_mb > 1024) return env.Usage("--max_message_mb must be 1..1024");
+  ImportRun run(env, *kind, chunk_size, records_per_message, static_cast<size_t>(max_message_mb) << 20);
   for (const auto& [path, format] : files) {
     if (!run.ImportFile(path, format)) {
       run.Finish();
@@ -444,7 +473,8 @@ std::vector<Command> ImportCommands() {
       "reads standard input (give --format). CSV files start with a header row naming the\n"
       "columns (any order, see docs/formats.md); JSON Lines hold one protobuf JSON object\n"
       "per line. Malformed lines (also text that is not UTF-8) are reported with their\n"
-      "line number and skipped; the rest is imported. Two lines with the same id in one file are\n"
+      "line number and skipped; the rest is imported (so is a record too large for one message).\n"
+      "Two lines with the same id in one file are\n"
       "reported with both line numbers (both are sent; the later wins). Progress goes to stderr, the\n"
       "summary to stdout. Exit code 1 when any line was malformed, rejected by the server or a\n"
       "duplicate id; 0 when every line landed.\n\n"
@@ -459,6 +489,9 @@ std::vector<Command> ImportCommands() {
       {"records_per_message", "", "N",
        "Items packed per stream message (default 200; 1 = one per message, for servers "
        "before w2w.v1's packed fields)"},
+      {"max_message_mb", "", "MB",
+       "The server's message limit (its --max_message_mb, default 4): a larger record is "
+       "refused here with its line, the rest imported"},
   };
   import.spec.min_positional = 2;
   import.spec.max_positional = -1;

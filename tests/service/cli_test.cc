@@ -259,6 +259,40 @@ TEST_F(CliTest, DuplicateIdsInOneFileAreReportedWithBothLinesAndFailTheExitCode)
   EXPECT_THAT(clean.out, HasSubstr("0 duplicate ids"));
 }
 
+TEST_F(CliTest, ARecordTooLargeForAMessageIsRefusedAloneAndTheRestLands) {
+  // A candidate whose `source` is 5 MB, between six small ones (JSON Lines, line 4).
+  const std::string jsonl_path = WriteFile("big.jsonl", absl::StrCat(
+      "{\"id\":\"big-1\",\"region\":\"Twente\",\"sector\":\"SECTOR_ME\",\"status\":\"CANDIDATE_STATUS_AT_RISK\","
+      "\"trades\":[{\"code\":\"", testkit::kWelderCode, "\",\"years\":3}],\"source\":\"",
+      std::string(5 << 20, 'x'), "\"}\n"));
+  std::string lines[2];
+  for (int i = 1; i <= 6; ++i) {
+    absl::StrAppend(&lines[i > 3], "{\"id\":\"small-", i, "\",\"region\":\"Twente\",\"sector\":\"SECTOR_ME\","
+                    "\"status\":\"CANDIDATE_STATUS_AT_RISK\",\"trades\":[{\"code\":\"", testkit::kWelderCode,
+                    "\",\"years\":3}]}\n");
+  }
+  std::string big;
+  {
+    std::ifstream in(jsonl_path);
+    std::getline(in, big);
+  }
+  const std::string path = WriteFile("mixed.jsonl", absl::StrCat(lines[0], big, "\n", lines[1]));
+  const CliResult import = Cli({"import", "candidates", path});
+  EXPECT_EQ(import.code, 1);
+  EXPECT_THAT(import.out, AllOf(HasSubstr("7 lines read"), HasSubstr("6 committed"), HasSubstr("1 rejected"),
+                                HasSubstr("0 duplicate ids")));
+  EXPECT_THAT(import.err, AllOf(HasSubstr("mixed.jsonl:4: record of"), HasSubstr("message limit of 4 MiB")));
+  EXPECT_THAT(import.err, Not(HasSubstr("RESOURCE_EXHAUSTED: Received message larger")));
+  EXPECT_EQ(Cli({"get", "candidate", "small-3"}).code, 0);
+  EXPECT_EQ(Cli({"get", "candidate", "small-4"}).code, 0);
+  EXPECT_NE(Cli({"get", "candidate", "big-1"}).code, 0);
+  // Told the server takes 8 MiB messages, the CLI sends it; the server's own 4 MiB limit
+  // then refuses that one stream with a clear status, naming the limit.
+  const CliResult forced = Cli({"import", "candidates", jsonl_path, "--max_message_mb", "8"});
+  EXPECT_EQ(forced.code, 1);
+  EXPECT_THAT(forced.err, HasSubstr("RESOURCE_EXHAUSTED"));
+}
+
 TEST_F(CliTest, RpcErrorsPrintTheCodeAndTheField) {
   const std::string path = WriteFile(
       "c.json", R"({"id":"js-1","region":"Atlantis","sector":"SECTOR_ME",)"
