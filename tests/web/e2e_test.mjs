@@ -251,6 +251,11 @@ describe('the web page', () => {
     assert.equal(await kpi('kpi-not'), Number(expected.notPlaceable));
     assert.equal(await kpi('kpi-moves'), Number(expected.sectorMoves));
     assert.equal(await page.getAttribute('#r-progress', 'value'), await page.getAttribute('#r-progress', 'max'));
+    // The from-to matrix of sectors: its moves (off the diagonal) are the summary's.
+    const moved = await page.$$eval('#sector-moves td.move', (tds) => tds.reduce((n, td) => n + Number(td.textContent.replace(/\./g, '')), 0));
+    assert.equal(moved, Number(expected.sectorMoves));
+    const placed = await page.$$eval('#sector-moves td', (tds) => tds.reduce((n, td) => n + Number(td.textContent.replace(/\./g, '')), 0));
+    assert.equal(placed, Number(expected.placeableNow) + Number(expected.placeableAfterRetraining));
     const courses = await page.$$eval('#courses tr td:nth-child(2)', (tds) => tds.length).catch(() => 0);
     assert.equal(courses, expected.retrainingDemand.length);
     // The charts were drawn (Chart.js from the binary).

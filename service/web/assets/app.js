@@ -403,7 +403,8 @@ async function rematchPage() {
       if (final.code !== 'OK') throw new ApiError(final.code, final.message);
       progress.value = progress.max;
       status.textContent = `Klaar: run ${run ? run.runId : ''}, ${fmt(summary.selected)} geselecteerd in ${fmt(summary.elapsedSeconds, 2)} s.`;
-      renderSummary(result, summary, people, run);
+      const sectors = await workforceSectors(selection, people);
+      renderSummary(result, summary, people, run, sectors);
     } catch (err) {
       status.replaceChildren(errorBox(err));
     }
@@ -411,11 +412,49 @@ async function rematchPage() {
   });
 }
 
-function renderSummary(into, s, people, run) {
+// The sector each rematched person comes from (the summary has where they go): the
+// employer's workforce in pages of ListCandidates, or each listed id with GetCandidate.
+async function workforceSectors(selection, people) {
+  const sectors = {};
+  if (selection.employerId) {
+    let pageToken = '';
+    do {
+      const page = await api('w2w.v1.CandidateService/ListCandidates', {employerId: selection.employerId, pageSize: 1000, pageToken});
+      for (const c of page.candidates) sectors[c.id] = c.sector;
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+  } else {
+    const ids = people.filter((p) => p.assigned && p.assigned.vacancyId).map((p) => p.candidateId);
+    for (let i = 0; i < ids.length; i += 8) {
+      await Promise.all(ids.slice(i, i + 8).map(async (id) => {
+        try { sectors[id] = (await api('w2w.v1.CandidateService/GetCandidate', {id})).sector; } catch (e) { /* gone */ }
+      }));
+    }
+  }
+  return sectors;
+}
+
+function renderSummary(into, s, people, run, fromSector) {
   const kpi = (id, text, value) => h('div', {class: 'kpi', id}, h('b', {}, fmt(value)), text);
   const demand = s.retrainingDemand || [];
   const destinations = {};
   for (const d of s.byDestination || []) destinations[d.sector] = (destinations[d.sector] || 0) + num(d.people);
+  // Moves between sectors: placed people by the sector they come from and go to.
+  const flows = {};
+  const sectorKeys = Object.keys(SECTORS);
+  for (const p of people) {
+    if (!p.assigned || !p.assigned.vacancyId || p.placement === 'PLACEMENT_NOT_PLACEABLE') continue;
+    const from = fromSector[p.candidateId] || 'SECTOR_UNSPECIFIED';
+    const to = p.assigned.sector;
+    flows[from] = flows[from] || {};
+    flows[from][to] = (flows[from][to] || 0) + 1;
+  }
+  const fromKeys = [...sectorKeys, 'SECTOR_UNSPECIFIED'].filter((k) => flows[k]);
+  const toKeys = sectorKeys.filter((k) => fromKeys.some((f) => flows[f][k]));
+  const matrix = h('table', {id: 'sector-moves'},
+    h('tr', {}, h('th', {}, 'Van / naar'), toKeys.map((k) => h('th', {class: 'num'}, label(SECTORS, k)))),
+    fromKeys.map((f) => h('tr', {}, h('th', {}, label(SECTORS, f)),
+      toKeys.map((t) => h('td', {class: 'num' + (f !== t && flows[f][t] ? ' move' : ''), 'data-from': f, 'data-to': t}, fmt(flows[f][t] || 0))))));
   const pie = h('canvas', {id: 'chart-placement', 'aria-label': 'Plaatsbaarheid'});
   const bars = h('canvas', {id: 'chart-demand', 'aria-label': 'Omscholingsvraag per kwalificatie'});
   const moves = h('canvas', {id: 'chart-destination', 'aria-label': 'Bestemming per sector'});
@@ -430,6 +469,9 @@ function renderSummary(into, s, people, run) {
       h('div', {class: 'chart'}, h('h3', {}, 'Plaatsbaarheid'), h('div', {style: 'height:280px'}, pie)),
       h('div', {class: 'chart'}, h('h3', {}, 'Bestemming per sector'), h('div', {style: 'height:280px'}, moves)),
       h('div', {class: 'chart'}, h('h3', {}, 'Omscholingsvraag per kwalificatie'), h('div', {style: 'height:280px'}, bars))),
+    h('h2', {}, 'Wisselingen van sector'),
+    h('p', {class: 'muted'}, 'Geplaatste mensen naar de sector waar ze vandaan komen (rijen) en waar ze heen gaan (kolommen).'),
+    fromKeys.length ? matrix : h('p', {}, 'Niemand geplaatst.'),
     h('h2', {}, 'Voorgestelde groepscursussen'),
     demand.length === 0 ? h('p', {}, 'Geen omscholing nodig.') :
       h('table', {id: 'courses'}, h('tr', {}, h('th', {class: 'num'}, 'Rang'), h('th', {}, 'Kwalificatie'), h('th', {class: 'num'}, 'Mensen'),
