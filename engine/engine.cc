@@ -179,6 +179,8 @@ StoreHealth Engine::ReadStoreHealth() const {
   health.compaction_pending = stats.compaction_pending;
   health.write_stopped = stats.write_stopped;
   health.delayed_write_rate = stats.delayed_write_rate;
+  health.read_only = stats.read_only;
+  health.disk_full_resumes = stats.disk_full_resumes;
   for (int i = 0; i < storage::kNumFamilies; ++i) {  // Family values are 0..kNumFamilies-1.
     health.estimated_keys.emplace_back(
         std::string(storage::FamilyName(static_cast<storage::Family>(i))),

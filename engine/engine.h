@@ -84,6 +84,8 @@ struct StoreHealth {
   bool compaction_pending = false;
   bool write_stopped = false;       // Writes are stalled until compaction catches up.
   uint64_t delayed_write_rate = 0;  // Bytes/s writes are slowed to; 0 = not slowed.
+  bool read_only = false;           // Opened read-only: the disk was full at start.
+  uint64_t disk_full_resumes = 0;   // Writes resumed after a full disk without a restart.
   // Estimated keys per column family, by family name.
   std::vector<std::pair<std::string, uint64_t>> estimated_keys;
 };
@@ -176,11 +178,16 @@ class Engine {
 
   // ---- Rematch -----------------------------------------------------------------------
   // Runs a rematch to completion on the bounded pool, streaming events to `sink`.
-  // Returns CANCELLED when cancelled (by CancelRematch or the sink returning false).
+  // Returns CANCELLED when cancelled (by CancelRematch or the sink returning false),
+  // UNAVAILABLE when stopped by StopRematchesForShutdown (the run is kept INCOMPLETE).
   absl::Status StartRematch(const access::Caller& caller, const v1::StartRematchRequest& request, const RematchSink& sink);
   absl::StatusOr<v1::RematchRun> GetRematch(const access::Caller& caller, const v1::GetRematchRequest& request) const;
   absl::StatusOr<v1::RematchRun> CancelRematch(const access::Caller& caller, std::string_view run_id);
   absl::StatusOr<v1::ListRematchesResponse> ListRematches(const access::Caller& caller, const v1::ListRematchesRequest& request) const;
+  // The server's drain, past its grace period: stops every running rematch (each stored
+  // INCOMPLETE, its StartRematch answering UNAVAILABLE with how far it got) without
+  // waiting. Returns how many runs were stopped. No caller: the process itself shuts down.
+  int StopRematchesForShutdown();
 
   // ---- Access (engine_access.cc) ---------------------------------------------------------
   // The caller holding the bearer `secret`; UNAUTHENTICATED for an unknown, revoked or

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/common/memory.h"
 #include "google/protobuf/descriptor.h"
 
 namespace w2w::service {
@@ -85,6 +86,10 @@ ServiceMetrics::ServiceMetrics(const Engine* engine) {
                      [engine](metrics::GaugeSink& sink) {
                        sink.Set(engine->Info().uptime_seconds());
                      });
+  registry_.AddGauge("w2w_resident_bytes", "Resident memory of the server process (VmRSS).", {},
+                     [](metrics::GaugeSink& sink) {
+                       sink.Set(static_cast<double>(memory::ResidentBytes()));
+                     });
   registry_.AddGauge(
       "w2w_store_bytes", "RocksDB sizes: SST files (live, total) and memtables.", {"what"},
       [engine](metrics::GaugeSink& sink) {
@@ -110,6 +115,16 @@ ServiceMetrics::ServiceMetrics(const Engine* engine) {
         const StoreHealth health = engine->ReadStoreHealth();
         sink.Set({"stopped"}, health.write_stopped ? 1 : 0);
         sink.Set({"delayed_write_rate"}, static_cast<double>(health.delayed_write_rate));
+      });
+  registry_.AddGauge(
+      "w2w_store_disk_full",
+      "Full disk: read_only (1 when the store opened read-only because the disk was full at "
+      "start; writes refused until a restart) and resumes (times writes came back after a "
+      "full disk without a restart).",
+      {"what"}, [engine](metrics::GaugeSink& sink) {
+        const StoreHealth health = engine->ReadStoreHealth();
+        sink.Set({"read_only"}, health.read_only ? 1 : 0);
+        sink.Set({"resumes"}, static_cast<double>(health.disk_full_resumes));
       });
   registry_.AddGauge("w2w_store_keys", "Estimated keys per RocksDB column family.", {"family"},
                      [engine](metrics::GaugeSink& sink) {

@@ -5,6 +5,7 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -13,8 +14,11 @@
 
 #include "absl/algorithm/container.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "engine/common/status_macros.h"
+#include "engine/storage/info_log.h"
 #include "engine/storage/rocks_status.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/convenience.h"
@@ -39,9 +43,13 @@ constexpr Family kAllFamilies[kNumFamilies] = {
 };
 constexpr uint64_t kMiB = 1ull << 20;
 // Opening replays the WAL and writes a new MANIFEST and OPTIONS file: a few KiB when
-// flushing during recovery is avoided. Below this much free space we do not even try,
-// because Debian's RocksDB aborts the process when a write hits a full disk.
+// flushing during recovery is avoided. Below this much free space an existing store
+// opens read-only (Store::Open).
 constexpr uint64_t kOpenFloorBytes = 2 * kMiB;
+// After a full disk RocksDB resumes writes once this much is free: the largest write
+// buffer (its SstFileManager's reserve, so the flush that resuming starts has room). Our
+// families keep RocksDB's default write buffer size.
+const uint64_t kResumeFreeBytes = rocksdb::ColumnFamilyOptions().write_buffer_size;
 // Bloom filter bits per key: ~1% false positives for point lookups of absent ids.
 constexpr double kBloomBitsPerKey = 10;
 // Memtable Bloom filter size as a fraction of the write buffer (64 MiB -> 1.3 MiB, far
@@ -135,9 +143,10 @@ rocksdb::DBOptions DatabaseOptions(const StoreOptions& store_options) {
   // Recovery keeps replayed data in the memtable instead of writing small SST files,
   // so opening a store on a nearly full disk writes almost nothing.
   options.avoid_flush_during_recovery = true;
-  options.keep_log_file_num = kKeepInfoLogFiles;
-  options.max_log_file_size = kMaxInfoLogBytes;
+  // Our own LOG writer (info_log.h): RocksDB's aborts the process once the disk was full.
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  options.info_log = std::make_shared<InfoLog>(store_options.path, options.info_log_level,
+                                               kMaxInfoLogBytes, static_cast<int>(kKeepInfoLogFiles));
   // A torn last WAL record (crash mid-write) is dropped; anything else is corruption.
   options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   return options;
@@ -241,6 +250,53 @@ struct Store::Impl {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   std::vector<rocksdb::ColumnFamilyHandle*> others;
   rocksdb::WriteOptions write_options;
+  // Opened read-only: the disk had less than the open floor free (Store::Open).
+  bool read_only = false;
+  uint64_t free_at_open = 0;
+  // Serialises Resume() attempts (one at a time; the others then retry their write).
+  absl::Mutex resume_mu;
+  std::atomic<uint64_t> resumes{0};  // Store::resumes().
+  // A write failed on the full disk and none has succeeded since.
+  std::atomic<bool> disk_full{false};
+
+  static bool IsNoSpace(const rocksdb::Status& status) {
+    return status.IsNoSpace() || status.subcode() == rocksdb::Status::kNoSpace ||
+           absl::StrContains(status.ToString(), "No space left on device");
+  }
+
+  // After `failed` (a write's or flush's status): when it is RocksDB's full-disk error and
+  // the disk has room again, asks RocksDB to resume now; true when the caller should
+  // retry. Once a write met a full disk (ENOSPC: no reserve, or one smaller than a write
+  // burst) RocksDB refuses every write and flush with that error until it resumes. It
+  // resumes by itself: its SstFileManager checks every 5 s and resumes once
+  // kResumeFreeBytes are free; while that check is pending Resume() answers Busy and the
+  // write is refused (DiskFullError says when to expect the resume).
+  bool ResumeAfterDiskFull(const rocksdb::Status& failed) ABSL_LOCKS_EXCLUDED(resume_mu) {
+    if (!IsNoSpace(failed)) return false;
+    disk_full.store(true, std::memory_order_relaxed);
+    if (FreeBytes(options.path) < std::max(options.disk_reserve_bytes, kResumeFreeBytes)) {
+      return false;
+    }
+    absl::MutexLock lock(&resume_mu);
+    return db->Resume().ok();
+  }
+
+  // Notes a write that succeeded: the first after a full disk counts as a resume.
+  void Succeeded() {
+    if (disk_full.load(std::memory_order_relaxed) && disk_full.exchange(false)) {
+      resumes.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  // The status of a failed write or flush; on a full disk, says when writes resume.
+  absl::Status WriteError(const rocksdb::Status& failed, std::string_view what) const {
+    absl::Status status = FromRocks(failed, Context::kWrite, what);
+    if (!IsNoSpace(failed)) return status;
+    return absl::ResourceExhaustedError(absl::StrCat(
+        status.message(), "; the disk is full: writes resume by themselves within about 5 s once ",
+        kResumeFreeBytes / kMiB, " MiB are free on ", options.path, " (", FreeBytes(options.path) / kMiB,
+        " MiB free now); every acknowledged write is kept"));
+  }
 
   rocksdb::ColumnFamilyHandle* handle(Family family) const {
     return handles[FamilyIndex(family)];
@@ -248,7 +304,9 @@ struct Store::Impl {
 
   ~Impl() {
     if (!db) return;
-    for (auto* h : handles) (void)db->DestroyColumnFamilyHandle(h);
+    for (auto* h : handles) {
+      if (h != db->DefaultColumnFamily()) (void)db->DestroyColumnFamilyHandle(h);
+    }
     for (auto* h : others) (void)db->DestroyColumnFamilyHandle(h);
     // Close() flushes memtables (avoid_flush_during_shutdown = false). Its status cannot
     // be reported from a destructor; the data is in the WAL either way.
@@ -274,14 +332,19 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   }
   const uint64_t free_bytes = FreeBytes(options.path);
   const uint64_t open_floor = std::min(options.disk_reserve_bytes, kOpenFloorBytes);
-  if (free_bytes < open_floor) {
+  // Too little space to open for writing safely (opening writes a MANIFEST and an OPTIONS
+  // file): an existing store opens read-only, so reads go on; a new one cannot be made.
+  const bool read_only = free_bytes < open_floor;
+  if (read_only && !std::filesystem::exists(std::filesystem::path(options.path) / "CURRENT", error)) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "store: only ", free_bytes / kMiB, " MiB free on ", options.path,
-        ", too little to open the store safely; free some space"));
+        ", too little to create a store; free some space"));
   }
 
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->read_only = read_only;
+  impl->free_at_open = free_bytes;
   // Half the cache is reserved for index and filter blocks (high priority), so data
   // blocks of random record reads cannot evict them.
   impl->cache = rocksdb::NewLRUCache(options.block_cache_bytes, /*num_shard_bits=*/-1,
@@ -311,9 +374,25 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
     }
   }
 
+  if (read_only) {
+    // Read-only RocksDB opens only families that exist: a family this version added after
+    // the store was written reads as the (empty) default family.
+    std::vector<rocksdb::ColumnFamilyDescriptor> present;
+    std::vector<int> present_slot;
+    for (size_t i = 0; i < descriptors.size(); ++i) {
+      if (i == 0 || absl::c_linear_search(existing, descriptors[i].name)) {
+        present.push_back(descriptors[i]);
+        present_slot.push_back(family_slot[i]);
+      }
+    }
+    descriptors.swap(present);
+    family_slot.swap(present_slot);
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  rocksdb::Status status = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &db);
+  rocksdb::Status status =
+      read_only ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &handles, &db)
+                : rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &db);
   if (!status.ok()) return FromRocks(status, Context::kOpen, absl::StrCat("open ", options.path));
   impl->db.reset(db);
   impl->handles.assign(kNumFamilies, nullptr);
@@ -324,11 +403,20 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
       impl->others.push_back(handles[i]);
     }
   }
+  for (rocksdb::ColumnFamilyHandle*& handle : impl->handles) {
+    if (handle == nullptr) handle = impl->db->DefaultColumnFamily();  // Read-only: see above.
+  }
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
 absl::Status Store::Write(Batch& batch) {
   if (batch.count() == 0) return absl::OkStatus();
+  if (impl_->read_only) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "store: opened read-only because only ", impl_->free_at_open / kMiB, " MiB were free on ",
+        impl_->options.path, " at start (disk full); writes are refused until w2w-server is "
+        "restarted with more free space"));
+  }
   const uint64_t free_bytes = DiskFreeBytes();
   if (free_bytes < impl_->options.disk_reserve_bytes) {
     return absl::ResourceExhaustedError(absl::StrCat(
@@ -367,9 +455,17 @@ absl::Status Store::Write(Batch& batch) {
             : write_batch.Put(impl_->handle(op.family), ToSlice(rep.key(op)), ToSlice(rep.value(op)));
     if (!status.ok()) return FromRocks(status, Context::kWrite, "build batch");
   }
-  return FromRocks(impl_->db->Write(impl_->write_options, &write_batch), Context::kWrite,
-                   absl::StrCat("write of ", batch.count(), " operations"));
+  rocksdb::Status written = impl_->db->Write(impl_->write_options, &write_batch);
+  if (!written.ok() && impl_->ResumeAfterDiskFull(written)) {
+    written = impl_->db->Write(impl_->write_options, &write_batch);
+  }
+  if (written.ok()) {
+    impl_->Succeeded();
+    return absl::OkStatus();
+  }
+  return impl_->WriteError(written, absl::StrCat("write of ", batch.count(), " operations"));
 }
+
 
 absl::StatusOr<bool> Store::GetRaw(Family family, std::string_view key, std::string* out) const {
   rocksdb::Status status =
@@ -458,6 +554,10 @@ absl::StatusOr<std::optional<std::string>> Store::LastKey(Family family) const {
   return std::optional<std::string>(it->key().ToString());
 }
 
+bool Store::read_only() const { return impl_->read_only; }
+
+uint64_t Store::resumes() const { return impl_->resumes.load(std::memory_order_relaxed); }
+
 uint64_t Store::DiskFreeBytes() const { return FreeBytes(impl_->options.path); }
 const StoreOptions& Store::options() const { return impl_->options; }
 bool Store::syncs_writes() const { return impl_->write_options.sync; }
@@ -465,6 +565,8 @@ bool Store::syncs_writes() const { return impl_->write_options.sync; }
 StoreStats Store::Stats() const {
   StoreStats stats;
   stats.disk_free_bytes = DiskFreeBytes();
+  stats.read_only = impl_->read_only;
+  stats.disk_full_resumes = resumes();
   for (Family family : kAllFamilies) {
     uint64_t keys = 0;
     if (impl_->db->GetIntProperty(impl_->handle(family), "rocksdb.estimate-num-keys", &keys)) {
@@ -494,10 +596,14 @@ StoreStats Store::Stats() const {
 }
 
 absl::Status Store::Flush() {
+  if (impl_->read_only) return absl::OkStatus();  // Nothing was written.
   rocksdb::FlushOptions flush_options;
   flush_options.wait = true;
-  RETURN_IF_ERROR(FromRocks(impl_->db->Flush(flush_options, impl_->handles), Context::kWrite,
-                            "flush"));
+  rocksdb::Status flushed = impl_->db->Flush(flush_options, impl_->handles);
+  if (!flushed.ok() && impl_->ResumeAfterDiskFull(flushed)) {
+    flushed = impl_->db->Flush(flush_options, impl_->handles);
+  }
+  if (!flushed.ok()) return impl_->WriteError(flushed, "flush");
   return FromRocks(impl_->db->FlushWAL(/*sync=*/true), Context::kWrite, "sync of the WAL");
 }
 
@@ -509,7 +615,7 @@ absl::StatusOr<BackupEntry> Store::Backup(const std::string& dir, uint32_t keep)
                             Context::kWrite, absl::StrCat("backup folder '", dir, "'")));
   std::unique_ptr<rocksdb::BackupEngine> engine(raw);
   rocksdb::CreateBackupOptions create;
-  create.flush_before_backup = true;
+  create.flush_before_backup = !impl_->read_only;  // Read-only: the WAL files are copied.
   rocksdb::BackupID id = 0;
   RETURN_IF_ERROR(FromRocks(engine->CreateNewBackup(create, impl_->db.get(), &id), Context::kWrite,
                             absl::StrCat("backup into '", dir, "'")));

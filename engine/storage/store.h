@@ -105,6 +105,8 @@ struct StoreStats {
   bool compaction_pending = false;         // rocksdb.compaction-pending, any family.
   bool write_stopped = false;              // rocksdb.is-write-stopped.
   uint64_t delayed_write_rate = 0;         // rocksdb.actual-delayed-write-rate; 0 = no delay.
+  bool read_only = false;                  // Store::read_only().
+  uint64_t disk_full_resumes = 0;          // Store::resumes().
 };
 
 // One backup of a store (RocksDB's BackupEngine), as a backup folder lists it.
@@ -128,8 +130,12 @@ absl::Status RestoreBackup(const std::string& dir, uint32_t id, const std::strin
 class Store {
  public:
   // Opens (creating when allowed) the store in options.path with all column families.
-  // Errors: FAILED_PRECONDITION when the folder is locked by another process or holds an
-  // incompatible store; INTERNAL for I/O errors; RESOURCE_EXHAUSTED when the disk is short.
+  // With less than min(disk_reserve_bytes, 2 MiB) free, an existing store opens
+  // read-only (reads work; every Write() is RESOURCE_EXHAUSTED until a restart with more
+  // space; read_only()), because opening for writes writes files and Debian's RocksDB
+  // aborts on a full disk. Errors: FAILED_PRECONDITION when the folder is locked by
+  // another process or holds an incompatible store; INTERNAL for I/O errors;
+  // RESOURCE_EXHAUSTED when the disk is too short to create a new store.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
 
   // Flushes and closes. Pending writes were already in the WAL.
@@ -138,8 +144,11 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Applies `batch` atomically; OK means it is in the WAL (and fsynced if sync_writes).
-  // Errors: RESOURCE_EXHAUSTED when free disk is below the reserve (nothing written);
-  // INTERNAL / UNAVAILABLE for I/O errors. An empty batch is OK and writes nothing.
+  // Errors: RESOURCE_EXHAUSTED when free disk is below the reserve (nothing written) or
+  // RocksDB met a full disk; INTERNAL / UNAVAILABLE for I/O errors. An empty batch is OK
+  // and writes nothing. After a full disk RocksDB refuses every write until it is resumed:
+  // a write that meets that error once the reserve is free again resumes the store and is
+  // retried, so writes come back without a restart (resumes() counts it).
   absl::Status Write(Batch& batch);
 
   // Reads one value into `out`. Returns true when found, false when absent.
@@ -174,8 +183,13 @@ class Store {
   bool syncs_writes() const;
   StoreStats Stats() const;
 
-  // Flushes memtables and syncs the WAL; used by graceful shutdown.
+  // Flushes memtables and syncs the WAL; used by graceful shutdown. Resumes the store
+  // first, as Write does, when a full disk stopped it and space is back.
   absl::Status Flush();
+  // How often a write or flush resumed the store after a full disk (since Open).
+  uint64_t resumes() const;
+  // Opened read-only (see Open): every Write() is refused, reads work.
+  bool read_only() const;
 
   // Backs up the whole store (every family) into `dir` (made when missing) with
   // RocksDB's BackupEngine, while writes go on: incremental (files unchanged since an
