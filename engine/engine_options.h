@@ -20,6 +20,10 @@ struct EngineOptions {
   // False stops recording reads in the audit: only to measure what the audit costs
   // (bench/); a production server keeps it on.
   bool audit_reads = true;
+  // After a rematch ends and none is running, give the heap pages it freed back to the
+  // system (engine/common/memory.h). False only to measure what that does
+  // (bench/rematch_memory.sh).
+  bool release_memory_after_rematch = true;
 };
 
 }  // namespace w2w

@@ -21,7 +21,8 @@ absl::Status internal::EngineState::OpenRematch() {
   // Marks the runs a previous process left RUNNING as INCOMPLETE before any run starts.
   ASSIGN_OR_RETURN(rematch, rematch::RematchManager::Create(
                                 store.get(), records.get(), matcher.get(),
-                                [this] { return taxonomy(); }, options.rematch_threads));
+                                [this] { return taxonomy(); }, options.rematch_threads,
+                                options.release_memory_after_rematch));
   return absl::OkStatus();
 }
 
@@ -127,5 +128,7 @@ absl::StatusOr<v1::GetPlanRealisedResponse> Engine::GetPlanRealised(const access
   const int32_t started_day = ParseIsoDate(std::string_view(run.created_at()).substr(0, 10)).value_or(0);
   return outcomes::ComputePlanRealised(run, started_day, results, placements);
 }
+
+int Engine::StopRematchesForShutdown() { return state_->rematch->StopAllForShutdown(); }
 
 }  // namespace w2w

@@ -8,6 +8,8 @@
 #ifndef W2W_SERVICE_CALL_TRACKER_H_
 #define W2W_SERVICE_CALL_TRACKER_H_
 
+#include <atomic>
+
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -24,8 +26,13 @@ class CallTracker {
   void StartDraining() ABSL_LOCKS_EXCLUDED(mu_);
   // Blocks until no admitted call runs or `deadline` passes; true when none runs.
   bool WaitIdle(absl::Time deadline) ABSL_LOCKS_EXCLUDED(mu_);
+  // The drain's grace period is over: streams still open stop at their next look (import
+  // streams poll streams_stopping()) and answer UNAVAILABLE saying what was kept.
+  void StopStreams() { streams_stopping_.store(true, std::memory_order_release); }
+  bool streams_stopping() const { return streams_stopping_.load(std::memory_order_acquire); }
 
  private:
+  std::atomic<bool> streams_stopping_{false};
   absl::Mutex mu_;
   int running_ ABSL_GUARDED_BY(mu_) = 0;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;

@@ -3,7 +3,11 @@
 //   w2w-server listening on <host>:<port>
 // on stdout once serving (scripts and tests read the port from it), and shuts down
 // gracefully on SIGTERM/SIGINT: health NOT_SERVING, in-flight calls finish (up to
-// --shutdown_grace_seconds), the store is flushed, exit 0. See service/README.md.
+// --shutdown_grace_seconds), then open streams are told (a running rematch is stopped and
+// kept INCOMPLETE, an import keeps its committed batches; both answer UNAVAILABLE saying
+// so), the store is flushed, exit 0. While the store opens and the index is built the port
+// already answers: health NOT_SERVING, other calls UNAVAILABLE (startup_server.h). See
+// service/README.md.
 //
 // TLS when --tls_cert_file and --tls_key_file are given (mutual TLS with
 // --tls_client_ca_file); without them only loopback addresses are accepted. The PEM files
@@ -32,6 +36,7 @@
 #include "engine/engine.h"
 #include "service/admin_token.h"
 #include "service/server.h"
+#include "service/startup_server.h"
 #include "service/web/web_server.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051",
@@ -67,6 +72,10 @@ ABSL_FLAG(int, audit_retention_days, 365,
 ABSL_FLAG(bool, audit_reads, true,
           "Record every read of a candidate in the access audit. false only to measure the "
           "audit's cost (bench/audit_cost.sh); a production server keeps it on.");
+ABSL_FLAG(bool, release_memory_after_rematch, true,
+          "After a rematch ends and none is running, give the memory it freed back to the "
+          "system, so RSS falls back near its level before the run. false only to measure "
+          "what that does (bench/rematch_memory.sh).");
 ABSL_FLAG(double, rate_limit_per_token, w2w::service::kDefaultRateLimitPerToken,
           "Calls per second each coach or partner token may make (a token bucket per token; "
           "a stream counts as one call); calls over it get RESOURCE_EXHAUSTED with the "
@@ -303,6 +312,18 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The port answers from here on: health NOT_SERVING, every other call UNAVAILABLE
+  // "starting", until the store is open and the index built (startup_server.h).
+  absl::StatusOr<std::unique_ptr<w2w::service::StartupServer>> startup =
+      w2w::service::StartupServer::Start(server_options);
+  if (!startup.ok()) return Fail(startup.status().ToString());
+  server_options.address = (*startup)->address();  // The same port for the real server.
+  std::fprintf(stderr,
+               "w2w-server: starting on %s (health NOT_SERVING, other calls UNAVAILABLE, until "
+               "the store is open and the index is built)\n",
+               server_options.address.c_str());
+  const absl::Time starting = absl::Now();
+
   w2w::EngineOptions engine_options;
   engine_options.store.path = absl::GetFlag(FLAGS_data_dir);
   engine_options.store.sync_writes = absl::GetFlag(FLAGS_sync_writes);
@@ -312,6 +333,7 @@ int main(int argc, char** argv) {
   engine_options.rematch_threads = absl::GetFlag(FLAGS_rematch_threads);
   engine_options.audit_retention_days = absl::GetFlag(FLAGS_audit_retention_days);
   engine_options.audit_reads = absl::GetFlag(FLAGS_audit_reads);
+  engine_options.release_memory_after_rematch = absl::GetFlag(FLAGS_release_memory_after_rematch);
 
   if (const std::string from = absl::GetFlag(FLAGS_restore_from); !from.empty()) {
     const absl::Time start = absl::Now();
@@ -333,6 +355,12 @@ int main(int argc, char** argv) {
                              "': ", engine.status().ToString()));
   }
 
+  if ((*engine)->ReadStoreHealth().read_only) {
+    std::fprintf(stderr,
+                 "w2w-server: WARNING: the disk of '%s' is full: the store is open READ-ONLY; reads "
+                 "are served, writes refused with RESOURCE_EXHAUSTED; free space and restart\n",
+                 engine_options.store.path.c_str());
+  }
   std::string admin_token_file = absl::GetFlag(FLAGS_admin_token_file);
   if (admin_token_file.empty()) admin_token_file = engine_options.store.path + "/admin.token";
   absl::StatusOr<bool> new_admin = w2w::service::EnsureAdminTokenFile(**engine, admin_token_file);
@@ -342,6 +370,7 @@ int main(int argc, char** argv) {
                  admin_token_file.c_str());
   }
 
+  (*startup)->Stop();
   absl::StatusOr<std::unique_ptr<w2w::service::Server>> server =
       w2w::service::Server::Start(server_options, engine->get());
   if (!server.ok()) return Fail(server.status().ToString());
@@ -357,6 +386,8 @@ int main(int argc, char** argv) {
 
   (*server)->SetServing(true);
   std::fprintf(stderr, "w2w-server: %s\n", TransportLine(server_options.tls).c_str());
+  std::fprintf(stderr, "w2w-server: serving after %s of start-up\n",
+               absl::FormatDuration(absl::Trunc(absl::Now() - starting, absl::Milliseconds(1))).c_str());
   if (web != nullptr) std::printf("w2w-server web page on %s\n", web->url().c_str());
   std::printf("w2w-server listening on %s\n", (*server)->address().c_str());
   std::fflush(stdout);
@@ -370,13 +401,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "w2w-server: %s received, shutting down\n",
                  signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     const absl::Time start = absl::Now();
-    const bool drained = running->Shutdown(grace);
+    const w2w::service::Server::ShutdownReport report = running->Shutdown(grace);
     // Then the page: its calls went to the server, so they are done or cancelled now (a
     // page request that comes in meanwhile is answered 503, the server draining).
     if (running_web != nullptr) running_web->Stop();
     std::fprintf(stderr, "w2w-server: %s in %s\n",
-                 drained ? "in-flight calls finished" : "calls past the grace period cancelled",
+                 report.drained ? "in-flight calls finished"
+                                : "calls past the grace period told to stop or cancelled",
                  absl::FormatDuration(absl::Now() - start).c_str());
+    if (report.rematches_stopped > 0) {
+      std::fprintf(stderr,
+                   "w2w-server: %d rematch run(s) stopped at the end of the grace period, kept "
+                   "as INCOMPLETE (start them again after the restart)\n",
+                   report.rematches_stopped);
+    }
   });
 
   running->Wait();

@@ -60,9 +60,11 @@ std::string HostOf(const std::string& address) {
   return colon == std::string::npos ? address : address.substr(0, colon);
 }
 
-// TLS credentials for the port; mutual TLS (a verified client certificate required)
-// when client CAs are given.
-std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const ServerTlsOptions& tls) {
+}  // namespace
+
+std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const std::optional<ServerTlsOptions>& maybe_tls) {
+  if (!maybe_tls.has_value()) return grpc::InsecureServerCredentials();
+  const ServerTlsOptions& tls = *maybe_tls;
   grpc::SslServerCredentialsOptions ssl(
       tls.client_ca_pem.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
                                 : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
@@ -71,7 +73,17 @@ std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const ServerTlsOptions& 
   return grpc::SslServerCredentials(ssl);
 }
 
-}  // namespace
+const std::vector<std::string>& ServedServiceNames() {
+  static const auto* const names = new std::vector<std::string>{
+      v1::CandidateService::service_full_name(), v1::VacancyService::service_full_name(),
+      v1::MatchService::service_full_name(),     v1::RematchService::service_full_name(),
+      v1::PolicyService::service_full_name(),    v1::TaxonomyService::service_full_name(),
+      v1::ServerInfoService::service_full_name(), v1::AccessService::service_full_name(),
+      v1::AuditService::service_full_name(),     v1::PrivacyService::service_full_name(),
+      v1::OutcomeService::service_full_name(),   v1::ReportService::service_full_name(),
+      v1::AdminService::service_full_name()};
+  return *names;
+}
 
 absl::Status CheckServerOptions(const ServerOptions& options) {
   if (options.threads < kMinThreads) {
@@ -122,10 +134,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
 
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.address,
-                           options.tls.has_value() ? TlsCredentials(*options.tls)
-                                                   : grpc::InsecureServerCredentials(),
-                           &port);
+  builder.AddListeningPort(options.address, ServerCredentialsFor(options.tls), &port);
   // gRPC sets SO_REUSEPORT by default: a second server on a busy port would start and
   // share it silently. Refuse instead, so "address in use" is a clear start-up error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -175,7 +184,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         ")"));
   }
   std::string address = absl::StrCat(HostOf(options.address), ":", port);
-  auto result = std::unique_ptr<Server>(new Server(std::move(metrics), std::move(tracker), std::move(limiter),
+  auto result = std::unique_ptr<Server>(new Server(engine, std::move(metrics), std::move(tracker), std::move(limiter),
                                                    std::move(delay),
                                                    std::move(long_calls),
                                                    std::move(work),
@@ -185,11 +194,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   return result;
 }
 
-Server::Server(std::unique_ptr<ServiceMetrics> metrics, std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::RateLimiter> limiter,
+Server::Server(Engine* engine, std::unique_ptr<ServiceMetrics> metrics, std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::RateLimiter> limiter,
                std::unique_ptr<internal::RefusalDelay> delay, std::unique_ptr<WorkerPool> long_calls, std::unique_ptr<WorkerPool> work,
                std::vector<std::unique_ptr<grpc::Service>> services,
                std::unique_ptr<grpc::Server> server, int port, std::string address)
-    : metrics_(std::move(metrics)),
+    : engine_(engine),
+      metrics_(std::move(metrics)),
       tracker_(std::move(tracker)),
       limiter_(std::move(limiter)),
       delay_(std::move(delay)),
@@ -217,31 +227,30 @@ void Server::SetServing(bool serving) {
   if (health == nullptr) return;
   // The server as a whole ("") and each w2w service by name, so load balancers and
   // Kubernetes probes may check either.
-  for (const char* name :
-       {v1::CandidateService::service_full_name(), v1::VacancyService::service_full_name(),
-        v1::MatchService::service_full_name(), v1::RematchService::service_full_name(),
-        v1::PolicyService::service_full_name(), v1::TaxonomyService::service_full_name(),
-        v1::ServerInfoService::service_full_name(), v1::AccessService::service_full_name(),
-        v1::AuditService::service_full_name(), v1::PrivacyService::service_full_name(),
-        v1::OutcomeService::service_full_name(), v1::ReportService::service_full_name(),
-        v1::AdminService::service_full_name()}) {
-    health->SetServingStatus(name, serving);
-  }
+  for (const std::string& name : ServedServiceNames()) health->SetServingStatus(name, serving);
   health->SetServingStatus(serving);
 }
 
-bool Server::Shutdown(absl::Duration grace) {
+Server::ShutdownReport Server::Shutdown(absl::Duration grace) {
   SetServing(false);
   tracker_->StartDraining();
   delay_->Stop();  // Held refusals are answered now; later ones at once.
-  const bool drained = tracker_->WaitIdle(absl::Now() + grace);
-  // Our calls are done (or out of grace). grpc::Server::Shutdown with a deadline would
+  ShutdownReport report;
+  report.drained = tracker_->WaitIdle(absl::Now() + grace);
+  bool idle = report.drained;
+  if (!idle) {
+    // Out of grace: tell the streams, which then answer with what they kept.
+    tracker_->StopStreams();
+    report.rematches_stopped = engine_->StopRematchesForShutdown();
+    idle = tracker_->WaitIdle(absl::Now() + kStopStreamsWait);
+  }
+  // Our calls are done (or out of time). grpc::Server::Shutdown with a deadline would
   // also wait for idle client connections to close, so the deadline is short: the flush
   // margin when the handlers finished (their responses may still be on the way out), now
-  // when the grace ran out. It is idempotent.
-  const absl::Duration margin = drained ? kResponseFlushMargin : absl::ZeroDuration();
+  // when some still run. It is idempotent.
+  const absl::Duration margin = idle ? kResponseFlushMargin : absl::ZeroDuration();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + margin));
-  return drained;
+  return report;
 }
 
 void Server::Wait() { server_->Wait(); }

@@ -31,6 +31,7 @@
 #include "engine/access/rate_limiter.h"
 #include "engine/engine.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "service/call_tracker.h"
 #include "service/service_metrics.h"
@@ -109,6 +110,13 @@ struct ServerOptions {
 // an empty TLS certificate or key. Whether the PEM parses is gRPC's to say (Start).
 absl::Status CheckServerOptions(const ServerOptions& options);
 
+// The credentials of the port: TLS from `tls` (mutual TLS when it names client CAs), else
+// plaintext.
+std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const std::optional<ServerTlsOptions>& tls);
+
+// The full names of the w2w services the server serves (health reports each by name).
+const std::vector<std::string>& ServedServiceNames();
+
 class Server {
  public:
   // Builds and starts the server over `engine` (borrowed; must outlive the Server).
@@ -138,19 +146,28 @@ class Server {
   // Sets the health status of the server ("") and every w2w service.
   void SetServing(bool serving);
 
+  // What Shutdown did.
+  struct ShutdownReport {
+    bool drained = true;        // Every call finished within the grace period.
+    int rematches_stopped = 0;  // Rematch runs stopped at its end (kept INCOMPLETE).
+  };
   // Health NOT_SERVING; new calls are refused with UNAVAILABLE; in-flight calls may
-  // finish for up to `grace`; then the rest are cancelled (handlers see IsCancelled(),
-  // streams OnCancel) and
-  // client connections are closed. Returns as soon as all handlers have returned (not
-  // after the whole grace period when nothing runs). Idempotent. Returns true when every
-  // call finished within the grace period, false when some had to be cancelled.
-  bool Shutdown(absl::Duration grace);
+  // finish for up to `grace`. Then the streams still open are told and end on their own
+  // (up to kStopStreamsWait): a running rematch is stopped and kept INCOMPLETE, an import
+  // stream stops with its committed batches kept, each answering UNAVAILABLE with a
+  // message that says so; what still runs after that is cancelled (handlers see
+  // IsCancelled(), streams OnCancel) and client connections are closed. Returns as soon as
+  // all handlers have returned (not after the whole grace period when nothing runs).
+  // Idempotent (a second call reports nothing stopped).
+  ShutdownReport Shutdown(absl::Duration grace);
+  // How long streams told to stop at the end of the grace period may take to answer.
+  static constexpr absl::Duration kStopStreamsWait = absl::Seconds(2);
 
   // Blocks until Shutdown() completed.
   void Wait();
 
  private:
-  Server(std::unique_ptr<ServiceMetrics> metrics, std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::RateLimiter> limiter,
+  Server(Engine* engine, std::unique_ptr<ServiceMetrics> metrics, std::unique_ptr<CallTracker> tracker, std::unique_ptr<access::RateLimiter> limiter,
          std::unique_ptr<internal::RefusalDelay> delay,
          std::unique_ptr<WorkerPool> long_calls, std::unique_ptr<WorkerPool> work,
          std::vector<std::unique_ptr<grpc::Service>> services,
@@ -160,6 +177,7 @@ class Server {
   // first (the pools' destructors join their threads after server_ is gone and every
   // call is done). They are allocated so that their addresses are stable before the Server
   // exists.
+  Engine* const engine_;  // Borrowed.
   std::unique_ptr<ServiceMetrics> metrics_;
   std::unique_ptr<CallTracker> tracker_;
   std::unique_ptr<access::RateLimiter> limiter_;  // Per-token buckets of every call.

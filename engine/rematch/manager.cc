@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "engine/common/dates.h"
+#include "engine/common/memory.h"
 #include "engine/common/status_macros.h"
 #include "engine/rematch/run_store.h"
 #include "engine/rematch/selection.h"
@@ -16,24 +17,26 @@ namespace w2w::rematch {
 
 absl::StatusOr<std::unique_ptr<RematchManager>> RematchManager::Create(
     storage::Store* store, const records::RecordStore* records, const match::Matcher* matcher,
-    TaxonomySource taxonomy, int threads) {
+    TaxonomySource taxonomy, int threads, bool release_memory) {
   ASSIGN_OR_RETURN(uint64_t marked, MarkInterruptedRuns(*store));
   (void)marked;
-  return std::unique_ptr<RematchManager>(
-      new RematchManager(store, records, matcher, std::move(taxonomy), threads));
+  return std::unique_ptr<RematchManager>(new RematchManager(
+      store, records, matcher, std::move(taxonomy), threads, release_memory));
 }
 
 RematchManager::RematchManager(storage::Store* store, const records::RecordStore* records,
-                               const match::Matcher* matcher, TaxonomySource taxonomy, int threads)
+                               const match::Matcher* matcher, TaxonomySource taxonomy, int threads,
+                               bool release_memory)
     : store_(store),
       records_(records),
       matcher_(matcher),
       taxonomy_(std::move(taxonomy)),
+      release_memory_(release_memory),
       pool_(threads) {}
 
 RematchManager::~RematchManager() {
+  (void)StopAllForShutdown();
   absl::MutexLock lock(&mu_);
-  for (auto& [id, run] : active_) run->cancel.store(true, std::memory_order_release);
   auto none = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return active_.empty(); };
   mu_.Await(absl::Condition(&none));
 }
@@ -86,9 +89,29 @@ absl::Status RematchManager::Start(const v1::StartRematchRequest& request, const
     RunEnv env{store_, records_, matcher_, &pool_, &access.vacancies};
     status = ExecuteRun(env, std::move(run), std::move(selection), *active, sink);
   }
-  absl::MutexLock lock(&mu_);
-  active_.erase(run_id);
+  bool last = false;
+  {
+    absl::MutexLock lock(&mu_);
+    active_.erase(run_id);
+    last = active_.empty();
+  }
+  // The run's option lists and results (hundreds of MB for a large group run) are freed
+  // now; give them back to the system, so the server's RSS falls back to about its level
+  // before the run (bench/rematch_memory.sh). Not while other runs go: they reuse it.
+  if (last && release_memory_) memory::ReleaseFreeMemory();
   return status;
+}
+
+int RematchManager::StopAllForShutdown() {
+  absl::MutexLock lock(&mu_);
+  int told = 0;
+  for (auto& [id, run] : active_) {
+    if (run->cancel.load(std::memory_order_acquire)) continue;  // Already stopping.
+    run->shutdown.store(true, std::memory_order_release);
+    run->cancel.store(true, std::memory_order_release);
+    ++told;
+  }
+  return told;
 }
 
 bool RematchManager::AnyRunning() const {

@@ -55,11 +55,12 @@ class RematchManager {
   // the engine opens, before any run can start) and starts the pool of `threads` workers.
   // `store` (the runs' records), `records` (the candidates and vacancies, over the same
   // store) and `matcher` are borrowed and must outlive the manager; `taxonomy` returns
-  // the current taxonomy. Errors: those of the store.
+  // the current taxonomy. `release_memory`: after a run ends and none is running, give
+  // the freed heap back to the system (engine/common/memory.h). Errors: those of the store.
   static absl::StatusOr<std::unique_ptr<RematchManager>> Create(
       storage::Store* store, const records::RecordStore* records, const match::Matcher* matcher,
-      TaxonomySource taxonomy, int threads);
-  // Cancels the live runs and waits for them to return.
+      TaxonomySource taxonomy, int threads, bool release_memory = true);
+  // Stops the live runs as StopAllForShutdown does and waits for them to return.
   ~RematchManager();
 
   // Engine::StartRematch. Errors before the run exists (no record is written):
@@ -77,10 +78,14 @@ class RematchManager {
   // an unknown id.
   absl::StatusOr<v1::RematchRun> Cancel(std::string_view run_id, const RunAccess& access)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Engine::ListRematches: newest first, without results. The page token is the last run
-  // id of the previous page. INVALID_ARGUMENT for page_size over kMaxPageSize.
+  // Stops every live run because the server shuts down: each is stored INCOMPLETE and its
+  // Start returns UNAVAILABLE saying so (runner.h). Does not wait; returns how many runs
+  // were told.
+  int StopAllForShutdown() ABSL_LOCKS_EXCLUDED(mu_);
   // Whether any run is running now (an erasure waits for none).
   bool AnyRunning() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Engine::ListRematches: newest first, without results. The page token is the last run
+  // id of the previous page. INVALID_ARGUMENT for page_size over kMaxPageSize.
   // Runs the caller may not see are left out; a page holds page_size runs the caller sees
   // (fewer only at the end) and its token is the last of them, never another's run.
   absl::StatusOr<v1::ListRematchesResponse> List(const v1::ListRematchesRequest& request,
@@ -88,7 +93,8 @@ class RematchManager {
 
  private:
   RematchManager(storage::Store* store, const records::RecordStore* records,
-                 const match::Matcher* matcher, TaxonomySource taxonomy, int threads);
+                 const match::Matcher* matcher, TaxonomySource taxonomy, int threads,
+                 bool release_memory);
   // Overlays the live progress of a running run on its stored record.
   void OverlayLive(v1::RematchRun& run) const ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -97,6 +103,7 @@ class RematchManager {
   const records::RecordStore* const records_;  // Borrowed.
   const match::Matcher* const matcher_;  // Borrowed.
   const TaxonomySource taxonomy_;
+  const bool release_memory_;
   WorkerPool pool_;
 
   mutable absl::Mutex mu_;

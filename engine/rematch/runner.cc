@@ -88,12 +88,21 @@ class Execution {
     absl::Status status = RunSteps();
     if (status.ok()) return status;
     const bool cancelled = status.code() == absl::StatusCode::kCancelled;
-    run_.set_state(cancelled ? v1::REMATCH_STATE_CANCELLED : v1::REMATCH_STATE_FAILED);
+    const bool shutdown = cancelled && active_.shutdown.load(std::memory_order_acquire);
+    run_.set_state(shutdown    ? v1::REMATCH_STATE_INCOMPLETE
+                   : cancelled ? v1::REMATCH_STATE_CANCELLED
+                               : v1::REMATCH_STATE_FAILED);
     run_.set_finished_at(NowRfc3339());
     *run_.mutable_progress() = Progress(phase_, done_, total_);
     // Best effort: when the store is what failed, the record may stay RUNNING and the next
     // Engine::Open marks it INCOMPLETE, which is still never "finished".
     (void)PutRun(*env_.store, run_);
+    if (shutdown) {
+      return absl::UnavailableError(absl::StrCat(
+          "the server is shutting down: rematch run ", run_.run_id(), " was stopped in its ",
+          phase_.empty() ? "scoring" : phase_, " phase at ", done_, " of ", total_,
+          " and is kept as INCOMPLETE (no plan); start it again when the server is back"));
+    }
     return status;
   }
 

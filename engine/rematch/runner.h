@@ -37,6 +37,9 @@ inline constexpr uint32_t kMaxList = 1000;
 // The live state of a run, shared between its thread and Cancel/Get/List callers.
 struct ActiveRun {
   std::atomic<bool> cancel{false};
+  // Set (before `cancel`) when the run is stopped because the server shuts down: the run
+  // is then stored INCOMPLETE and returns UNAVAILABLE, not CANCELLED.
+  std::atomic<bool> shutdown{false};
   absl::Mutex mu;
   v1::RematchProgress progress ABSL_GUARDED_BY(mu);
 };
@@ -54,8 +57,10 @@ struct RunEnv {
 // Runs `run` (id, selection, options, policy_version and created_at set; state RUNNING,
 // already stored) over `selection`. Sends `started`, progress, one result per person and
 // the summary to `sink`. Returns OK when FINISHED; CANCELLED when `active.cancel` was set
-// or the sink returned false (state CANCELLED stored); any other error leaves the run
-// FAILED (stored when the store still accepts writes).
+// or the sink returned false (state CANCELLED stored); UNAVAILABLE when `active.shutdown`
+// was set (state INCOMPLETE stored; the message says how far the run got and that it must
+// be started again); any other error leaves the run FAILED (stored when the store still
+// accepts writes).
 absl::Status ExecuteRun(const RunEnv& env, v1::RematchRun run, Selection selection,
                         ActiveRun& active, const EventSink& sink);
 

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 #include "service/status.h"
 
 namespace w2w::service::internal {
@@ -47,6 +49,12 @@ void ImportReactor::Run() {
   absl::Status status = body_(*caller_, [this] { return Cancelled(); },
                               [this](grpc::ByteBuffer* out) { return Next(out); }, &summary);
   if (metrics_ != nullptr) metrics_->ImportFinished(kind_, summary);
+  if (status.code() == absl::StatusCode::kCancelled && tracker_->streams_stopping()) {
+    // Stopped by the drain, not by the client: say so, and what stays (a retryable code).
+    status = absl::UnavailableError(absl::StrCat(
+        "the server is shutting down and stopped this stream at the end of its grace period: ",
+        status.message(), "; send the rest again when the server is back"));
+  }
   if (status.ok()) status = Serialize(summary, response_);
   Finish(ToGrpcStatus(status));  // The last touch of `this`: OnDone may delete it.
 }
@@ -59,7 +67,12 @@ bool ImportReactor::Next(grpc::ByteBuffer* out) {
   StartRead(out);  // gRPC always answers with OnReadDone, also when the call is cancelled.
   absl::MutexLock lock(&mu_);
   auto read_done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !reading_; };
-  mu_.Await(absl::Condition(&read_done));
+  // A client that stalls mid-stream holds the read open: look at the drain meanwhile, and
+  // leave the read outstanding when it stops the streams (Finish then ends the call, and
+  // gRPC completes the read as failed before OnDone).
+  while (!mu_.AwaitWithTimeout(absl::Condition(&read_done), kStopPoll)) {
+    if (tracker_->streams_stopping()) return false;
+  }
   if (read_ok_) return true;
   // End of stream or a broken call: give gRPC a moment to report the latter (see the
   // header); Cancelled() then says which.
@@ -73,7 +86,7 @@ bool ImportReactor::Cancelled() {
     absl::MutexLock lock(&mu_);
     if (cancelled_) return true;
   }
-  return context_->IsCancelled();
+  return tracker_->streams_stopping() || context_->IsCancelled();
 }
 
 void ImportReactor::OnReadDone(bool ok) {

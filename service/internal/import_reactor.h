@@ -38,10 +38,13 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   // How long a stream that ended without a message waits for gRPC to report a broken call.
   static constexpr absl::Duration kBrokenCallSettle = absl::Milliseconds(5);
+  // How often a read that waits for the client looks whether the drain stopped the streams.
+  static constexpr absl::Duration kStopPoll = absl::Milliseconds(50);
 
   // Drains the whole stream with `body(cancelled, next, &summary)` and answers OK with
   // the summary, or the body's status. The body polls `cancelled` (client cancelled,
-  // deadline passed, the call broke, or shutdown past its grace).
+  // deadline passed, the call broke, or the drain stopped the streams at the end of its
+  // grace period: then the call answers UNAVAILABLE with what was committed).
   using Body = std::function<absl::Status(const access::Caller& caller, IsCancelled cancelled,
                                           ReadNext<grpc::ByteBuffer> next, v1::ImportSummary* summary)>;
 

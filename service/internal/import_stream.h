@@ -251,10 +251,10 @@ absl::Status DrainImport(Importer& importer, IsCancelled cancelled, ReadNext<grp
   // A stream that ended because the call broke is not a complete import: do not commit
   // the tail the client can no longer be told about.
   if (cancelled()) {
-    return absl::CancelledError(absl::StrCat("import cancelled (client cancelled, deadline passed or the call "
-                     "broke) after ",
-                     unreadable.Received(importer), " items; ", importer.summary().committed(),
-                     " were committed in earlier batches"));
+    // The caller (ImportReactor) says why when the client can still hear it (a drain).
+    return absl::CancelledError(absl::StrCat(
+        "import stopped after ", unreadable.Received(importer), " items; ",
+        importer.summary().committed(), " were committed in earlier batches (the rest was not)"));
   }
   absl::StatusOr<v1::ImportSummary> finished = importer.Finish();
   if (!finished.ok()) return WithProgress(finished.status(), importer, unreadable);

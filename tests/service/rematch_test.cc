@@ -3,7 +3,11 @@
 // goes, and a server SIGKILLed during a run: after the restart the run reads back
 // INCOMPLETE, never FINISHED. A client that cancels its stream, or whose deadline passes,
 // stops the run on the server (CANCELLED) and the server keeps answering; Ping and
-// Shortlist are answered promptly while a run holds its worker thread and the cores.
+// Shortlist are answered promptly while a run holds its worker thread and the cores. A
+// SIGTERM past the drain's grace period stops a run, stores it INCOMPLETE and tells the
+// stream so (UNAVAILABLE), and the server exits 0.
+#include <signal.h>
+
 #include <atomic>
 #include <map>
 #include <memory>
@@ -21,6 +25,7 @@
 namespace w2w {
 namespace {
 
+using ::testing::HasSubstr;
 using testkit::ContextWithDeadline;
 using testkit::IsOk;
 using testkit::ServerProcess;
@@ -33,7 +38,10 @@ constexpr int kVacancies = 900;
 class RematchServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto server = ServerProcess::Start();
+    testkit::ServerProcessOptions options;
+    // A short drain, so a SIGTERM during a run reaches the end of the grace period.
+    options.extra_flags = {"--shutdown_grace_seconds=0.2"};
+    auto server = ServerProcess::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     Load();
@@ -238,6 +246,34 @@ TEST_F(RematchServiceTest, RunInterruptedBySigkillIsIncompleteAfterRestart) {
   ASSERT_GE(list.runs_size(), 1);
   EXPECT_EQ(list.runs(0).run_id(), run_id);
   EXPECT_EQ(list.runs(0).state(), v1::REMATCH_STATE_INCOMPLETE);
+}
+
+TEST_F(RematchServiceTest, SigtermPastTheGracePeriodStopsTheRunAndSaysSo) {
+  auto context = ContextWithDeadline(absl::Seconds(300));
+  auto reader = server_->rematch()->StartRematch(context.get(), GroupRequest());
+  v1::RematchEvent event;
+  ASSERT_TRUE(reader->Read(&event));
+  ASSERT_TRUE(event.has_started());
+  const std::string run_id = event.started().run_id();
+  ASSERT_TRUE(server_->SendSignal(SIGTERM).ok());
+  bool summary = false;
+  while (reader->Read(&event)) summary = summary || event.has_summary();
+  const grpc::Status status = reader->Finish();
+  ASSERT_FALSE(summary) << "the run finished within the 0.2 s grace; the test needs a longer run";
+  // The coach is told, with a code to retry on, what happened to the run.
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("the server is shutting down"));
+  EXPECT_THAT(status.error_message(), HasSubstr(run_id));
+  EXPECT_THAT(status.error_message(), HasSubstr("kept as INCOMPLETE"));
+  absl::StatusOr<int> code = server_->WaitForExit(absl::Seconds(30));
+  ASSERT_TRUE(code.ok()) << code.status();
+  EXPECT_EQ(*code, 0);
+
+  ASSERT_TRUE(server_->Restart().ok());
+  const v1::RematchRun run = Get(run_id, false);
+  EXPECT_EQ(run.state(), v1::REMATCH_STATE_INCOMPLETE);
+  EXPECT_FALSE(run.has_summary());
+  EXPECT_FALSE(run.finished_at().empty());
 }
 
 TEST_F(RematchServiceTest, AClientThatCancelsItsStreamStopsTheRun) {

@@ -136,7 +136,7 @@ absl::Status ServerProcess::Launch() {
   // Everything the child needs is prepared before fork(): after it, in a process with
   // gRPC threads, only async-signal-safe calls are allowed.
   const std::string binary = getenv("W2W_SERVER_BIN");
-  std::vector<std::string> args = {binary, "--address=127.0.0.1:0",
+  std::vector<std::string> args = {binary, absl::StrCat("--address=", options_.address),
                                    absl::StrCat("--data_dir=", data_dir_)};
   if (const char* reference = getenv("W2W_DATA_DIR"); reference != nullptr) {
     args.push_back(absl::StrCat("--reference_dir=", reference));

@@ -67,6 +67,8 @@ struct ServerProcessOptions {
   // Data folder; empty = a fresh folder under $TMPDIR (or /tmp), removed at the end.
   // A given folder is left in place.
   std::string data_dir;
+  // --address; port 0 picks a free port (the server prints it).
+  std::string address = "127.0.0.1:0";
   // More flags for w2w-server, e.g. "--disk_reserve_mb=4", "--sync_writes".
   std::vector<std::string> extra_flags;
   // Non-empty: the server's stderr is appended to this file instead of the test's stderr.
