@@ -1,0 +1,320 @@
+// Soak against the real w2w-server: many concurrent clients mix single upserts, streamed
+// imports and vacancy pushes, shortlists, candidate matches, explanations and rematches
+// for a fixed time. Passes when no call failed unexpectedly, every acknowledged write is
+// there afterwards (testkit/ledger.h), the server stops with exit code 0, and, in the long
+// mode, the server's RSS after warm-up stays flat (its slope, a least-squares line over
+// one sample a second, under W2W_SOAK_MAX_SLOPE_MIB_PER_MIN).
+//
+// Sized by the environment (tests/CMakeLists.txt registers a short run in the normal
+// suite and the long one, label `long`, for `scripts/test.sh --long`):
+//   W2W_SOAK_SECONDS (20), W2W_SOAK_CLIENTS (16), W2W_SOAK_MAX_SLOPE_MIB_PER_MIN (unset:
+//   the slope is reported, not checked). Figures go to stdout as "[ figures  ]" lines.
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testkit/ledger.h"
+#include "tests/testkit/records.h"
+#include "tests/testkit/server_process.h"
+#include "tests/testkit/status_matchers.h"
+
+namespace w2w {
+namespace {
+
+using testkit::ContextWithDeadline;
+using testkit::IsOk;
+using testkit::Ledger;
+using testkit::ServerProcess;
+
+constexpr int kSeedCandidates = 4000;
+constexpr int kSeedVacancies = 800;
+constexpr int kIdsPerClient = 40;       // Each client rewrites its own candidate ids.
+constexpr int kStreamRecords = 200;     // Per streamed import / push.
+constexpr int kRematchPeople = 300;     // Per rematch (group mode).
+constexpr int kRematchClients = 2;      // Clients that also start rematches.
+constexpr absl::Duration kCallDeadline = absl::Seconds(60);
+
+int EnvInt(const char* name, int fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? std::atoi(value) : fallback;
+}
+
+enum Op { kShortlist, kMatchCandidate, kExplain, kUpsert, kUpsertVacancy, kImport, kPush, kRematch, kNumOps };
+constexpr std::array<const char*, kNumOps> kOpNames = {
+    "shortlist", "match_candidate", "explain", "upsert", "upsert_vacancy", "import", "push", "rematch"};
+
+// Counts per operation and the unexpected failures, with their first messages.
+class Tally {
+ public:
+  void Done(Op op, const grpc::Status& status) ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    ++calls_[op];
+    if (status.ok()) return;
+    ++failures_;
+    if (messages_.size() < 20) {
+      messages_.push_back(absl::StrCat(kOpNames[op], ": ", status.error_code(), " ", status.error_message()));
+    }
+  }
+  int failures() const ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    return failures_;
+  }
+  std::string Report() const ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    std::string out;
+    uint64_t total = 0;
+    for (int op = 0; op < kNumOps; ++op) {
+      absl::StrAppend(&out, op == 0 ? "" : ", ", kOpNames[op], " ", calls_[op]);
+      total += calls_[op];
+    }
+    return absl::StrCat(total, " calls (", out, "), ", failures_, " unexpected failures");
+  }
+  std::vector<std::string> messages() const ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    return messages_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::array<uint64_t, kNumOps> calls_ ABSL_GUARDED_BY(mu_) = {};
+  int failures_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::string> messages_ ABSL_GUARDED_BY(mu_);
+};
+
+// The server's resident memory in MiB (VmRSS of /proc/<pid>/status); 0 when unreadable.
+double ResidentMib(pid_t pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+  }
+  return 0;
+}
+
+// The least-squares slope of (seconds, MiB) samples, in MiB per minute.
+double SlopeMibPerMinute(const std::vector<std::pair<double, double>>& samples) {
+  if (samples.size() < 2) return 0;
+  double mx = 0, my = 0;
+  for (const auto& [x, y] : samples) mx += x, my += y;
+  mx /= samples.size(), my /= samples.size();
+  double sxy = 0, sxx = 0;
+  for (const auto& [x, y] : samples) sxy += (x - mx) * (y - my), sxx += (x - mx) * (x - mx);
+  return sxx == 0 ? 0 : 60.0 * sxy / sxx;
+}
+
+void Seed(ServerProcess& server) {
+  v1::ImportSummary summary;
+  auto context = ContextWithDeadline(absl::Seconds(120));
+  auto writer = server.candidates()->ImportCandidates(context.get(), &summary);
+  v1::ImportCandidatesRequest request;
+  for (int i = 0; i < kSeedCandidates; ++i) {
+    *request.add_candidates() = testkit::MakeCandidate(absl::StrFormat("seed-%05d", i), i);
+    if (request.candidates_size() == 500 || i + 1 == kSeedCandidates) {
+      ASSERT_TRUE(writer->Write(request));
+      request.Clear();
+    }
+  }
+  writer->WritesDone();
+  ASSERT_THAT(writer->Finish(), IsOk());
+  ASSERT_EQ(summary.committed(), static_cast<uint64_t>(kSeedCandidates));
+
+  v1::ImportSummary pushed;
+  auto push_context = ContextWithDeadline(absl::Seconds(120));
+  auto pusher = server.vacancies()->PushVacancies(push_context.get(), &pushed);
+  v1::PushVacanciesRequest push;
+  for (int i = 0; i < kSeedVacancies; ++i) *push.add_vacancies() = testkit::MakeVacancy(absl::StrFormat("v-%05d", i), i);
+  ASSERT_TRUE(pusher->Write(push));
+  pusher->WritesDone();
+  ASSERT_THAT(pusher->Finish(), IsOk());
+  ASSERT_EQ(pushed.committed(), static_cast<uint64_t>(kSeedVacancies));
+}
+
+// One client's loop: a weighted random mix of calls until `stop`.
+void RunClient(int client, ServerProcess& server, Ledger& ledger, Tally& tally, const std::atomic<bool>& stop) {
+  std::mt19937 rng(1000 + client);
+  auto candidates = server.candidates();
+  auto vacancies = server.vacancies();
+  auto match = server.match();
+  auto rematch = server.rematch();
+  auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+  // Weights in percent; rematches only on the first kRematchClients clients.
+  const std::array<int, kNumOps> weights = {30, 10, 15, 22, 8, 6, 5, client < kRematchClients ? 4 : 0};
+  std::discrete_distribution<int> choose(weights.begin(), weights.end());
+  for (int round = 0; !stop.load(); ++round) {
+    const Op op = static_cast<Op>(choose(rng));
+    grpc::Status status;
+    auto context = ContextWithDeadline(kCallDeadline);
+    switch (op) {
+      case kShortlist: {
+        v1::ShortlistRequest request;
+        request.set_vacancy_id(absl::StrFormat("v-%05d", pick(kSeedVacancies)));
+        request.set_k(20);
+        v1::ShortlistResponse response;
+        status = match->Shortlist(context.get(), request, &response);
+        break;
+      }
+      case kMatchCandidate: {
+        v1::MatchCandidateRequest request;
+        request.set_candidate_id(absl::StrFormat("seed-%05d", pick(kSeedCandidates)));
+        request.set_k(10);
+        v1::MatchCandidateResponse response;
+        status = match->MatchCandidate(context.get(), request, &response);
+        break;
+      }
+      case kExplain: {
+        v1::ExplainMatchRequest request;
+        request.set_candidate_id(absl::StrFormat("seed-%05d", pick(kSeedCandidates)));
+        request.set_vacancy_id(absl::StrFormat("v-%05d", pick(kSeedVacancies)));
+        v1::ExplainMatchResponse response;
+        status = match->ExplainMatch(context.get(), request, &response);
+        break;
+      }
+      case kUpsert: {
+        v1::UpsertCandidateRequest request;
+        *request.mutable_candidate() =
+            testkit::MakeCandidate(absl::StrFormat("soak-%02d-%03d", client, pick(kIdsPerClient)), round);
+        const int index = ledger.Sent(request.candidate());
+        v1::UpsertCandidateResponse response;
+        status = candidates->UpsertCandidate(context.get(), request, &response);
+        if (status.ok()) ledger.Acked(request.candidate().id(), index);
+        break;
+      }
+      case kUpsertVacancy: {
+        v1::UpsertVacancyRequest request;
+        *request.mutable_vacancy() = testkit::MakeVacancy(absl::StrFormat("sv-%02d-%02d", client, pick(10)), round);
+        v1::UpsertVacancyResponse response;
+        status = vacancies->UpsertVacancy(context.get(), request, &response);
+        break;
+      }
+      case kImport: {
+        v1::ImportSummary summary;
+        auto writer = candidates->ImportCandidates(context.get(), &summary);
+        v1::ImportCandidatesRequest request;
+        std::vector<std::pair<std::string, int>> items;
+        for (int i = 0; i < kStreamRecords; ++i) {
+          v1::Candidate& c = *request.add_candidates();
+          c = testkit::MakeCandidate(absl::StrFormat("soak-%02d-p%03d", client, i), round + i);
+          items.emplace_back(c.id(), ledger.Sent(c));
+          if (request.candidates_size() == 50) {
+            if (!writer->Write(request)) break;
+            request.Clear();
+          }
+        }
+        writer->WritesDone();
+        status = writer->Finish();
+        if (status.ok() && summary.committed() != items.size()) {
+          status = grpc::Status(grpc::StatusCode::INTERNAL,
+                                absl::StrCat("import committed ", summary.committed(), " of ", items.size()));
+        }
+        if (status.ok()) {
+          for (const auto& [id, index] : items) ledger.Acked(id, index);
+        }
+        break;
+      }
+      case kPush: {
+        v1::ImportSummary summary;
+        auto writer = vacancies->PushVacancies(context.get(), &summary);
+        v1::PushVacanciesRequest request;
+        for (int i = 0; i < kStreamRecords; ++i) {
+          *request.add_vacancies() = testkit::MakeVacancy(absl::StrFormat("sp-%02d-%03d", client, i), round + i);
+        }
+        if (writer->Write(request)) writer->WritesDone();
+        status = writer->Finish();
+        if (status.ok() && summary.committed() != static_cast<uint64_t>(kStreamRecords)) {
+          status = grpc::Status(grpc::StatusCode::INTERNAL, absl::StrCat("push committed ", summary.committed()));
+        }
+        break;
+      }
+      case kRematch: {
+        v1::StartRematchRequest request;
+        const int first = pick(kSeedCandidates - kRematchPeople);
+        for (int i = 0; i < kRematchPeople; ++i) {
+          request.mutable_selection()->mutable_candidate_ids()->add_ids(absl::StrFormat("seed-%05d", first + i));
+        }
+        request.mutable_options()->set_mode(v1::REMATCH_MODE_GROUP);
+        request.mutable_options()->set_label(absl::StrCat("soak ", client, " ", round));
+        auto reader = rematch->StartRematch(context.get(), request);
+        v1::RematchEvent event;
+        bool finished = false;
+        while (reader->Read(&event)) finished = finished || event.has_summary();
+        status = reader->Finish();
+        if (status.ok() && !finished) status = grpc::Status(grpc::StatusCode::INTERNAL, "rematch ended without a summary");
+        break;
+      }
+      case kNumOps:
+        break;
+    }
+    tally.Done(op, status);
+  }
+}
+
+TEST(SoakTest, ConcurrentClientsMixingEveryCallForAWhile) {
+  const int seconds = EnvInt("W2W_SOAK_SECONDS", 20);
+  const int clients = EnvInt("W2W_SOAK_CLIENTS", 16);
+  const char* max_slope_env = std::getenv("W2W_SOAK_MAX_SLOPE_MIB_PER_MIN");
+  auto started = ServerProcess::Start();
+  ASSERT_TRUE(started.ok()) << started.status();
+  ServerProcess& server = **started;
+  ASSERT_NO_FATAL_FAILURE(Seed(server));
+
+  Ledger ledger;
+  Tally tally;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] { RunClient(c, server, ledger, tally, stop); });
+  }
+  // One RSS sample a second; the first third of the run is warm-up.
+  std::vector<std::pair<double, double>> samples;
+  const absl::Time begin = absl::Now();
+  const absl::Time end = begin + absl::Seconds(seconds);
+  while (absl::Now() < end) {
+    absl::SleepFor(absl::Seconds(1));
+    samples.emplace_back(absl::ToDoubleSeconds(absl::Now() - begin), ResidentMib(server.pid()));
+  }
+  stop.store(true);
+  for (std::thread& thread : threads) thread.join();
+
+  std::vector<std::pair<double, double>> after_warmup;
+  for (const auto& sample : samples) {
+    if (sample.first >= seconds / 3.0) after_warmup.push_back(sample);
+  }
+  const double slope = SlopeMibPerMinute(after_warmup);
+  const double rss_start = after_warmup.empty() ? 0 : after_warmup.front().second;
+  const double rss_end = after_warmup.empty() ? 0 : after_warmup.back().second;
+  double rss_max = 0;
+  for (const auto& sample : samples) rss_max = std::max(rss_max, sample.second);
+  std::cout << absl::StrFormat(
+      "[ figures  ] soak %d s, %d clients: %s; RSS after warm-up %.0f -> %.0f MiB (max %.0f), "
+      "slope %.2f MiB/min\n",
+      seconds, clients, tally.Report(), rss_start, rss_end, rss_max, slope);
+  EXPECT_EQ(tally.failures(), 0) << testing::PrintToString(tally.messages());
+  if (max_slope_env != nullptr) {
+    EXPECT_LT(slope, std::atof(max_slope_env)) << "RSS grows after warm-up";
+  }
+
+  const testkit::LedgerCheck check = testkit::CheckAgainstLedger(server, ledger, "soak-");
+  EXPECT_THAT(check.lost, testing::IsEmpty());
+  EXPECT_THAT(check.invented, testing::IsEmpty());
+  EXPECT_THAT(check.wrong_version, testing::IsEmpty());
+  EXPECT_EQ(check.unacknowledged_present, 0u) << "no call failed, so every write was acknowledged";
+  absl::StatusOr<int> code = server.Stop();
+  ASSERT_TRUE(code.ok()) << code.status();
+  EXPECT_EQ(*code, 0);
+}
+
+}  // namespace
+}  // namespace w2w
