@@ -5,7 +5,8 @@
 #     packaging/CMakeLists.txt says, nothing of the system component in the plain prefix.
 #  2. cpack builds the .deb (gzip, for speed); dpkg-deb -x/-e unpack it: the same layout,
 #     the control fields, conffiles, maintainer scripts, and the systemd unit's keys
-#     (systemd-analyze verify too, when it is there).
+#     (systemd-analyze verify too, when it is there); the maintainer scripts run against
+#     stub commands (nothing real is touched).
 #  3. The installed w2w-server, in both trees: --version, then started with the packaged
 #     flags file (paths moved into the throwaway folder, port 0) and a journald-style
 #     stderr: it reads the reference data beside its binary, logs without timestamps, the
@@ -84,6 +85,41 @@ check_unit() {
   else
     echo "note: systemd-analyze not found; the unit's keys were checked only" >&2
   fi
+}
+
+# The maintainer scripts run by /bin/sh with every command they call replaced by a stub
+# that logs its arguments: PATH holds the stubs only, so nothing real is created or
+# deleted (an unstubbed command fails the script). `getent` answers "no such user"
+# unless $W2W_USER_EXISTS is 1.
+check_maintainer_scripts() {
+  local ctl=$1 stubs=$tmp/stubs log=$tmp/stubs.log cmd
+  mkdir -p "$stubs"
+  for cmd in adduser deluser delgroup install rm rmdir systemctl; do
+    printf '#!/bin/sh\necho "%s $*" >> "%s"\n' "$cmd" "$log" > "$stubs/$cmd"
+  done
+  # shellcheck disable=SC2016 # the stub expands them, not this shell
+  printf '#!/bin/sh\necho "getent $*" >> "%s"\n[ "$W2W_USER_EXISTS" = 1 ]\n' "$log" \
+    > "$stubs/getent"
+  chmod +x "$stubs"/*
+  run_script() { : > "$log"; env -i PATH="$stubs" W2W_USER_EXISTS="$1" /bin/sh "${@:2}"; }
+
+  run_script 0 "$ctl/postinst" configure "" || fail "postinst configure failed"
+  grep -qx 'adduser --system --group --quiet --home /var/lib/w2w --no-create-home --gecos w2w matching server w2w' "$log" ||
+    fail "postinst on a first install: $(cat "$log")"
+  if [[ ! -d /var/lib/w2w ]]; then
+    grep -qx 'install -d -o w2w -g w2w -m 0750 /var/lib/w2w' "$log" ||
+      fail "postinst makes no /var/lib/w2w: $(cat "$log")"
+  fi
+  run_script 1 "$ctl/postinst" configure 0.0.9 || fail "postinst upgrade failed"
+  ! grep -q '^adduser' "$log" || fail "postinst adds an existing user: $(cat "$log")"
+  run_script 1 "$ctl/prerm" upgrade 0.1.1 || fail "prerm upgrade failed"
+  ! grep -q '^systemctl stop' "$log" || fail "prerm stops the service on upgrade"
+  run_script 1 "$ctl/postrm" remove || fail "postrm remove failed"
+  ! grep -qE '^(rm|deluser|delgroup) ' "$log" || fail "postrm remove deletes: $(cat "$log")"
+  run_script 1 "$ctl/postrm" purge || fail "postrm purge failed"
+  for cmd in 'rm -rf /var/lib/w2w' 'deluser --system --quiet w2w' 'delgroup --system --quiet w2w'; do
+    grep -qxF "$cmd" "$log" || fail "postrm purge lacks '$cmd': $(cat "$log")"
+  done
 }
 
 # The installed server and CLI of the tree under prefix $1 (the system files of root $2).
@@ -210,8 +246,7 @@ for script in postinst prerm postrm; do
   expect_exec "$tmp/control/$script"
   sh -n "$tmp/control/$script" || fail "$script: syntax"
 done
-grep -q 'adduser --system' "$tmp/control/postinst" || fail "postinst makes no system user"
-grep -q 'rm -rf /var/lib/w2w' "$tmp/control/postrm" || fail "postrm purges no state"
+check_maintainer_scripts "$tmp/control"
 check_unit "$tmp/deb/lib/systemd/system/w2w-server.service" "$tmp/deb/etc/w2w/w2w-server.conf" \
   "$tmp/deb/usr/bin/w2w-server"
 check_runs "$tmp/deb/usr" "$tmp/deb" deb
