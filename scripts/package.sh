@@ -8,11 +8,12 @@
 # Install it with `sudo apt install ./w2w_VERSION_ARCH.deb` (docs/operations.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/install-deps.sh"
+# Everything but the path of the .deb goes to stderr: deb=$(scripts/package.sh) works.
+"$root/scripts/install-deps.sh" >&2
 export W2W_BUILD_TYPE=${W2W_BUILD_TYPE:-Release}
 export W2W_BUILD_DIR=${W2W_BUILD_DIR:-$root/build-release}
 # What the package holds: the two binaries and the Python client's stubs.
-"$root/scripts/build.sh" w2w-server w2w w2w_python_stubs
+"$root/scripts/build.sh" w2w-server w2w w2w_python_stubs >&2
 out=${W2W_PACKAGE_DIR:-$W2W_BUILD_DIR}
 mkdir -p "$out"
 version=$(sed -n 's/^project(w2w VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
