@@ -133,9 +133,10 @@ check_runs() {
   out=$("$p/bin/w2w-server" --help 2>&1) || true
   [[ $out == *--flagfile* && $out == *--reference_dir* ]] || fail "$name: --help lacks the flags"
 
-  # The packaged flags, with the state moved here and a free port.
+  # The packaged flags, with the state moved here, a free port, and a small disk reserve
+  # (a nearly full $TMPDIR must not fail the test).
   sed -e "s|/var/lib/w2w|$run/state|g" -e 's|^--address=.*|--address=127.0.0.1:0|' \
-    "$conf" > "$run/w2w-server.conf"
+    -e 's|^--disk_reserve_mb=.*|--disk_reserve_mb=1|' "$conf" > "$run/w2w-server.conf"
   mkdir -p "$run/state"
   # journald's view of stderr: JOURNAL_STREAM names the file's device and inode.
   : > "$run/stderr"
