@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
   python3-grpcio python3-protobuf
   libcpp-httplib-dev libjs-chart.js chromium
+  dpkg-dev file  # dpkg-shlibdeps and file: the Depends of the Debian package (CPack)
 )
 if [[ "${W2W_WITH_BENCH_DEPS:-0}" == 1 ]]; then
   PACKAGES+=(postgresql-15)

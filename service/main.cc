@@ -35,6 +35,7 @@
 #include "absl/time/time.h"
 #include "engine/engine.h"
 #include "service/admin_token.h"
+#include "service/deployment.h"
 #include "service/server.h"
 #include "service/startup_server.h"
 #include "service/web/web_server.h"
@@ -51,8 +52,10 @@ ABSL_FLAG(std::string, tls_client_ca_file, "",
           "signed by one of them. Needs --tls_cert_file and --tls_key_file.");
 ABSL_FLAG(std::string, data_dir, "./var/w2w-data",
           "Folder of the RocksDB store; created when missing. One server per folder.");
-ABSL_FLAG(std::string, reference_dir, W2W_DEFAULT_DATA_DIR,
-          "Folder of the shipped reference data (regions, ESCO, qualifications).");
+ABSL_FLAG(std::string, reference_dir, "",
+          "Folder of the shipped reference data (regions, ESCO, qualifications); empty = "
+          "../share/w2w/data beside this binary when it is there (an installed server), "
+          "else the data/ folder of the source tree it was built from.");
 ABSL_FLAG(int, threads, w2w::service::kDefaultThreads,
           "Maximum long calls at once (imports, rematch streams, listings), each on a "
           "worker thread; further long calls get RESOURCE_EXHAUSTED. Short calls are not "
@@ -118,8 +121,15 @@ constexpr int kMaxMessageMb = 1024;  // gRPC message sizes are int; stay far fro
 // PEM files are a few KiB; anything far larger is not one (and /dev/zero never ends).
 constexpr size_t kMaxPemBytes = 1 << 20;
 
+// Whether stderr is systemd's journal stream (service/deployment.h); set once at the start
+// of main(), before any thread, and only read after.
+bool stderr_is_journal = false;
+
+// Error lines carry journald's priority prefix under systemd, so `journalctl -p err` finds
+// them; on a terminal they are plain.
 int Fail(const std::string& message) {
-  std::fprintf(stderr, "w2w-server: %s\n", message.c_str());
+  std::fprintf(stderr, "%sw2w-server: %s\n", w2w::service::ErrorPrefix(stderr_is_journal),
+               message.c_str());
   return EXIT_FAILURE;
 }
 
@@ -244,6 +254,10 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
   // A reader of our stdout that went away must not kill the server.
   signal(SIGPIPE, SIG_IGN);
+  // Our own lines carry no timestamp; under systemd gRPC's lines lose theirs too (journald
+  // stamps every line) and every error line gets journald's priority.
+  stderr_is_journal = w2w::service::StderrIsJournal();
+  if (stderr_is_journal) w2w::service::UseJournalForGrpcLog();
 
   absl::FlagsUsageConfig usage_config;
   usage_config.version_string = [] { return std::string("w2w-server ") + W2W_VERSION + "\n"; };
@@ -258,7 +272,9 @@ int main(int argc, char** argv) {
       "Usage: w2w-server [--address=127.0.0.1:50051] [--data_dir=./var/w2w-data]\n"
       "         [--tls_cert_file=CERT.pem --tls_key_file=KEY.pem [--tls_client_ca_file=CA.pem]] "
       "...\n"
-      "Without TLS only loopback addresses are accepted.");
+      "Without TLS only loopback addresses are accepted.\n"
+      "--flagfile=FILE reads flags from FILE, one --name=value a line, # for comments\n"
+      "(the systemd unit reads /etc/w2w/w2w-server.conf).");
   absl::ParseCommandLine(argc, argv);
 
   const int max_message_mb = absl::GetFlag(FLAGS_max_message_mb);
@@ -330,6 +346,9 @@ int main(int argc, char** argv) {
   engine_options.store.disk_reserve_bytes =
       static_cast<uint64_t>(absl::GetFlag(FLAGS_disk_reserve_mb)) * kBytesPerMiB;
   engine_options.reference_dir = absl::GetFlag(FLAGS_reference_dir);
+  if (engine_options.reference_dir.empty()) {
+    engine_options.reference_dir = w2w::service::DefaultReferenceDir(W2W_DEFAULT_DATA_DIR);
+  }
   engine_options.rematch_threads = absl::GetFlag(FLAGS_rematch_threads);
   engine_options.audit_retention_days = absl::GetFlag(FLAGS_audit_retention_days);
   engine_options.audit_reads = absl::GetFlag(FLAGS_audit_reads);
@@ -354,6 +373,8 @@ int main(int argc, char** argv) {
     return Fail(absl::StrCat("cannot open the engine on data folder '", engine_options.store.path,
                              "': ", engine.status().ToString()));
   }
+  std::fprintf(stderr, "w2w-server: reference data from '%s'\n",
+               engine_options.reference_dir.c_str());
 
   if ((*engine)->ReadStoreHealth().read_only) {
     std::fprintf(stderr,
