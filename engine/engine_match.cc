@@ -143,6 +143,7 @@ absl::StatusOr<v1::MatchCandidateResponse> Engine::MatchCandidate(
 absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
     const access::Caller& caller, const v1::ExplainMatchRequest& request) const {
   RETURN_IF_ERROR(access::Require(caller, access::Action::kMatch, "ExplainMatch"));
+  ASSIGN_OR_RETURN(const taxonomy::Language language, taxonomy::ParseLanguage(request.language(), "language"));
   // Explaining shows excluded pairs too, so closed vacancies and placed candidates are
   // explained rather than refused.
   v1::Candidate candidate;
@@ -171,7 +172,7 @@ absl::StatusOr<v1::ExplainMatchResponse> Engine::ExplainMatch(
     case v1::ExplainMatchRequest::VACANCY_TARGET_NOT_SET:
       return absl::InvalidArgumentError("vacancy_id: set vacancy_id or an inline vacancy");
   }
-  ASSIGN_OR_RETURN(v1::ExplainMatchResponse response, state_->matcher->Explain(candidate, vacancy));
+  ASSIGN_OR_RETURN(v1::ExplainMatchResponse response, state_->matcher->Explain(candidate, vacancy, language));
   if (request.candidate_target_case() == v1::ExplainMatchRequest::kCandidateId) {
     state_->RecordAccess(caller, "ExplainMatch", std::vector<std::string_view>{candidate.id()}, vacancy.id());
   }

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "engine/common/status_macros.h"
 #include "engine/common/text.h"
 #include "engine/engine.h"
 
@@ -122,6 +123,7 @@ absl::StatusOr<v1::ListTradesResponse> Engine::ListTrades(const v1::ListTradesRe
         "page_size: ", request.page_size(), " is over the maximum of ", kMaxTradePageSize));
   }
   const uint32_t page_size = request.page_size() == 0 ? kDefaultTradePageSize : request.page_size();
+  ASSIGN_OR_RETURN(const taxonomy::Language language, taxonomy::ParseLanguage(request.language(), "language"));
   std::shared_ptr<const Taxonomy> tax = taxonomy();
 
   size_t start = 0;
@@ -145,7 +147,7 @@ absl::StatusOr<v1::ListTradesResponse> Engine::ListTrades(const v1::ListTradesRe
       response.set_next_page_token(absl::StrCat(kTradeTokenPrefix, t));
       break;
     }
-    *response.add_trades() = tax->TradeProto(id);
+    *response.add_trades() = tax->TradeProto(id, language);
   }
   response.set_taxonomy_version(tax->version());
   return response;

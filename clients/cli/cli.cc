@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -33,6 +34,9 @@ const std::vector<FlagSpec>& GlobalFlags() {
       {"timeout", "", "SECONDS",
        "Deadline of each call (default 30 for single calls, none for streams)"},
       {"json", "", "", "Print the raw protobuf JSON responses instead of tables"},
+      {"lang", "", "nl|en",
+       "Language of the server's reasons and trade labels (default nl; table headings stay "
+       "English)"},
       {"help", "h", "", "Show help for the command"},
   };
   return *kFlags;
@@ -244,6 +248,16 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
   env.server = parsed->Get("server", default_server.empty() ? "127.0.0.1:50051" : default_server);
   env.json = parsed->Has("json");
+  if (parsed->Has("lang")) {
+    const std::string lang = absl::AsciiStrToLower(parsed->Get("lang"));
+    if (lang == "nl") {
+      env.language = w2w::v1::LANGUAGE_NL;
+    } else if (lang == "en") {
+      env.language = w2w::v1::LANGUAGE_EN;
+    } else {
+      return env.Usage(absl::StrCat("--lang expects nl or en, got \"", parsed->Get("lang"), "\""));
+    }
+  }
   if (int code = SetTls(*parsed, tls_defaults, &env); code != kExitOk) return code;
   if (parsed->Has("token_file")) {
     absl::StatusOr<std::string> token = clients::ReadTokenFile(parsed->Get("token_file"));

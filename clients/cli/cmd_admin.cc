@@ -264,6 +264,7 @@ int RunTrades(const ParsedArgs& args, Env& env) {
   w2w::v1::ListTradesRequest request;
   request.set_query(args.Get("query"));
   request.set_isco_group(args.Get("isco"));
+  request.set_language(env.language);
   request.set_page_size(
       static_cast<uint32_t>(std::min<uint64_t>(std::max<uint64_t>(max_rows, 1), kMaxTradePage)));
   Table table({"ID", "ESCO", "ISCO", "LABEL (NL)", "LABEL (EN)", "SKILLS"});

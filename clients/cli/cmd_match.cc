@@ -209,6 +209,7 @@ void PrintRanked(const google::protobuf::RepeatedPtrField<Match>& matches, Ranke
 int RunShortlist(const ParsedArgs& args, Env& env) {
   w2w::v1::ShortlistRequest request;
   request.set_vacancy_id(args.positional()[0]);
+  request.set_language(env.language);
   uint32_t k = 0;
   if (auto s = ParseFilter(args, true, request.mutable_filter(), &k); !s.ok()) {
     return env.Usage(s.message());
@@ -249,6 +250,7 @@ int RunShortlist(const ParsedArgs& args, Env& env) {
 int RunMatches(const ParsedArgs& args, Env& env) {
   w2w::v1::MatchCandidateRequest request;
   request.set_candidate_id(args.positional()[0]);
+  request.set_language(env.language);
   uint32_t k = 0;
   if (auto s = ParseFilter(args, false, request.mutable_filter(), &k); !s.ok()) {
     return env.Usage(s.message());
@@ -294,6 +296,7 @@ int RunExplain(const ParsedArgs& args, Env& env) {
   w2w::v1::ExplainMatchRequest request;
   request.set_candidate_id(args.positional()[0]);
   request.set_vacancy_id(args.positional()[1]);
+  request.set_language(env.language);
   grpc::ClientContext context;
   env.SetDeadline(&context, false);
   w2w::v1::ExplainMatchResponse response;

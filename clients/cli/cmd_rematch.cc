@@ -49,7 +49,7 @@ bool WriteCsv(const std::string& path, const std::vector<PersonResult>& results,
   return true;
 }
 
-absl::Status BuildStart(const ParsedArgs& args, w2w::v1::StartRematchRequest* request) {
+absl::Status BuildStart(const ParsedArgs& args, const Env& env, w2w::v1::StartRematchRequest* request) {
   auto* selection = request->mutable_selection();
   int ways = 0;
   if (args.Has("employer")) {
@@ -98,6 +98,7 @@ absl::Status BuildStart(const ParsedArgs& args, w2w::v1::StartRematchRequest* re
     options->set_mode(*mode);
   }
   options->set_label(args.Get("label"));
+  options->set_language(env.language);
   return absl::OkStatus();
 }
 
@@ -120,7 +121,7 @@ void DrawProgress(Env& env, const w2w::v1::RematchProgress& p, absl::Time* last)
 
 int RunStart(const ParsedArgs& args, Env& env) {
   w2w::v1::StartRematchRequest request;
-  if (auto s = BuildStart(args, &request); !s.ok()) return env.Usage(s.message());
+  if (auto s = BuildStart(args, env, &request); !s.ok()) return env.Usage(s.message());
   grpc::ClientContext context;
   env.SetDeadline(&context, /*streaming=*/true);
   auto stub = w2w::v1::RematchService::NewStub(env.channel());

@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "clients/cli/args.h"
 #include "grpcpp/grpcpp.h"
+#include "w2w/v1/common.pb.h"
 
 namespace w2w::cli {
 
@@ -43,6 +44,9 @@ class Env {
   bool progress = false;  // Redraw progress lines in place (stderr is a terminal).
   std::string command;    // E.g. "rematch get", for error hints.
   std::string token;      // Bearer token sent with every call (--token_file or $W2W_TOKEN).
+  // The language of the server's texts (reasons, trade labels) from --lang: Dutch unless
+  // --lang en, since the coaches who use the tool read Dutch.
+  w2w::v1::Language language = w2w::v1::LANGUAGE_NL;
   // TLS from --ca_file (pem_root_certs, the CA that must have signed the server's
   // certificate) and, for mutual TLS, --cert_file/--key_file; nullopt = plaintext.
   std::optional<grpc::SslCredentialsOptions> tls;

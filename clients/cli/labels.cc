@@ -14,6 +14,7 @@ std::string TradeLabels::Label(const std::string& trade) {
     w2w::v1::ListTradesRequest request;
     request.set_query(trade);
     request.set_page_size(20);
+    request.set_language(env_->language);
     w2w::v1::ListTradesResponse response;
     const grpc::Status status = stub_->ListTrades(&context, request, &response);
     if (!status.ok()) {
@@ -21,7 +22,13 @@ std::string TradeLabels::Label(const std::string& trade) {
     } else {
       for (const w2w::v1::Trade& t : response.trades()) {
         if (t.id() == trade || t.esco_code() == trade) {
-          label = !t.label_nl().empty() ? t.label_nl() : t.label_en();
+          // Trade.label is in the asked language; a server older than the field sends
+          // only the two labels.
+          if (!t.label().empty()) {
+            label = t.label();
+          } else {
+            label = env_->language == w2w::v1::LANGUAGE_EN || t.label_nl().empty() ? t.label_en() : t.label_nl();
+          }
           break;
         }
       }

@@ -19,8 +19,9 @@ class TradeLabels {
   // `env` is borrowed and must outlive this object.
   explicit TradeLabels(Env* env) : env_(env) {}
 
-  // The Dutch label of `trade` (else the English one), or `trade` itself when the lookup
-  // fails or more than kMaxLookups distinct trades were looked up. Never fails.
+  // The label of `trade` in the command's --lang (Dutch by default; English when the trade
+  // has no Dutch label), or `trade` itself when the lookup fails or more than kMaxLookups
+  // distinct trades were looked up. Never fails.
   std::string Label(const std::string& trade);
 
  private:

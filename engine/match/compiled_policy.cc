@@ -101,7 +101,10 @@ std::shared_ptr<const CompiledPolicy> CompiledPolicy::Compile(std::shared_ptr<co
   m->urgency_hard = p.urgency_hard_to_fill();
   m->urgency_normal = p.urgency_normal();
   CompilePlaces(m.get(), std::move(cells), std::move(vacancy_cells));
-  m->reasons = BuildReasonTexts(*tax, m->sector, m->qual_weeks, m->qual_cost);
+  for (const Language language : {Language::kEnglish, Language::kDutch}) {
+    m->reason_texts[static_cast<size_t>(language)] =
+        BuildReasonTexts(*tax, m->sector, m->qual_weeks, m->qual_cost, language);
+  }
   return m;
 }
 

@@ -114,8 +114,11 @@ struct CompiledPolicy {
   std::optional<taxonomy::RegionId> FindRegion(std::string_view name) const;
   std::optional<taxonomy::QualId> FindQualification(std::string_view code) const;
 
-  // Explanation sentences that depend on this model alone (reasons.h).
-  ReasonTexts reasons;
+  // Explanation sentences that depend on this model alone (reasons.h), by language.
+  std::array<ReasonTexts, taxonomy::kNumLanguages> reason_texts;
+  const ReasonTexts& reasons(Language language) const {
+    return reason_texts[static_cast<size_t>(language)];
+  }
 
   absl::flat_hash_map<std::string, taxonomy::TradeId> trade_by_id;
   absl::flat_hash_map<std::string, taxonomy::RegionId> region_by_name;

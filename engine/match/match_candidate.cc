@@ -200,12 +200,14 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
   const std::shared_ptr<VacancyIndex> index = vacs_.load();
   const CompiledPolicy& m = *model;
   ASSIGN_OR_RETURN(QueryFilter qf, ParseFilter(m, request.k(), request.filter()));
+  ASSIGN_OR_RETURN(const Language language, taxonomy::ParseLanguage(request.language(), "language"));
   if (restriction.vacancy_regions != nullptr) {
     for (size_t r = 0; r < taxonomy::kMaxRegions; ++r) qf.region_ok[r] = qf.region_ok[r] && (*restriction.vacancy_regions)[r];
   }
   const CandFeatures f = CandidateFeatures(m, candidate);
   v1::MatchCandidateResponse resp;
   resp.set_policy_version(m.policy_version);
+  resp.set_language(taxonomy::LanguageProto(language));
   bool nothing_visible = false;
   const std::optional<uint16_t> source = SourceCondition(sources_, restriction, &nothing_visible);
   if (!MatchableStatus(f.status) || nothing_visible) return resp;
@@ -236,7 +238,7 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
     match->set_hard_to_fill(row.f.hard_to_fill != 0);
     PairDetail detail;
     (void)EvaluatePair(m, f, row.f, today, qf.max_weeks, &detail);
-    FillExplanation(m, f, row.f, today, detail, match->mutable_explanation());
+    FillExplanation(m, f, row.f, today, detail, language, match->mutable_explanation());
   }
   resp.set_vacancies_scored(scored);
   resp.set_elapsed_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
@@ -244,7 +246,8 @@ absl::StatusOr<v1::MatchCandidateResponse> MatcherImpl::MatchCandidateHead(
 }
 
 absl::StatusOr<v1::ExplainMatchResponse> MatcherImpl::Explain(const v1::Candidate& candidate,
-                                                             const v1::Vacancy& vacancy) const {
+                                                             const v1::Vacancy& vacancy,
+                                                             Language language) const {
   const std::shared_ptr<const CompiledPolicy> model = model_.load();
   const CompiledPolicy& m = *model;
   const CandFeatures f = CandidateFeatures(m, candidate);
@@ -257,10 +260,11 @@ absl::StatusOr<v1::ExplainMatchResponse> MatcherImpl::Explain(const v1::Candidat
   const Exclusion e = EvaluatePair(m, f, v, today, 0, &d);
   v1::ExplainMatchResponse resp;
   resp.set_policy_version(m.policy_version);
+  resp.set_language(taxonomy::LanguageProto(language));
   resp.set_excluded(e != Exclusion::kNone);
   resp.set_score(static_cast<double>(d.micro) / kMicro);
-  resp.set_exclusion_reason(ExclusionReason(m, f, v, today, d, e));
-  FillExplanation(m, f, v, today, d, resp.mutable_explanation());
+  resp.set_exclusion_reason(ExclusionReason(m, f, v, today, d, e, language));
+  FillExplanation(m, f, v, today, d, language, resp.mutable_explanation());
   return resp;
 }
 

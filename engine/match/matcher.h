@@ -68,8 +68,10 @@ class Matcher {
                         const v1::Policy& policy) = 0;
 
   // ---- Queries (any thread) -----------------------------------------------------------
-  // `vacancy` is the stored or inline vacancy (canonical); request.k/filter apply.
-  // Errors: INVALID_ARGUMENT for a bad filter ("filter.regions[0]"), k over 1000.
+  // `vacancy` is the stored or inline vacancy (canonical); request.k/filter apply, and
+  // request.language chooses the language of the reasons (the response says which).
+  // Errors: INVALID_ARGUMENT for a bad filter ("filter.regions[0]"), k over 1000, an
+  // unknown language ("language").
   // `restriction` narrows what may be found (the caller's scope); the two-argument forms
   // find everything.
   virtual absl::StatusOr<v1::ShortlistResponse> Shortlist(const v1::Vacancy& vacancy,
@@ -97,8 +99,15 @@ class Matcher {
                                                                 size_t detailed) const {
     return MatchCandidateHead(candidate, request, detailed, Restriction{});
   }
+  // One pair, also when excluded; the reasons and the exclusion reason in `language`
+  // (the two-argument form: English). Errors: INVALID_ARGUMENT for an unknown trade.
   virtual absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate,
-                                                           const v1::Vacancy& vacancy) const = 0;
+                                                           const v1::Vacancy& vacancy,
+                                                           taxonomy::Language language) const = 0;
+  absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate,
+                                                   const v1::Vacancy& vacancy) const {
+    return Explain(candidate, vacancy, taxonomy::Language::kEnglish);
+  }
 
   // The vacancy `id` as last given to UpsertVacancy (canonical, any status), or nullopt
   // when it is not indexed: queries on a stored vacancy need no store read. Like every

@@ -66,8 +66,9 @@ class MatcherImpl final : public Matcher {
                                                                 const v1::MatchCandidateRequest& request,
                                                                 size_t detailed,
                                                                 const Restriction& restriction) const override;
-  absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate,
-                                                   const v1::Vacancy& vacancy) const override;
+  using Matcher::Explain;
+  absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate, const v1::Vacancy& vacancy,
+                                                   taxonomy::Language language) const override;
   std::vector<std::string> CandidatesOfEmployer(std::string_view employer_id) const override;
   std::optional<v1::Vacancy> FindVacancy(std::string_view id) const override
       ABSL_LOCKS_EXCLUDED(vacancy_records_mu_);

@@ -1,7 +1,8 @@
 #include "engine/match/scoring.h"
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include <string>
+#include <string_view>
+
 #include "engine/common/dates.h"
 #include "engine/match/reasons.h"
 
@@ -28,25 +29,21 @@ void FillPlace(const CompiledPolicy& m, unsigned place, unsigned region, v1::Pla
 // "Losser -> Hellendoorn 39 km, same region", "Rijnmond, same region", "Drechtsteden ->
 // Rijnmond 18 km, same SPT cluster".
 std::string DistanceReason(const CompiledPolicy& m, unsigned cand_region, unsigned vac_region,
-                           const PairDetail& d) {
-  const ReasonTexts& texts = m.reasons;
+                           const PairDetail& d, Language language) {
+  const ReasonTexts& texts = m.reasons(language);
   if (d.cand_place == d.vac_place) {
-    if (m.place_is_centroid[d.cand_place]) return absl::StrCat(m.place_name[d.cand_place], ", same municipality");
-    return cand_region < texts.same_region.size()
-               ? texts.same_region[cand_region]
-               : absl::StrCat(m.tax->region(cand_region).name, ", same region");
+    if (m.place_is_centroid[d.cand_place]) return SameMunicipalityReason(m.place_name[d.cand_place], language);
+    return cand_region < texts.same_region.size() ? texts.same_region[cand_region]
+                                                  : SameRegionReason(m.tax->region(cand_region).name, language);
   }
-  return absl::StrCat(PlaceLabel(m, d.cand_place, cand_region), " -> ",
-                      PlaceLabel(m, d.vac_place, vac_region), " ", Km(d.km),
-                      cand_region == vac_region ? ", same region" : "",
-                      d.same_cluster ? ", same SPT cluster" : "");
+  return TravelReason(PlaceLabel(m, d.cand_place, cand_region), PlaceLabel(m, d.vac_place, vac_region), d.km,
+                      cand_region == vac_region, d.same_cluster, language);
 }
 
 // Says that a side's distance runs from its region's anchor.
-std::string AnchorReason(const CompiledPolicy& m, const char* side, unsigned region) {
+std::string AnchorReasonOf(const CompiledPolicy& m, bool candidate, unsigned region, Language language) {
   const taxonomy::RegionInfo& info = m.tax->region(region);
-  return absl::StrCat("no municipality known for the ", side, ": distance from ", info.name,
-                      "'s anchor ", info.anchor_city);
+  return AnchorReason(candidate, info.name, info.anchor_city, language);
 }
 
 }  // namespace
@@ -110,35 +107,25 @@ Exclusion EvaluatePair(const CompiledPolicy& m, const CandFeatures& c, const Vac
 }
 
 std::string ExclusionReason(const CompiledPolicy& m, const CandFeatures& c, const VacFeatures& v,
-                            int32_t today, const PairDetail& d, Exclusion e) {
+                            int32_t today, const PairDetail& d, Exclusion e, Language language) {
   switch (e) {
     case Exclusion::kNone: return "";
-    case Exclusion::kCandidateStatus:
-      return absl::StrCat("candidate is ", StatusText(c.status), " and is not matched");
-    case Exclusion::kVacancyStatus: return "vacancy is not open";
-    case Exclusion::kVacancyExpired:
-      return absl::StrCat("vacancy expired on ", FormatIsoDate(v.expires_at));
+    case Exclusion::kCandidateStatus: return CandidateStatusExclusion(c.status, language);
+    case Exclusion::kVacancyStatus: return VacancyNotOpenExclusion(language);
+    case Exclusion::kVacancyExpired: return VacancyExpiredExclusion(FormatIsoDate(v.expires_at), language);
     case Exclusion::kTrade:
-      return absl::StrCat("no trade of the candidate covers at least ",
-                          Num(m.min_trade_similarity), " of the skills of ",
-                          v.trade == kNoTrade ? std::string("the vacancy's trade")
-                                              : m.tax->trade(v.trade).label_en);
-    case Exclusion::kDistance:
-      // One decimal when whole kilometres would print the two as equal (50.2 vs 50).
-      return absl::StrCat("distance ",
-                          Km(d.km) == Km(d.max_km) ? absl::StrFormat("%.1f km", d.km) : Km(d.km),
-                          " exceeds max_travel_km ", Num(d.max_km));
-    case Exclusion::kUnwilling:
-      return "candidate is not willing to retrain and lacks a required qualification";
-    case Exclusion::kRetraining:
-      return absl::StrCat("retraining needs ", Weeks(d.weeks), ", over the cap of ", Num(d.cap),
-                          " weeks");
+      return TradeExclusion(m.min_trade_similarity,
+                            v.trade == kNoTrade ? std::string_view() : m.tax->trade(v.trade).Label(language),
+                            language);
+    case Exclusion::kDistance: return DistanceExclusion(d.km, d.max_km, language);
+    case Exclusion::kUnwilling: return UnwillingExclusion(language);
+    case Exclusion::kRetraining: return RetrainingExclusion(d.weeks, d.cap, language);
   }
   return "";
 }
 
 void FillExplanation(const CompiledPolicy& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
-                     const PairDetail& d, v1::Explanation* out) {
+                     const PairDetail& d, Language language, v1::Explanation* out) {
   v1::Component* comps[kNumComponents] = {out->mutable_trade(), out->mutable_sector(),
                                           out->mutable_qualifications(), out->mutable_distance(),
                                           out->mutable_availability(), out->mutable_urgency()};
@@ -149,7 +136,7 @@ void FillExplanation(const CompiledPolicy& m, const CandFeatures& c, const VacFe
     comps[i]->set_contribution(d.c[i] * w);
   }
   const taxonomy::Taxonomy& tax = *m.tax;
-  const ReasonTexts& texts = m.reasons;
+  const ReasonTexts& texts = m.reasons(language);
   out->mutable_reasons()->Reserve(kUsualReasons);
 
   if (d.slot >= 0) {
@@ -158,12 +145,11 @@ void FillExplanation(const CompiledPolicy& m, const CandFeatures& c, const VacFe
     out->set_matched_trade(matched.id);
     out->set_trade_similarity(d.sim);
     out->set_years_experience(years);
-    const char* const unit = years == 1 ? " year" : " years";
     if (c.trade[d.slot] == v.trade) {
-      out->add_reasons(absl::StrCat("same trade, ", years, unit));
+      out->add_reasons(SameTradeReason(years, language));
     } else {
-      out->add_reasons(absl::StrCat("related trade ", matched.label_en, " covers ", Rounded(d.sim * 100),
-                                    "% of ", tax.trade(v.trade).label_en, ", ", years, unit));
+      out->add_reasons(
+          RelatedTradeReason(matched.Label(language), d.sim, tax.trade(v.trade).Label(language), years, language));
     }
   }
 
@@ -178,9 +164,9 @@ void FillExplanation(const CompiledPolicy& m, const CandFeatures& c, const VacFe
   out->set_same_cluster(d.same_cluster);
   FillPlace(m, d.cand_place, c.region, out->mutable_candidate_place());
   FillPlace(m, d.vac_place, v.region, out->mutable_vacancy_place());
-  out->add_reasons(DistanceReason(m, c.region, v.region, d));
-  if (!m.place_is_centroid[d.cand_place]) out->add_reasons(AnchorReason(m, "candidate", c.region));
-  if (!m.place_is_centroid[d.vac_place]) out->add_reasons(AnchorReason(m, "vacancy", v.region));
+  out->add_reasons(DistanceReason(m, c.region, v.region, d, language));
+  if (!m.place_is_centroid[d.cand_place]) out->add_reasons(AnchorReasonOf(m, /*candidate=*/true, c.region, language));
+  if (!m.place_is_centroid[d.vac_place]) out->add_reasons(AnchorReasonOf(m, /*candidate=*/false, v.region, language));
 
   d.missing.ForEach([&](unsigned q) {
     if (q >= m.qual_weeks.size()) return;
@@ -195,7 +181,7 @@ void FillExplanation(const CompiledPolicy& m, const CandFeatures& c, const VacFe
   });
   out->set_retraining_weeks(d.weeks);
   out->set_retraining_cost_eur(d.cost);
-  if (d.missing.empty() && !v.required.empty()) out->add_reasons("holds all required qualifications");
+  if (d.missing.empty() && !v.required.empty()) out->add_reasons(AllRequiredHeldReason(language));
   d.preferred_held.ForEach([&](unsigned q) {
     if (q >= m.qual_weeks.size()) return;
     out->add_preferred_held(tax.qualification(static_cast<taxonomy::QualId>(q)).code);
@@ -204,12 +190,12 @@ void FillExplanation(const CompiledPolicy& m, const CandFeatures& c, const VacFe
 
   const int32_t start = v.starts_at == kNoDate ? today : v.starts_at;
   if (c.available_from != kImmediately && c.available_from > start) {
-    out->add_reasons(absl::StrCat(StatusText(c.status), ", available ", FormatIsoDate(c.available_from), ", ",
-                                  c.available_from - start, " days after the start"));
+    out->add_reasons(LaterAvailabilityReason(c.status, FormatIsoDate(c.available_from),
+                                             static_cast<int64_t>(c.available_from) - start, language));
   } else {
-    out->add_reasons(std::string(StatusText(c.status)));
+    out->add_reasons(std::string(StatusText(c.status, language)));
   }
-  if (v.hard_to_fill) out->add_reasons("hard to fill");
+  if (v.hard_to_fill) out->add_reasons(HardToFillReason(language));
 }
 
 }  // namespace w2w::match

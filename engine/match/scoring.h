@@ -121,14 +121,15 @@ struct PairDetail {
 [[nodiscard]] Exclusion EvaluatePair(const CompiledPolicy& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
                        double filter_weeks, PairDetail* d);
 
-// A readable exclusion reason for `e` (empty for kNone).
+// A readable exclusion reason for `e` in `language` (empty for kNone).
 std::string ExclusionReason(const CompiledPolicy& m, const CandFeatures& c, const VacFeatures& v,
-                            int32_t today, const PairDetail& d, Exclusion e);
+                            int32_t today, const PairDetail& d, Exclusion e, Language language);
 
 // Fills `out` from an evaluated pair (components, trade, distance, retraining plan,
-// reasons). Works for excluded pairs too (components then are what was computed).
+// reasons in `language`). Works for excluded pairs too (components then are what was
+// computed). Nothing but the texts depends on `language`.
 void FillExplanation(const CompiledPolicy& m, const CandFeatures& c, const VacFeatures& v, int32_t today,
-                     const PairDetail& d, v1::Explanation* out);
+                     const PairDetail& d, Language language, v1::Explanation* out);
 
 }  // namespace w2w::match
 

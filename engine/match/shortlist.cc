@@ -217,12 +217,14 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
   const std::shared_ptr<CandidateIndex> index = cands_.load();
   const CompiledPolicy& m = *model;
   ASSIGN_OR_RETURN(const QueryFilter qf, ParseFilter(m, request.k(), request.filter()));
+  ASSIGN_OR_RETURN(const Language language, taxonomy::ParseLanguage(request.language(), "language"));
   const VacFeatures v = VacancyFeatures(m, vacancy);
   if (v.trade == kNoTrade) {
     return absl::InvalidArgumentError(absl::StrCat("vacancy.trade: unknown trade ", QuoteValue(vacancy.trade())));
   }
   v1::ShortlistResponse resp;
   resp.set_policy_version(m.policy_version);
+  resp.set_language(taxonomy::LanguageProto(language));
   const int32_t today = TodayUtc();
   bool nothing_visible = false;
   const std::optional<uint16_t> source = SourceCondition(sources_, restriction, &nothing_visible);
@@ -251,7 +253,7 @@ absl::StatusOr<v1::ShortlistResponse> MatcherImpl::Shortlist(const v1::Vacancy& 
     match->set_status(static_cast<v1::CandidateStatus>(row.f.status));
     PairDetail detail;
     (void)EvaluatePair(m, row.f, v, today, qf.max_weeks, &detail);
-    FillExplanation(m, row.f, v, today, detail, match->mutable_explanation());
+    FillExplanation(m, row.f, v, today, detail, language, match->mutable_explanation());
   }
   resp.set_candidates_scored(scored);
   resp.set_elapsed_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -30,8 +31,23 @@ constexpr uint32_t kListGrowth = 4;
 // Group mode: most listed pairs the lengthening may reach (about 1 s of assignment work).
 constexpr uint64_t kMaxGroupPairs = 1'500'000;
 
-constexpr char kUnknownCandidate[] = "unknown candidate";
-constexpr char kNoMatch[] = "no open vacancy within reach and the retraining limits";
+// Why a person is not placeable, in the run's options.language (common.proto).
+const char* UnknownCandidateReason(v1::Language language) {
+  return language == v1::LANGUAGE_NL ? "onbekende kandidaat" : "unknown candidate";
+}
+const char* NoMatchReason(v1::Language language) {
+  return language == v1::LANGUAGE_NL ? "geen open vacature binnen bereik en binnen de grenzen voor omscholing"
+                                     : "no open vacancy within reach and the retraining limits";
+}
+std::string NoSeatReason(size_t options, v1::Language language) {
+  if (language == v1::LANGUAGE_NL) {
+    if (options == 1) return "geen plaats over: de plaatsen van de enige vacature binnen bereik gingen naar anderen in de groep";
+    return absl::StrCat("geen plaats over: de plaatsen van alle ", options,
+                        " vacatures binnen bereik gingen naar anderen in de groep");
+  }
+  return absl::StrCat("no seat left: the seats of all ", options,
+                      " vacancies within reach went to others in the group");
+}
 
 // Group mode: a lengthened list reaches this far (micro-points) below the score the
 // certificate asks for, so that the prices may rise a little (other lists grow too) without
@@ -183,6 +199,7 @@ class Execution {
       if (!person.candidate.has_value()) return;
       v1::MatchCandidateRequest request;
       request.set_k(requests[w].k);
+      request.set_language(run_.options().language());
       request.mutable_filter()->set_min_score(
           requests[w].threshold > 0 ? static_cast<double>(requests[w].threshold) / 1e6
                                     : run_.options().min_score());
@@ -317,6 +334,7 @@ class Execution {
     if (t < s.top.size()) return std::move(s.top[t]);
     v1::MatchCandidateRequest request;
     request.set_k(static_cast<uint32_t>(t + 1));
+    request.set_language(run_.options().language());
     request.mutable_filter()->set_min_score(
         s.threshold > 0 ? static_cast<double>(s.threshold) / 1e6 : run_.options().min_score());
     request.mutable_filter()->set_max_retraining_weeks(run_.options().max_retraining_weeks());
@@ -342,7 +360,7 @@ class Execution {
     r.set_candidate_id(person.id);
     if (!person.candidate.has_value()) {
       r.set_placement(v1::PLACEMENT_NOT_PLACEABLE);
-      r.set_reason(kUnknownCandidate);
+      r.set_reason(UnknownCandidateReason(run_.options().language()));
       return r;
     }
     if (chosen >= 0) {
@@ -351,10 +369,8 @@ class Execution {
                                                     : v1::PLACEMENT_NOW);
     } else {
       r.set_placement(v1::PLACEMENT_NOT_PLACEABLE);
-      r.set_reason(s.options.empty()
-                       ? kNoMatch
-                       : absl::StrCat("no seat left: the seats of all ", s.options.size(),
-                                      " vacancies within reach went to others in the group"));
+      r.set_reason(s.options.empty() ? std::string(NoMatchReason(run_.options().language()))
+                                     : NoSeatReason(s.options.size(), run_.options().language()));
     }
     for (size_t t = 0; t < s.top.size() && static_cast<uint32_t>(r.alternatives_size()) < k_; ++t) {
       if (static_cast<int32_t>(t) != chosen) *r.add_alternatives() = std::move(s.top[t]);

@@ -65,6 +65,10 @@ absl::Status ValidateRequest(const v1::StartRematchRequest& request,
   if (!std::isfinite(o.min_score()) || o.min_score() < 0 || o.min_score() > 1) {
     return absl::InvalidArgumentError("options.min_score: must be in [0, 1]");
   }
+  if (!v1::Language_IsValid(o.language())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("options.language: unknown language ", o.language(), " (LANGUAGE_NL or LANGUAGE_EN)"));
+  }
   if (!v1::RematchMode_IsValid(o.mode())) {
     return absl::InvalidArgumentError(absl::StrCat("options.mode: unknown mode ", o.mode()));
   }

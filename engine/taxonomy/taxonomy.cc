@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "engine/taxonomy/taxonomy_data.h"
 #include "engine/taxonomy/text_util.h"
 
@@ -223,6 +224,24 @@ std::optional<v1::Sector> Taxonomy::ParseSector(std::string_view text) {
   return std::nullopt;
 }
 
+// ---- Languages -------------------------------------------------------------------------
+
+absl::StatusOr<Language> ParseLanguage(int value, std::string_view field) {
+  switch (value) {
+    case v1::LANGUAGE_UNSPECIFIED:
+    case v1::LANGUAGE_EN: return Language::kEnglish;
+    case v1::LANGUAGE_NL: return Language::kDutch;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          ToAbsl(field), ": unknown language ", value,
+          " (LANGUAGE_NL or LANGUAGE_EN)"));
+  }
+}
+
+v1::Language LanguageProto(Language language) {
+  return language == Language::kDutch ? v1::LANGUAGE_NL : v1::LANGUAGE_EN;
+}
+
 // ---- Proto views -----------------------------------------------------------------------
 
 v1::Region Taxonomy::RegionProto(RegionId id) const {
@@ -239,7 +258,7 @@ v1::Region Taxonomy::RegionProto(RegionId id) const {
   return p;
 }
 
-v1::Trade Taxonomy::TradeProto(TradeId id) const {
+v1::Trade Taxonomy::TradeProto(TradeId id, Language language) const {
   const TradeInfo& t = trade(id);
   v1::Trade p;
   p.set_id(t.id);
@@ -247,6 +266,7 @@ v1::Trade Taxonomy::TradeProto(TradeId id) const {
   p.set_isco_group(t.isco_group);
   p.set_label_en(t.label_en);
   p.set_label_nl(t.label_nl);
+  p.set_label(t.Label(language));
   p.set_essential_skills(t.essential_skills);
   p.set_optional_skills(t.optional_skills);
   return p;

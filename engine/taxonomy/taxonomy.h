@@ -58,6 +58,16 @@ inline constexpr int kNumStatusSlots = kNumStatuses + 1;
 static_assert(v1::SECTOR_OTHER == kNumSectors, "OTHER is the last sector");
 static_assert(kNumSectorSlots <= 8 && kNumStatusSlots <= 8, "masks are 8 bits");
 
+// The language of the readable texts of one response (v1::Language; common.proto says
+// what is translated). English is the API's default.
+enum class Language : uint8_t { kEnglish = 0, kDutch = 1 };
+inline constexpr int kNumLanguages = 2;
+// The language a request's `language` field asks for: UNSPECIFIED reads as English.
+// INVALID_ARGUMENT "<field>: unknown language N" for a value outside v1::Language.
+absl::StatusOr<Language> ParseLanguage(int value, std::string_view field);
+// The proto value of `language` (never UNSPECIFIED).
+v1::Language LanguageProto(Language language);
+
 // A point on the map, degrees WGS84.
 struct GeoPoint {
   double lat = 0, lon = 0;
@@ -98,8 +108,14 @@ struct TradeInfo {
   std::string id;         // ESCO UUID.
   std::string esco_code;  // e.g. "7212.1".
   std::string isco_group; // 4 digits.
-  std::string label_en, label_nl;
+  std::string label_en, label_nl;  // ESCO preferred labels; label_nl may be empty.
   uint32_t essential_skills = 0, optional_skills = 0;
+
+  // The label to show in `language`: label_nl for Dutch, label_en for English and for a
+  // trade without a Dutch label (the documented fallback, common.proto).
+  const std::string& Label(Language language) const {
+    return language == Language::kDutch && !label_nl.empty() ? label_nl : label_en;
+  }
 };
 
 struct QualificationInfo {
@@ -219,7 +235,8 @@ class Taxonomy {
 
   // Proto views for TaxonomyService.
   v1::Region RegionProto(RegionId id) const;
-  v1::Trade TradeProto(TradeId id) const;
+  // Trade.label is in `language`.
+  v1::Trade TradeProto(TradeId id, Language language = Language::kEnglish) const;
   v1::Qualification QualificationProto(QualId id) const;
   v1::Cluster ClusterProto(ClusterId id) const;
 

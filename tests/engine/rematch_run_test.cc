@@ -453,6 +453,51 @@ TEST_F(RematchRunTest, GroupBeatsGreedyOnATrap) {
   EXPECT_EQ(IndependentWithoutConflicts(indep.results, positions_), 1u);
 }
 
+// A run's texts are in its options.language (kept with the run for GetRematch); the
+// placements and scores are the same in both languages.
+TEST_F(RematchRunTest, TheRunsTextsAreInItsLanguage) {
+  AddCandidate("a", "Twente", v1::SECTOR_ME, kWelder, 12, {"VCA-BASIS"}, v1::CANDIDATE_STATUS_BANKRUPT_EMPLOYER, 30);
+  AddCandidate("b", "Twente", v1::SECTOR_ME, kWelder, 2, {"VCA-BASIS"}, v1::CANDIDATE_STATUS_BANKRUPT_EMPLOYER, 30);
+  AddVacancy("x", "Twente", v1::SECTOR_ME, kWelder, {}, 1);
+  v1::StartRematchRequest request;
+  for (const char* id : {"a", "b", "nobody"}) request.mutable_selection()->mutable_candidate_ids()->add_ids(id);
+  request.mutable_options()->set_mode(v1::REMATCH_MODE_GROUP);
+  const Outcome en = Run(request);
+  request.mutable_options()->set_language(v1::LANGUAGE_NL);
+  const Outcome nl = Run(request);
+  ASSERT_TRUE(en.status.ok() && nl.status.ok()) << en.status << nl.status;
+  ASSERT_EQ(nl.results.size(), 3u);
+  ASSERT_EQ(en.results.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(nl.results[i].placement(), en.results[i].placement()) << i;
+    EXPECT_EQ(nl.results[i].assigned().vacancy_id(), en.results[i].assigned().vacancy_id()) << i;
+    EXPECT_EQ(nl.results[i].assigned().score(), en.results[i].assigned().score()) << i;
+  }
+  EXPECT_EQ(nl.results[0].assigned().vacancy_id(), "x");
+  EXPECT_THAT(nl.results[0].assigned().explanation().reasons(0), ::testing::StartsWith("zelfde beroep, 12 jaar"));
+  EXPECT_THAT(en.results[0].assigned().explanation().reasons(0), ::testing::StartsWith("same trade, 12 years"));
+  EXPECT_EQ(nl.results[1].reason(), "geen plaats over: de plaatsen van de enige vacature binnen bereik gingen "
+                                    "naar anderen in de groep");
+  EXPECT_THAT(en.results[1].reason(), ::testing::StartsWith("no seat left"));
+  EXPECT_EQ(nl.results[2].reason(), "onbekende kandidaat");
+  EXPECT_EQ(en.results[2].reason(), "unknown candidate");
+
+  v1::GetRematchRequest get;
+  get.set_run_id(nl.run_id);
+  get.set_include_results(true);
+  auto stored = engine_->GetRematch(::w2w::access::Caller::System(), get);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->options().language(), v1::LANGUAGE_NL);
+  ASSERT_EQ(stored->results_size(), 3);
+  EXPECT_EQ(stored->results(0).assigned().explanation().reasons(0), nl.results[0].assigned().explanation().reasons(0));
+  EXPECT_EQ(stored->results(2).reason(), "onbekende kandidaat");
+
+  request.mutable_options()->set_language(static_cast<v1::Language>(4));
+  const Outcome bad = Run(request);
+  EXPECT_EQ(bad.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status.message()), ::testing::StartsWith("options.language: unknown language 4"));
+}
+
 // The selection cap counts what the caller may see: an employer over the cap outside a
 // coach's scope answers NOT_FOUND like an unknown one (not revealed to exist), while an
 // administrator is told the selection is too large.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -139,6 +140,49 @@ TEST_F(TaxonomyTest, FindTradeByCodeAndUuid) {
   v1::Trade proto = tax().TradeProto(welder);
   EXPECT_EQ(proto.esco_code(), "7212.3");
   EXPECT_EQ(proto.id(), t.id);
+}
+
+// Issue 13: reasons and labels in Dutch. Every occupation shipped in data/ carries its
+// Dutch ESCO label, so a Dutch response never falls back to English for a shipped trade.
+TEST_F(TaxonomyTest, EveryShippedOccupationHasADutchLabel) {
+  std::ifstream file(DataDir() + "/esco/occupations.csv");
+  ASSERT_TRUE(file.good());
+  size_t rows = 0;
+  for (std::string line; std::getline(file, line);) {
+    if (!line.empty() && line[0] != '#') ++rows;
+  }
+  ASSERT_EQ(tax().num_trades(), rows - 1) << "every row but the header is a trade";
+  for (size_t i = 0; i < tax().num_trades(); ++i) {
+    const TradeInfo& t = tax().trade(static_cast<TradeId>(i));
+    EXPECT_FALSE(t.label_nl.empty()) << t.esco_code << " " << t.label_en;
+    EXPECT_EQ(t.label_nl.find_first_of("\t\r\n"), std::string::npos) << t.esco_code;
+    EXPECT_EQ(t.Label(Language::kDutch), t.label_nl);
+    EXPECT_EQ(t.Label(Language::kEnglish), t.label_en);
+  }
+}
+
+TEST_F(TaxonomyTest, TradeLabelsByLanguage) {
+  const TradeId welder = Trade("7212.3");
+  EXPECT_EQ(tax().TradeProto(welder).label(), "welder");
+  EXPECT_EQ(tax().TradeProto(welder, Language::kEnglish).label(), "welder");
+  EXPECT_EQ(tax().TradeProto(welder, Language::kDutch).label(), "lasser");
+  EXPECT_EQ(tax().TradeProto(welder, Language::kDutch).label_en(), "welder");
+  // The documented fallback: a trade without a Dutch label reads in English.
+  TradeInfo bare = tax().trade(welder);
+  bare.label_nl.clear();
+  EXPECT_EQ(bare.Label(Language::kDutch), "welder");
+}
+
+TEST(LanguageTest, ParseLanguage) {
+  EXPECT_EQ(ParseLanguage(v1::LANGUAGE_UNSPECIFIED, "language").value(), Language::kEnglish);
+  EXPECT_EQ(ParseLanguage(v1::LANGUAGE_EN, "language").value(), Language::kEnglish);
+  EXPECT_EQ(ParseLanguage(v1::LANGUAGE_NL, "language").value(), Language::kDutch);
+  const absl::Status bad = ParseLanguage(7, "options.language").status();
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.message()), StartsWith("options.language: unknown language 7"));
+  EXPECT_EQ(ParseLanguage(-1, "language").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(LanguageProto(Language::kDutch), v1::LANGUAGE_NL);
+  EXPECT_EQ(LanguageProto(Language::kEnglish), v1::LANGUAGE_EN);
 }
 
 TEST_F(TaxonomyTest, Qualifications) {

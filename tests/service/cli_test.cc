@@ -377,5 +377,66 @@ TEST_F(CliTest, ShortlistMatchesExplainAndRematch) {
   EXPECT_EQ(ReadFile(again), rows);
 }
 
+// --lang: the tool asks for Dutch texts unless --lang en (the same ranking either way);
+// trade labels follow it; anything else is a usage error.
+TEST_F(CliTest, LangChoosesTheLanguageOfReasonsAndLabels) {
+  ASSERT_EQ(Cli({"import", "candidates", WriteFile("p.csv", CandidatesCsv(3))}).code, 0);
+  v1::Vacancy v = testkit::MakeVacancy("lang-v1", 0);
+  v.set_region(testkit::kTwente);
+  v.set_sector(v1::SECTOR_ME);
+  v.set_trade(testkit::kWelderCode);
+  v.clear_required_qualifications();
+  v.add_required_qualifications(testkit::kVcaVol);
+  v.set_hard_to_fill(true);
+  ASSERT_EQ(Cli({"upsert", "vacancy", "--file", WriteFile("v.json", ToJson(v))}).code, 0);
+
+  const CliResult dutch = Cli({"shortlist", "lang-v1", "--json"});
+  const CliResult nl = Cli({"--lang", "nl", "shortlist", "lang-v1", "--json"});
+  const CliResult english = Cli({"shortlist", "lang-v1", "--json", "--lang", "en"});
+  ASSERT_EQ(dutch.code, 0) << dutch.err;
+  ASSERT_EQ(english.code, 0) << english.err;
+  v1::ShortlistResponse d, n, e;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(dutch.out, &d).ok()) << dutch.out;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(nl.out, &n).ok()) << nl.out;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(english.out, &e).ok()) << english.out;
+  EXPECT_EQ(d.language(), v1::LANGUAGE_NL) << "Dutch is the tool's default";
+  EXPECT_EQ(n.language(), v1::LANGUAGE_NL);
+  EXPECT_EQ(e.language(), v1::LANGUAGE_EN);
+  ASSERT_EQ(d.matches_size(), 3);
+  ASSERT_EQ(e.matches_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(d.matches(i).candidate_id(), e.matches(i).candidate_id());
+    EXPECT_EQ(d.matches(i).score(), e.matches(i).score());
+    EXPECT_THAT(absl::StrJoin(d.matches(i).explanation().reasons(), "|"),
+                AllOf(HasSubstr("zelfde beroep"), HasSubstr("heeft VCA-VOL nodig: 0,4 weken"),
+                      HasSubstr("moeilijk vervulbaar")));
+    EXPECT_THAT(absl::StrJoin(e.matches(i).explanation().reasons(), "|"),
+                AllOf(HasSubstr("same trade"), HasSubstr("needs VCA-VOL: 0.4 weeks"), HasSubstr("hard to fill")));
+  }
+
+  // The tables: reasons and the explained trade label in the chosen language.
+  const CliResult table = Cli({"explain", "csv-c3", "lang-v1"});
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_THAT(table.out, AllOf(HasSubstr("  - zelfde beroep, 3 jaar"), HasSubstr("lasser [")));
+  const CliResult english_table = Cli({"--lang", "en", "explain", "csv-c3", "lang-v1"});
+  ASSERT_EQ(english_table.code, 0) << english_table.err;
+  EXPECT_THAT(english_table.out, AllOf(HasSubstr("  - same trade, 3 years"), HasSubstr("welder [")));
+  EXPECT_THAT(english_table.out, Not(HasSubstr("zelfde")));
+  const CliResult matches = Cli({"matches", "csv-c1", "--lang", "en"});
+  ASSERT_EQ(matches.code, 0) << matches.err;
+  EXPECT_THAT(matches.out, AllOf(HasSubstr("lang-v1"), HasSubstr("same trade")));
+
+  // A rematch started with --lang en keeps English texts; the default run Dutch ones.
+  const std::string csv = absl::StrCat(dir_, "/lang.csv");
+  ASSERT_EQ(Cli({"rematch", "--candidates", "csv-c1,nobody", "--csv", csv}).code, 0);
+  EXPECT_THAT(ReadFile(csv), HasSubstr("onbekende kandidaat"));
+  ASSERT_EQ(Cli({"--lang", "en", "rematch", "--candidates", "csv-c1,nobody", "--csv", csv}).code, 0);
+  EXPECT_THAT(ReadFile(csv), HasSubstr("unknown candidate"));
+
+  const CliResult bad = Cli({"--lang", "fr", "shortlist", "lang-v1"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--lang expects nl or en, got \"fr\""));
+}
+
 }  // namespace
 }  // namespace w2w

@@ -1,7 +1,8 @@
 // Matching over gRPC against the real w2w-server: read-your-writes (a write is in the
 // very next shortlist), a policy change between two calls changes the ranking and the
 // reported policy version, ExplainMatch with its retraining plan and exclusions, and the
-// StartRematch stream relayed end to end.
+// StartRematch stream relayed end to end, and one shortlist asked in Dutch and in English
+// (the same ranking and scores, the texts in the asked language).
 #include <memory>
 #include <string>
 #include <vector>
@@ -257,6 +258,111 @@ TEST_F(MatchTest, ExplainGivesTheRetrainingPlanAndExclusions) {
   request.set_candidate_id("nobody");
   EXPECT_THAT(match_->ExplainMatch(ContextWithDeadline().get(), request, &explained),
               StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("nobody")));
+}
+
+// Issue 13: the caller chooses the language of the texts; the ranking, the scores and
+// every number of the explanations are the same in both.
+TEST_F(MatchTest, TheSameShortlistInDutchAndEnglish) {
+  v1::Vacancy vacancy = WelderVacancy("vac-las");
+  vacancy.set_hard_to_fill(true);
+  Put(vacancy);
+  Put(Welder("piet", testkit::kZuidoostBrabant, true, 50));
+  Put(Welder("klaas", testkit::kZuidoostBrabant, false, 50));
+  v1::Candidate pipe = Welder("jan", testkit::kZuidoostBrabant, true, 80);
+  pipe.mutable_trades(0)->set_code(testkit::kPipeWelderCode);
+  pipe.set_municipality("Best");
+  Put(pipe);
+  v1::Candidate far = Welder("kees", testkit::kRijnmond, true, 200);
+  far.set_sector(v1::SECTOR_INST);
+  Put(far);
+
+  v1::ShortlistRequest request;
+  request.set_vacancy_id("vac-las");
+  request.set_k(10);
+  request.set_language(v1::LANGUAGE_NL);
+  v1::ShortlistResponse dutch, english, unspecified;
+  ASSERT_THAT(match_->Shortlist(ContextWithDeadline().get(), request, &dutch), IsOk());
+  request.set_language(v1::LANGUAGE_EN);
+  ASSERT_THAT(match_->Shortlist(ContextWithDeadline().get(), request, &english), IsOk());
+  request.clear_language();
+  ASSERT_THAT(match_->Shortlist(ContextWithDeadline().get(), request, &unspecified), IsOk());
+  EXPECT_EQ(dutch.language(), v1::LANGUAGE_NL);
+  EXPECT_EQ(english.language(), v1::LANGUAGE_EN);
+  EXPECT_EQ(unspecified.language(), v1::LANGUAGE_EN) << "the default is English";
+  ASSERT_EQ(dutch.matches_size(), 4);
+  EXPECT_EQ(Ids(dutch), Ids(english));
+  for (int i = 0; i < dutch.matches_size(); ++i) {
+    v1::CandidateMatch nl = dutch.matches(i), en = english.matches(i);
+    EXPECT_EQ(nl.score(), en.score()) << nl.candidate_id();
+    const std::string nl_text = absl::StrJoin(nl.explanation().reasons(), "|");
+    const std::string en_text = absl::StrJoin(en.explanation().reasons(), "|");
+    EXPECT_EQ(absl::StrJoin(unspecified.matches(i).explanation().reasons(), "|"), en_text);
+    EXPECT_NE(nl_text, en_text);
+    EXPECT_EQ(nl.explanation().reasons_size(), en.explanation().reasons_size());
+    EXPECT_THAT(nl_text, HasSubstr("moeilijk vervulbaar"));
+    EXPECT_THAT(en_text, HasSubstr("hard to fill"));
+    EXPECT_THAT(nl_text, Not(HasSubstr("hard to fill")));
+    EXPECT_THAT(en_text, Not(HasSubstr("moeilijk vervulbaar")));
+    // Everything but the reasons is identical, field by field.
+    nl.mutable_explanation()->clear_reasons();
+    en.mutable_explanation()->clear_reasons();
+    EXPECT_EQ(nl.SerializeAsString(), en.SerializeAsString()) << nl.DebugString() << en.DebugString();
+  }
+  const std::string all_dutch = absl::StrJoin(
+      dutch.matches(), "|", [](std::string* out, const v1::CandidateMatch& m) {
+        out->append(absl::StrJoin(m.explanation().reasons(), "|"));
+      });
+  EXPECT_THAT(all_dutch, HasSubstr("zelfde beroep, 10 jaar"));
+  EXPECT_THAT(all_dutch, HasSubstr("verwant beroep pijplasser dekt "));  // ESCO's Dutch label.
+  EXPECT_THAT(all_dutch, HasSubstr("heeft VCA-BASIS nodig: 0,2 weken, EUR 150"));
+  EXPECT_THAT(all_dutch, HasSubstr("sectorwissel INST -> ME"));
+
+  // The other direction and one pair, with an exclusion reason in Dutch.
+  v1::MatchCandidateRequest reverse;
+  reverse.set_candidate_id("piet");
+  reverse.set_language(v1::LANGUAGE_NL);
+  v1::MatchCandidateResponse vacancies;
+  ASSERT_THAT(match_->MatchCandidate(ContextWithDeadline().get(), reverse, &vacancies), IsOk());
+  EXPECT_EQ(vacancies.language(), v1::LANGUAGE_NL);
+  ASSERT_EQ(vacancies.matches_size(), 1);
+  EXPECT_EQ(vacancies.matches(0).score(), dutch.matches(0).score());
+  EXPECT_EQ(vacancies.matches(0).explanation().reasons(0), "zelfde beroep, 10 jaar");
+  Put(Welder("thuisblijver", testkit::kTwente, true, 10));
+  v1::ExplainMatchRequest explain;
+  explain.set_candidate_id("thuisblijver");
+  explain.set_vacancy_id("vac-las");
+  explain.set_language(v1::LANGUAGE_NL);
+  v1::ExplainMatchResponse explained;
+  ASSERT_THAT(match_->ExplainMatch(ContextWithDeadline().get(), explain, &explained), IsOk());
+  EXPECT_TRUE(explained.excluded());
+  EXPECT_EQ(explained.language(), v1::LANGUAGE_NL);
+  EXPECT_THAT(explained.exclusion_reason(), ::testing::StartsWith("afstand "));
+  EXPECT_THAT(explained.exclusion_reason(), HasSubstr(" is meer dan max_travel_km 10"));
+
+  // Trade labels of the taxonomy listing in the asked language.
+  v1::ListTradesRequest trades;
+  trades.set_query(testkit::kWelderCode);
+  trades.set_language(v1::LANGUAGE_NL);
+  v1::ListTradesResponse listed;
+  auto welder_label = [&]() -> std::string {
+    v1::ListTradesResponse listed;
+    EXPECT_THAT(server_->taxonomy()->ListTrades(ContextWithDeadline().get(), trades, &listed), IsOk());
+    for (const v1::Trade& t : listed.trades()) {
+      if (t.esco_code() == testkit::kWelderCode) return t.label();
+    }
+    return "(not listed)";
+  };
+  EXPECT_EQ(welder_label(), "lasser");
+  trades.set_language(v1::LANGUAGE_EN);
+  EXPECT_EQ(welder_label(), "welder");
+
+  // A value outside the enum is refused, naming the field.
+  request.set_language(static_cast<v1::Language>(3));
+  EXPECT_THAT(match_->Shortlist(ContextWithDeadline().get(), request, &dutch),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT, ::testing::StartsWith("language: ")));
+  explain.set_language(static_cast<v1::Language>(3));
+  EXPECT_THAT(match_->ExplainMatch(ContextWithDeadline().get(), explain, &explained),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT, ::testing::StartsWith("language: ")));
 }
 
 TEST_F(MatchTest, RematchEventsAreStreamedToTheClient) {

@@ -209,9 +209,18 @@ describe('the web page', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('.explanation');
     const reasons = await page.$$eval('.explanation ul.reasons li', (lis) => lis.map((li) => li.textContent));
-    const explained = await call('MatchService', 'explainMatch', {vacancyId: openVacancy.id, candidateId: rows[0].id});
+    // The page asks for Dutch: its reasons are ExplainMatch's in LANGUAGE_NL, not the
+    // English ones of the API's default.
+    const pair = {vacancyId: openVacancy.id, candidateId: rows[0].id};
+    const explained = await call('MatchService', 'explainMatch', {...pair, language: 'LANGUAGE_NL'});
+    assert.equal(explained.language, 'LANGUAGE_NL');
     assert.deepEqual(reasons, explained.explanation.reasons);
     assert.ok(reasons.length > 0);
+    const english = await call('MatchService', 'explainMatch', pair);
+    assert.equal(english.language, 'LANGUAGE_EN');
+    assert.equal(english.explanation.reasons.length, reasons.length);
+    assert.notDeepEqual(reasons, english.explanation.reasons);
+    assert.ok(reasons.some((r) => /^(zelfde beroep|verwant beroep)/.test(r)), `Dutch reasons: ${reasons.join(' | ')}`);
     await shot(page, 'shortlist');
     // The page's own filters: max km keeps only matches within reach.
     await page.fill('#f-km', '20');

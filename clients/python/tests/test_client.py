@@ -223,6 +223,26 @@ class MatchTest(ServerTest):
         self.assertTrue(far.excluded)
         self.assertIn("km", far.exclusion_reason)
 
+    def test_language_changes_the_texts_only(self):
+        dutch = self.client.shortlist("v-weld", k=10, language="nl")
+        english = self.client.shortlist("v-weld", k=10, language="en")
+        default = self.client.shortlist("v-weld", k=10)
+        self.assertEqual([(m.candidate_id, m.score) for m in dutch],
+                         [(m.candidate_id, m.score) for m in english])
+        self.assertEqual([list(m.explanation.reasons) for m in default],
+                         [list(m.explanation.reasons) for m in english], "the default is English")
+        for nl, en in zip(dutch, english):
+            self.assertNotEqual(list(nl.explanation.reasons), list(en.explanation.reasons))
+        self.assertTrue(dutch[0].explanation.reasons[0].startswith("zelfde beroep"), dutch[0])
+        self.assertTrue(english[0].explanation.reasons[0].startswith("same trade"), english[0])
+        vacancies = self.client.match_candidate("c-best", language="LANGUAGE_NL")
+        self.assertTrue(vacancies[0].explanation.reasons[0].startswith("zelfde beroep"))
+        far = self.client.explain("v-weld", "c-far", language="nl")
+        self.assertTrue(far.exclusion_reason.startswith("afstand "), far.exclusion_reason)
+        self.assertEqual(far.language, common_pb2.LANGUAGE_NL)
+        with self.assertRaises(ValueError):
+            self.client.shortlist("v-weld", language="fr")
+
     def test_bad_k_is_invalid_argument_naming_the_field(self):
         with self.assertRaises(w2w.Error) as raised:
             self.client.shortlist("v-weld", k=5000)

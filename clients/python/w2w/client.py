@@ -179,12 +179,23 @@ def _filter(min_score: float, regions: Sequence[str], sectors: Sequence[Any],
         max_retraining_weeks=max_retraining_weeks)
 
 
+def _language(value: Any) -> int:
+    """The Language number of a `language=` argument: None = the server's default
+    (English), else "nl" / "en" / "LANGUAGE_NL" or the enum value."""
+    if value is None:
+        return common_pb2.LANGUAGE_UNSPECIFIED
+    return records.enum_value(common_pb2.Language.DESCRIPTOR, value, "language")
+
+
 class Client:
     """A connection to one w2w server; make it with `connect()`. Use it as a context
     manager, or call close(), to release the channel.
 
-    Enum arguments (sectors, statuses, mode) take the proto value or a word: "ME",
-    "SECTOR_ME", "at_risk", "group". Records (dicts) take proto field names; see
+    Enum arguments (sectors, statuses, mode, language) take the proto value or a word:
+    "ME", "SECTOR_ME", "at_risk", "group", "nl". `language` chooses the language of the
+    server's texts (explanation reasons, exclusion and rematch reasons): "nl" or "en";
+    None (the default) leaves it to the server, which answers in English. It never
+    changes a score or a ranking. Records (dicts) take proto field names; see
     w2w/records.py for the values they accept.
     """
 
@@ -217,41 +228,50 @@ class Client:
     def shortlist(self, vacancy_id: str, k: int = 20, *, min_score: float = 0.0,
                   regions: Sequence[str] = (), sectors: Sequence[Any] = (),
                   statuses: Sequence[Any] = (),
-                  max_retraining_weeks: float = 0.0) -> list[match_pb2.CandidateMatch]:
+                  max_retraining_weeks: float = 0.0,
+                  language: Any = None) -> list[match_pb2.CandidateMatch]:
         """The best candidates for the stored OPEN vacancy `vacancy_id`, best first (ties
         by candidate id): a list of at most `k` (1..1000) CandidateMatch messages, each
         with `score` in [0, 1] and its `explanation` (components, reasons, retraining
         plan). The filters narrow the list (candidates' regions, sectors, statuses; a
-        lower retraining cap in weeks); they never change a score.
+        lower retraining cap in weeks); they never change a score. The reasons are in
+        `language` ("nl" or "en"; None = the server's default, English).
 
         Raises Error: NOT_FOUND for an unknown vacancy, FAILED_PRECONDITION for one that
         is not open, INVALID_ARGUMENT naming the field for a bad k or filter.
         """
         request = match_pb2.ShortlistRequest(
             vacancy_id=vacancy_id, k=k,
-            filter=_filter(min_score, regions, sectors, statuses, max_retraining_weeks))
+            filter=_filter(min_score, regions, sectors, statuses, max_retraining_weeks),
+            language=_language(language))
         return list(self._unary(self.stubs.MatchService.Shortlist, request).matches)
 
     def match_candidate(self, candidate_id: str, k: int = 20, *, min_score: float = 0.0,
                         regions: Sequence[str] = (), sectors: Sequence[Any] = (),
-                        max_retraining_weeks: float = 0.0) -> list[match_pb2.VacancyMatch]:
+                        max_retraining_weeks: float = 0.0,
+                        language: Any = None) -> list[match_pb2.VacancyMatch]:
         """The best open vacancies for the stored candidate `candidate_id`, now or after
         short retraining: a list of at most `k` VacancyMatch messages, best first (ties by
-        vacancy id). Filters as in shortlist() (on the vacancies' regions and sectors).
+        vacancy id). Filters and `language` as in shortlist() (on the vacancies' regions
+        and sectors).
         Raises Error: NOT_FOUND for an unknown candidate, INVALID_ARGUMENT for a bad k.
         """
         request = match_pb2.MatchCandidateRequest(
             candidate_id=candidate_id, k=k,
-            filter=_filter(min_score, regions, sectors, (), max_retraining_weeks))
+            filter=_filter(min_score, regions, sectors, (), max_retraining_weeks),
+            language=_language(language))
         return list(self._unary(self.stubs.MatchService.MatchCandidate, request).matches)
 
-    def explain(self, vacancy_id: str, candidate_id: str) -> match_pb2.ExplainMatchResponse:
+    def explain(self, vacancy_id: str, candidate_id: str, *,
+                language: Any = None) -> match_pb2.ExplainMatchResponse:
         """The full breakdown of one stored pair, also when it is excluded: an
         ExplainMatchResponse with `score` (0 when excluded), `excluded` and
         `exclusion_reason`, and the `explanation`. Raises Error NOT_FOUND for an unknown
-        id. (Note the order: the vacancy first, unlike the CLI's `w2w explain`.)"""
+        id. (Note the order: the vacancy first, unlike the CLI's `w2w explain`.) The
+        reasons are in `language` as in shortlist()."""
         request = match_pb2.ExplainMatchRequest(candidate_id=candidate_id,
-                                                vacancy_id=vacancy_id)
+                                                vacancy_id=vacancy_id,
+                                                language=_language(language))
         return self._unary(self.stubs.MatchService.ExplainMatch, request)
 
     # Records.
@@ -371,6 +391,7 @@ class Client:
                 regions: Sequence[str] = (), sectors: Sequence[Any] = (),
                 statuses: Sequence[Any] = (), mode: Any = "independent", k: int = 5,
                 max_retraining_weeks: float = 0.0, min_score: float = 0.0, label: str = "",
+                language: Any = None,
                 progress: Optional[Callable[[rematch_pb2.RematchProgress], None]] = None,
                 on_result: Optional[Callable[[rematch_pb2.PersonResult], None]] = None,
                 keep_results: bool = True,
@@ -381,6 +402,7 @@ class Client:
         `candidate_ids`, or a filter of `regions` / `sectors` / `statuses` (all given
         must hold). `mode` "independent" (each person's own top-k) or "group" (people
         compete for the seats; an exact assignment). `k` alternatives per person (1..50).
+        The results' reasons are in `language` as in shortlist() (kept with the run).
 
         `progress(RematchProgress)` is called for every progress message (done, total,
         phase): one at the start of each phase, then at most every 0.5 s, so a short
@@ -416,7 +438,8 @@ class Client:
         options = rematch_pb2.RematchOptions(
             k=k, max_retraining_weeks=max_retraining_weeks, min_score=min_score,
             label=label, mode=records.enum_value(rematch_pb2.RematchMode.DESCRIPTOR, mode,
-                                                 "mode"))
+                                                 "mode"),
+            language=_language(language))
         call = self.stubs.RematchService.StartRematch(
             rematch_pb2.StartRematchRequest(selection=selection, options=options),
             timeout=timeout)

@@ -1,7 +1,8 @@
 // w2w web page: one small app over the JSON API of w2w-server (docs/web.md).
 // Every call goes to /api/<w2w.v1 method> with the session cookie; the server calls the
 // gRPC service with the session's token, so the page sees what the token may see.
-// Labels are Dutch, code and names English. No framework, no external files.
+// Labels are Dutch, code and names English; the server's texts (reasons, exclusion and
+// rematch reasons) are asked for in Dutch (LANGUAGE). No framework, no external files.
 'use strict';
 
 // ---- API ------------------------------------------------------------------------------
@@ -83,6 +84,8 @@ const fmt = (v, digits = 0) => num(v).toLocaleString('nl-NL', {maximumFractionDi
 const pct = (v) => fmt(num(v) * 100, 0) + '%';
 
 // ---- Labels ---------------------------------------------------------------------------
+// The language of every server text the page shows (w2w.v1.Language): the page is Dutch.
+const LANGUAGE = 'LANGUAGE_NL';
 const SECTORS = {SECTOR_ME: 'Metalektro', SECTOR_INST: 'Installatietechniek', SECTOR_PROC: 'Procestechniek',
   SECTOR_BOUW: 'Bouw', SECTOR_MVT: 'Motorvoertuigentechniek', SECTOR_OTHER: 'Overig'};
 const CANDIDATE_STATUS = {CANDIDATE_STATUS_EMPLOYED: 'In dienst', CANDIDATE_STATUS_AT_RISK: 'Baan in gevaar',
@@ -298,7 +301,7 @@ async function matchPage(kind, id) {
     const filter = {maxRetrainingWeeks: num(p.get('weeks'))};
     if (isVacancy && p.get('status')) filter.statuses = [p.get('status')];
     // The distance filter is the page's: ask for more and keep those within reach.
-    const request = {k: maxKm ? Math.min(1000, k * 5) : k, filter};
+    const request = {k: maxKm ? Math.min(1000, k * 5) : k, filter, language: LANGUAGE};
     if (isVacancy) request.vacancyId = id; else request.candidateId = id;
     status.textContent = 'Laden...';
     let answer;
@@ -330,7 +333,8 @@ async function matchPage(kind, id) {
         row.after(h('tr', {class: 'detail'}, cell));
         row.setAttribute('aria-expanded', 'true');
         try {
-          const ex = await api('w2w.v1.MatchService/ExplainMatch', isVacancy ? {vacancyId: id, candidateId: otherId} : {vacancyId: otherId, candidateId: id});
+          const ex = await api('w2w.v1.MatchService/ExplainMatch', isVacancy
+            ? {vacancyId: id, candidateId: otherId, language: LANGUAGE} : {vacancyId: otherId, candidateId: id, language: LANGUAGE});
           cell.replaceChildren(explanationView(ex));
         } catch (err) { cell.replaceChildren(errorBox(err)); }
       };
@@ -381,7 +385,7 @@ async function rematchPage() {
       selection.employerId = String(data.get('employer')).trim();
     } else { status.replaceChildren(errorBox(new Error('kies een werkgever of een lijst'))); return; }
     const request = {selection, options: {k: num(data.get('k')), maxRetrainingWeeks: num(data.get('weeks')),
-      mode: data.get('mode'), label: String(data.get('label') || '')}};
+      mode: data.get('mode'), label: String(data.get('label') || ''), language: LANGUAGE}};
     charts.forEach((c) => c.destroy()); charts = [];
     result.replaceChildren();
     progress.hidden = false; progress.value = 0;
