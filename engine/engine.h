@@ -159,7 +159,9 @@ class Engine {
   // INVALID_ARGUMENT "page_size: ..." above 1,000, "page_token: ..." for a foreign token.
   absl::StatusOr<v1::ListTradesResponse> ListTrades(const v1::ListTradesRequest& request) const;
   v1::ListQualificationsResponse ListQualifications() const;
-  // Each stores the change and returns the new taxonomy version.
+  // Each stores the change and returns the new taxonomy version. UpsertMunicipality moves
+  // the stored records of a municipality mapped onto another region in the same atomic
+  // write (their region, version + 1; docs/storage.md).
   absl::StatusOr<uint64_t> UpsertQualification(const access::Caller& caller, const v1::Qualification& q);
   absl::StatusOr<uint64_t> UpsertCluster(const access::Caller& caller, const v1::Cluster& c);
   absl::StatusOr<uint64_t> UpsertMunicipality(const access::Caller& caller, const v1::Municipality& m);
