@@ -12,7 +12,8 @@
 //                      "candidate.trades[1].code: unknown trade 'x'".
 //   NOT_FOUND          unknown id.   ABORTED  stale expected version.
 //   RESOURCE_EXHAUSTED over a documented limit, or the disk is short of space.
-//   FAILED_PRECONDITION e.g. shortlisting a closed vacancy.
+//   FAILED_PRECONDITION e.g. shortlisting a closed vacancy; a version expected of a
+//                      deleted record ("... was deleted at version N").
 //   PERMISSION_DENIED  the caller's role may not make the call, or may not change that
 //                      record (access/permissions.h has the role table).
 //
@@ -124,7 +125,10 @@ class Engine {
   struct CandidateWrite { v1::Candidate candidate; bool changed = false; };
   absl::StatusOr<CandidateWrite> UpsertCandidate(const access::Caller& caller, v1::Candidate candidate);
   absl::StatusOr<v1::Candidate> GetCandidate(const access::Caller& caller, std::string_view id) const;
-  // Returns the version that was deleted.
+  // Returns the version that was deleted, which a tombstone keeps (docs/storage.md,
+  // "Tombstones"): a record created again under `id` continues at that version + 1.
+  // NOT_FOUND for an unknown or deleted id; with `expected_version` != 0, ABORTED when it
+  // is not the stored version and FAILED_PRECONDITION when the record was deleted.
   absl::StatusOr<uint64_t> DeleteCandidate(const access::Caller& caller, std::string_view id, uint64_t expected_version);
   absl::StatusOr<v1::ListCandidatesResponse> ListCandidates(const access::Caller& caller, const v1::ListCandidatesRequest& request) const;
   std::unique_ptr<Importer> NewCandidateImporter(const access::Caller& caller);
@@ -157,7 +161,9 @@ class Engine {
   // INVALID_ARGUMENT "page_size: ..." above 1,000, "page_token: ..." for a foreign token.
   absl::StatusOr<v1::ListTradesResponse> ListTrades(const v1::ListTradesRequest& request) const;
   v1::ListQualificationsResponse ListQualifications() const;
-  // Each stores the change and returns the new taxonomy version.
+  // Each stores the change and returns the new taxonomy version. UpsertMunicipality moves
+  // the stored records of a municipality mapped onto another region in the same atomic
+  // write (their region, version + 1; docs/storage.md).
   absl::StatusOr<uint64_t> UpsertQualification(const access::Caller& caller, const v1::Qualification& q);
   absl::StatusOr<uint64_t> UpsertCluster(const access::Caller& caller, const v1::Cluster& c);
   absl::StatusOr<uint64_t> UpsertMunicipality(const access::Caller& caller, const v1::Municipality& m);

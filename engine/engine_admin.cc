@@ -1,9 +1,12 @@
 // Engine facade: administrator changes to the model: taxonomy changes and policy
 // versions. Each is validated against the current model, stored, and then published to
 // readers and the matcher, all under the writer mutex so changes apply in store order.
+// A municipality change moves the stored records there in the same atomic write
+// (internal/rederive.h).
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +15,7 @@
 #include "engine/access/permissions.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
+#include "engine/internal/rederive.h"
 #include "engine/match/policy.h"
 #include "engine/records/record_store.h"
 
@@ -21,7 +25,9 @@ namespace {
 using TaxonomyPtr = std::shared_ptr<const taxonomy::Taxonomy>;
 
 // Stores a taxonomy change (appended to the change log) and publishes the new taxonomy.
-// `make` builds the new taxonomy from the current one (and validates the change).
+// `make` builds the new taxonomy from the current one (and validates the change). A
+// municipality change re-derives the stored records there in the same write and files
+// them anew in the index once the new taxonomy is published.
 template <typename Change, typename MakeFn>
 absl::StatusOr<uint64_t> ApplyTaxonomyChange(internal::EngineState& state, const Change& change,
                                              MakeFn make) {
@@ -33,8 +39,14 @@ absl::StatusOr<uint64_t> ApplyTaxonomyChange(internal::EngineState& state, const
   ASSIGN_OR_RETURN(uint64_t last_seq, state.records->LastTaxonomyChangeSeq());
   records::WriteSet writes;
   writes.AddTaxonomyChange(last_seq + 1, change);
+  internal::Rederived moved;
+  if constexpr (std::is_same_v<Change, v1::Municipality>) {
+    ASSIGN_OR_RETURN(moved, internal::RederiveMunicipalityLocked(state, *next, change.name(),
+                                                                 NowRfc3339(), &writes));
+  }
   RETURN_IF_ERROR(state.records->Commit(writes));
   state.SetModelLocked(next, state.policy());
+  internal::IndexRederived(*state.matcher, moved);
   return next->version();
 }
 

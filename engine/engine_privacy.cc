@@ -1,5 +1,6 @@
 // Engine facade: the access audit (AuditService) and the privacy rights (PrivacyService).
-// An erasure is one atomic store write: the candidate's record goes, and the stored
+// An erasure is one atomic store write: the candidate's record goes (leaving a tombstone
+// under its pseudonym with the last version and the time only), and the stored
 // rematch results, run selections and audit entries that name the person are rewritten
 // with its keyed pseudonym; only then is it removed from the index (a crash before the
 // write leaves everything, after it nothing: the index is rebuilt from the store).
@@ -14,6 +15,7 @@
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
+#include "engine/internal/tombstones.h"
 #include "engine/records/record_store.h"
 #include "engine/rematch/run_store.h"
 #include "engine/validate/validate.h"
@@ -59,6 +61,11 @@ absl::StatusOr<v1::EraseCandidateResponse> Engine::EraseCandidate(const access::
     }
     records::WriteSet writes;
     writes.Delete<v1::Candidate>(id);
+    // The tombstone keeps the version sequence (a partner's stale write cannot land on a
+    // re-created record) and holds nothing personal: it is named by the pseudonym, not
+    // the id, and holds the last version and the time only.
+    writes.PutTombstone<v1::Candidate>(internal::TombstoneName<v1::Candidate>(*state_, id),
+                                       internal::TombstoneNow(stored->version()));
     ASSIGN_OR_RETURN(rematch::ScrubCounts scrubbed,
                      rematch::ScrubPerson(*state_->store, id, replacement, writes.mutable_batch()));
     ASSIGN_OR_RETURN(uint64_t audit_entries, state_->audit->ScrubCandidate(id, writes.mutable_batch()));

@@ -1,5 +1,6 @@
 // Engine facade: single-record writes and reads of candidates and vacancies (upsert with
-// optimistic versions and idempotence, get, delete, close). Upserts are group-committed: concurrent callers queue in a
+// optimistic versions and idempotence, get, delete (keeping a tombstone, internal/
+// tombstones.h), close). Upserts are group-committed: concurrent callers queue in a
 // WriteGroup (internal/write_group.h) and each group is committed by
 // CommitRecordsLocked (internal/record_commit.h) with one store write.
 #include <string>
@@ -17,6 +18,7 @@
 #include "engine/internal/record_commit.h"
 #include "engine/internal/read_in_scope.h"
 #include "engine/internal/record_ops.h"
+#include "engine/internal/tombstones.h"
 #include "engine/internal/write_group.h"
 #include "engine/records/record_store.h"
 
@@ -27,12 +29,18 @@ namespace {
 using internal::RecordTraits;
 
 // A stored record the caller may change, read under writer_mu; NOT_FOUND (as for an
-// unknown id) for one of another source.
+// unknown id) for one of another source. For a record that is not stored:
+// internal::MissingRecord (FAILED_PRECONDITION "deleted at version N" when the request
+// expects a version of a deleted record, else NOT_FOUND).
 template <typename Record>
 absl::StatusOr<Record> GetWritableLocked(internal::EngineState& state, const access::Caller& caller,
-                                         std::string_view id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.writer_mu) {
+                                         std::string_view id, uint64_t expected_version)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.writer_mu) {
   ASSIGN_OR_RETURN(std::optional<Record> stored, state.records->Get<Record>(id));
-  if (!stored.has_value() || !state.ScopeOf(caller)->MayWriteSource(stored->source())) {
+  if (!stored.has_value()) {
+    return internal::MissingRecord<Record>(state, id, expected_version, "expected_version");
+  }
+  if (!state.ScopeOf(caller)->MayWriteSource(stored->source())) {
     return internal::NotFound(RecordTraits<Record>::kName, id);
   }
   return *std::move(stored);
@@ -121,12 +129,15 @@ absl::StatusOr<uint64_t> DeleteRecord(internal::EngineState& state, const access
   RETURN_IF_ERROR(access::Require(caller, access::Action::kWriteRecords, what));
   RETURN_IF_ERROR(validate::ValidateId(id, "id"));
   absl::MutexLock lock(&state.writer_mu);
-  ASSIGN_OR_RETURN(std::optional<Record> stored, GetWritableLocked<Record>(state, caller, id));
+  ASSIGN_OR_RETURN(std::optional<Record> stored, GetWritableLocked<Record>(state, caller, id, expected_version));
   if (expected_version != 0 && expected_version != stored->version()) {
     return internal::Stale("expected_version", expected_version, stored->version());
   }
+  // The record and its tombstone in one atomic write: after a crash either the record is
+  // there or the tombstone is.
   records::WriteSet writes;
   writes.Delete<Record>(id);
+  writes.PutTombstone<Record>(internal::TombstoneName<Record>(state, id), internal::TombstoneNow(stored->version()));
   RETURN_IF_ERROR(state.records->Commit(writes));
   Traits::Unindex(*state.matcher, id);
   return stored->version();
@@ -181,7 +192,7 @@ absl::StatusOr<v1::Vacancy> Engine::CloseVacancy(const access::Caller& caller,
   }
   absl::MutexLock lock(&state_->writer_mu);
   ASSIGN_OR_RETURN(std::optional<v1::Vacancy> stored,
-                   GetWritableLocked<v1::Vacancy>(*state_, caller, request.id()));
+                   GetWritableLocked<v1::Vacancy>(*state_, caller, request.id(), request.expected_version()));
   if (request.expected_version() != 0 && request.expected_version() != stored->version()) {
     return internal::Stale("expected_version", request.expected_version(), stored->version());
   }

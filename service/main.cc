@@ -72,6 +72,11 @@ ABSL_FLAG(int, rematch_threads, 2, "Worker threads shared by all rematch runs.")
 ABSL_FLAG(int, audit_retention_days, 365,
           "Access audit entries (who read which candidate) older than this many days are "
           "deleted by a background job.");
+ABSL_FLAG(int, tombstone_retention_days, 30,
+          "A deleted candidate or vacancy leaves a tombstone with its last version, so that "
+          "one created again under its id continues the version sequence and a stale "
+          "conditional write fails; tombstones older than this many days no longer count "
+          "and are dropped by compaction (docs/storage.md, \"Tombstones\").");
 ABSL_FLAG(bool, audit_reads, true,
           "Record every read of a candidate in the access audit. false only to measure the "
           "audit's cost (bench/audit_cost.sh); a production server keeps it on.");
@@ -284,6 +289,9 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_disk_reserve_mb) < 0) return Fail("--disk_reserve_mb must be >= 0");
   if (absl::GetFlag(FLAGS_rematch_threads) < 1) return Fail("--rematch_threads must be >= 1");
   if (absl::GetFlag(FLAGS_audit_retention_days) < 1) return Fail("--audit_retention_days must be >= 1");
+  if (absl::GetFlag(FLAGS_tombstone_retention_days) < 1) {
+    return Fail("--tombstone_retention_days must be >= 1");
+  }
   const double rate = absl::GetFlag(FLAGS_rate_limit_per_token);
   const double burst = absl::GetFlag(FLAGS_rate_burst_per_token);
   const double admin_rate = absl::GetFlag(FLAGS_admin_rate_limit_per_token);
@@ -353,6 +361,7 @@ int main(int argc, char** argv) {
   engine_options.audit_retention_days = absl::GetFlag(FLAGS_audit_retention_days);
   engine_options.audit_reads = absl::GetFlag(FLAGS_audit_reads);
   engine_options.release_memory_after_rematch = absl::GetFlag(FLAGS_release_memory_after_rematch);
+  engine_options.store.tombstone_retention = absl::Hours(24) * absl::GetFlag(FLAGS_tombstone_retention_days);
 
   if (const std::string from = absl::GetFlag(FLAGS_restore_from); !from.empty()) {
     const absl::Time start = absl::Now();

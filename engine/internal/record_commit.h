@@ -3,11 +3,14 @@
 // single upserts (engine_records.cc, a group of concurrent callers; see write_group.h).
 //
 // The records are committed as if upserted one after another, with one store read
-// (RecordStore::MultiGet of the distinct ids) and one atomic RecordStore::Commit: each is checked against the
+// (RecordStore::MultiGet of the distinct ids, then MultiGetTombstones of those not
+// stored) and one atomic RecordStore::Commit: each is checked against the
 // state left by the earlier ones (a later record with the same id supersedes an earlier
 // one, and its version check sees the earlier one's version), unchanged records are
 // dropped, the final state of every touched id is written in one WriteSet, and only then is
-// it applied to the index. Private to engine/.
+// it applied to the index. A record created under the id of a deleted one continues its
+// version sequence from the tombstone, which goes in the same write (tombstones.h).
+// Private to engine/.
 //
 // Thread safety: the caller holds EngineState::writer_mu (read-check-write atomicity and
 // index order).
@@ -30,6 +33,7 @@
 #include "engine/common/text.h"
 #include "engine/internal/engine_state.h"
 #include "engine/internal/record_ops.h"
+#include "engine/internal/tombstones.h"
 #include "engine/records/record_store.h"
 #include "w2w/v1/outcome.pb.h"
 
@@ -39,7 +43,8 @@ namespace w2w::internal {
 enum class CommitOutcome : uint8_t {
   kChanged,    // Written with the next version; the record now holds it and updated_at.
   kUnchanged,  // Same content as the state before it: not written, version kept.
-  kRejected,   // Version check failed (NOT_FOUND / ABORTED in `status`), or the record
+  kRejected,   // Version check failed (NOT_FOUND / ABORTED in `status`, or
+               // FAILED_PRECONDITION for a version of a deleted record), or the record
                // belongs to another source (PERMISSION_DENIED); not written.
 };
 
@@ -111,6 +116,27 @@ absl::Status CommitRecordsLocked(EngineState& state, absl::Span<Record* const> r
   for (size_t slot = 0; slot < ids.size(); ++slot) {
     if (stored[slot].has_value()) current[slot] = &stored[slot]->record;
   }
+  // The ids not stored may have been deleted: their tombstones, read in one pass.
+  // tombstone_names[slot] is empty for a stored id; deleted_version[slot] is 0 without a
+  // live tombstone.
+  std::vector<std::string> tombstone_names(ids.size());
+  std::vector<uint64_t> deleted_version(ids.size(), 0);
+  {
+    std::vector<uint32_t> absent;
+    std::vector<std::string_view> names;
+    for (uint32_t slot = 0; slot < ids.size(); ++slot) {
+      if (stored[slot].has_value()) continue;
+      tombstone_names[slot] = TombstoneName<Record>(state, ids[slot]);
+      absent.push_back(slot);
+    }
+    names.reserve(absent.size());
+    for (uint32_t slot : absent) names.push_back(tombstone_names[slot]);
+    std::vector<std::optional<storage::Tombstone>> tombstones;
+    RETURN_IF_ERROR(state.records->MultiGetTombstones<Record>(names, &tombstones));
+    for (size_t i = 0; i < absent.size(); ++i) {
+      if (tombstones[i].has_value()) deleted_version[absent[i]] = tombstones[i]->version;
+    }
+  }
 
   std::vector<uint32_t> dirty;  // Slots to write, in order of their first change.
   std::vector<bool> is_dirty(ids.size(), false);
@@ -131,7 +157,10 @@ absl::Status CommitRecordsLocked(EngineState& state, absl::Span<Record* const> r
     }
     if (given != 0 && before == nullptr) {
       result.outcome = CommitOutcome::kRejected;
-      result.status = NotFound(Traits::kName, record.id());
+      result.status = deleted_version[slot] != 0
+                          ? DeletedAt(std::string(Traits::kName) + ".version", Traits::kName,
+                                      record.id(), given, deleted_version[slot])
+                          : NotFound(Traits::kName, record.id());
       continue;
     }
     if (given != 0 && before->version() != given) {
@@ -153,7 +182,8 @@ absl::Status CommitRecordsLocked(EngineState& state, absl::Span<Record* const> r
       on_unchanged(i, *before);
       continue;
     }
-    record.set_version(before != nullptr ? before->version() + 1 : 1);
+    // A new record continues the sequence of a deleted one (0 + 1 = 1 for a new id).
+    record.set_version(before != nullptr ? before->version() + 1 : deleted_version[slot] + 1);
     record.set_updated_at(now);
     current[slot] = &record;
     if (!is_dirty[slot]) {
@@ -163,7 +193,11 @@ absl::Status CommitRecordsLocked(EngineState& state, absl::Span<Record* const> r
   }
 
   records::WriteSet writes;
-  for (uint32_t slot : dirty) writes.Put(*current[slot]);
+  for (uint32_t slot : dirty) {
+    writes.Put(*current[slot]);
+    // Created again: its tombstone has served.
+    if (deleted_version[slot] != 0) writes.DeleteTombstone<Record>(tombstone_names[slot]);
+  }
   // A candidate whose status changed (or that is new) gets its status-change event in the
   // same atomic write (docs/outcomes.md): one per candidate and commit, the net change.
   std::vector<v1::OutcomeEvent> status_events;

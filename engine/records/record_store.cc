@@ -4,10 +4,13 @@
 
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "engine/common/status_macros.h"
 #include "engine/storage/keys.h"
 
@@ -29,6 +32,12 @@ struct FamilyOf<v1::Vacancy> {
 };
 template <typename Record>
 constexpr Family kFamilyOf = FamilyOf<Record>::kValue;
+
+// The kind of tombstone each record type leaves.
+template <typename Record>
+constexpr storage::TombstoneKind kTombstoneKindOf = std::is_same_v<Record, v1::Candidate>
+                                                        ? storage::TombstoneKind::kCandidate
+                                                        : storage::TombstoneKind::kVacancy;
 
 template <typename Message>
 bool ParseValue(std::string_view bytes, Message* out) {
@@ -87,6 +96,23 @@ void WriteSet::Delete(std::string_view id) {
 }
 template void WriteSet::Delete<v1::Candidate>(std::string_view id);
 template void WriteSet::Delete<v1::Vacancy>(std::string_view id);
+
+template <typename Record>
+void WriteSet::PutTombstone(std::string_view name, const storage::Tombstone& tombstone) {
+  batch_.PutRaw(Family::kTombstones, storage::TombstoneKey(kTombstoneKindOf<Record>, name),
+                storage::EncodeTombstone(tombstone));
+}
+template void WriteSet::PutTombstone<v1::Candidate>(std::string_view name,
+                                                    const storage::Tombstone& tombstone);
+template void WriteSet::PutTombstone<v1::Vacancy>(std::string_view name,
+                                                  const storage::Tombstone& tombstone);
+
+template <typename Record>
+void WriteSet::DeleteTombstone(std::string_view name) {
+  batch_.Delete(Family::kTombstones, storage::TombstoneKey(kTombstoneKindOf<Record>, name));
+}
+template void WriteSet::DeleteTombstone<v1::Candidate>(std::string_view name);
+template void WriteSet::DeleteTombstone<v1::Vacancy>(std::string_view name);
 
 void WriteSet::AddTaxonomyChange(uint64_t seq, const v1::Qualification& change) {
   batch_.Put(Family::kTaxonomy, storage::ChangeKey(seq, storage::ChangeKind::kQualification), change);
@@ -169,6 +195,36 @@ template absl::StatusOr<uint64_t> RecordStore::Scan<v1::Candidate>(
     std::string_view after_id, uint64_t limit, const Visitor<v1::Candidate>& visit) const;
 template absl::StatusOr<uint64_t> RecordStore::Scan<v1::Vacancy>(
     std::string_view after_id, uint64_t limit, const Visitor<v1::Vacancy>& visit) const;
+
+template <typename Record>
+absl::Status RecordStore::MultiGetTombstones(absl::Span<const std::string_view> names,
+                                             std::vector<std::optional<storage::Tombstone>>* out) const {
+  out->clear();
+  if (names.empty()) return absl::OkStatus();
+  std::vector<std::string> keys;
+  keys.reserve(names.size());
+  for (std::string_view name : names) keys.push_back(storage::TombstoneKey(kTombstoneKindOf<Record>, name));
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  std::vector<std::optional<std::string>> values;
+  RETURN_IF_ERROR(store_->MultiGetRaw(Family::kTombstones, views, &values));
+  const absl::Time now = absl::Now();
+  const absl::Duration retention = store_->options().tombstone_retention;
+  out->resize(names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (!values[i].has_value()) continue;
+    std::optional<storage::Tombstone> tombstone = storage::DecodeTombstone(*values[i]);
+    if (!tombstone.has_value()) {
+      return absl::DataLossError(absl::StrCat("store: value of tombstones/'",
+                                              absl::CHexEscape(keys[i]), "' is not a tombstone"));
+    }
+    if (!storage::TombstoneExpired(*tombstone, now, retention)) (*out)[i] = *tombstone;
+  }
+  return absl::OkStatus();
+}
+template absl::Status RecordStore::MultiGetTombstones<v1::Candidate>(
+    absl::Span<const std::string_view> names, std::vector<std::optional<storage::Tombstone>>* out) const;
+template absl::Status RecordStore::MultiGetTombstones<v1::Vacancy>(
+    absl::Span<const std::string_view> names, std::vector<std::optional<storage::Tombstone>>* out) const;
 
 absl::Status RecordStore::ScanTaxonomyChanges(
     const std::function<bool(const TaxonomyChange&)>& visit) const {

@@ -5,9 +5,9 @@
 // Rematch runs and results keep their own small store (engine/rematch/run_store.h).
 //
 // Reads:  Get / MultiGet by id, Scan in id order, the taxonomy change log in order, a
-//         policy by version or the newest one.
-// Writes: a WriteSet collects typed puts and deletes of records, change-log entries and
-//         policies; Commit writes it as one atomic storage::Batch (in the WAL, and fsynced
+//         policy by version or the newest one, the tombstones of deleted records.
+// Writes: a WriteSet collects typed puts and deletes of records, their tombstones,
+//         change-log entries and policies; Commit writes it as one atomic storage::Batch (in the WAL, and fsynced
 //         with sync_writes, before it returns OK). Nothing of a failed Commit is written.
 //
 // Errors: DATA_LOSS for a stored value that does not parse as its message ("store: value
@@ -33,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "engine/storage/store.h"
+#include "engine/storage/tombstone.h"
 #include "w2w/v1/candidate.pb.h"
 #include "w2w/v1/policy.pb.h"
 #include "w2w/v1/taxonomy.pb.h"
@@ -71,6 +72,13 @@ class WriteSet {
   // Deletes the record with id `id` (a no-op when absent).
   template <typename Record>
   void Delete(std::string_view id);
+  // Keeps `tombstone` for the deleted record whose tombstone name is `name` (see
+  // RecordStore::MultiGetTombstones), replacing what is there; DeleteTombstone removes it
+  // (a no-op when absent), e.g. when the record is created again.
+  template <typename Record>
+  void PutTombstone(std::string_view name, const storage::Tombstone& tombstone);
+  template <typename Record>
+  void DeleteTombstone(std::string_view name);
   // Appends change number `seq` to the taxonomy change log.
   void AddTaxonomyChange(uint64_t seq, const v1::Qualification& change);
   void AddTaxonomyChange(uint64_t seq, const v1::Cluster& change);
@@ -124,6 +132,21 @@ class RecordStore {
   template <typename Record>
   absl::StatusOr<uint64_t> Scan(std::string_view after_id, uint64_t limit,
                                 const Visitor<Record>& visit) const;
+
+  // ---- Tombstones -----------------------------------------------------------------------
+  // A deleted candidate or vacancy leaves a tombstone (storage/tombstone.h: its last
+  // version and the deletion time, nothing else), so that one created again continues
+  // the version sequence. A tombstone is found by its name: a vacancy's id, or the keyed
+  // pseudonym of a candidate's id (the caller computes it; this room knows no keys), so
+  // that an erased person's id is kept nowhere.
+
+  // The live tombstones of many names in one pass. On OK, out->size() == names.size()
+  // and (*out)[i] is the tombstone of names[i], or nullopt when there is none or it is
+  // older than the store's tombstone_retention. Errors: DATA_LOSS for a stored value that
+  // is not a tombstone; the store's read errors.
+  template <typename Record>
+  absl::Status MultiGetTombstones(absl::Span<const std::string_view> names,
+                                  std::vector<std::optional<storage::Tombstone>>* out) const;
 
   // ---- Taxonomy change log --------------------------------------------------------------
   // Calls visit(change) for every stored change in the order made, until it returns

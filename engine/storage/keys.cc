@@ -35,6 +35,7 @@ std::string_view FamilyName(Family family) {
     case Family::kTokens: return "tokens";
     case Family::kAudit: return "audit";
     case Family::kOutcomes: return "outcomes";
+    case Family::kTombstones: return "tombstones";
   }
   return "unknown";
 }
@@ -160,6 +161,12 @@ std::string OutcomeFollowUpKey(std::string_view placement_event_id, uint32_t mon
   return "f" + std::string(placement_event_id) + std::string(1, '\0') + std::string(1, static_cast<char>(months));
 }
 std::string OutcomeCancelKey(std::string_view event_id) { return "x" + std::string(event_id); }
+std::string TombstoneKey(TombstoneKind kind, std::string_view name) {
+  std::string key(kind == TombstoneKind::kCandidate ? "c" : "v");
+  key.append(name);
+  return key;
+}
+
 std::string EncodeSeqValue(uint64_t seq) { return EncodeUint64Key(seq); }
 std::optional<uint64_t> DecodeSeqValue(std::string_view value) {
   if (value.size() != 8) return std::nullopt;

@@ -12,6 +12,7 @@
 //   audit             "e" + 8-byte big-endian microseconds + 8-byte big-endian sequence
 //                     (an entry), and "c" + 32-hex-digit candidate pseudonym + the same
 //                     16 bytes (the entry's index by candidate, empty value)
+//   tombstones        "c" + candidate pseudonym (32 hex digits), "v" + vacancy id
 //
 // Big-endian numbers make numeric keys sort numerically, so the newest policy is the last
 // key and the change log replays in order with a plain scan.
@@ -116,6 +117,19 @@ std::string OutcomeCancelKey(std::string_view event_id);
 // An 8-byte big-endian seq as a value, and back (nullopt for another size).
 std::string EncodeSeqValue(uint64_t seq);
 std::optional<uint64_t> DecodeSeqValue(std::string_view value);
+
+// ---- Tombstones ------------------------------------------------------------------------
+// What is kept of a deleted candidate or vacancy (tombstone.h has the value). A vacancy's
+// tombstone is named by its id; a candidate's by the keyed pseudonym of its id (32 hex
+// digits, the same as the audit's, access/audit_log.h), never by the id itself, so that
+// an erased person's id is kept nowhere. Storage does not compute pseudonyms: callers
+// pass the name.
+enum class TombstoneKind {
+  kCandidate,  // name: the pseudonym of the candidate's id
+  kVacancy,    // name: the vacancy's id
+};
+// "c" + name for a candidate, "v" + name for a vacancy.
+std::string TombstoneKey(TombstoneKind kind, std::string_view name);
 
 // ---- Meta ------------------------------------------------------------------------------
 // The key of the meta value called `name`: the name's bytes. The view aliases `name`.

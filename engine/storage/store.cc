@@ -20,7 +20,9 @@
 #include "engine/common/status_macros.h"
 #include "engine/storage/info_log.h"
 #include "engine/storage/rocks_status.h"
+#include "engine/storage/tombstone.h"
 #include "rocksdb/cache.h"
+#include "rocksdb/compaction_filter.h"
 #include "rocksdb/convenience.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -39,7 +41,7 @@ using internal::FromRocks;
 constexpr Family kAllFamilies[kNumFamilies] = {
     Family::kCandidates,  Family::kVacancies,      Family::kPolicies, Family::kTaxonomy,
     Family::kRematchRuns, Family::kRematchResults, Family::kMeta,     Family::kTokens,
-    Family::kAudit,       Family::kOutcomes,
+    Family::kAudit,       Family::kOutcomes,       Family::kTombstones,
 };
 constexpr uint64_t kMiB = 1ull << 20;
 // Opening replays the WAL and writes a new MANIFEST and OPTIONS file: a few KiB when
@@ -59,6 +61,10 @@ constexpr double kMemtableBloomRatio = 0.02;
 constexpr int kBackgroundJobs = 2;
 constexpr size_t kKeepInfoLogFiles = 3;
 constexpr size_t kMaxInfoLogBytes = 8 * kMiB;
+// The tombstones family's files are compacted at least this often, so that its
+// compaction filter drops expired tombstones within a day of their expiry even when no
+// writes make RocksDB compact it (the family is small: this costs little).
+constexpr uint64_t kTombstonePeriodicCompactionSeconds = 24 * 60 * 60;
 
 int FamilyIndex(Family family) { return static_cast<int>(family); }
 
@@ -75,16 +81,36 @@ bool Supported(rocksdb::CompressionType type) {
   return absl::c_linear_search(rocksdb::GetSupportedCompressions(), type);
 }
 
+// The compaction filter of the tombstones family: drops the tombstones older than the
+// retention (tombstone.h). Values that do not decode are kept: nothing unknown is lost.
+// Called from RocksDB's compaction threads concurrently: it only reads its members.
+class TombstoneExpiry final : public rocksdb::CompactionFilter {
+ public:
+  explicit TombstoneExpiry(absl::Duration retention) : retention_(retention) {}
+
+  bool Filter(int /*level*/, const rocksdb::Slice& /*key*/, const rocksdb::Slice& value,
+              std::string* /*new_value*/, bool* /*value_changed*/) const override {
+    const std::optional<Tombstone> tombstone = DecodeTombstone(ToView(value));
+    return tombstone.has_value() && TombstoneExpired(*tombstone, absl::Now(), retention_);
+  }
+  const char* Name() const override { return "w2w.TombstoneExpiry"; }
+
+ private:
+  const absl::Duration retention_;
+};
+
 // Whether the family's memtable is a vector that appends (FamilyOptions), where the
 // order of inserts costs nothing.
 bool AppendsInMemtable(Family family) { return family == Family::kAudit; }
 
 // Options for one family. Candidates and vacancies are read by id (Get before every
-// upsert), and outcome events are checked by id, track, follow-up and cancellation
-// (mostly absent keys) before every event, so those get a Bloom filter; all families
-// share one block cache.
+// upsert), outcome events are checked by id, track, follow-up and cancellation (mostly
+// absent keys) before every event, and every new record's id is looked up among the
+// tombstones, so those get a Bloom filter; all families share one block cache.
+// `tombstone_expiry` (borrowed, outlives the database) filters the tombstones family.
 rocksdb::ColumnFamilyOptions FamilyOptions(Family family,
-                                           const std::shared_ptr<rocksdb::Cache>& cache) {
+                                           const std::shared_ptr<rocksdb::Cache>& cache,
+                                           const rocksdb::CompactionFilter* tombstone_expiry) {
   rocksdb::ColumnFamilyOptions options;
   options.compaction_style = rocksdb::kCompactionStyleLevel;
   // Protobuf records compress well; LZ4 is cheap enough for hot levels, ZSTD squeezes
@@ -111,7 +137,8 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family,
   table.metadata_block_size = 4096;
   table.pin_top_level_index_and_filter = true;
   table.cache_index_and_filter_blocks_with_high_priority = true;
-  if (family == Family::kCandidates || family == Family::kVacancies || family == Family::kOutcomes) {
+  if (family == Family::kCandidates || family == Family::kVacancies || family == Family::kOutcomes ||
+      family == Family::kTombstones) {
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey));
     // Imports mostly bring new ids: without a memtable filter every absent id costs a
     // skip-list search of the memtable (the biggest share of an import batch's MultiGet).
@@ -125,6 +152,10 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family,
     // searches; bench/RESULTS.md). A vector memtable appends, and sorts once at flush
     // or when a rare reader iterates it.
     options.memtable_factory.reset(new rocksdb::VectorRepFactory());
+  }
+  if (family == Family::kTombstones) {
+    options.compaction_filter = tombstone_expiry;
+    options.periodic_compaction_seconds = kTombstonePeriodicCompactionSeconds;
   }
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
@@ -244,6 +275,9 @@ void Batch::Clear() {
 struct Store::Impl {
   StoreOptions options;
   std::shared_ptr<rocksdb::Cache> cache;
+  // The tombstones family's compaction filter; declared before `db` so that it outlives
+  // the database (closed in ~Impl before members are destroyed).
+  std::unique_ptr<TombstoneExpiry> tombstone_expiry;
   std::unique_ptr<rocksdb::DB> db;
   // handles[FamilyIndex(f)] for our families; `others` holds the default family and any
   // family a newer version may have added (RocksDB requires opening all of them).
@@ -349,6 +383,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   // blocks of random record reads cannot evict them.
   impl->cache = rocksdb::NewLRUCache(options.block_cache_bytes, /*num_shard_bits=*/-1,
                                      /*strict_capacity_limit=*/false, /*high_pri_pool_ratio=*/0.5);
+  if (options.tombstone_retention <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("store: tombstone_retention must be positive");
+  }
+  impl->tombstone_expiry = std::make_unique<TombstoneExpiry>(options.tombstone_retention);
   impl->write_options.sync = options.sync_writes;
   impl->write_options.disableWAL = false;
 
@@ -362,7 +400,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   family_slot.push_back(-1);
   for (Family family : kAllFamilies) {
-    descriptors.emplace_back(std::string(FamilyName(family)), FamilyOptions(family, impl->cache));
+    descriptors.emplace_back(std::string(FamilyName(family)),
+                             FamilyOptions(family, impl->cache, impl->tombstone_expiry.get()));
     family_slot.push_back(FamilyIndex(family));
   }
   for (const std::string& name : existing) {
@@ -605,6 +644,19 @@ absl::Status Store::Flush() {
   }
   if (!flushed.ok()) return impl_->WriteError(flushed, "flush");
   return FromRocks(impl_->db->FlushWAL(/*sync=*/true), Context::kWrite, "sync of the WAL");
+}
+
+absl::Status Store::CompactFamily(Family family) {
+  rocksdb::FlushOptions flush_options;
+  flush_options.wait = true;
+  const std::string name(FamilyName(family));
+  RETURN_IF_ERROR(FromRocks(impl_->db->Flush(flush_options, impl_->handle(family)), Context::kWrite,
+                            absl::StrCat("flush of ", name)));
+  rocksdb::CompactRangeOptions compact_options;
+  // Rewrite the bottommost level too, so that every key passes the compaction filter.
+  compact_options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return FromRocks(impl_->db->CompactRange(compact_options, impl_->handle(family), nullptr, nullptr),
+                   Context::kWrite, absl::StrCat("compaction of ", name));
 }
 
 absl::StatusOr<BackupEntry> Store::Backup(const std::string& dir, uint32_t keep) {

@@ -29,6 +29,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "engine/storage/keys.h"
 #include "google/protobuf/message_lite.h"
@@ -53,8 +54,11 @@ enum class Family {
   kOutcomes,        // outcome events and their lookups (keys.h, "Outcomes"): key "q" +
                     //      8-byte big-endian seq  value: w2w.v1.OutcomeEvent; the other
                     //      keys hold 8-byte seqs or nothing
+  kTombstones,      // key: keys.h TombstoneKey ("c" + candidate pseudonym, "v" + vacancy
+                    //      id)  value: tombstone.h (16 bytes: last version, deletion time);
+                    //      expired ones are dropped by the family's compaction filter
 };
-inline constexpr int kNumFamilies = 10;
+inline constexpr int kNumFamilies = 11;
 
 // Name of a family's RocksDB column family, e.g. "candidates".
 std::string_view FamilyName(Family family);
@@ -65,6 +69,9 @@ struct StoreOptions {
   uint64_t disk_reserve_bytes = 256ull << 20;  // Refuse writes below this many free bytes.
   uint64_t block_cache_bytes = 64ull << 20;
   bool create_if_missing = true;
+  // How long a tombstone (tombstone.h) counts after its deletion; older ones read as
+  // absent and the tombstones family's compaction filter drops them. Must be positive.
+  absl::Duration tombstone_retention = absl::Hours(24 * 30);
 };
 
 // An atomic group of puts and deletes. Not thread-safe; build it on one thread.
@@ -190,6 +197,12 @@ class Store {
   uint64_t resumes() const;
   // Opened read-only (see Open): every Write() is refused, reads work.
   bool read_only() const;
+
+  // Flushes and compacts the whole of `family` now, running its compaction filter (the
+  // tombstones' expiry), and waits for it. RocksDB compacts by itself (the tombstones
+  // family at least once a day); this is for tests and operators. Errors: INTERNAL /
+  // UNAVAILABLE for I/O errors.
+  absl::Status CompactFamily(Family family);
 
   // Backs up the whole store (every family) into `dir` (made when missing) with
   // RocksDB's BackupEngine, while writes go on: incremental (files unchanged since an

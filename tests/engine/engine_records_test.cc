@@ -128,10 +128,10 @@ TEST_F(EngineRecordsTest, GetAndDelete) {
   EXPECT_EQ(engine_->GetVacancy(::w2w::access::Caller::System(), "v1").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(engine_->Info().vacancies(), 0u);
 
-  // A re-created record starts again at version 1.
+  // A re-created record continues the version sequence (engine_tombstones_test.cc).
   auto again = engine_->UpsertCandidate(::w2w::access::Caller::System(), MakeCandidate("c1"));
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(again->candidate.version(), 1u);
+  EXPECT_EQ(again->candidate.version(), 2u);
 }
 
 TEST_F(EngineRecordsTest, CloseVacancy) {

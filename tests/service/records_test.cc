@@ -205,6 +205,10 @@ TEST_F(RecordsTest, DeleteAndClose) {
   v1::Candidate gone;
   EXPECT_THAT(GetCandidate("cand-d", &gone),
               StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("cand-d")));
+  // Expecting the version that was deleted: the record is gone (tombstone_test.cc).
+  EXPECT_THAT(candidates_->DeleteCandidate(ContextWithDeadline().get(), del, &deleted),
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("deleted at version 1")));
+  del.set_expected_version(0);
   EXPECT_THAT(candidates_->DeleteCandidate(ContextWithDeadline().get(), del, &deleted),
               StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("cand-d")));
 

@@ -1,7 +1,7 @@
 // RecordStore (engine/records/record_store.h) and the key encodings (engine/storage/keys.h)
 // on a real RocksDB in a temporary folder: typed gets, multi-gets with bytes, scans in id
-// order, the taxonomy change log, policies, atomic commits, persistence across reopening,
-// and DATA_LOSS for what does not parse.
+// order, the taxonomy change log, policies, tombstones, atomic commits, persistence across
+// reopening, and DATA_LOSS for what does not parse.
 #include "engine/records/record_store.h"
 
 #include <unistd.h>
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "engine/storage/keys.h"
 #include "engine/storage/store.h"
 #include "gmock/gmock.h"
@@ -137,6 +138,67 @@ TEST_F(RecordStoreTest, CommitIsAtomicAndDeletesByKind) {
   WriteSet empty;
   EXPECT_TRUE(empty.empty());
   EXPECT_TRUE(records_->Commit(empty).ok());
+}
+
+TEST_F(RecordStoreTest, TombstonesByKindWithTheRecordDeleteInOneCommit) {
+  WriteSet first;
+  first.Put(Candidate("c1", "a", 4));
+  Commit(first);
+
+  const int64_t now = absl::ToUnixMicros(absl::Now());
+  WriteSet deletion;
+  deletion.Delete<v1::Candidate>("c1");
+  deletion.PutTombstone<v1::Candidate>("pseudonym-of-c1", {4, now});
+  deletion.PutTombstone<v1::Vacancy>("v1", {2, now});
+  Commit(deletion);
+  Open();  // From the WAL: the delete and the tombstones were one write.
+
+  EXPECT_FALSE(records_->GetCandidate("c1")->has_value());
+  std::vector<std::optional<storage::Tombstone>> found;
+  const std::string_view names[] = {"pseudonym-of-c1", "v1", "nobody"};
+  ASSERT_TRUE(records_->MultiGetTombstones<v1::Candidate>(names, &found).ok());
+  ASSERT_EQ(found.size(), 3u);
+  ASSERT_TRUE(found[0].has_value());
+  EXPECT_EQ(found[0]->version, 4u);
+  EXPECT_EQ(found[0]->deleted_at_micros, now);
+  EXPECT_FALSE(found[1].has_value());  // v1's tombstone is a vacancy's.
+  EXPECT_FALSE(found[2].has_value());
+  ASSERT_TRUE(records_->MultiGetTombstones<v1::Vacancy>(names, &found).ok());
+  EXPECT_FALSE(found[0].has_value());
+  ASSERT_TRUE(found[1].has_value());
+  EXPECT_EQ(found[1]->version, 2u);
+
+  WriteSet recreated;
+  recreated.DeleteTombstone<v1::Vacancy>("v1");
+  Commit(recreated);
+  ASSERT_TRUE(records_->MultiGetTombstones<v1::Vacancy>(names, &found).ok());
+  EXPECT_FALSE(found[1].has_value());
+}
+
+TEST_F(RecordStoreTest, TombstonesOlderThanTheRetentionReadAsAbsent) {
+  options_.tombstone_retention = absl::Hours(1);
+  Open();
+  const int64_t now = absl::ToUnixMicros(absl::Now());
+  constexpr int64_t kTwoHoursMicros = int64_t{2} * 3600 * 1'000'000;
+  WriteSet writes;
+  writes.PutTombstone<v1::Vacancy>("old", {9, now - kTwoHoursMicros});
+  writes.PutTombstone<v1::Vacancy>("new", {3, now});
+  Commit(writes);
+  std::vector<std::optional<storage::Tombstone>> found;
+  const std::string_view names[] = {"old", "new"};
+  ASSERT_TRUE(records_->MultiGetTombstones<v1::Vacancy>(names, &found).ok());
+  EXPECT_FALSE(found[0].has_value());  // Not yet compacted away, but no longer counted.
+  ASSERT_TRUE(found[1].has_value());
+  EXPECT_EQ(found[1]->version, 3u);
+
+  // A value that is not a tombstone is DATA_LOSS naming the key.
+  storage::Batch bad;
+  bad.PutRaw(storage::Family::kTombstones, storage::TombstoneKey(storage::TombstoneKind::kVacancy, "bad"), "x");
+  ASSERT_TRUE(store_->Write(bad).ok());
+  const std::string_view bad_names[] = {"bad"};
+  absl::Status status = records_->MultiGetTombstones<v1::Vacancy>(bad_names, &found);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("tombstones/'vbad'"));
 }
 
 TEST_F(RecordStoreTest, RefusedCommitWritesNothing) {
