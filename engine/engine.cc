@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/common/dates.h"
+#include "engine/common/memory.h"
 #include "engine/common/status_macros.h"
 #include "engine/internal/engine_state.h"
 #include "engine/match/policy.h"
@@ -164,6 +165,13 @@ v1::ServerInfo Engine::Info() const {
   info.set_outcome_events(state_->outcomes->log().size());
   info.set_outcome_log_bytes(state_->outcomes->log().MemoryBytes());
   info.set_outcome_rebuild_seconds(state_->outcomes->rebuild_seconds());
+  const storage::StoreStats stats = state_->store->Stats();
+  info.set_resident_bytes(memory::ResidentBytes());
+  info.set_allocated_bytes(memory::AllocatedBytes());
+  info.set_memtable_bytes(stats.memtable_bytes);
+  info.set_block_cache_bytes(stats.block_cache_bytes);
+  info.set_pinned_memtable_bytes(stats.pinned_memtable_bytes);
+  info.set_table_reader_bytes(stats.table_reader_bytes);
   return info;
 }
 

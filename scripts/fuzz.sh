@@ -7,6 +7,7 @@
 #   scripts/fuzz.sh                      every target, W2W_FUZZ_SECONDS each
 #   scripts/fuzz.sh csv_record_fuzz ...  only these targets
 # W2W_FUZZ_SECONDS (default 20) per target; W2W_BUILD_DIR (default build-fuzz);
+# W2W_FUZZ_SKIP_BUILD=1 runs what W2W_BUILD_DIR already holds;
 # W2W_FUZZ_WORK, where the corpus copies, logs and reproducers go (default
 # $W2W_BUILD_DIR/fuzz-work); W2W_JOBS and W2W_CMAKE_ARGS as for scripts/build.sh.
 # Extra libFuzzer flags: W2W_FUZZ_ARGS (e.g. "-jobs=1 -use_value_profile=1").
@@ -18,17 +19,20 @@ export W2W_BUILD_DIR=${W2W_BUILD_DIR:-$root/build-fuzz}
 # A build type of its own adds no flags: the fuzz option sets -O1 and line tables (fast
 # runs, readable stacks), and without NDEBUG the asserts stay on.
 export W2W_BUILD_TYPE=${W2W_BUILD_TYPE:-Fuzz}
-export W2W_CMAKE_ARGS="${W2W_CMAKE_ARGS:-} -DCMAKE_CXX_COMPILER=clang++ -DW2W_BUILD_FUZZ=ON \
-  -DW2W_BUILD_TESTS=OFF -DW2W_BUILD_BENCH=OFF"
+# The caller's W2W_CMAKE_ARGS come last and win (e.g. -DW2W_BUILD_TESTS=ON).
+export W2W_CMAKE_ARGS="-DCMAKE_CXX_COMPILER=clang++ -DW2W_BUILD_FUZZ=ON \
+  -DW2W_BUILD_TESTS=OFF -DW2W_BUILD_BENCH=OFF ${W2W_CMAKE_ARGS:-}"
 build=$W2W_BUILD_DIR
 seconds=${W2W_FUZZ_SECONDS:-20}
 work=${W2W_FUZZ_WORK:-$build/fuzz-work}
 fuzz_dir=$root/tests/fuzz
 
-echo "fuzz: building the targets into $build"
 start=$SECONDS
-"$root/scripts/build.sh" w2w_fuzz
-echo "fuzz: built in $((SECONDS - start)) s"
+if [[ "${W2W_FUZZ_SKIP_BUILD:-0}" != 1 ]]; then
+  echo "fuzz: building the targets into $build"
+  "$root/scripts/build.sh" w2w_fuzz
+  echo "fuzz: built in $((SECONDS - start)) s"
+fi
 
 if (($# > 0)); then
   targets=("$@")

@@ -73,6 +73,19 @@ std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const std::optiona
   return grpc::SslServerCredentials(ssl);
 }
 
+absl::Status CannotListen(const ServerOptions& options) {
+  return absl::UnavailableError(absl::StrCat(
+      "address: cannot listen on '", options.address, "' (in use or not a local address",
+      options.tls.has_value()
+          ? ", or gRPC refused the TLS certificate and key: is the key the certificate's?"
+          : "",
+      ")"));
+}
+
+std::string BoundAddress(const ServerOptions& options, int port) {
+  return absl::StrCat(HostOf(options.address), ":", port);
+}
+
 const std::vector<std::string>& ServedServiceNames() {
   static const auto* const names = new std::vector<std::string>{
       v1::CandidateService::service_full_name(), v1::VacancyService::service_full_name(),
@@ -175,15 +188,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   for (const auto& service : services) builder.RegisterService(service.get());
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "address: cannot listen on '", options.address, "' (in use or not a local address",
-        options.tls.has_value()
-            ? ", or gRPC refused the TLS certificate and key: is the key the certificate's?"
-            : "",
-        ")"));
-  }
-  std::string address = absl::StrCat(HostOf(options.address), ":", port);
+  if (server == nullptr || port == 0) return CannotListen(options);
+  std::string address = BoundAddress(options, port);
   auto result = std::unique_ptr<Server>(new Server(engine, std::move(metrics), std::move(tracker), std::move(limiter),
                                                    std::move(delay),
                                                    std::move(long_calls),

@@ -114,6 +114,12 @@ absl::Status CheckServerOptions(const ServerOptions& options);
 // plaintext.
 std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const std::optional<ServerTlsOptions>& tls);
 
+// UNAVAILABLE naming the address (and the TLS pair when there is one): gRPC could not
+// listen as `options` asks.
+absl::Status CannotListen(const ServerOptions& options);
+// "host:port" of `options.address` with the port gRPC bound.
+std::string BoundAddress(const ServerOptions& options, int port);
+
 // The full names of the w2w services the server serves (health reports each by name).
 const std::vector<std::string>& ServedServiceNames();
 

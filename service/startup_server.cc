@@ -42,21 +42,13 @@ absl::StatusOr<std::unique_ptr<StartupServer>> StartupServer::Start(const Server
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);  // As the real server: see server.cc.
   builder.RegisterCallbackGenericService(starting.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "address: cannot listen on '", options.address, "' (in use or not a local address",
-        options.tls.has_value()
-            ? ", or gRPC refused the TLS certificate and key: is the key the certificate's?"
-            : "",
-        ")"));
-  }
+  if (server == nullptr || port == 0) return CannotListen(options);
   if (grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService()) {
     for (const std::string& name : ServedServiceNames()) health->SetServingStatus(name, false);
     health->SetServingStatus(false);
   }
-  const std::string host = options.address.substr(0, options.address.rfind(':'));
   return std::unique_ptr<StartupServer>(
-      new StartupServer(std::move(starting), std::move(server), absl::StrCat(host, ":", port)));
+      new StartupServer(std::move(starting), std::move(server), BoundAddress(options, port)));
 }
 
 StartupServer::StartupServer(std::unique_ptr<Starting> starting, std::unique_ptr<grpc::Server> server,

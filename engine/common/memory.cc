@@ -8,6 +8,7 @@
 // tcmalloc's C entry point, present only when the program is linked with tcmalloc
 // (weak: null otherwise, so libraries and tests without it still link).
 extern "C" void MallocExtension_ReleaseFreeMemory(void) __attribute__((weak));
+extern "C" int MallocExtension_GetNumericProperty(const char* property, size_t* value) __attribute__((weak));
 
 namespace w2w::memory {
 
@@ -33,6 +34,16 @@ uint64_t ResidentBytes() {
   }
   std::fclose(status);
   return kib * 1024;
+}
+
+uint64_t AllocatedBytes() {
+  if (MallocExtension_GetNumericProperty != nullptr) {
+    size_t value = 0;
+    if (MallocExtension_GetNumericProperty("generic.current_allocated_bytes", &value) != 0) return value;
+    return 0;
+  }
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
 }
 
 }  // namespace w2w::memory

@@ -20,6 +20,11 @@ void ReleaseFreeMemory();
 // The process's resident set size in bytes (VmRSS of /proc/self/status); 0 if unknown.
 uint64_t ResidentBytes();
 
+// Bytes the program has allocated and not freed (tcmalloc's
+// generic.current_allocated_bytes; glibc's mallinfo2 in-use bytes without tcmalloc):
+// unlike RSS, it does not include freed memory the allocator keeps for reuse.
+uint64_t AllocatedBytes();
+
 }  // namespace w2w::memory
 
 #endif  // W2W_ENGINE_COMMON_MEMORY_H_

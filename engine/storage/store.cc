@@ -606,6 +606,7 @@ StoreStats Store::Stats() const {
   stats.disk_free_bytes = DiskFreeBytes();
   stats.read_only = impl_->read_only;
   stats.disk_full_resumes = resumes();
+  stats.block_cache_bytes = impl_->cache != nullptr ? impl_->cache->GetUsage() : 0;
   for (Family family : kAllFamilies) {
     uint64_t keys = 0;
     if (impl_->db->GetIntProperty(impl_->handle(family), "rocksdb.estimate-num-keys", &keys)) {
@@ -623,6 +624,8 @@ StoreStats Store::Stats() const {
   };
   stats.total_sst_bytes = sum("rocksdb.total-sst-files-size");
   stats.memtable_bytes = sum("rocksdb.cur-size-all-mem-tables");
+  stats.pinned_memtable_bytes = sum("rocksdb.size-all-mem-tables");
+  stats.table_reader_bytes = sum("rocksdb.estimate-table-readers-mem");
   stats.pending_compaction_bytes = sum("rocksdb.estimate-pending-compaction-bytes");
   stats.compaction_pending = sum("rocksdb.compaction-pending") > 0;
   uint64_t value = 0;

@@ -114,6 +114,9 @@ struct StoreStats {
   uint64_t delayed_write_rate = 0;         // rocksdb.actual-delayed-write-rate; 0 = no delay.
   bool read_only = false;                  // Store::read_only().
   uint64_t disk_full_resumes = 0;          // Store::resumes().
+  uint64_t block_cache_bytes = 0;          // Block cache in use (at most block_cache_bytes).
+  uint64_t pinned_memtable_bytes = 0;      // rocksdb.size-all-mem-tables (also flushed, pinned).
+  uint64_t table_reader_bytes = 0;         // rocksdb.estimate-table-readers-mem (SST indexes, filters).
 };
 
 // One backup of a store (RocksDB's BackupEngine), as a backup folder lists it.

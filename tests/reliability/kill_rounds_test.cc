@@ -8,7 +8,6 @@
 // suite and the long one, label `long`, for `scripts/test.sh --long`):
 //   W2W_KILL_ROUNDS (3), W2W_KILL_SEED (the random moments; printed for a rerun).
 #include <atomic>
-#include <cstdlib>
 #include <iostream>
 #include <random>
 #include <string>
@@ -21,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "tests/testkit/ledger.h"
 #include "tests/testkit/records.h"
+#include "tests/testkit/seed.h"
 #include "tests/testkit/server_process.h"
 #include "tests/testkit/status_matchers.h"
 
@@ -41,32 +41,6 @@ constexpr int kRematchPeople = 2000;
 // A round kills after a delay drawn uniformly from this range.
 constexpr int kMinKillMs = 50;
 constexpr int kMaxKillMs = 1500;
-
-int EnvInt(const char* name, int fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? std::atoi(value) : fallback;
-}
-
-void Seed(ServerProcess& server) {
-  v1::ImportSummary summary;
-  auto context = ContextWithDeadline(absl::Seconds(120));
-  auto writer = server.candidates()->ImportCandidates(context.get(), &summary);
-  v1::ImportCandidatesRequest request;
-  for (int i = 0; i < kSeedCandidates; ++i) {
-    *request.add_candidates() = testkit::MakeCandidate(absl::StrFormat("seed-%05d", i), i);
-  }
-  ASSERT_TRUE(writer->Write(request));
-  writer->WritesDone();
-  ASSERT_THAT(writer->Finish(), IsOk());
-  v1::ImportSummary pushed;
-  auto push_context = ContextWithDeadline(absl::Seconds(120));
-  auto pusher = server.vacancies()->PushVacancies(push_context.get(), &pushed);
-  v1::PushVacanciesRequest push;
-  for (int i = 0; i < kSeedVacancies; ++i) *push.add_vacancies() = testkit::MakeVacancy(absl::StrFormat("v-%05d", i), i);
-  ASSERT_TRUE(pusher->Write(push));
-  pusher->WritesDone();
-  ASSERT_THAT(pusher->Finish(), IsOk());
-}
 
 // What one round acknowledged.
 struct RoundCounts {
@@ -118,7 +92,7 @@ std::vector<std::thread> StartClients(int round, ServerProcess& server, Ledger& 
     while (!stop.load()) {
       v1::StartRematchRequest request;
       for (int i = 0; i < kRematchPeople; ++i) {
-        request.mutable_selection()->mutable_candidate_ids()->add_ids(absl::StrFormat("seed-%05d", i));
+        request.mutable_selection()->mutable_candidate_ids()->add_ids(testkit::SeedCandidateId(i));
       }
       request.mutable_options()->set_mode(v1::REMATCH_MODE_GROUP);
       request.mutable_options()->set_label(absl::StrCat("kill round ", round));
@@ -135,14 +109,15 @@ std::vector<std::thread> StartClients(int round, ServerProcess& server, Ledger& 
 }
 
 TEST(KillRoundsTest, SigkillAtRandomMomentsLosesNoAcknowledgedWrite) {
-  const int rounds = EnvInt("W2W_KILL_ROUNDS", 3);
-  const unsigned seed = static_cast<unsigned>(EnvInt("W2W_KILL_SEED", static_cast<int>(std::random_device{}() % 100000)));
+  const int rounds = testkit::EnvInt("W2W_KILL_ROUNDS", 3);
+  const unsigned seed = static_cast<unsigned>(testkit::EnvInt("W2W_KILL_SEED", static_cast<int>(std::random_device{}() % 100000)));
   std::cout << "[ figures  ] kill rounds: " << rounds << ", seed " << seed << " (W2W_KILL_SEED reruns it)\n";
   std::mt19937 rng(seed);
   auto started = ServerProcess::Start();
   ASSERT_TRUE(started.ok()) << started.status();
   ServerProcess& server = **started;
-  ASSERT_NO_FATAL_FAILURE(Seed(server));
+  const absl::Status seeded = testkit::SeedRecords(server, kSeedCandidates, kSeedVacancies);
+  ASSERT_TRUE(seeded.ok()) << seeded;
 
   Ledger ledger;
   int total_streams = 0, total_upserts = 0, total_rematches = 0, incomplete_runs = 0;

@@ -2,18 +2,21 @@
 // imports and vacancy pushes, shortlists, candidate matches, explanations and rematches
 // for a fixed time. Passes when no call failed unexpectedly, every acknowledged write is
 // there afterwards (testkit/ledger.h), the server stops with exit code 0, and, in the long
-// mode, the server's RSS after warm-up stays flat (its slope, a least-squares line over
-// one sample a second, under W2W_SOAK_MAX_SLOPE_MIB_PER_MIN).
+// mode, the server's own memory after warm-up stays flat: the slope (a least-squares line
+// over one sample a second, from ServerInfo) of its heap in use less RocksDB's memtables
+// and block cache, which fill to their configured bounds, under
+// W2W_SOAK_MAX_SLOPE_MIB_PER_MIN. The slope of the RSS is reported beside it.
 //
 // Sized by the environment (tests/CMakeLists.txt registers a short run in the normal
 // suite and the long one, label `long`, for `scripts/test.sh --long`):
 //   W2W_SOAK_SECONDS (20), W2W_SOAK_CLIENTS (16), W2W_SOAK_MAX_SLOPE_MIB_PER_MIN (unset:
-//   the slope is reported, not checked). Figures go to stdout as "[ figures  ]" lines.
+//   the slope is reported, not checked), W2W_SOAK_SERVER_FLAGS (more w2w-server flags,
+//   space-separated, e.g. "--audit_reads=false" to see what a part costs). Figures go to
+//   stdout as "[ figures  ]" lines.
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <random>
@@ -23,11 +26,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testkit/ledger.h"
 #include "tests/testkit/records.h"
+#include "tests/testkit/seed.h"
 #include "tests/testkit/server_process.h"
 #include "tests/testkit/status_matchers.h"
 
@@ -46,11 +51,6 @@ constexpr int kStreamRecords = 200;     // Per streamed import / push.
 constexpr int kRematchPeople = 300;     // Per rematch (group mode).
 constexpr int kRematchClients = 2;      // Clients that also start rematches.
 constexpr absl::Duration kCallDeadline = absl::Seconds(60);
-
-int EnvInt(const char* name, int fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? std::atoi(value) : fallback;
-}
 
 enum Op { kShortlist, kMatchCandidate, kExplain, kUpsert, kUpsertVacancy, kImport, kPush, kRematch, kNumOps };
 constexpr std::array<const char*, kNumOps> kOpNames = {
@@ -94,14 +94,28 @@ class Tally {
   std::vector<std::string> messages_ ABSL_GUARDED_BY(mu_);
 };
 
-// The server's resident memory in MiB (VmRSS of /proc/<pid>/status); 0 when unreadable.
-double ResidentMib(pid_t pid) {
-  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+// One memory sample of the server (ServerInfo), in MiB.
+struct MemorySample {
+  double seconds = 0;    // Since the load began.
+  double rss = 0;        // Resident set.
+  double rocksdb = 0;    // Memtables (also pinned ones), block cache, SST indexes and filters.
+  double allocated = 0;  // Heap in use (the allocator keeps freed memory in RSS).
+  double index = 0;      // The matching index (part of the heap in use).
+  double own() const { return allocated - rocksdb; }
+};
+
+MemorySample SampleMemory(const ServerProcess& server, absl::Time begin) {
+  v1::ServerInfo info;
+  MemorySample sample;
+  sample.seconds = absl::ToDoubleSeconds(absl::Now() - begin);
+  if (server.info()->GetServerInfo(ContextWithDeadline().get(), v1::GetServerInfoRequest(), &info).ok()) {
+    sample.rss = info.resident_bytes() / 1048576.0;
+    sample.rocksdb = (std::max(info.memtable_bytes(), info.pinned_memtable_bytes()) + info.block_cache_bytes() +
+                      info.table_reader_bytes()) / 1048576.0;
+    sample.allocated = info.allocated_bytes() / 1048576.0;
+    sample.index = info.index_bytes() / 1048576.0;
   }
-  return 0;
+  return sample;
 }
 
 // The least-squares slope of (seconds, MiB) samples, in MiB per minute.
@@ -113,33 +127,6 @@ double SlopeMibPerMinute(const std::vector<std::pair<double, double>>& samples) 
   double sxy = 0, sxx = 0;
   for (const auto& [x, y] : samples) sxy += (x - mx) * (y - my), sxx += (x - mx) * (x - mx);
   return sxx == 0 ? 0 : 60.0 * sxy / sxx;
-}
-
-void Seed(ServerProcess& server) {
-  v1::ImportSummary summary;
-  auto context = ContextWithDeadline(absl::Seconds(120));
-  auto writer = server.candidates()->ImportCandidates(context.get(), &summary);
-  v1::ImportCandidatesRequest request;
-  for (int i = 0; i < kSeedCandidates; ++i) {
-    *request.add_candidates() = testkit::MakeCandidate(absl::StrFormat("seed-%05d", i), i);
-    if (request.candidates_size() == 500 || i + 1 == kSeedCandidates) {
-      ASSERT_TRUE(writer->Write(request));
-      request.Clear();
-    }
-  }
-  writer->WritesDone();
-  ASSERT_THAT(writer->Finish(), IsOk());
-  ASSERT_EQ(summary.committed(), static_cast<uint64_t>(kSeedCandidates));
-
-  v1::ImportSummary pushed;
-  auto push_context = ContextWithDeadline(absl::Seconds(120));
-  auto pusher = server.vacancies()->PushVacancies(push_context.get(), &pushed);
-  v1::PushVacanciesRequest push;
-  for (int i = 0; i < kSeedVacancies; ++i) *push.add_vacancies() = testkit::MakeVacancy(absl::StrFormat("v-%05d", i), i);
-  ASSERT_TRUE(pusher->Write(push));
-  pusher->WritesDone();
-  ASSERT_THAT(pusher->Finish(), IsOk());
-  ASSERT_EQ(pushed.committed(), static_cast<uint64_t>(kSeedVacancies));
 }
 
 // One client's loop: a weighted random mix of calls until `stop`.
@@ -160,7 +147,7 @@ void RunClient(int client, ServerProcess& server, Ledger& ledger, Tally& tally, 
     switch (op) {
       case kShortlist: {
         v1::ShortlistRequest request;
-        request.set_vacancy_id(absl::StrFormat("v-%05d", pick(kSeedVacancies)));
+        request.set_vacancy_id(testkit::SeedVacancyId(pick(kSeedVacancies)));
         request.set_k(20);
         v1::ShortlistResponse response;
         status = match->Shortlist(context.get(), request, &response);
@@ -168,7 +155,7 @@ void RunClient(int client, ServerProcess& server, Ledger& ledger, Tally& tally, 
       }
       case kMatchCandidate: {
         v1::MatchCandidateRequest request;
-        request.set_candidate_id(absl::StrFormat("seed-%05d", pick(kSeedCandidates)));
+        request.set_candidate_id(testkit::SeedCandidateId(pick(kSeedCandidates)));
         request.set_k(10);
         v1::MatchCandidateResponse response;
         status = match->MatchCandidate(context.get(), request, &response);
@@ -176,8 +163,8 @@ void RunClient(int client, ServerProcess& server, Ledger& ledger, Tally& tally, 
       }
       case kExplain: {
         v1::ExplainMatchRequest request;
-        request.set_candidate_id(absl::StrFormat("seed-%05d", pick(kSeedCandidates)));
-        request.set_vacancy_id(absl::StrFormat("v-%05d", pick(kSeedVacancies)));
+        request.set_candidate_id(testkit::SeedCandidateId(pick(kSeedCandidates)));
+        request.set_vacancy_id(testkit::SeedVacancyId(pick(kSeedVacancies)));
         v1::ExplainMatchResponse response;
         status = match->ExplainMatch(context.get(), request, &response);
         break;
@@ -242,7 +229,7 @@ void RunClient(int client, ServerProcess& server, Ledger& ledger, Tally& tally, 
         v1::StartRematchRequest request;
         const int first = pick(kSeedCandidates - kRematchPeople);
         for (int i = 0; i < kRematchPeople; ++i) {
-          request.mutable_selection()->mutable_candidate_ids()->add_ids(absl::StrFormat("seed-%05d", first + i));
+          request.mutable_selection()->mutable_candidate_ids()->add_ids(testkit::SeedCandidateId(first + i));
         }
         request.mutable_options()->set_mode(v1::REMATCH_MODE_GROUP);
         request.mutable_options()->set_label(absl::StrCat("soak ", client, " ", round));
@@ -262,13 +249,18 @@ void RunClient(int client, ServerProcess& server, Ledger& ledger, Tally& tally, 
 }
 
 TEST(SoakTest, ConcurrentClientsMixingEveryCallForAWhile) {
-  const int seconds = EnvInt("W2W_SOAK_SECONDS", 20);
-  const int clients = EnvInt("W2W_SOAK_CLIENTS", 16);
+  const int seconds = testkit::EnvInt("W2W_SOAK_SECONDS", 20);
+  const int clients = testkit::EnvInt("W2W_SOAK_CLIENTS", 16);
   const char* max_slope_env = std::getenv("W2W_SOAK_MAX_SLOPE_MIB_PER_MIN");
-  auto started = ServerProcess::Start();
+  testkit::ServerProcessOptions options;
+  if (const char* flags = std::getenv("W2W_SOAK_SERVER_FLAGS"); flags != nullptr) {
+    options.extra_flags = absl::StrSplit(flags, ' ', absl::SkipEmpty());
+  }
+  auto started = ServerProcess::Start(options);
   ASSERT_TRUE(started.ok()) << started.status();
   ServerProcess& server = **started;
-  ASSERT_NO_FATAL_FAILURE(Seed(server));
+  const absl::Status seeded = testkit::SeedRecords(server, kSeedCandidates, kSeedVacancies);
+  ASSERT_TRUE(seeded.ok()) << seeded;
 
   Ledger ledger;
   Tally tally;
@@ -277,33 +269,39 @@ TEST(SoakTest, ConcurrentClientsMixingEveryCallForAWhile) {
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] { RunClient(c, server, ledger, tally, stop); });
   }
-  // One RSS sample a second; the first third of the run is warm-up.
-  std::vector<std::pair<double, double>> samples;
+  // One memory sample a second; the first third of the run is warm-up.
+  std::vector<MemorySample> samples;
   const absl::Time begin = absl::Now();
   const absl::Time end = begin + absl::Seconds(seconds);
   while (absl::Now() < end) {
     absl::SleepFor(absl::Seconds(1));
-    samples.emplace_back(absl::ToDoubleSeconds(absl::Now() - begin), ResidentMib(server.pid()));
+    samples.push_back(SampleMemory(server, begin));
   }
   stop.store(true);
   for (std::thread& thread : threads) thread.join();
 
-  std::vector<std::pair<double, double>> after_warmup;
-  for (const auto& sample : samples) {
-    if (sample.first >= seconds / 3.0) after_warmup.push_back(sample);
-  }
-  const double slope = SlopeMibPerMinute(after_warmup);
-  const double rss_start = after_warmup.empty() ? 0 : after_warmup.front().second;
-  const double rss_end = after_warmup.empty() ? 0 : after_warmup.back().second;
+  std::vector<std::pair<double, double>> rss, own;
   double rss_max = 0;
-  for (const auto& sample : samples) rss_max = std::max(rss_max, sample.second);
+  for (const MemorySample& sample : samples) {
+    rss_max = std::max(rss_max, sample.rss);
+    if (sample.seconds < seconds / 3.0) continue;
+    rss.emplace_back(sample.seconds, sample.rss);
+    own.emplace_back(sample.seconds, sample.own());
+  }
+  const double rss_slope = SlopeMibPerMinute(rss);
+  const double own_slope = SlopeMibPerMinute(own);
+  const MemorySample first = samples.empty() ? MemorySample{} : samples[samples.size() / 3];
+  const MemorySample last = samples.empty() ? MemorySample{} : samples.back();
   std::cout << absl::StrFormat(
-      "[ figures  ] soak %d s, %d clients: %s; RSS after warm-up %.0f -> %.0f MiB (max %.0f), "
-      "slope %.2f MiB/min\n",
-      seconds, clients, tally.Report(), rss_start, rss_end, rss_max, slope);
+      "[ figures  ] soak %d s, %d clients: %s; after warm-up: RSS %.0f -> %.0f MiB (max %.0f, "
+      "slope %.2f MiB/min); heap in use %.0f -> %.0f MiB, of which RocksDB's memtables, block "
+      "cache and table readers %.0f -> %.0f MiB, the matching index %.0f -> %.0f MiB; the rest (the server's own) "
+      "%.0f -> %.0f MiB, slope %.2f MiB/min\n",
+      seconds, clients, tally.Report(), first.rss, last.rss, rss_max, rss_slope, first.allocated,
+      last.allocated, first.rocksdb, last.rocksdb, first.index, last.index, first.own(), last.own(), own_slope);
   EXPECT_EQ(tally.failures(), 0) << testing::PrintToString(tally.messages());
   if (max_slope_env != nullptr) {
-    EXPECT_LT(slope, std::atof(max_slope_env)) << "RSS grows after warm-up";
+    EXPECT_LT(own_slope, std::atof(max_slope_env)) << "the server's own memory grows after warm-up";
   }
 
   const testkit::LedgerCheck check = testkit::CheckAgainstLedger(server, ledger, "soak-");
