@@ -8,12 +8,12 @@
 # VmHWM (the peak), and VmRSS 2 s after each run ended. Prints one line per run and a
 # table: baseline, peak, after the last run, and after/baseline per side.
 #   BUILD_DIR (default build): w2w-server, w2w, w2w-datagen, bench/w2w-loadgen
-#   NC / NV (default 200000 / 40000), RUNS (3), REGIONS (the four largest regions)
+#   NC / NV (default 100000 / 20000), RUNS (3), REGIONS (three large regions: under 20,000 people)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 B=${BUILD_DIR:-$root/build}
-NC=${NC:-200000}; NV=${NV:-40000}; RUNS=${RUNS:-3}
-REGIONS=${REGIONS:-Rijnmond,Zuidoost-Brabant,Twente,Noordoost-Brabant}
+NC=${NC:-100000}; NV=${NV:-20000}; RUNS=${RUNS:-3}
+REGIONS=${REGIONS:-Rijnmond,Zuidoost-Brabant,Twente}
 work=$(mktemp -d /tmp/w2w-rematch-mem.XXXXXX)
 pid=""
 cleanup() {
@@ -56,13 +56,13 @@ for side in on off; do
   base[$side]=$(kib "$pid" VmRSS)
   for run in $(seq 1 "$RUNS"); do
     start_s=$(date +%s.%N)
-    cli rematch --region "$REGIONS" --mode group -k 5 --label "memory $side $run" >"$work/run.txt" 2>&1
+    cli rematch --region "$REGIONS" --mode group -k 5 --label "memory $side $run" >"$work/run.txt" 2>&1 \
+      || { echo "rematch failed:" >&2; tail -5 "$work/run.txt" >&2; exit 1; }
     end_s=$(date +%s.%N)
     sleep 2
     after[$side]=$(kib "$pid" VmRSS)
-    selected=$(sed -n 's/.*[Ss]elected[^0-9]*\([0-9][0-9,.]*\).*/\1/p' "$work/run.txt" | head -1)
-    printf 'release %-3s run %d: %s people, %.1f s, RSS after %d MiB (peak so far %d MiB)\n' \
-      "$side" "$run" "${selected:-?}" "$(echo "$end_s - $start_s" | bc)" \
+    printf 'release %-3s run %d: %.1f s, RSS after %d MiB (peak so far %d MiB)\n' \
+      "$side" "$run" "$(echo "$end_s - $start_s" | bc)" \
       $((after[$side] / 1024)) $(($(kib "$pid" VmHWM) / 1024))
   done
   peak[$side]=$(kib "$pid" VmHWM)
