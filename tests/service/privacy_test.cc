@@ -200,7 +200,7 @@ TEST_F(PrivacyTest, AnErasureKilledHalfwayLeavesNothingHalfErased) {
   ASSERT_TRUE(server_->Restart().ok());
   Connect();
   // Erase from a thread while the server is killed under it.
-  std::thread eraser([this, channel = server_->channel()] {
+  std::thread eraser([channel = server_->channel()] {
     auto privacy = v1::PrivacyService::NewStub(channel);
     for (int i = 0; i < kPeople; ++i) {
       v1::EraseCandidateRequest erase;
