@@ -115,6 +115,10 @@ absl::Status internal::EngineState::RebuildIndex() {
                                           })
                       .status());
   rebuild_seconds = SecondsSince(start);
+  // From here on every index write is reported to the change listeners.
+  auto observed_matcher = std::make_unique<match::ObservedMatcher>(std::move(matcher));
+  observed = observed_matcher.get();
+  matcher = std::move(observed_matcher);
   return absl::OkStatus();
 }
 

@@ -31,6 +31,7 @@
 #include "engine/access/token_registry.h"
 #include "engine/engine_options.h"
 #include "engine/internal/write_group.h"
+#include "engine/match/change_feed.h"
 #include "engine/match/matcher.h"
 #include "engine/outcomes/ledger.h"
 #include "engine/records/record_store.h"
@@ -74,8 +75,11 @@ struct EngineState {
   // Every read and write of candidates, vacancies, taxonomy changes and policies; borrows
   // `store`. (Rematch runs keep their own records: rematch/run_store.h.)
   std::unique_ptr<records::RecordStore> records;
-  // Created once at Open; SetModel swaps its taxonomy and policy.
+  // Created once at Open; SetModel swaps its taxonomy and policy. After the rebuild it is
+  // an ObservedMatcher (match/change_feed.h) around the index, so that every later index
+  // write reaches the change listeners (watch streams, readiness); `observed` is it.
   std::unique_ptr<match::Matcher> matcher;
+  match::ObservedMatcher* observed = nullptr;
   // The tokens, for authentication and scopes; borrows `store`.
   std::unique_ptr<access::TokenRegistry> tokens;
   // Who read which candidate; borrows `store`.
