@@ -145,6 +145,14 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   ASSIGN_OR_RETURN(state->outcomes, outcomes::Ledger::Open(state->store.get(), *state->taxonomy()));
   RETURN_IF_ERROR(state->RebuildIndex());
   RETURN_IF_ERROR(state->OpenRematch());
+  if (options.watch_retention_seconds < 1) return absl::InvalidArgumentError("watch_retention_seconds: must be at least 1");
+  if (options.watch_queue_limit < 1) return absl::InvalidArgumentError("watch_queue_limit: must be at least 1");
+  watch::HubOptions watch;
+  watch.retention = absl::Seconds(options.watch_retention_seconds);
+  watch.queue_limit = static_cast<size_t>(options.watch_queue_limit);
+  internal::EngineState* raw = state.get();
+  state->watch = std::make_unique<watch::Hub>(state->matcher.get(), [raw] { return raw->taxonomy(); }, watch);
+  state->observed->AddListener(state->watch.get());
   return std::unique_ptr<Engine>(new Engine(std::move(state)));
 }
 

@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,6 +61,7 @@
 #include "w2w/v1/server.pb.h"
 #include "w2w/v1/taxonomy.pb.h"
 #include "w2w/v1/vacancy.pb.h"
+#include "w2w/v1/watch.pb.h"
 
 namespace w2w {
 namespace internal {
@@ -105,6 +107,22 @@ class Importer {
 // Sink for a running rematch: called from the run's thread, in order. Returning false
 // (e.g. the client went away) cancels the run.
 using RematchSink = std::function<bool(const v1::RematchEvent& event)>;
+
+// One live watch (Engine::Watch; proto/w2w/v1/watch.proto, docs/watch.md): the messages
+// the hub queued for one watcher. Destroying it ends the watch (its subjects stay
+// followed for the retention time, so a resume token finds what happened meanwhile).
+// Thread safety: Next and Ended are safe to call from any thread, one reader at a time.
+class WatchStream {
+ public:
+  virtual ~WatchStream() = default;
+  // The next message, or nullopt when none is queued: then the `wake` given to Watch is
+  // called once when one is, or when the stream ended.
+  virtual std::optional<v1::WatchResponse> Next() = 0;
+  // OK while the stream goes on. Once Next() returned nullopt on an ended stream: why
+  // (UNAVAILABLE at shutdown, RESOURCE_EXHAUSTED when the watcher fell behind), naming
+  // the resume token to reconnect with.
+  virtual absl::Status Ended() const = 0;
+};
 
 class Engine {
  public:
@@ -194,6 +212,20 @@ class Engine {
   // INCOMPLETE, its StartRematch answering UNAVAILABLE with how far it got) without
   // waiting. Returns how many runs were stopped. No caller: the process itself shuts down.
   int StopRematchesForShutdown();
+
+  // ---- Watch streams (engine_watch.cc; proto/w2w/v1/watch.proto, docs/watch.md) --------
+  // Starts a watch for `caller` (the match permission; each id stored and in its scope,
+  // else NOT_FOUND "vacancy_ids[i]: ..." as for an absent one). INVALID_ARGUMENT naming
+  // the field for an empty request, too many ids, k over 100 or a foreign resume token.
+  // `wake` is called from the hub's thread, never while Next runs on its behalf.
+  absl::StatusOr<std::unique_ptr<WatchStream>> Watch(const access::Caller& caller,
+                                                     const v1::WatchRequest& request,
+                                                     std::function<void()> wake);
+  // The server's shutdown: every watch ends UNAVAILABLE (after what was queued for it),
+  // naming its resume token; later watches end at once. No caller: the process decides.
+  void StopWatches();
+  // Watchers connected now.
+  size_t watchers() const;
 
   // ---- Access (engine_access.cc) ---------------------------------------------------------
   // The caller holding the bearer `secret`; UNAUTHENTICATED for an unknown, revoked or

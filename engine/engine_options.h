@@ -24,6 +24,11 @@ struct EngineOptions {
   // system (engine/common/memory.h). False only to measure what that does
   // (bench/rematch_memory.sh).
   bool release_memory_after_rematch = true;
+  // Watch streams (docs/watch.md): how long events are kept for resume tokens (and idle
+  // watch subjects followed), and how many events may wait for one watcher before it is
+  // told it fell behind.
+  int watch_retention_seconds = 600;
+  int watch_queue_limit = 10'000;
 };
 
 }  // namespace w2w

@@ -41,10 +41,13 @@ RULES = {
     # Outcome events, their ledger and the reports: below the facade, beside the records.
     "engine/outcomes/": ["engine/common/", "engine/taxonomy/", "engine/validate/",
                          "engine/storage/"],
+    # Watch streams: follow the index's changes (match/change_feed.h) and rank with it.
+    "engine/watch/": ["engine/common/", "engine/taxonomy/", "engine/validate/",
+                      "engine/match/"],
     "engine/internal/": ["engine/engine_options.h", "engine/common/", "engine/taxonomy/",
                          "engine/validate/", "engine/match/", "engine/rematch/",
                          "engine/records/", "engine/storage/", "engine/access/",
-                         "engine/outcomes/"],
+                         "engine/outcomes/", "engine/watch/"],
     "engine/": ["engine/"],  # the facade drives every room
     "service/": ENGINE_PUBLIC,
     "clients/auth/": [],

@@ -80,6 +80,11 @@ ABSL_FLAG(int, tombstone_retention_days, 30,
 ABSL_FLAG(bool, audit_reads, true,
           "Record every read of a candidate in the access audit. false only to measure the "
           "audit's cost (bench/audit_cost.sh); a production server keeps it on.");
+ABSL_FLAG(int, watch_retention_seconds, 600,
+          "How long watch events are kept for resume tokens (and watched matches of a "
+          "disconnected watcher followed), seconds (docs/watch.md)");
+ABSL_FLAG(int, watch_queue_limit, 10000,
+          "Events that may wait for one watcher before it is told it fell behind");
 ABSL_FLAG(bool, release_memory_after_rematch, true,
           "After a rematch ends and none is running, give the memory it freed back to the "
           "system, so RSS falls back near its level before the run. false only to measure "
@@ -289,6 +294,8 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_disk_reserve_mb) < 0) return Fail("--disk_reserve_mb must be >= 0");
   if (absl::GetFlag(FLAGS_rematch_threads) < 1) return Fail("--rematch_threads must be >= 1");
   if (absl::GetFlag(FLAGS_audit_retention_days) < 1) return Fail("--audit_retention_days must be >= 1");
+  if (absl::GetFlag(FLAGS_watch_retention_seconds) < 1) return Fail("--watch_retention_seconds must be >= 1");
+  if (absl::GetFlag(FLAGS_watch_queue_limit) < 1) return Fail("--watch_queue_limit must be >= 1");
   if (absl::GetFlag(FLAGS_tombstone_retention_days) < 1) {
     return Fail("--tombstone_retention_days must be >= 1");
   }
@@ -361,6 +368,8 @@ int main(int argc, char** argv) {
   engine_options.audit_retention_days = absl::GetFlag(FLAGS_audit_retention_days);
   engine_options.audit_reads = absl::GetFlag(FLAGS_audit_reads);
   engine_options.release_memory_after_rematch = absl::GetFlag(FLAGS_release_memory_after_rematch);
+  engine_options.watch_retention_seconds = absl::GetFlag(FLAGS_watch_retention_seconds);
+  engine_options.watch_queue_limit = absl::GetFlag(FLAGS_watch_queue_limit);
   engine_options.store.tombstone_retention = absl::Hours(24) * absl::GetFlag(FLAGS_tombstone_retention_days);
 
   if (const std::string from = absl::GetFlag(FLAGS_restore_from); !from.empty()) {

@@ -25,6 +25,7 @@
 #include "service/server_info_service.h"
 #include "service/taxonomy_service.h"
 #include "service/vacancy_service.h"
+#include "service/watch_service.h"
 #include "w2w/v1/candidate.grpc.pb.h"
 #include "w2w/v1/match.grpc.pb.h"
 #include "w2w/v1/policy.grpc.pb.h"
@@ -94,7 +95,7 @@ const std::vector<std::string>& ServedServiceNames() {
       v1::ServerInfoService::service_full_name(), v1::AccessService::service_full_name(),
       v1::AuditService::service_full_name(),     v1::PrivacyService::service_full_name(),
       v1::OutcomeService::service_full_name(),   v1::ReportService::service_full_name(),
-      v1::AdminService::service_full_name()};
+      v1::AdminService::service_full_name(),     v1::WatchService::service_full_name()};
   return *names;
 }
 
@@ -185,6 +186,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   services.push_back(std::make_unique<OutcomeService>(resources));
   services.push_back(std::make_unique<ReportService>(resources));
   services.push_back(std::make_unique<AdminService>(resources));
+  services.push_back(std::make_unique<WatchService>(resources));
   for (const auto& service : services) builder.RegisterService(service.get());
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -240,6 +242,9 @@ void Server::SetServing(bool serving) {
 Server::ShutdownReport Server::Shutdown(absl::Duration grace) {
   SetServing(false);
   tracker_->StartDraining();
+  // Watches never end by themselves: they end now (UNAVAILABLE, naming each one's resume
+  // token) instead of holding the drain for its whole grace period.
+  engine_->StopWatches();
   delay_->Stop();  // Held refusals are answered now; later ones at once.
   ShutdownReport report;
   report.drained = tracker_->WaitIdle(absl::Now() + grace);

@@ -39,6 +39,7 @@
 #include "engine/storage/store.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "engine/validate/limits.h"
+#include "engine/watch/hub.h"
 #include "w2w/v1/policy.pb.h"
 
 namespace w2w {
@@ -158,6 +159,10 @@ struct EngineState {
   // ---- Rematch (set at Open, last: it borrows store, records and matcher) -------------
   // Runs, the shared pool and the live-run registry.
   std::unique_ptr<rematch::RematchManager> rematch;
+
+  // ---- Watch streams (set at Open after the rebuild; a listener of `observed`) --------
+  // Declared after `matcher`, so it is destroyed (its thread joined) before the matcher.
+  std::unique_ptr<watch::Hub> watch;
 };
 
 }  // namespace internal

@@ -84,6 +84,9 @@ class ObservedMatcher final : public Matcher {
                                                    taxonomy::Language language) const override {
     return inner_->Explain(candidate, vacancy, language);
   }
+  std::optional<int64_t> ScorePair(const v1::Candidate& candidate, const v1::Vacancy& vacancy) const override {
+    return inner_->ScorePair(candidate, vacancy);
+  }
   std::optional<v1::Vacancy> FindVacancy(std::string_view id) const override { return inner_->FindVacancy(id); }
   std::vector<std::string> CandidatesOfEmployer(std::string_view employer_id) const override {
     return inner_->CandidatesOfEmployer(employer_id);

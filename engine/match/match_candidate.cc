@@ -268,4 +268,16 @@ absl::StatusOr<v1::ExplainMatchResponse> MatcherImpl::Explain(const v1::Candidat
   return resp;
 }
 
+std::optional<int64_t> MatcherImpl::ScorePair(const v1::Candidate& candidate,
+                                              const v1::Vacancy& vacancy) const {
+  const std::shared_ptr<const CompiledPolicy> model = model_.load();
+  const CompiledPolicy& m = *model;
+  const VacFeatures v = VacancyFeatures(m, vacancy);
+  if (v.trade == kNoTrade) return std::nullopt;
+  const CandFeatures f = CandidateFeatures(m, candidate);
+  PairDetail d;
+  if (EvaluatePair(m, f, v, TodayUtc(), 0, &d) != Exclusion::kNone) return std::nullopt;
+  return static_cast<int64_t>(d.micro);
+}
+
 }  // namespace w2w::match

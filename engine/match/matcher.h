@@ -109,6 +109,12 @@ class Matcher {
     return Explain(candidate, vacancy, taxonomy::Language::kEnglish);
   }
 
+  // The pair's score in micro-points (total * 1,000,000, as the lists rank it), or
+  // nullopt when the pair is excluded or the vacancy's trade is unknown. No explanation:
+  // for callers that test many pairs against a threshold (watch streams).
+  virtual std::optional<int64_t> ScorePair(const v1::Candidate& candidate,
+                                           const v1::Vacancy& vacancy) const = 0;
+
   // The vacancy `id` as last given to UpsertVacancy (canonical, any status), or nullopt
   // when it is not indexed: queries on a stored vacancy need no store read. Like every
   // query it sees each write that returned before it started.

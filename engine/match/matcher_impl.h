@@ -69,6 +69,7 @@ class MatcherImpl final : public Matcher {
   using Matcher::Explain;
   absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate, const v1::Vacancy& vacancy,
                                                    taxonomy::Language language) const override;
+  std::optional<int64_t> ScorePair(const v1::Candidate& candidate, const v1::Vacancy& vacancy) const override;
   std::vector<std::string> CandidatesOfEmployer(std::string_view employer_id) const override;
   std::optional<v1::Vacancy> FindVacancy(std::string_view id) const override
       ABSL_LOCKS_EXCLUDED(vacancy_records_mu_);
