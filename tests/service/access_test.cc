@@ -38,6 +38,7 @@
 #include "gtest/gtest.h"
 #include "tests/testkit/probes.h"
 #include "tests/testkit/records.h"
+#include "w2w/v1/watch.grpc.pb.h"
 #include "tests/testkit/server_process.h"
 #include "tests/testkit/status_matchers.h"
 
@@ -70,7 +71,8 @@ class Api {
         policy_(v1::PolicyService::NewStub(channel)),
         taxonomy_(v1::TaxonomyService::NewStub(channel)),
         info_(v1::ServerInfoService::NewStub(channel)),
-        access_(v1::AccessService::NewStub(channel)) {}
+        access_(v1::AccessService::NewStub(channel)),
+        watch_(v1::WatchService::NewStub(channel)) {}
 
   template <typename Stub, typename Request, typename Response>
   static grpc::Status Call(Stub* stub,
@@ -297,6 +299,25 @@ class Api {
     return Call(access_.get(), &v1::AccessService::Stub::WhoAmI, v1::WhoAmIRequest(), out);
   }
 
+  // WatchService: OK once the stream's first message (STARTED) arrived, else the status
+  // the stream ended with.
+  grpc::Status Watch(const std::vector<std::string>& vacancy_ids, const std::vector<std::string>& candidate_ids = {}) {
+    v1::WatchRequest r;
+    for (const std::string& id : vacancy_ids) r.add_vacancy_ids(id);
+    for (const std::string& id : candidate_ids) r.add_candidate_ids(id);
+    auto context = ContextWithDeadline(kCallTimeout);
+    std::unique_ptr<grpc::ClientReader<v1::WatchResponse>> reader = watch_->Watch(context.get(), r);
+    v1::WatchResponse first;
+    if (reader->Read(&first)) {
+      context->TryCancel();
+      while (reader->Read(&first)) {
+      }
+      (void)reader->Finish();
+      return grpc::Status::OK;
+    }
+    return reader->Finish();
+  }
+
  private:
   std::unique_ptr<v1::CandidateService::Stub> candidates_;
   std::unique_ptr<v1::VacancyService::Stub> vacancies_;
@@ -306,6 +327,7 @@ class Api {
   std::unique_ptr<v1::TaxonomyService::Stub> taxonomy_;
   std::unique_ptr<v1::ServerInfoService::Stub> info_;
   std::unique_ptr<v1::AccessService::Stub> access_;
+  std::unique_ptr<v1::WatchService::Stub> watch_;
 };
 
 // ---- The scenario --------------------------------------------------------------------
@@ -598,6 +620,7 @@ std::vector<std::pair<std::string, std::function<grpc::Status(Api&)>>> EveryRpc(
       {"ListTokens", [](Api& a) { return a.ListTokens(); }},
       {"RevokeToken", [](Api& a) { return a.RevokeToken("tok-x"); }},
       {"WhoAmI", [](Api& a) { return a.WhoAmI(); }},
+      {"Watch", [](Api& a) { return a.Watch({kVacTwenteUwv}); }},
   };
 }
 
@@ -1420,6 +1443,38 @@ TEST_F(AccessRestartTest, TokensAndRevocationsSurviveARestartAndNoSecretIsLogged
     EXPECT_EQ(log.find(secret), std::string::npos);
   }
   EXPECT_EQ(log.find("w2w_"), std::string::npos) << log;
+}
+
+// Watch: every role may watch what it may see, and an id outside its scope answers like
+// an unknown one, before the stream starts.
+TEST_F(AccessTest, WatchTakesOnlyIdsInTheCallersScope) {
+  const std::vector<std::string> vacancies = {kVacTwenteUwv, kVacAchterhoekRandstad, kVacLimburgUwv,
+                                              kVacLimburgRandstad};
+  for (Who who : kEveryone) {
+    SCOPED_TRACE(NameOf(who));
+    const std::set<std::string> visible_vacancies = VisibleVacancies(who);
+    const std::set<std::string> visible_candidates = VisibleCandidates(who);
+    const grpc::Status unknown = As(who).Watch({"v-never-stored"});
+    EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+    for (const std::string& id : vacancies) {
+      SCOPED_TRACE(id);
+      const grpc::Status status = As(who).Watch({id});
+      if (visible_vacancies.contains(id)) {
+        EXPECT_THAT(status, IsOk());
+      } else {
+        EXPECT_THAT(status, StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("vacancy_ids[0]")));
+      }
+    }
+    for (const v1::Candidate& c : ScenarioCandidates()) {
+      SCOPED_TRACE(c.id());
+      const grpc::Status status = As(who).Watch({}, {c.id()});
+      if (visible_candidates.contains(c.id())) {
+        EXPECT_THAT(status, IsOk());
+      } else {
+        EXPECT_THAT(status, StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("candidate_ids[0]")));
+      }
+    }
+  }
 }
 
 }  // namespace
