@@ -151,7 +151,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   watch.retention = absl::Seconds(options.watch_retention_seconds);
   watch.queue_limit = static_cast<size_t>(options.watch_queue_limit);
   internal::EngineState* raw = state.get();
-  state->watch = std::make_unique<watch::Hub>(state->matcher.get(), [raw] { return raw->taxonomy(); }, watch);
+  state->watch = std::make_unique<watch::Hub>(
+      state->matcher.get(), [raw] { return raw->taxonomy(); },
+      [raw] { return raw->policy(); }, watch);
   state->observed->AddListener(state->watch.get());
   return std::unique_ptr<Engine>(new Engine(std::move(state)));
 }

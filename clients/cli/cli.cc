@@ -46,7 +46,8 @@ const std::vector<Command>& AllCommands() {
   static const auto* const kCommands = [] {
     auto* all = new std::vector<Command>;
     for (auto group : {ImportCommands, RecordCommands, MatchCommands, RematchCommands,
-                       AdminCommands, AccessCommands, OutcomeCommands, ReportCommands}) {
+                       AdminCommands, AccessCommands, OutcomeCommands, ReportCommands,
+                       WatchCommands}) {
       for (Command& c : group()) all->push_back(std::move(c));
     }
     return all;

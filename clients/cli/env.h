@@ -97,6 +97,7 @@ std::vector<Command> AdminCommands();
 std::vector<Command> AccessCommands();
 std::vector<Command> OutcomeCommands();
 std::vector<Command> ReportCommands();
+std::vector<Command> WatchCommands();
 
 }  // namespace w2w::cli
 

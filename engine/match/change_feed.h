@@ -87,6 +87,13 @@ class ObservedMatcher final : public Matcher {
   std::optional<int64_t> ScorePair(const v1::Candidate& candidate, const v1::Vacancy& vacancy) const override {
     return inner_->ScorePair(candidate, vacancy);
   }
+  std::shared_ptr<const Prepared> Prepare(const v1::Candidate& candidate) const override {
+    return inner_->Prepare(candidate);
+  }
+  std::shared_ptr<const Prepared> Prepare(const v1::Vacancy& vacancy) const override { return inner_->Prepare(vacancy); }
+  std::optional<int64_t> ScorePrepared(const Prepared& candidate, const Prepared& vacancy) const override {
+    return inner_->ScorePrepared(candidate, vacancy);
+  }
   std::optional<v1::Vacancy> FindVacancy(std::string_view id) const override { return inner_->FindVacancy(id); }
   std::vector<std::string> CandidatesOfEmployer(std::string_view employer_id) const override {
     return inner_->CandidatesOfEmployer(employer_id);

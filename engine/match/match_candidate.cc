@@ -280,4 +280,45 @@ std::optional<int64_t> MatcherImpl::ScorePair(const v1::Candidate& candidate,
   return static_cast<int64_t>(d.micro);
 }
 
+namespace {
+
+// A record and its features under one model (Matcher::Prepare).
+template <typename Record, typename Features>
+struct PreparedRecord final : Matcher::Prepared {
+  std::shared_ptr<const CompiledPolicy> model;
+  Record record;
+  Features features;
+};
+using PreparedCandidate = PreparedRecord<v1::Candidate, CandFeatures>;
+using PreparedVacancy = PreparedRecord<v1::Vacancy, VacFeatures>;
+
+}  // namespace
+
+std::shared_ptr<const Matcher::Prepared> MatcherImpl::Prepare(const v1::Candidate& candidate) const {
+  auto p = std::make_shared<PreparedCandidate>();
+  p->model = model_.load();
+  p->record = candidate;
+  p->features = CandidateFeatures(*p->model, p->record);
+  return p;
+}
+
+std::shared_ptr<const Matcher::Prepared> MatcherImpl::Prepare(const v1::Vacancy& vacancy) const {
+  auto p = std::make_shared<PreparedVacancy>();
+  p->model = model_.load();
+  p->record = vacancy;
+  p->features = VacancyFeatures(*p->model, p->record);
+  return p;
+}
+
+std::optional<int64_t> MatcherImpl::ScorePrepared(const Prepared& candidate, const Prepared& vacancy) const {
+  const auto& c = static_cast<const PreparedCandidate&>(candidate);
+  const auto& v = static_cast<const PreparedVacancy&>(vacancy);
+  const std::shared_ptr<const CompiledPolicy> model = model_.load();
+  if (c.model != model || v.model != model) return ScorePair(c.record, v.record);
+  if (v.features.trade == kNoTrade) return std::nullopt;
+  PairDetail d;
+  if (EvaluatePair(*model, c.features, v.features, TodayUtc(), 0, &d) != Exclusion::kNone) return std::nullopt;
+  return static_cast<int64_t>(d.micro);
+}
+
 }  // namespace w2w::match

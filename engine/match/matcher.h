@@ -114,6 +114,17 @@ class Matcher {
   // for callers that test many pairs against a threshold (watch streams).
   virtual std::optional<int64_t> ScorePair(const v1::Candidate& candidate,
                                            const v1::Vacancy& vacancy) const = 0;
+  // The same for records prepared once (their features compiled under the current
+  // model) and scored against many: a few hundred nanoseconds a pair instead of
+  // microseconds. A record prepared under an older model is re-prepared on the fly
+  // (correct, just slower): prepare again after a model change.
+  class Prepared {
+   public:
+    virtual ~Prepared() = default;
+  };
+  virtual std::shared_ptr<const Prepared> Prepare(const v1::Candidate& candidate) const = 0;
+  virtual std::shared_ptr<const Prepared> Prepare(const v1::Vacancy& vacancy) const = 0;
+  virtual std::optional<int64_t> ScorePrepared(const Prepared& candidate, const Prepared& vacancy) const = 0;
 
   // The vacancy `id` as last given to UpsertVacancy (canonical, any status), or nullopt
   // when it is not indexed: queries on a stored vacancy need no store read. Like every

@@ -70,6 +70,9 @@ class MatcherImpl final : public Matcher {
   absl::StatusOr<v1::ExplainMatchResponse> Explain(const v1::Candidate& candidate, const v1::Vacancy& vacancy,
                                                    taxonomy::Language language) const override;
   std::optional<int64_t> ScorePair(const v1::Candidate& candidate, const v1::Vacancy& vacancy) const override;
+  std::shared_ptr<const Prepared> Prepare(const v1::Candidate& candidate) const override;
+  std::shared_ptr<const Prepared> Prepare(const v1::Vacancy& vacancy) const override;
+  std::optional<int64_t> ScorePrepared(const Prepared& candidate, const Prepared& vacancy) const override;
   std::vector<std::string> CandidatesOfEmployer(std::string_view employer_id) const override;
   std::optional<v1::Vacancy> FindVacancy(std::string_view id) const override
       ABSL_LOCKS_EXCLUDED(vacancy_records_mu_);

@@ -1,5 +1,6 @@
 #include "engine/watch/hub.h"
 
+#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -80,6 +81,8 @@ struct VacancySubject {
   taxonomy::Language language = taxonomy::Language::kEnglish;
   uint32_t k = 10;
   std::shared_ptr<const v1::Vacancy> vacancy;  // As indexed; null: not (any more) stored.
+  std::shared_ptr<const match::Matcher::Prepared> prepared;  // Of `vacancy`, for ScorePrepared.
+  std::optional<taxonomy::GeoPoint> point;                   // Where distances to it run from.
   std::optional<taxonomy::TradeId> trade;
   std::vector<Entry> top;
   uint64_t created_seq = 0;
@@ -94,6 +97,9 @@ struct CandidateSubject {
   std::optional<std::bitset<taxonomy::kMaxRegions>> regions;
   taxonomy::Language language = taxonomy::Language::kEnglish;
   std::shared_ptr<const v1::Candidate> candidate;  // Null: not (any more) stored.
+  std::shared_ptr<const match::Matcher::Prepared> prepared;  // Of `candidate`.
+  std::optional<taxonomy::GeoPoint> point;
+  double reach_km = 0;                              // max_travel_km, or the policy's default.
   std::vector<taxonomy::TradeId> reach;             // Trades its trades reach.
   Best best;
   absl::flat_hash_set<uint64_t> subs;
@@ -137,11 +143,14 @@ std::string TemplateKey(const std::optional<std::string>& source, taxonomy::Lang
 }  // namespace
 
 struct Hub::Impl {
-  Impl(const match::Matcher* m, std::function<std::shared_ptr<const taxonomy::Taxonomy>()> t, HubOptions o)
-      : matcher(m), taxonomy(std::move(t)), options(o), epoch(std::random_device{}() * 4294967296ULL + std::random_device{}()) {}
+  Impl(const match::Matcher* m, std::function<std::shared_ptr<const taxonomy::Taxonomy>()> t,
+       std::function<std::shared_ptr<const v1::Policy>()> p, HubOptions o)
+      : matcher(m), taxonomy(std::move(t)), policy(std::move(p)), options(o),
+        epoch(std::random_device{}() * 4294967296ULL + std::random_device{}()) {}
 
   const match::Matcher* const matcher;
   const std::function<std::shared_ptr<const taxonomy::Taxonomy>()> taxonomy;
+  const std::function<std::shared_ptr<const v1::Policy>()> policy;
   const HubOptions options;
   const uint64_t epoch;
 
@@ -186,15 +195,44 @@ struct Hub::Impl {
   std::optional<taxonomy::TradeId> TradeOf(const v1::Vacancy& v) const {
     return taxonomy()->FindTrade(v.trade());
   }
+  // The trades a vacancy may have for `c` to match it (similarity at least the policy's
+  // threshold; the links come best first).
   std::vector<taxonomy::TradeId> ReachOf(const v1::Candidate& c) const {
     std::shared_ptr<const taxonomy::Taxonomy> tax = taxonomy();
+    const float threshold = static_cast<float>(policy()->min_trade_similarity());
     absl::flat_hash_set<taxonomy::TradeId> reach;
     for (const v1::TradeExperience& t : c.trades()) {
       const std::optional<taxonomy::TradeId> from = tax->FindTrade(t.code());
       if (!from.has_value()) continue;
-      for (const taxonomy::TradeLink& link : tax->TradesReachableFrom(*from)) reach.insert(link.trade);
+      for (const taxonomy::TradeLink& link : tax->TradesReachableFrom(*from)) {
+        if (link.similarity < threshold && link.trade != *from) break;
+        reach.insert(link.trade);
+      }
     }
     return std::vector<taxonomy::TradeId>(reach.begin(), reach.end());
+  }
+  // The point distances to a record run from (its municipality's centroid, else its
+  // region's anchor), as the scoring has it; nullopt when neither is known.
+  template <typename Record>
+  std::optional<taxonomy::GeoPoint> PointOf(const Record& r) const {
+    std::shared_ptr<const taxonomy::Taxonomy> tax = taxonomy();
+    if (!r.municipality().empty()) {
+      const std::optional<taxonomy::Taxonomy::MunicipalityRef> m = tax->LookupMunicipality(r.municipality());
+      if (m.has_value() && m->centroid.has_value()) return m->centroid;
+    }
+    const std::optional<taxonomy::RegionId> region = tax->FindRegion(r.region());
+    if (!region.has_value()) return std::nullopt;
+    return tax->RegionAnchor(*region);
+  }
+  double ReachKmOf(const v1::Candidate& c) const {
+    return c.max_travel_km() > 0 ? c.max_travel_km() : policy()->default_max_travel_km();
+  }
+  // False only when the pair is surely beyond the candidate's reach (a km of slack for
+  // rounding); the scoring decides the rest.
+  static bool MayReach(const std::optional<taxonomy::GeoPoint>& from, double reach_km,
+                       const std::optional<taxonomy::GeoPoint>& to) {
+    if (!from.has_value() || !to.has_value()) return true;
+    return taxonomy::GreatCircleKm(*from, *to) <= reach_km + 1.0;
   }
   std::vector<Entry> Rank(const VacancySubject& s) const;
   Best BestOf(const CandidateSubject& c) const;
@@ -345,6 +383,8 @@ void Hub::Impl::SetVacancy(VacancySubject* s, std::shared_ptr<const v1::Vacancy>
     if (trade.has_value()) vacancy_subjects_by_trade[*trade].insert(s);
     s->trade = trade;
   }
+  s->prepared = vacancy == nullptr ? nullptr : matcher->Prepare(*vacancy);
+  s->point = vacancy == nullptr ? std::nullopt : PointOf(*vacancy);
   s->vacancy = std::move(vacancy);
 }
 
@@ -352,6 +392,9 @@ void Hub::Impl::SetCandidate(CandidateSubject* c, std::shared_ptr<const v1::Cand
   for (taxonomy::TradeId t : c->reach) candidate_subjects_by_trade[t].erase(c);
   c->reach = candidate == nullptr ? std::vector<taxonomy::TradeId>{} : ReachOf(*candidate);
   for (taxonomy::TradeId t : c->reach) candidate_subjects_by_trade[t].insert(c);
+  c->prepared = candidate == nullptr ? nullptr : matcher->Prepare(*candidate);
+  c->point = candidate == nullptr ? std::nullopt : PointOf(*candidate);
+  c->reach_km = candidate == nullptr ? 0 : ReachKmOf(*candidate);
   c->candidate = std::move(candidate);
 }
 
@@ -442,6 +485,7 @@ void Hub::Impl::Emit(const absl::flat_hash_set<uint64_t>& watchers, v1::WatchEve
 }
 
 void Hub::Impl::Tell(SubState& st, v1::WatchEvent event) {
+  event.set_changed_at(Rfc3339(absl::Now()));  // The state as of now.
   event.set_resume_token(Token(epoch, seq, st.start));
   st.sub->Push(std::move(event));
   touched.insert(st.sub->id());
@@ -566,10 +610,12 @@ void Hub::Impl::VacancyChanged(const std::string& id, std::shared_ptr<const v1::
   auto by_trade = candidate_subjects_by_trade.find(*trade);
   if (by_trade == candidate_subjects_by_trade.end()) return;
   std::vector<CandidateSubject*> candidates(by_trade->second.begin(), by_trade->second.end());
+  const std::shared_ptr<const match::Matcher::Prepared> prepared = matcher->Prepare(*vacancy);
+  const std::optional<taxonomy::GeoPoint> point = PointOf(*vacancy);
   for (CandidateSubject* c : candidates) {
     if (recheck.contains(c) || c->candidate == nullptr || !Matchable(*c->candidate)) continue;
-    if (!Admits(*c, *vacancy)) continue;
-    const std::optional<int64_t> micro = matcher->ScorePair(*c->candidate, *vacancy);
+    if (!MayReach(c->point, c->reach_km, point) || !Admits(*c, *vacancy)) continue;
+    const std::optional<int64_t> micro = matcher->ScorePrepared(*c->prepared, *prepared);
     if (!micro.has_value()) continue;
     if (!c->best.vacancy_id.empty() && !RanksBefore(*micro, id, c->best.micro, c->best.vacancy_id)) continue;
     Best best;
@@ -598,13 +644,17 @@ void Hub::Impl::CandidateChanged(const std::string& id, std::shared_ptr<const v1
   absl::flat_hash_set<VacancySubject*> rerank;
   if (auto t = in_top.find(id); t != in_top.end()) rerank = t->second;
   if (candidate != nullptr && Matchable(*candidate)) {
+    const std::shared_ptr<const match::Matcher::Prepared> prepared = matcher->Prepare(*candidate);
+    const std::optional<taxonomy::GeoPoint> point = PointOf(*candidate);
+    const double reach_km = ReachKmOf(*candidate);
     for (taxonomy::TradeId trade : ReachOf(*candidate)) {
       auto by_trade = vacancy_subjects_by_trade.find(trade);
       if (by_trade == vacancy_subjects_by_trade.end()) continue;
       for (VacancySubject* s : by_trade->second) {
-        if (rerank.contains(s) || s->vacancy == nullptr || !OpenNow(*s->vacancy)) continue;
+        if (rerank.contains(s) || s->vacancy == nullptr || !MayReach(point, reach_km, s->point)) continue;
+        if (!OpenNow(*s->vacancy)) continue;
         if (s->source.has_value() && candidate->source() != *s->source) continue;
-        const std::optional<int64_t> micro = matcher->ScorePair(*candidate, *s->vacancy);
+        const std::optional<int64_t> micro = matcher->ScorePrepared(*prepared, *s->prepared);
         if (!micro.has_value()) continue;
         if (s->top.size() < s->k ||
             RanksBefore(*micro, id, s->top.back().micro, s->top.back().candidate_id)) {
@@ -786,6 +836,7 @@ void Hub::Impl::Process(std::vector<std::pair<std::shared_ptr<Subscription>, Wat
 void Hub::Impl::Run() {
   // Below the threads that serve calls: on a busy machine the watchers wait, not ingest.
   setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), options.thread_nice);
+  pthread_setname_np(pthread_self(), "w2w-watch");
   for (;;) {
     std::vector<std::pair<std::shared_ptr<Subscription>, WatchSpec>> joins;
     absl::flat_hash_map<std::string, Noted<v1::Candidate>> candidates;
@@ -823,8 +874,8 @@ void Hub::Impl::Run() {
 // ---- The public face ---------------------------------------------------------------------------
 
 Hub::Hub(const match::Matcher* matcher, std::function<std::shared_ptr<const taxonomy::Taxonomy>()> taxonomy,
-         HubOptions options)
-    : impl_(std::make_unique<Impl>(matcher, std::move(taxonomy), options)) {
+         std::function<std::shared_ptr<const v1::Policy>()> policy, HubOptions options)
+    : impl_(std::make_unique<Impl>(matcher, std::move(taxonomy), std::move(policy), options)) {
   impl_->thread = std::thread([impl = impl_.get()] { impl->Run(); });
 }
 

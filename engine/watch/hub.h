@@ -37,6 +37,7 @@
 #include "engine/match/matcher.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "engine/watch/subscription.h"
+#include "w2w/v1/policy.pb.h"
 #include "w2w/v1/watch.pb.h"
 
 namespace w2w::watch {
@@ -47,7 +48,7 @@ struct HubOptions {
   size_t queue_limit = 10'000;                   // Events waiting for one watcher, at most.
   size_t max_events_per_message = 256;
   size_t max_in_scope_vacancies = 10'000;        // Followed per in_scope watcher, at most.
-  int thread_nice = 10;                          // The hub thread's nice value (Linux).
+  int thread_nice = 19;                          // The hub thread's nice value (Linux).
 };
 
 // Who watches, as the facade resolved it from the caller's scope.
@@ -79,9 +80,11 @@ struct WatchSpec {
 
 class Hub final : public match::ChangeListener {
  public:
-  // `matcher` and what `taxonomy` returns are borrowed and outlive the hub.
+  // `matcher` is borrowed and outlives the hub. `taxonomy` and `policy` give the current
+  // model (the hub's pre-filters of which pairs to score use the policy's trade
+  // threshold and default reach, and the places' distances).
   Hub(const match::Matcher* matcher, std::function<std::shared_ptr<const taxonomy::Taxonomy>()> taxonomy,
-      HubOptions options);
+      std::function<std::shared_ptr<const v1::Policy>()> policy, HubOptions options);
   ~Hub() override;  // Ends every stream (UNAVAILABLE) and joins the thread.
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;

@@ -435,11 +435,32 @@ TEST_F(WatchTest, TheTopKRebuiltFromEventsEqualsAFreshShortlist) {
       top[e.vacancy_id()].erase(e.candidate_id());
     }
   };
-  for (int i = 0; i < 120; ++i) {
-    v1::Candidate c = Welder(absl::StrCat("c", rng() % 40), places[rng() % places.size()],
-                             static_cast<uint32_t>(rng() % 25));
-    if (rng() % 5 == 0) c.set_status(v1::CANDIDATE_STATUS_PLACED);
-    Put(c);
+  std::map<std::string, std::string> best;  // candidate -> best vacancy, from the events
+  auto apply_best = [&](const v1::WatchEvent& e) {
+    if (e.kind() == v1::WatchEvent::CURRENT_BEST_VACANCY || e.kind() == v1::WatchEvent::NEW_BEST_VACANCY) {
+      best[e.candidate_id()] = e.vacancy_id();
+    }
+  };
+  v1::WatchRequest for_candidates;
+  for (int i = 0; i < 6; ++i) for_candidates.add_candidate_ids(absl::StrCat("c", i));
+  Watcher wc(server_->channel(), for_candidates);
+  for (int i = 0; i < 160; ++i) {
+    const uint32_t what = rng() % 8;
+    if (what < 5) {
+      v1::Candidate c = Welder(absl::StrCat("c", rng() % 40), places[rng() % places.size()],
+                               static_cast<uint32_t>(rng() % 25));
+      if (rng() % 5 == 0) c.set_status(v1::CANDIDATE_STATUS_PLACED);
+      c.set_max_travel_km(static_cast<uint32_t>(10 + rng() % 60));
+      Put(c);
+    } else if (what < 7) {  // A new or changed vacancy somewhere.
+      v1::Vacancy v = WelderVacancy(absl::StrCat("vac-x", rng() % 12), places[rng() % places.size()]);
+      if (rng() % 2 == 0) v.set_hard_to_fill(true);
+      Put(v);
+    } else {  // One closes.
+      v1::Vacancy v = WelderVacancy(absl::StrCat("vac-x", rng() % 12), places[rng() % places.size()]);
+      v.set_status(v1::VACANCY_STATUS_CLOSED);
+      Put(v);
+    }
   }
   // Two sentinels of another trade, each entering only the sentinel vacancy's top k: once
   // the second one's event is in, every event of the changes before the first is too
@@ -465,6 +486,45 @@ TEST_F(WatchTest, TheTopKRebuiltFromEventsEqualsAFreshShortlist) {
     const std::vector<std::string> fresh = ShortlistIds(id, kK);
     const std::set<std::string> fresh_set(fresh.begin(), fresh.end());
     EXPECT_EQ(rebuilt_set, fresh_set);
+  }
+  // The candidates' watch: each best equals a fresh MatchCandidate, once a last change is
+  // in (a vacancy that becomes c0's best, then closes: the close is alone in its batch).
+  {
+    v1::Candidate c = Welder("c0", testkit::kEindhoven, 5);  // c0 hears of a better vacancy last.
+    c.set_max_travel_km(80);
+    Put(c);
+    v1::Vacancy perfect = WelderVacancy("vac-perfect", testkit::kEindhoven);
+    perfect.set_hard_to_fill(true);
+    Put(perfect);
+    std::vector<v1::WatchEvent> seen;
+    ASSERT_TRUE(wc.ReadUntil([](const v1::WatchEvent& e) { return e.vacancy_id() == "vac-perfect"; }, &seen));
+    for (const v1::WatchEvent& e : seen) apply_best(e);
+    // Once more, alone in its batch: every earlier event is in.
+    v1::Vacancy later = WelderVacancy("vac-perfect", testkit::kEindhoven);
+    later.set_hard_to_fill(true);
+    later.set_status(v1::VACANCY_STATUS_CLOSED);
+    Put(later);
+    seen.clear();
+    // Then c0 is placed, alone in its batch: once its event is in, the close's are.
+    c.set_status(v1::CANDIDATE_STATUS_PLACED);
+    Put(c);
+    ASSERT_TRUE(wc.ReadUntil(
+        [](const v1::WatchEvent& e) {
+          return e.candidate_id() == "c0" && e.cause() == v1::WATCH_CAUSE_CANDIDATE_CHANGED && e.vacancy_id().empty();
+        },
+        &seen));
+    for (const v1::WatchEvent& e : seen) apply_best(e);
+  }
+  for (int i = 0; i < 6; ++i) {
+    const std::string id = absl::StrCat("c", i);
+    SCOPED_TRACE(id);
+    v1::MatchCandidateRequest request;
+    request.set_candidate_id(id);
+    request.set_k(1);
+    v1::MatchCandidateResponse response;
+    const grpc::Status status = match_->MatchCandidate(ContextWithDeadline().get(), request, &response);
+    const std::string fresh = status.ok() && response.matches_size() > 0 ? response.matches(0).vacancy_id() : "";
+    EXPECT_EQ(best[id], fresh);
   }
 }
 
