@@ -6,7 +6,9 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
 #include "engine/access/permissions.h"
 #include "engine/common/status_macros.h"
@@ -24,15 +26,45 @@ constexpr int kMaxWatchedIds = 1000;
 constexpr uint32_t kDefaultWatchK = 10;
 constexpr uint32_t kMaxWatchK = 100;
 
+// The hub's subscription as the facade hands it out: each message read is recorded in
+// the access audit (who learnt of which candidates, for which vacancy), and the stream
+// ends UNAUTHENTICATED once the caller's token is revoked or expires (a watch
+// authenticated once, at its start; its token is checked again before every message).
 class HubStream final : public WatchStream {
  public:
-  explicit HubStream(std::shared_ptr<watch::Subscription> sub) : sub_(std::move(sub)) {}
+  HubStream(const internal::EngineState* state, access::Caller caller, std::shared_ptr<watch::Subscription> sub)
+      : state_(state), caller_(std::move(caller)), sub_(std::move(sub)) {}
   ~HubStream() override { sub_->Detach(); }
-  std::optional<v1::WatchResponse> Next() override { return sub_->Next(); }
-  absl::Status Ended() const override { return sub_->Ended(); }
+
+  std::optional<v1::WatchResponse> Next() override {
+    if (!revoked_.ok()) return std::nullopt;
+    if (caller_.token.id() != access::Caller::System().token.id()) {
+      revoked_ = state_->tokens->CheckLive(caller_.token.id(), absl::Now());
+      if (!revoked_.ok()) return std::nullopt;
+    }
+    std::optional<v1::WatchResponse> response = sub_->Next();
+    if (response.has_value()) Audit(*response);
+    return response;
+  }
+  absl::Status Ended() const override {
+    if (!revoked_.ok()) return absl::UnauthenticatedError(absl::StrCat("Watch: ", revoked_.message()));
+    return sub_->Ended();
+  }
 
  private:
+  // One access record per vacancy of the message (candidates' best vacancies: per event).
+  void Audit(const v1::WatchResponse& response) const {
+    absl::flat_hash_map<std::string_view, std::vector<std::string_view>> by_vacancy;
+    for (const v1::WatchEvent& e : response.events()) {
+      if (!e.candidate_id().empty()) by_vacancy[e.vacancy_id()].push_back(e.candidate_id());
+    }
+    for (const auto& [vacancy, ids] : by_vacancy) state_->RecordAccess(caller_, "Watch", ids, vacancy);
+  }
+
+  const internal::EngineState* const state_;
+  const access::Caller caller_;
   std::shared_ptr<watch::Subscription> sub_;
+  absl::Status revoked_;  // Only the reader touches it.
 };
 
 // The stored records `ids` names, each in the caller's scope; NOT_FOUND "<field>[i]: ..."
@@ -93,7 +125,7 @@ absl::StatusOr<std::unique_ptr<WatchStream>> Engine::Watch(const access::Caller&
     spec.viewer.sees_vacancy = [scope](const v1::Vacancy& v) { return scope->SeesVacancy(v); };
   }
   return std::unique_ptr<WatchStream>(
-      std::make_unique<HubStream>(state_->watch->Subscribe(std::move(spec), std::move(wake))));
+      std::make_unique<HubStream>(state_.get(), caller, state_->watch->Subscribe(std::move(spec), std::move(wake))));
 }
 
 void Engine::StopWatches() {

@@ -102,6 +102,24 @@ absl::StatusOr<std::shared_ptr<const Caller>> TokenRegistry::Authenticate(std::s
   return entry.caller;
 }
 
+absl::Status TokenRegistry::CheckLive(std::string_view token_id, absl::Time now) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto id = digest_by_id_.find(absl::string_view(token_id.data(), token_id.size()));
+  if (id == digest_by_id_.end()) return absl::UnauthenticatedError("unknown token");
+  auto it = by_digest_.find(id->second);
+  if (it == by_digest_.end()) return absl::UnauthenticatedError("unknown token");
+  const Entry& entry = it->second;
+  if (!Live(entry.caller->token)) {
+    return absl::UnauthenticatedError(absl::StrCat("token ", QuoteValue(entry.caller->name()), " was revoked at ",
+                                                   entry.caller->token.revoked_at()));
+  }
+  if (now >= entry.expires) {
+    return absl::UnauthenticatedError(absl::StrCat("token ", QuoteValue(entry.caller->name()), " expired at ",
+                                                   entry.caller->token.expires_at()));
+  }
+  return absl::OkStatus();
+}
+
 std::shared_ptr<const Scope> TokenRegistry::ScopeOf(const Caller& caller,
                                                     std::shared_ptr<const taxonomy::Taxonomy> tax) const {
   const uint64_t version = tax->version();

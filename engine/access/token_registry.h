@@ -61,6 +61,10 @@ class TokenRegistry {
   // among live tokens only: Create gives the name of an expired token to a new one.
   absl::StatusOr<v1::Token> Revoke(std::string_view id_or_name, const Caller& by, absl::Time now)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // OK while the token with id `token_id` is live at `now`; UNAUTHENTICATED naming it once
+  // it was revoked or expired (as Authenticate says), or when no token has that id. For
+  // long calls (watch streams), which authenticated once at their start.
+  absl::Status CheckLive(std::string_view token_id, absl::Time now) const ABSL_LOCKS_EXCLUDED(mu_);
   // Number of live (not revoked, not expired at `now`) administrator tokens.
   size_t LiveAdmins(absl::Time now) const ABSL_LOCKS_EXCLUDED(mu_);
 

@@ -20,6 +20,7 @@
 #include "tests/testkit/records.h"
 #include "tests/testkit/server_process.h"
 #include "tests/testkit/status_matchers.h"
+#include "w2w/v1/audit.grpc.pb.h"
 #include "w2w/v1/watch.grpc.pb.h"
 
 namespace w2w {
@@ -292,6 +293,45 @@ TEST_F(WatchTest, InScopeFollowsTheCoachsRegionsPushesOnly) {
   EXPECT_EQ(seen.back().kind(), v1::WatchEvent::ENTERED_TOP_K);
   EXPECT_EQ(seen.back().vacancy_id(), "vac-ens");
   EXPECT_EQ(seen.back().rank(), 1u);
+}
+
+TEST_F(WatchTest, WhatAWatcherLearntIsAuditedAndARevokedTokensWatchEnds) {
+  Put(Welder("lies", testkit::kEnschede, 5));
+  v1::Scope scope;
+  scope.add_regions(testkit::kTwente);
+  auto token = server_->CreateToken("coach-revoked-watch", v1::ROLE_COACH, scope);
+  ASSERT_TRUE(token.ok()) << token.status();
+  v1::WatchRequest request;
+  request.set_in_scope(true);
+  Watcher w(server_->ChannelWithToken(token->secret()), request);
+  v1::WatchResponse first;
+  ASSERT_TRUE(w.Read(&first));
+  Push({WelderVacancy("vac-ens-1", testkit::kEnschede)});
+  ASSERT_TRUE(w.ReadUntil([](const v1::WatchEvent& e) { return e.candidate_id() == "lies"; }));
+
+  // The audit says who learnt of her, through which RPC, for which vacancy.
+  auto audit = v1::AuditService::NewStub(server_->channel());
+  v1::ListAccessRequest list;
+  list.set_candidate_id("lies");
+  v1::ListAccessResponse entries;
+  ASSERT_THAT(audit->ListAccess(ContextWithDeadline().get(), list, &entries), IsOk());
+  bool found = false;
+  for (const v1::AccessEntry& e : entries.entries()) {
+    if (e.rpc() == "Watch" && e.token_name() == "coach-revoked-watch" && e.vacancy_id() == "vac-ens-1") found = true;
+  }
+  EXPECT_TRUE(found) << entries.DebugString();
+
+  // Revoked: the next message is not sent; the stream ends UNAUTHENTICATED.
+  auto access = server_->access();
+  v1::RevokeTokenRequest revoke;
+  revoke.set_id(token->token().id());
+  v1::RevokeTokenResponse revoked;
+  ASSERT_THAT(access->RevokeToken(ContextWithDeadline().get(), revoke, &revoked), IsOk());
+  Push({WelderVacancy("vac-ens-2", testkit::kEnschede)});
+  std::vector<v1::WatchEvent> after;
+  EXPECT_FALSE(w.ReadUntil([](const v1::WatchEvent&) { return false; }, &after));
+  EXPECT_THAT(after, IsEmpty());
+  EXPECT_THAT(w.Finish(), StatusIs(grpc::StatusCode::UNAUTHENTICATED, HasSubstr("revoked")));
 }
 
 TEST_F(WatchTest, OutOfScopeIdsAnswerAsUnknownAndBadRequestsNameTheField) {
