@@ -131,7 +131,8 @@ struct SubState {
 
 template <typename Record>
 struct Noted {
-  std::shared_ptr<const Record> record;  // Null: removed.
+  std::shared_ptr<const Record> record;  // Null: removed (candidates), or not copied (vacancies).
+  bool removed = false;
   absl::Time at;
 };
 
@@ -828,7 +829,14 @@ void Hub::Impl::Process(std::vector<std::pair<std::shared_ptr<Subscription>, Wat
                         std::optional<absl::Time> model) {
   for (auto& [sub, spec] : joins) Join(std::move(sub), std::move(spec));
   if (model.has_value()) ModelChanged(*model);
-  for (auto& [id, noted] : vacancies) VacancyChanged(id, std::move(noted.record), noted.at);
+  for (auto& [id, noted] : vacancies) {
+    // Noted without a copy (ingest pays only for the id); the index has it as it is now.
+    if (!noted.removed) {
+      std::optional<v1::Vacancy> indexed = matcher->FindVacancy(id);
+      if (indexed.has_value()) noted.record = std::make_shared<const v1::Vacancy>(*std::move(indexed));
+    }
+    VacancyChanged(id, std::move(noted.record), noted.at);
+  }
   for (auto& [id, noted] : candidates) CandidateChanged(id, std::move(noted.record), noted.at);
   WakeTouched();
 }
@@ -949,8 +957,8 @@ void Hub::OnCandidate(std::string_view id, const v1::Candidate* candidate) {
 
 void Hub::OnVacancy(std::string_view id, const v1::Vacancy* vacancy) {
   if (!impl_->active.load(std::memory_order_acquire)) return;
-  Noted<v1::Vacancy> noted;
-  if (vacancy != nullptr) noted.record = std::make_shared<const v1::Vacancy>(*vacancy);
+  Noted<v1::Vacancy> noted;  // The hub's thread reads the vacancy from the index.
+  noted.removed = vacancy == nullptr;
   noted.at = absl::Now();
   absl::MutexLock lock(&impl_->mu);
   impl_->dirty_vacancies.insert_or_assign(std::string(id), std::move(noted));
