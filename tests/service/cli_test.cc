@@ -64,7 +64,8 @@ const std::vector<std::vector<std::string>>& AllCommands() {
       {"taxonomy", "clusters"}, {"taxonomy", "sectors"},
       {"taxonomy", "municipalities"}, {"taxonomy", "trades"},
       {"taxonomy", "qualifications"}, {"taxonomy", "add-qualification"},
-      {"info"},             {"ping"}};
+      {"info"},             {"ping"},
+      {"watch"}};
   return *kCommands;
 }
 
@@ -330,6 +331,26 @@ TEST_F(CliTest, ServerInfoPingTaxonomyAndPolicy) {
   const CliResult policy = Cli({"policy", "get"});
   ASSERT_EQ(policy.code, 0) << policy.err;
   EXPECT_THAT(policy.out, HasSubstr("Component weights"));
+}
+
+TEST_F(CliTest, WatchPrintsTheCurrentTopKAndStopsAfterCount) {
+  ASSERT_EQ(Cli({"import", "candidates", WriteFile("p.csv", CandidatesCsv(3))}).code, 0);
+  v1::Vacancy v = testkit::MakeVacancy("w-v1", 0);
+  v.set_region(testkit::kTwente);
+  v.set_sector(v1::SECTOR_ME);
+  v.set_trade(testkit::kWelderCode);
+  v.clear_required_qualifications();
+  ASSERT_EQ(Cli({"upsert", "vacancy", "--file", WriteFile("v.json", ToJson(v))}).code, 0);
+  const CliResult watch = Cli({"watch", "--vacancy", "w-v1", "-k", "2", "--count", "2"});
+  ASSERT_EQ(watch.code, 0) << watch.err;
+  EXPECT_THAT(watch.out, AllOf(HasSubstr("in top k  #1"), HasSubstr("in top k  #2"), HasSubstr("vacancy w-v1"),
+                               HasSubstr("candidate csv-c")));
+  EXPECT_THAT(watch.err, AllOf(HasSubstr("watching"), HasSubstr("--resume w1.")));
+  // Nothing to watch, or an unknown vacancy.
+  EXPECT_EQ(Cli({"watch"}).code, 2);
+  const CliResult unknown = Cli({"watch", "--vacancy", "nope"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("NOT_FOUND"));
 }
 
 TEST_F(CliTest, ShortlistMatchesExplainAndRematch) {
