@@ -47,7 +47,7 @@ struct HubOptions {
   size_t max_kept_events = 1'000'000;            // And at most this many events.
   size_t queue_limit = 10'000;                   // Events waiting for one watcher, at most.
   size_t max_events_per_message = 256;
-  size_t max_in_scope_vacancies = 10'000;        // Followed per in_scope watcher, at most.
+  size_t max_in_scope_vacancies = 1000;          // Followed per in_scope watcher, at most.
   int thread_nice = 19;                          // The hub thread's nice value (Linux).
 };
 
