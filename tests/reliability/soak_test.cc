@@ -4,8 +4,10 @@
 // there afterwards (testkit/ledger.h), the server stops with exit code 0, and, in the long
 // mode, the server's own memory after warm-up stays flat: the slope (a least-squares line
 // over one sample a second, from ServerInfo) of its heap in use less RocksDB's memtables
-// and block cache, which fill to their configured bounds, under
-// W2W_SOAK_MAX_SLOPE_MIB_PER_MIN. The slope of the RSS is reported beside it.
+// and block cache, which fill to their configured bounds, and less the outcome event log,
+// which is data (every status change the clients make is an outcome event, kept in
+// memory for the reports), under W2W_SOAK_MAX_SLOPE_MIB_PER_MIN. The slopes of the RSS and
+// of the outcome log are reported beside it.
 //
 // Sized by the environment (tests/CMakeLists.txt registers a short run in the normal
 // suite and the long one, label `long`, for `scripts/test.sh --long`):
@@ -101,7 +103,9 @@ struct MemorySample {
   double rocksdb = 0;    // Memtables (also pinned ones), block cache, SST indexes and filters.
   double allocated = 0;  // Heap in use (the allocator keeps freed memory in RSS).
   double index = 0;      // The matching index (part of the heap in use).
-  double own() const { return allocated - rocksdb; }
+  double outcomes = 0;   // The outcome event log (part of the heap in use): data, not a leak.
+  uint64_t events = 0;   // Outcome events in it.
+  double own() const { return allocated - rocksdb - outcomes; }
 };
 
 MemorySample SampleMemory(const ServerProcess& server, absl::Time begin) {
@@ -114,6 +118,8 @@ MemorySample SampleMemory(const ServerProcess& server, absl::Time begin) {
                       info.table_reader_bytes()) / 1048576.0;
     sample.allocated = info.allocated_bytes() / 1048576.0;
     sample.index = info.index_bytes() / 1048576.0;
+    sample.outcomes = info.outcome_log_bytes() / 1048576.0;
+    sample.events = info.outcome_events();
   }
   return sample;
 }
@@ -280,25 +286,29 @@ TEST(SoakTest, ConcurrentClientsMixingEveryCallForAWhile) {
   stop.store(true);
   for (std::thread& thread : threads) thread.join();
 
-  std::vector<std::pair<double, double>> rss, own;
+  std::vector<std::pair<double, double>> rss, own, outcomes;
   double rss_max = 0;
   for (const MemorySample& sample : samples) {
     rss_max = std::max(rss_max, sample.rss);
     if (sample.seconds < seconds / 3.0) continue;
     rss.emplace_back(sample.seconds, sample.rss);
     own.emplace_back(sample.seconds, sample.own());
+    outcomes.emplace_back(sample.seconds, sample.outcomes);
   }
   const double rss_slope = SlopeMibPerMinute(rss);
+  const double outcomes_slope = SlopeMibPerMinute(outcomes);
   const double own_slope = SlopeMibPerMinute(own);
   const MemorySample first = samples.empty() ? MemorySample{} : samples[samples.size() / 3];
   const MemorySample last = samples.empty() ? MemorySample{} : samples.back();
   std::cout << absl::StrFormat(
       "[ figures  ] soak %d s, %d clients: %s; after warm-up: RSS %.0f -> %.0f MiB (max %.0f, "
       "slope %.2f MiB/min); heap in use %.0f -> %.0f MiB, of which RocksDB's memtables, block "
-      "cache and table readers %.0f -> %.0f MiB, the matching index %.0f -> %.0f MiB; the rest (the server's own) "
+      "cache and table readers %.0f -> %.0f MiB, the matching index %.0f -> %.0f MiB, the outcome log "
+      "%.0f -> %.0f MiB (%d -> %d events, slope %.2f MiB/min); the rest (the server's own) "
       "%.0f -> %.0f MiB, slope %.2f MiB/min\n",
       seconds, clients, tally.Report(), first.rss, last.rss, rss_max, rss_slope, first.allocated,
-      last.allocated, first.rocksdb, last.rocksdb, first.index, last.index, first.own(), last.own(), own_slope);
+      last.allocated, first.rocksdb, last.rocksdb, first.index, last.index, first.outcomes, last.outcomes,
+      first.events, last.events, outcomes_slope, first.own(), last.own(), own_slope);
   EXPECT_EQ(tally.failures(), 0) << testing::PrintToString(tally.messages());
   if (max_slope_env != nullptr) {
     EXPECT_LT(own_slope, std::atof(max_slope_env)) << "the server's own memory grows after warm-up";
