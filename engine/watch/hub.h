@@ -44,7 +44,7 @@ namespace w2w::watch {
 
 struct HubOptions {
   absl::Duration retention = absl::Seconds(600);  // Events (and idle subjects) kept this long.
-  size_t max_kept_events = 1'000'000;            // And at most this many events.
+  size_t max_kept_events = 200'000;              // And at most this many (~100 MB at most).
   size_t queue_limit = 10'000;                   // Events waiting for one watcher, at most.
   size_t max_events_per_message = 256;
   size_t max_in_scope_vacancies = 1000;          // Followed per in_scope watcher, at most.
