@@ -5,6 +5,7 @@
 #ifndef W2W_ENGINE_ENGINE_OPTIONS_H_
 #define W2W_ENGINE_ENGINE_OPTIONS_H_
 
+#include <cstdint>
 #include <string>
 
 #include "engine/storage/store.h"
@@ -24,6 +25,9 @@ struct EngineOptions {
   // system (engine/common/memory.h). False only to measure what that does
   // (bench/rematch_memory.sh).
   bool release_memory_after_rematch = true;
+  // Readiness (docs/readiness.md): person evaluations per second at most of its one
+  // low-priority background worker; 0 = off (GetReadiness then reports everybody pending).
+  uint32_t readiness_budget_per_second = 200;
 };
 
 }  // namespace w2w

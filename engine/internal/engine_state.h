@@ -34,6 +34,7 @@
 #include "engine/match/change_feed.h"
 #include "engine/match/matcher.h"
 #include "engine/outcomes/ledger.h"
+#include "engine/readiness/tracker.h"
 #include "engine/records/record_store.h"
 #include "engine/rematch/manager.h"
 #include "engine/storage/store.h"
@@ -80,6 +81,10 @@ struct EngineState {
   // write reaches the change listeners (watch streams, readiness); `observed` is it.
   std::unique_ptr<match::Matcher> matcher;
   match::ObservedMatcher* observed = nullptr;
+  // The standing readiness picture (readiness/tracker.h): seeded by RebuildIndex, then a
+  // listener of `observed` with its own worker thread. Declared after `matcher` so that it
+  // is destroyed (its worker joined) before the matcher and the records it borrows.
+  std::unique_ptr<readiness::Tracker> readiness;
   // The tokens, for authentication and scopes; borrows `store`.
   std::unique_ptr<access::TokenRegistry> tokens;
   // Who read which candidate; borrows `store`.
