@@ -200,10 +200,11 @@ absl::StatusOr<v1::GetReadinessResponse> BuildReport(const Tracker& tracker, con
     AddPerson(person, visible, bucket, group);
     AddPerson(person, visible, bucket, total);
   };
+  TrackerStats stats;
   if (request.employer_id().empty()) {
-    tracker.Visit(visit);
+    stats = tracker.Visit(visit);
   } else {
-    tracker.VisitEmployer(request.employer_id(), visit);
+    stats = tracker.VisitEmployer(request.employer_id(), visit);
     if (groups.empty()) {
       return absl::NotFoundError(absl::StrCat("employer ", QuoteValue(request.employer_id()),
                                               ": no workforce of it in your scope (candidates with this "
@@ -223,7 +224,6 @@ absl::StatusOr<v1::GetReadinessResponse> BuildReport(const Tracker& tracker, con
   }
   Finish("", "", total, top, tax, out.mutable_total());
   out.set_scope(viewer.description);
-  const TrackerStats stats = tracker.Stats();
   out.set_tracked_people(stats.tracked);
   out.set_dirty_people(stats.dirty);
   out.set_pending_people(stats.pending);

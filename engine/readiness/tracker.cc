@@ -184,6 +184,7 @@ bool Tracker::PickLocked(std::string* id) {
     if (it == people_.end() || !it->second.dirty) continue;
     it->second.dirty = false;
     --num_dirty_;
+    ++in_flight_;
     *id = std::move(next);
     return true;
   }
@@ -196,6 +197,7 @@ bool Tracker::PickLocked(std::string* id) {
     sweep_cursor_ = it->first;
     const Person& p = it->second;
     if (!p.computed || p.model_epoch < model_epoch_ || now - p.computed_at > options_.sweep_age) {
+      ++in_flight_;
       *id = it->first;
       return true;
     }
@@ -239,11 +241,15 @@ void Tracker::EvaluateOne(const std::string& id) {
   }
   // Read outside the lock: the store holds at least the version the index reported.
   absl::StatusOr<std::optional<v1::Candidate>> stored = records_->GetCandidate(id);
-  if (!stored.ok() || !stored->has_value()) return;  // Gone (OnCandidate removes it) or unreadable: the sweep retries.
-  absl::StatusOr<Evaluation> e = Evaluate(*matcher_, **stored);
-  evaluations_.fetch_add(1, std::memory_order_relaxed);
-  if (!e.ok()) return;
+  std::optional<absl::StatusOr<Evaluation>> e;
+  // Gone (OnCandidate removes it) or unreadable: nothing to publish; the sweep retries.
+  if (stored.ok() && stored->has_value()) {
+    e = Evaluate(*matcher_, **stored);
+    evaluations_.fetch_add(1, std::memory_order_relaxed);
+  }
   absl::MutexLock lock(&mu_);
+  --in_flight_;
+  if (!e.has_value() || !e->ok()) return;
   auto it = people_.find(id);
   if (it == people_.end()) return;
   Person& p = it->second;
@@ -251,7 +257,7 @@ void Tracker::EvaluateOne(const std::string& id) {
   p.computed = true;
   p.computed_at = absl::Now();
   p.model_epoch = epoch;
-  SetOptionsLocked(it->first, p, std::move(e->options));
+  SetOptionsLocked(it->first, p, std::move(**e).options);
 }
 
 void Tracker::VisitPerson(const Person& person, const std::function<void(const PersonView&)>& visit) {
@@ -263,28 +269,36 @@ void Tracker::VisitPerson(const Person& person, const std::function<void(const P
   visit(view);
 }
 
-void Tracker::Visit(const std::function<void(const PersonView&)>& visit) const {
+TrackerStats Tracker::Visit(const std::function<void(const PersonView&)>& visit) const {
   absl::ReaderMutexLock lock(&mu_);
   for (const auto& [id, person] : people_) VisitPerson(person, visit);
+  return StatsLocked();
 }
 
-void Tracker::VisitEmployer(std::string_view employer_id, const std::function<void(const PersonView&)>& visit) const {
+TrackerStats Tracker::VisitEmployer(std::string_view employer_id,
+                                    const std::function<void(const PersonView&)>& visit) const {
   absl::ReaderMutexLock lock(&mu_);
   auto members = by_employer_.find(Key(employer_id));
-  if (members == by_employer_.end()) return;
-  std::vector<std::string_view> ids(members->second.begin(), members->second.end());
-  std::sort(ids.begin(), ids.end());
-  for (std::string_view id : ids) {
-    auto it = people_.find(Key(id));
-    if (it != people_.end()) VisitPerson(it->second, visit);
+  if (members != by_employer_.end()) {
+    std::vector<std::string_view> ids(members->second.begin(), members->second.end());
+    std::sort(ids.begin(), ids.end());
+    for (std::string_view id : ids) {
+      auto it = people_.find(Key(id));
+      if (it != people_.end()) VisitPerson(it->second, visit);
+    }
   }
+  return StatsLocked();
 }
 
 TrackerStats Tracker::Stats() const {
   absl::ReaderMutexLock lock(&mu_);
+  return StatsLocked();
+}
+
+TrackerStats Tracker::StatsLocked() const {
   TrackerStats s;
   s.tracked = people_.size();
-  s.dirty = num_dirty_;
+  s.dirty = num_dirty_ + in_flight_;
   s.pending = pending_;
   s.evaluations = evaluations_.load(std::memory_order_relaxed);
   return s;

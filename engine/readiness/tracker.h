@@ -66,7 +66,7 @@ struct PersonView {
 
 struct TrackerStats {
   uint64_t tracked = 0;      // People tracked.
-  uint64_t dirty = 0;        // Waiting to be (re)computed.
+  uint64_t dirty = 0;        // Waiting to be (re)computed, or being computed now.
   uint64_t pending = 0;      // Never computed.
   uint64_t evaluations = 0;  // Evaluations done since Start.
 };
@@ -89,13 +89,13 @@ class Tracker final : public match::ChangeListener {
   void OnVacancy(std::string_view id, const v1::Vacancy* vacancy) override ABSL_LOCKS_EXCLUDED(mu_);
   void OnModel() override ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Calls `visit` for every tracked person in id order, under the lock (writers of the
-  // index wait only for their own short marking, never for a visit: they take the lock
-  // only briefly, but a long visit delays them, so keep `visit` cheap).
-  void Visit(const std::function<void(const PersonView&)>& visit) const ABSL_LOCKS_EXCLUDED(mu_);
-  // Calls `visit` for the tracked people of one employer (id order).
-  void VisitEmployer(std::string_view employer_id, const std::function<void(const PersonView&)>& visit) const
-      ABSL_LOCKS_EXCLUDED(mu_);
+  // Calls `visit` for every tracked person in id order, under the lock (index writers
+  // take it for their marking, so a long visit delays them: keep `visit` cheap). Returns
+  // the Stats of the same moment.
+  TrackerStats Visit(const std::function<void(const PersonView&)>& visit) const ABSL_LOCKS_EXCLUDED(mu_);
+  // Calls `visit` for the tracked people of one employer (id order); as Visit.
+  TrackerStats VisitEmployer(std::string_view employer_id,
+                             const std::function<void(const PersonView&)>& visit) const ABSL_LOCKS_EXCLUDED(mu_);
   TrackerStats Stats() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
@@ -120,6 +120,7 @@ class Tracker final : public match::ChangeListener {
   void EvaluateOne(const std::string& id) ABSL_LOCKS_EXCLUDED(mu_);
   // Sleeps until `until` or Stop; false when stopped.
   bool SleepUntil(absl::Time until) ABSL_LOCKS_EXCLUDED(mu_);
+  TrackerStats StatsLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   static void VisitPerson(const Person& person, const std::function<void(const PersonView&)>& visit);
 
   // ---- Set at construction / Start ---------------------------------------------------
@@ -135,6 +136,7 @@ class Tracker final : public match::ChangeListener {
   absl::btree_map<std::string, Person> people_ ABSL_GUARDED_BY(mu_);
   std::deque<std::string> dirty_ ABSL_GUARDED_BY(mu_);  // Ids with Person::dirty set.
   uint64_t num_dirty_ ABSL_GUARDED_BY(mu_) = 0;         // People with Person::dirty.
+  uint64_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;         // Picked, not yet published (0 or 1).
   uint64_t pending_ ABSL_GUARDED_BY(mu_) = 0;           // People with !computed.
   uint64_t model_epoch_ ABSL_GUARDED_BY(mu_) = 0;       // Bumped by OnModel.
   std::string sweep_cursor_ ABSL_GUARDED_BY(mu_);       // Last id the sweep looked at.
