@@ -36,21 +36,26 @@ struct Words {
   const char* seats;
   const char* fits;
   const char* fits_now;
-  const char* footer;  // tracked, dirty, pending people, pending employers, ms
+  // The footer's words between its figures: tracked, dirty, pending people, pending
+  // employers, milliseconds.
+  const char* tracked;
+  const char* dirty;
+  const char* never;
+  const char* employers;
 };
 
 constexpr Words kDutch = {
     "Inzetbaarheid van het personeel", "groep", "mensen", "nu", "<=4 wk", "<=13 wk", "<=26 wk", "niet",
     "wacht", "berekend", "totaal", "Kwalificaties die de meeste mensen nu plaatsbaar maken",
     "kwalificatie", "weken", "mensen", "Vacatures die hen zouden opnemen", "vacature", "werkgever", "regio",
-    "plaatsen", "past bij", "zonder scholing",
-    "%s mensen gevolgd, %s nog te (her)berekenen, %s nooit berekend (%s werkgevers); %.1f ms\n"};
+    "plaatsen", "past bij", "zonder scholing", " mensen gevolgd, ", " nog te (her)berekenen, ",
+    " nooit berekend (", " werkgevers); "};
 constexpr Words kEnglish = {
     "Readiness of the workforce", "group", "people", "now", "<=4 wk", "<=13 wk", "<=26 wk", "none",
     "pending", "computed", "total", "Qualifications that would make the most people placeable now",
     "qualification", "weeks", "people", "Vacancies that would absorb them", "vacancy", "employer", "region",
-    "seats", "fits", "without retraining",
-    "%s people tracked, %s to be (re)computed, %s never computed (%s employers); %.1f ms\n"};
+    "seats", "fits", "without retraining", " people tracked, ", " to be (re)computed, ", " never computed (",
+    " employers); "};
 
 std::string Pct(double share, bool dutch) {
   std::string s = absl::StrFormat("%.1f%%", 100 * share);
@@ -122,8 +127,9 @@ void PrintReadinessTable(std::ostream& out, const w2w::v1::GetReadinessResponse&
   PrintDetails(out, r.groups_size() == 1 ? r.groups(0) : r.total(), w, dutch);
   if (!r.next_page_token().empty()) out << "\n(--page_token " << r.next_page_token() << ")\n";
   out << "\n"
-      << absl::StrFormat(w.footer, Thousands(r.tracked_people()), Thousands(r.dirty_people()),
-                         Thousands(r.pending_people()), Thousands(r.pending_employers()), r.elapsed_ms());
+      << absl::StrCat(Thousands(r.tracked_people()), w.tracked, Thousands(r.dirty_people()), w.dirty,
+                      Thousands(r.pending_people()), w.never, Thousands(r.pending_employers()), w.employers,
+                      absl::StrFormat("%.0f ms", r.elapsed_ms()), "\n");
 }
 
 }  // namespace w2w::cli
