@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <utility>
 
@@ -21,6 +22,12 @@ constexpr absl::Duration kIdlePoll = absl::Milliseconds(50);
 // People the sweep looks at per pick at most (a cheap check each), so one pick never
 // holds the lock for long.
 constexpr int kSweepScanPerPick = 4096;
+// A vacancy change looks at most this many residents of its region per person it may
+// mark (most are placeable now already or dirty), so the writer's marking stays short.
+constexpr uint32_t kResidentsScannedPerMark = 4;
+// People a Visit hands out per hold of the lock: an index writer (the listener) waits at
+// most one chunk, never a whole report.
+constexpr size_t kVisitChunk = 4096;
 
 void LowerThisThreadsPriority() {
   const pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
@@ -155,8 +162,10 @@ void Tracker::OnVacancy(std::string_view id, const v1::Vacancy* vacancy) {
   auto residents = by_region_.find(vacancy->region());
   if (residents == by_region_.end()) return;
   uint32_t marked = 0;
+  uint64_t scanned = 0;
+  const uint64_t max_scanned = uint64_t{options_.max_newly_served} * kResidentsScannedPerMark;
   for (const std::string& person_id : residents->second) {
-    if (marked >= options_.max_newly_served) break;
+    if (marked >= options_.max_newly_served || ++scanned > max_scanned) break;
     auto it = people_.find(person_id);
     if (it == people_.end() || it->second.dirty) continue;
     const Person& p = it->second;
@@ -270,9 +279,14 @@ void Tracker::VisitPerson(const Person& person, const std::function<void(const P
 }
 
 TrackerStats Tracker::Visit(const std::function<void(const PersonView&)>& visit) const {
-  absl::ReaderMutexLock lock(&mu_);
-  for (const auto& [id, person] : people_) VisitPerson(person, visit);
-  return StatsLocked();
+  std::string after;  // The last id visited; the next chunk starts after it.
+  for (bool first = true;; first = false) {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = first ? people_.begin() : people_.upper_bound(after);
+    for (size_t n = 0; it != people_.end() && n < kVisitChunk; ++it, ++n) VisitPerson(it->second, visit);
+    if (it == people_.end()) return StatsLocked();
+    after = std::prev(it)->first;
+  }
 }
 
 TrackerStats Tracker::VisitEmployer(std::string_view employer_id,

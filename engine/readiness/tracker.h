@@ -49,7 +49,8 @@ struct TrackerOptions {
   uint32_t budget_per_second = 200;
   // The sweep re-evaluates people whose figure is older than this.
   absl::Duration sweep_age = absl::Minutes(10);
-  // People living in a changed vacancy's region marked dirty per vacancy change at most.
+  // People living in a changed vacancy's region marked dirty per vacancy change at most
+  // (of at most 4x as many looked at).
   uint32_t max_newly_served = 256;
 };
 
@@ -89,11 +90,14 @@ class Tracker final : public match::ChangeListener {
   void OnVacancy(std::string_view id, const v1::Vacancy* vacancy) override ABSL_LOCKS_EXCLUDED(mu_);
   void OnModel() override ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Calls `visit` for every tracked person in id order, under the lock (index writers
-  // take it for their marking, so a long visit delays them: keep `visit` cheap). Returns
-  // the Stats of the same moment.
+  // Calls `visit` for every tracked person in id order, under the lock, taken for 4,096
+  // people at a time (index writers take it for their marking and wait at most one
+  // chunk): with more people than that the visit is not one snapshot (a person changed
+  // meanwhile is seen once, before or after). Returns the Stats at the end of the last
+  // chunk (the same moment when there is one chunk). Keep `visit` cheap.
   TrackerStats Visit(const std::function<void(const PersonView&)>& visit) const ABSL_LOCKS_EXCLUDED(mu_);
-  // Calls `visit` for the tracked people of one employer (id order); as Visit.
+  // Calls `visit` for the tracked people of one employer (id order), under the lock at
+  // once (one snapshot); Stats of the same moment.
   TrackerStats VisitEmployer(std::string_view employer_id,
                              const std::function<void(const PersonView&)>& visit) const ABSL_LOCKS_EXCLUDED(mu_);
   TrackerStats Stats() const ABSL_LOCKS_EXCLUDED(mu_);
