@@ -110,6 +110,7 @@ void Tracker::RemoveLocked(std::string_view id) {
   Person& p = it->second;
   SetOptionsLocked(it->first, p, {});
   if (!p.computed) --pending_;
+  if (p.computed && p.model_epoch == model_epoch_) --fresh_;
   if (p.dirty) --num_dirty_;
   auto erase_from = [&](auto& index, const std::string& key) {
     auto set = index.find(key);
@@ -182,6 +183,7 @@ void Tracker::OnModel() {
   absl::MutexLock lock(&mu_);
   // Everybody is stale; the sweep finds them by epoch (O(1) here, under the writer lock).
   ++model_epoch_;
+  fresh_ = 0;
   sweep_cursor_.clear();
 }
 
@@ -263,6 +265,8 @@ void Tracker::EvaluateOne(const std::string& id) {
   if (it == people_.end()) return;
   Person& p = it->second;
   if (!p.computed) --pending_;
+  const bool was_fresh = p.computed && p.model_epoch == model_epoch_;
+  if (!was_fresh && epoch == model_epoch_) ++fresh_;
   p.computed = true;
   p.computed_at = absl::Now();
   p.model_epoch = epoch;
@@ -314,6 +318,7 @@ TrackerStats Tracker::StatsLocked() const {
   s.tracked = people_.size();
   s.dirty = num_dirty_ + in_flight_;
   s.pending = pending_;
+  s.stale = people_.size() - pending_ - fresh_;
   s.evaluations = evaluations_.load(std::memory_order_relaxed);
   return s;
 }

@@ -69,6 +69,7 @@ struct TrackerStats {
   uint64_t tracked = 0;      // People tracked.
   uint64_t dirty = 0;        // Waiting to be (re)computed, or being computed now.
   uint64_t pending = 0;      // Never computed.
+  uint64_t stale = 0;        // Computed under an older policy or taxonomy (the sweep redoes them).
   uint64_t evaluations = 0;  // Evaluations done since Start.
 };
 
@@ -142,6 +143,7 @@ class Tracker final : public match::ChangeListener {
   uint64_t num_dirty_ ABSL_GUARDED_BY(mu_) = 0;         // People with Person::dirty.
   uint64_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;         // Picked, not yet published (0 or 1).
   uint64_t pending_ ABSL_GUARDED_BY(mu_) = 0;           // People with !computed.
+  uint64_t fresh_ ABSL_GUARDED_BY(mu_) = 0;             // Computed at model_epoch_.
   uint64_t model_epoch_ ABSL_GUARDED_BY(mu_) = 0;       // Bumped by OnModel.
   std::string sweep_cursor_ ABSL_GUARDED_BY(mu_);       // Last id the sweep looked at.
   // Vacancy id -> people whose options include it.

@@ -75,7 +75,7 @@ class ReadinessTest : public EngineTest {
       EXPECT_TRUE(got.ok()) << got.status();
       if (!got.ok()) return r;
       r = *got;
-      if (r.dirty_people() == 0 && r.pending_people() == 0) return r;
+      if (r.dirty_people() == 0 && r.pending_people() == 0 && r.stale_people() == 0) return r;
       absl::SleepFor(absl::Milliseconds(10));
     }
     ADD_FAILURE() << "the readiness worker did not settle: " << r.dirty_people() << " dirty, "
@@ -250,6 +250,25 @@ TEST_F(ReadinessTest, AnEmployersReadinessDropsWhenTheVacanciesItDependsOnClose)
   close.set_id("later");
   ASSERT_TRUE(engine_->CloseVacancy(Admin(), close).ok());
   EXPECT_DOUBLE_EQ(Settled(Admin(), request).groups(0).shares().not_placeable(), 1.0);
+}
+
+TEST_F(ReadinessTest, APolicyChangeRecomputesEverybody) {
+  for (int i = 0; i < 3; ++i) {
+    v1::Candidate c = MakeCandidate("c" + std::to_string(i));
+    c.set_willing_to_retrain(true);
+    Put(c);
+  }
+  v1::Vacancy course = MakeVacancy("v1");
+  course.add_required_qualifications("ISO9606-135");  // 4 weeks.
+  Put(course);
+  EXPECT_EQ(Settled(Admin()).total().buckets().within_4_weeks(), 3u);
+  // A cap of 2 weeks puts the 4-week course out of reach: nobody is placeable.
+  v1::Policy policy;
+  policy.set_max_retraining_weeks(2);
+  ASSERT_TRUE(engine_->SetPolicy(Admin(), policy, 0).ok());
+  const v1::GetReadinessResponse r = Settled(Admin());
+  EXPECT_EQ(r.total().buckets().not_placeable(), 3u);
+  EXPECT_EQ(r.stale_people(), 0u);
 }
 
 TEST_F(ReadinessTest, ACandidateLeavingTheWorkforceLeavesTheFigures) {
