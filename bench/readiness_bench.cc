@@ -12,6 +12,10 @@
 // gives the medians over rounds and their ratio to "off". Target (issue 14): the p99 with
 // the worker busy at most 1.2 x the p99 with it off.
 //
+// W2W_BENCH_MEMORY=1 measures instead what the tracked figures hold in memory: the engine
+// is opened with an unbounded budget, and the allocated bytes before and after everybody
+// is computed are compared (per tracked person).
+//
 // Scale: W2W_BENCH_CANDIDATES (default 200,000), vacancies a fifth of that;
 // W2W_BENCH_BUDGETS (default "0,200"), W2W_BENCH_QUERIES per phase (default 10,000).
 // Data: W2W_DATA_DIR, else the shipped data/.
@@ -35,6 +39,7 @@
 #include "absl/time/time.h"
 #include "clients/datagen/generator.h"
 #include "engine/common/dates.h"
+#include "engine/common/memory.h"
 #include "engine/engine.h"
 
 namespace w2w {
@@ -143,6 +148,55 @@ int Main() {
               n, m, std::chrono::duration<double>(Clock::now() - load_start).count(), queries, query_ids.size(),
               changes_per_second, rounds);
   engine->reset();
+
+  if (EnvSize("W2W_BENCH_MEMORY", 0) != 0) {
+    const uint64_t base = memory::AllocatedBytes();
+    options.readiness_budget_per_second = 0;
+    auto idle = Engine::Open(options);
+    if (!idle.ok()) return Fail(std::string(idle.status().message()));
+    const uint64_t idle_bytes = memory::AllocatedBytes() - base;  // Everybody tracked, nothing computed.
+    idle->reset();
+    options.readiness_budget_per_second = 100'000;
+    auto busy = Engine::Open(options);
+    if (!busy.ok()) return Fail(std::string(busy.status().message()));
+    const auto t0 = Clock::now();
+    v1::GetReadinessResponse r;
+    for (;;) {
+      auto got = (*busy)->GetReadiness(access::Caller::System(), {});
+      if (!got.ok()) return Fail(std::string(got.status().message()));
+      r = *got;
+      if (r.pending_people() == 0 && r.dirty_people() == 0) break;
+      absl::SleepFor(absl::Milliseconds(200));
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const uint64_t busy_bytes = memory::AllocatedBytes() - base;
+    const double people = static_cast<double>(std::max<uint64_t>(1, r.tracked_people()));
+    std::printf("memory: %llu people tracked; the engine allocates %.0f MiB with nobody computed, %.0f MiB with "
+                "everybody computed: %.0f bytes per person for the figures; all computed in %.1f s (%.0f people/s "
+                "without a budget)\n",
+                static_cast<unsigned long long>(r.tracked_people()), idle_bytes / 1048576.0, busy_bytes / 1048576.0,
+                (static_cast<double>(busy_bytes) - static_cast<double>(idle_bytes)) / people, seconds,
+                people / seconds);
+    // What a report over everybody costs, as the administrator and as a coach of "oost".
+    for (const access::Caller* caller : {&access::Caller::System(), static_cast<const access::Caller*>(nullptr)}) {
+      const access::Caller coach = Coach();
+      for (v1::ReadinessGrouping by : {v1::READINESS_GROUPING_EMPLOYER, v1::READINESS_GROUPING_REGION}) {
+        v1::GetReadinessRequest request;
+        request.set_group_by(by);
+        std::vector<double> ms;
+        for (int i = 0; i < 5; ++i) {
+          const auto q0 = Clock::now();
+          auto got = (*busy)->GetReadiness(caller != nullptr ? *caller : coach, request);
+          if (!got.ok()) return Fail(std::string(got.status().message()));
+          ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - q0).count());
+        }
+        std::printf("GetReadiness %s by %s: median %.0f ms of 5\n", caller != nullptr ? "admin" : "coach oost",
+                    v1::ReadinessGrouping_Name(by).c_str(), Median(ms));
+      }
+    }
+    std::filesystem::remove_all(options.store.path);
+    return 0;
+  }
 
   const access::Caller coach = Coach();
   std::vector<Phase> phases;

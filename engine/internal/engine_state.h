@@ -1,7 +1,8 @@
 // EngineState: the one state object behind the Engine facade (Engine holds it), shared by
 // the engine*.cc files that implement it (engine.cc: open/info; engine_records.cc, engine_list.cc,
 // engine_import.cc: records; engine_admin.cc: taxonomy and policy; engine_match.cc:
-// queries; engine_rematch.cc: rematch runs). Private to engine/.
+// queries; engine_rematch.cc: rematch runs; engine_readiness.cc: the readiness report).
+// Private to engine/.
 //
 // Concurrency model:
 //   * writer_mu serializes every write (records, taxonomy changes, policy): the
