@@ -26,8 +26,8 @@ absl::StatusOr<v1::GetReadinessResponse> Engine::GetReadiness(const access::Call
   v1::Vacancy probe;
   viewer.sees_vacancy = [&](const readiness::Option& o) {
     if (scope->unrestricted()) return true;
-    probe.set_region(o.region);
-    probe.set_source(o.source);
+    probe.set_region(o.vacancy->region);
+    probe.set_source(o.vacancy->source);
     return scope->SeesVacancy(probe);
   };
   return readiness::BuildReport(*state_->readiness, *tax, viewer, request);

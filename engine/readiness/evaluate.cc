@@ -1,6 +1,7 @@
 #include "engine/readiness/evaluate.h"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 
 #include "engine/common/status_macros.h"
@@ -21,11 +22,17 @@ constexpr uint32_t kThresholdK = 3;
 constexpr double kWeeksSlack = 1e-9;
 
 Option ToOption(const match::Matcher& matcher, const v1::VacancyMatch& m) {
+  auto info = std::make_shared<VacancyInfo>();
+  info->vacancy_id = m.vacancy_id();
+  info->employer_id = m.employer_id();
+  info->title = m.title();
+  info->region = m.region();
+  if (std::optional<v1::Vacancy> v = matcher.FindVacancy(m.vacancy_id())) {
+    info->source = v->source();
+    info->positions = validate::OpenSeats(*v);
+  }
   Option o;
-  o.vacancy_id = m.vacancy_id();
-  o.employer_id = m.employer_id();
-  o.title = m.title();
-  o.region = m.region();
+  o.vacancy = std::move(info);
   o.bucket = BucketOf(m);
   o.weeks = static_cast<float>(m.explanation().retraining_weeks());
   int required = 0;
@@ -35,10 +42,6 @@ Option ToOption(const match::Matcher& matcher, const v1::VacancyMatch& m) {
     o.only_missing = step.qualification();
   }
   if (required != 1) o.only_missing.clear();
-  if (std::optional<v1::Vacancy> v = matcher.FindVacancy(m.vacancy_id())) {
-    o.source = v->source();
-    o.positions = validate::OpenSeats(*v);
-  }
   return o;
 }
 
@@ -83,7 +86,7 @@ absl::StatusOr<Evaluation> Evaluate(const match::Matcher& matcher, const v1::Can
     }
     if (pick == nullptr || BucketOf(*pick) >= e.bucket) continue;
     const bool known = std::any_of(e.options.begin(), e.options.end(),
-                                   [&](const Option& o) { return o.vacancy_id == pick->vacancy_id(); });
+                                   [&](const Option& o) { return o.vacancy->vacancy_id == pick->vacancy_id(); });
     if (!known) e.options.push_back(ToOption(matcher, *pick));
     e.bucket = BucketOf(*pick);
     break;

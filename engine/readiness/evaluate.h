@@ -11,6 +11,7 @@
 #define W2W_ENGINE_READINESS_EVALUATE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,18 +34,26 @@ inline constexpr uint32_t kOptionsPerPerson = 5;
 // The bucket a single match puts its candidate in.
 Bucket BucketOf(const v1::VacancyMatch& match);
 
-// What the readiness report needs of one match of a person: the vacancy's fields the
-// caller's scope is checked on (region, source) and the ones it lists.
-struct Option {
+// The fields of a vacancy the report lists and the caller's scope is checked on (region,
+// source), as of the evaluation that saw it. Immutable; shared by every option of every
+// person that names the vacancy (the Tracker interns them), so a person's options cost
+// a pointer each.
+struct VacancyInfo {
   std::string vacancy_id;
-  std::string employer_id;  // The vacancy's employer.
+  std::string employer_id;
   std::string title;
   std::string region;
-  std::string source;       // The vacancy's source (a partner sees only its own).
+  std::string source;       // A partner sees only its own.
   uint32_t positions = 0;   // Open seats (validate/open_vacancy.h).
-  Bucket bucket = Bucket::kNotPlaceable;  // BucketOf the match.
-  float weeks = 0;                        // Explanation.retraining_weeks.
-  // Missing required qualifications (codes), when exactly one: the one that unlocks it.
+};
+
+// One match of a person.
+struct Option {
+  std::shared_ptr<const VacancyInfo> vacancy;  // Never null.
+  float weeks = 0;                             // Explanation.retraining_weeks.
+  Bucket bucket = Bucket::kNotPlaceable;       // BucketOf the match.
+  // The missing required qualification (code) when it is exactly one: the one that
+  // unlocks it; else empty.
   std::string only_missing;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -21,7 +22,9 @@ constexpr char kTokenPrefix[] = "after:";
 constexpr std::string_view kNoCluster = "(no cluster)";
 
 struct VacancyAcc {
-  v1::AbsorbingVacancy out;  // Fields from the first option seen; fits counted.
+  std::shared_ptr<const VacancyInfo> info;  // Keeps the key's storage alive.
+  uint64_t fits = 0;
+  uint64_t fits_now = 0;
 };
 
 struct Acc {
@@ -30,7 +33,7 @@ struct Acc {
   absl::flat_hash_set<std::string> employers;
   uint64_t buckets[kNumBuckets] = {};
   absl::flat_hash_map<std::string, std::pair<uint64_t, float>> unlock;  // code -> people, weeks
-  absl::flat_hash_map<std::string, VacancyAcc> vacancies;
+  absl::flat_hash_map<absl::string_view, VacancyAcc> vacancies;  // Keys: VacancyAcc::info's id.
   absl::Time newest = absl::InfinitePast();
   absl::Time oldest = absl::InfiniteFuture();
 };
@@ -58,16 +61,11 @@ void AddPerson(const PersonView& person, const std::vector<const Option*>& visib
       ++people;
       weeks = o->weeks;
     }
-    VacancyAcc& v = acc.vacancies[o->vacancy_id];
-    if (v.out.vacancy_id().empty()) {
-      v.out.set_vacancy_id(o->vacancy_id);
-      v.out.set_employer_id(o->employer_id);
-      v.out.set_title(o->title);
-      v.out.set_region(o->region);
-      v.out.set_positions(o->positions);
-    }
-    v.out.set_fits(v.out.fits() + 1);
-    if (o->bucket == Bucket::kNow) v.out.set_fits_now(v.out.fits_now() + 1);
+    const std::string& vid = o->vacancy->vacancy_id;
+    VacancyAcc& v = acc.vacancies[absl::string_view(vid.data(), vid.size())];
+    if (v.info == nullptr) v.info = o->vacancy;  // Now the key's storage is held.
+    ++v.fits;
+    if (o->bucket == Bucket::kNow) ++v.fits_now;
   }
 }
 
@@ -106,15 +104,24 @@ void Finish(const std::string& key, const std::string& label, Acc& acc, uint32_t
     q->set_weeks(figures.second);
     q->set_people(figures.first);
   }
-  std::vector<v1::AbsorbingVacancy*> vacancies;
-  for (auto& [id, v] : acc.vacancies) vacancies.push_back(&v.out);
-  std::sort(vacancies.begin(), vacancies.end(), [](const v1::AbsorbingVacancy* a, const v1::AbsorbingVacancy* b) {
-    if (a->fits() != b->fits()) return a->fits() > b->fits();
-    if (a->fits_now() != b->fits_now()) return a->fits_now() > b->fits_now();
-    return a->vacancy_id() < b->vacancy_id();
+  std::vector<const VacancyAcc*> vacancies;
+  for (const auto& [id, v] : acc.vacancies) vacancies.push_back(&v);
+  std::sort(vacancies.begin(), vacancies.end(), [](const VacancyAcc* a, const VacancyAcc* b) {
+    if (a->fits != b->fits) return a->fits > b->fits;
+    if (a->fits_now != b->fits_now) return a->fits_now > b->fits_now;
+    return a->info->vacancy_id < b->info->vacancy_id;
   });
   if (vacancies.size() > top) vacancies.resize(top);
-  for (v1::AbsorbingVacancy* v : vacancies) *out->add_absorbing() = std::move(*v);
+  for (const VacancyAcc* v : vacancies) {
+    v1::AbsorbingVacancy* a = out->add_absorbing();
+    a->set_vacancy_id(v->info->vacancy_id);
+    a->set_employer_id(v->info->employer_id);
+    a->set_title(v->info->title);
+    a->set_region(v->info->region);
+    a->set_positions(v->info->positions);
+    a->set_fits(v->fits);
+    a->set_fits_now(v->fits_now);
+  }
   if (acc.people > 0) {
     out->set_computed_at(FormatMillis(acc.newest));
     out->set_oldest_computed_at(FormatMillis(acc.oldest));

@@ -133,13 +133,19 @@ void Tracker::MarkDirtyLocked(const std::string& id, Person& person) {
 
 void Tracker::SetOptionsLocked(const std::string& id, Person& person, std::vector<Option> options) {
   for (const Option& o : person.options) {
-    auto users = users_.find(o.vacancy_id);
+    auto users = users_.find(o.vacancy->vacancy_id);
     if (users == users_.end()) continue;
-    users->second.erase(id);
-    if (users->second.empty()) users_.erase(users);
+    users->second.people.erase(id);
+    if (users->second.people.empty()) users_.erase(users);
   }
   person.options = std::move(options);
-  for (const Option& o : person.options) users_[o.vacancy_id].insert(id);
+  for (Option& o : person.options) {
+    Users& users = users_[o.vacancy->vacancy_id];
+    // The newest fields win; every later option of this vacancy shares them.
+    users.info = std::move(o.vacancy);
+    o.vacancy = users.info;
+    users.people.insert(id);
+  }
 }
 
 void Tracker::OnCandidate(std::string_view id, const v1::Candidate* candidate) {
@@ -151,7 +157,7 @@ void Tracker::OnVacancy(std::string_view id, const v1::Vacancy* vacancy) {
   absl::MutexLock lock(&mu_);
   // The people who counted on it (it closed, moved, changed, or went).
   if (auto users = users_.find(Key(id)); users != users_.end()) {
-    for (const std::string& person_id : users->second) {
+    for (const std::string& person_id : users->second.people) {
       auto it = people_.find(person_id);
       if (it != people_.end()) MarkDirtyLocked(it->first, it->second);
     }

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -146,8 +147,13 @@ class Tracker final : public match::ChangeListener {
   uint64_t fresh_ ABSL_GUARDED_BY(mu_) = 0;             // Computed at model_epoch_.
   uint64_t model_epoch_ ABSL_GUARDED_BY(mu_) = 0;       // Bumped by OnModel.
   std::string sweep_cursor_ ABSL_GUARDED_BY(mu_);       // Last id the sweep looked at.
-  // Vacancy id -> people whose options include it.
-  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> users_ ABSL_GUARDED_BY(mu_);
+  // Vacancy id -> the people whose options include it, and its interned fields (the
+  // newest evaluation's; the options point to it).
+  struct Users {
+    std::shared_ptr<const VacancyInfo> info;
+    absl::flat_hash_set<std::string> people;
+  };
+  absl::flat_hash_map<std::string, Users> users_ ABSL_GUARDED_BY(mu_);
   // Home region -> people living there.
   absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> by_region_ ABSL_GUARDED_BY(mu_);
   // Employer id -> its people.
