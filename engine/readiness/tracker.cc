@@ -51,6 +51,11 @@ v1::Candidate Slim(const v1::Candidate& c) {
 // Debian's absl::string_view is not std::string_view: keys are looked up through this.
 absl::string_view Key(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
+bool SameFields(const VacancyInfo& a, const VacancyInfo& b) {
+  return a.positions == b.positions && a.region == b.region && a.source == b.source && a.title == b.title &&
+         a.employer_id == b.employer_id;
+}
+
 }  // namespace
 
 bool IsWorkforceStatus(v1::CandidateStatus status) {
@@ -141,8 +146,10 @@ void Tracker::SetOptionsLocked(const std::string& id, Person& person, std::vecto
   person.options = std::move(options);
   for (Option& o : person.options) {
     Users& users = users_[o.vacancy->vacancy_id];
-    // The newest fields win; every later option of this vacancy shares them.
-    users.info = std::move(o.vacancy);
+    // One copy per vacancy: the interned one while its fields are unchanged; changed
+    // fields replace it (the people still pointing to the old copy were marked dirty by
+    // the vacancy's change and will point to the new one).
+    if (users.info == nullptr || !SameFields(*users.info, *o.vacancy)) users.info = std::move(o.vacancy);
     o.vacancy = users.info;
     users.people.insert(id);
   }
