@@ -104,6 +104,7 @@ absl::Status internal::EngineState::RebuildIndex() {
                       ->Scan<v1::Candidate>("", 0,
                                             [&](v1::Candidate& c) {
                                               m.UpsertCandidate(c);
+                                              if (readiness != nullptr) readiness->Seed(c);
                                               return true;
                                             })
                       .status());
@@ -143,7 +144,13 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   ASSIGN_OR_RETURN(state->audit, access::AuditLog::Open(state->store.get(), audit));
   ASSIGN_OR_RETURN(state->page_tokens, access::PageTokens::Open(state->store.get()));
   ASSIGN_OR_RETURN(state->outcomes, outcomes::Ledger::Open(state->store.get(), *state->taxonomy()));
+  readiness::TrackerOptions readiness_options;
+  readiness_options.budget_per_second = options.readiness_budget_per_second;
+  state->readiness = std::make_unique<readiness::Tracker>(state->records.get(), readiness_options);
   RETURN_IF_ERROR(state->RebuildIndex());
+  // After the rebuild: from here every index write reaches the tracker.
+  state->observed->AddListener(state->readiness.get());
+  state->readiness->Start(state->matcher.get());
   RETURN_IF_ERROR(state->OpenRematch());
   if (options.watch_retention_seconds < 1) return absl::InvalidArgumentError("watch_retention_seconds: must be at least 1");
   if (options.watch_queue_limit < 1) return absl::InvalidArgumentError("watch_queue_limit: must be at least 1");

@@ -280,6 +280,15 @@ class Engine {
                                                   const v1::GetReportRequest& request) const;
   absl::StatusOr<v1::GetPlanRealisedResponse> GetPlanRealised(const access::Caller& caller,
                                                               const v1::GetPlanRealisedRequest& request) const;
+  // The standing readiness of employers' workforces (engine_readiness.cc;
+  // docs/readiness.md): computed in the background within
+  // EngineOptions::readiness_budget_per_second, read here without waiting for it (people
+  // not computed yet are counted as pending). Role as GetReport; people and vacancies
+  // outside the caller's scope are left out, an employer none of whose people the caller
+  // sees is NOT_FOUND. INVALID_ARGUMENT naming the field (group_by, region, sector,
+  // page_size, page_token, top).
+  absl::StatusOr<v1::GetReadinessResponse> GetReadiness(const access::Caller& caller,
+                                                        const v1::GetReadinessRequest& request) const;
 
   // ---- Operations --------------------------------------------------------------------
   // Backups of the whole store while serving (AdminService; engine_backup.cc).

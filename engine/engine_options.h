@@ -5,6 +5,7 @@
 #ifndef W2W_ENGINE_ENGINE_OPTIONS_H_
 #define W2W_ENGINE_ENGINE_OPTIONS_H_
 
+#include <cstdint>
 #include <string>
 
 #include "engine/storage/store.h"
@@ -29,6 +30,9 @@ struct EngineOptions {
   // told it fell behind.
   int watch_retention_seconds = 600;
   int watch_queue_limit = 10'000;
+  // Readiness (docs/readiness.md): person evaluations per second at most of its one
+  // low-priority background worker; 0 = off (GetReadiness then reports everybody pending).
+  uint32_t readiness_budget_per_second = 200;
 };
 
 }  // namespace w2w

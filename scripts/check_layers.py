@@ -31,6 +31,11 @@ RULES = {
     "engine/match/": ["engine/common/", "engine/taxonomy/", "engine/validate/"],
     "engine/rematch/": ["engine/common/", "engine/taxonomy/", "engine/validate/",
                         "engine/match/", "engine/storage/", "engine/records/"],
+    # Readiness: the standing dry run of rematching workforces, over the matcher's change
+    # feed; the rematch summary's definitions; candidates read through the records.
+    "engine/readiness/": ["engine/common/", "engine/taxonomy/", "engine/validate/",
+                          "engine/match/", "engine/rematch/", "engine/records/",
+                          "engine/storage/"],
     "engine/records/": ["engine/common/", "engine/taxonomy/", "engine/validate/",
                         "engine/storage/"],
     # Who may see and change what: tokens (stored through storage), roles, scopes.
@@ -47,7 +52,7 @@ RULES = {
     "engine/internal/": ["engine/engine_options.h", "engine/common/", "engine/taxonomy/",
                          "engine/validate/", "engine/match/", "engine/rematch/",
                          "engine/records/", "engine/storage/", "engine/access/",
-                         "engine/outcomes/", "engine/watch/"],
+                         "engine/outcomes/", "engine/readiness/", "engine/watch/"],
     "engine/": ["engine/"],  # the facade drives every room
     "service/": ENGINE_PUBLIC,
     "clients/auth/": [],

@@ -89,6 +89,10 @@ ABSL_FLAG(bool, release_memory_after_rematch, true,
           "After a rematch ends and none is running, give the memory it freed back to the "
           "system, so RSS falls back near its level before the run. false only to measure "
           "what that does (bench/rematch_memory.sh).");
+ABSL_FLAG(int, readiness_budget_per_second, 200,
+          "Readiness (docs/readiness.md): person evaluations per second at most of its one "
+          "low-priority background worker (each 1..4 candidate matches); 0 = off, "
+          "GetReadiness then reports everybody pending. 0..100000.");
 ABSL_FLAG(double, rate_limit_per_token, w2w::service::kDefaultRateLimitPerToken,
           "Calls per second each coach or partner token may make (a token bucket per token; "
           "a stream counts as one call); calls over it get RESOURCE_EXHAUSTED with the "
@@ -127,6 +131,7 @@ namespace {
 
 constexpr int64_t kBytesPerMiB = 1 << 20;
 constexpr int kMaxMessageMb = 1024;  // gRPC message sizes are int; stay far from overflow.
+constexpr int kMaxReadinessBudget = 100000;  // Evaluations per second: more than a machine does.
 
 // PEM files are a few KiB; anything far larger is not one (and /dev/zero never ends).
 constexpr size_t kMaxPemBytes = 1 << 20;
@@ -293,6 +298,10 @@ int main(int argc, char** argv) {
   }
   if (absl::GetFlag(FLAGS_disk_reserve_mb) < 0) return Fail("--disk_reserve_mb must be >= 0");
   if (absl::GetFlag(FLAGS_rematch_threads) < 1) return Fail("--rematch_threads must be >= 1");
+  if (absl::GetFlag(FLAGS_readiness_budget_per_second) < 0 ||
+      absl::GetFlag(FLAGS_readiness_budget_per_second) > kMaxReadinessBudget) {
+    return Fail(absl::StrCat("--readiness_budget_per_second must be 0..", kMaxReadinessBudget));
+  }
   if (absl::GetFlag(FLAGS_audit_retention_days) < 1) return Fail("--audit_retention_days must be >= 1");
   if (absl::GetFlag(FLAGS_watch_retention_seconds) < 1) return Fail("--watch_retention_seconds must be >= 1");
   if (absl::GetFlag(FLAGS_watch_queue_limit) < 1) return Fail("--watch_queue_limit must be >= 1");
@@ -370,6 +379,8 @@ int main(int argc, char** argv) {
   engine_options.release_memory_after_rematch = absl::GetFlag(FLAGS_release_memory_after_rematch);
   engine_options.watch_retention_seconds = absl::GetFlag(FLAGS_watch_retention_seconds);
   engine_options.watch_queue_limit = absl::GetFlag(FLAGS_watch_queue_limit);
+  engine_options.readiness_budget_per_second =
+      static_cast<uint32_t>(absl::GetFlag(FLAGS_readiness_budget_per_second));
   engine_options.store.tombstone_retention = absl::Hours(24) * absl::GetFlag(FLAGS_tombstone_retention_days);
 
   if (const std::string from = absl::GetFlag(FLAGS_restore_from); !from.empty()) {

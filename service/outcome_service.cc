@@ -27,6 +27,7 @@ W2W_OUTCOME_CALL(OutcomeService, CancelEvent, CancelEventRequest, RecordEventRes
 W2W_OUTCOME_CALL(OutcomeService, ListEvents, ListEventsRequest, ListEventsResponse, long_calls)
 W2W_OUTCOME_CALL(ReportService, GetReport, GetReportRequest, GetReportResponse, long_calls)
 W2W_OUTCOME_CALL(ReportService, GetPlanRealised, GetPlanRealisedRequest, GetPlanRealisedResponse, long_calls)
+W2W_OUTCOME_CALL(ReportService, GetReadiness, GetReadinessRequest, GetReadinessResponse, long_calls)
 
 #undef W2W_OUTCOME_CALL
 

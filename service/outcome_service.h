@@ -1,6 +1,6 @@
 // OutcomeService and ReportService: w2w.v1.OutcomeService (RecordPlacement, RecordTrack,
 // RecordFollowUp, CancelEvent, ListEvents, ImportEvents) and w2w.v1.ReportService
-// (GetReport, GetPlanRealised) on gRPC's callback API, forwarded to the Engine, which
+// (GetReport, GetPlanRealised, GetReadiness) on gRPC's callback API, forwarded to the Engine, which
 // checks roles and scopes. Records are short writes on the work pool; listings, reports
 // and the plan scan and run on the long-call pool; ImportEvents drains its stream on the
 // work pool like the record imports (internal/import_stream.h).
@@ -46,13 +46,16 @@ class OutcomeService final
 
 class ReportService final
     : public internal::RawMethods<v1::ReportService::Service, v1::ReportService::WithRawCallbackMethod_GetReport,
-                                  v1::ReportService::WithRawCallbackMethod_GetPlanRealised>::type {
+                                  v1::ReportService::WithRawCallbackMethod_GetPlanRealised,
+                                  v1::ReportService::WithRawCallbackMethod_GetReadiness>::type {
  public:
   explicit ReportService(const internal::CallResources& resources) : resources_(resources) {}
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetPlanRealised(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                             grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetReadiness(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
 
  private:
   const internal::CallResources resources_;

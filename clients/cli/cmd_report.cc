@@ -1,14 +1,19 @@
 // Report commands: `w2w report` (ReportService.GetReport: the outcome figures of
 // docs/outcomes.md per cluster, region, sector, source or month, as a table or CSV) and
-// `w2w plan RUN_ID` (GetPlanRealised: a rematch run's plan against what followed).
+// `w2w plan RUN_ID` (GetPlanRealised: a rematch run's plan against what followed) and
+// `w2w readiness` (GetReadiness: how placeable each employer's workforce would be,
+// docs/readiness.md).
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "clients/cli/env.h"
+#include "clients/cli/readiness_table.h"
 #include "clients/cli/report_table.h"
 #include "clients/cli/table.h"
 #include "formats/enums.h"
@@ -91,6 +96,49 @@ int RunPlan(const ParsedArgs& args, Env& env) {
   return kExitOk;
 }
 
+int RunReadiness(const ParsedArgs& args, Env& env) {
+  w2w::v1::GetReadinessRequest request;
+  const std::string by = absl::AsciiStrToLower(args.Get("by", "employer"));
+  if (by == "employer") {
+    request.set_group_by(w2w::v1::READINESS_GROUPING_EMPLOYER);
+  } else if (by == "region") {
+    request.set_group_by(w2w::v1::READINESS_GROUPING_REGION);
+  } else if (by == "cluster") {
+    request.set_group_by(w2w::v1::READINESS_GROUPING_CLUSTER);
+  } else if (by == "sector") {
+    request.set_group_by(w2w::v1::READINESS_GROUPING_SECTOR);
+  } else {
+    return env.Usage("--by must be employer, region, cluster or sector");
+  }
+  request.set_employer_id(args.Get("employer"));
+  request.set_region(args.Get("region"));
+  if (args.Has("sector")) {
+    auto sector = formats::ParseSector(args.Get("sector"));
+    if (!sector.ok()) return env.Usage(absl::StrCat("--sector: ", sector.status().message()));
+    request.set_sector(*sector);
+  }
+  for (const auto& [flag, setter] : {std::pair<const char*, void (w2w::v1::GetReadinessRequest::*)(uint32_t)>{
+                                         "page_size", &w2w::v1::GetReadinessRequest::set_page_size},
+                                     {"top", &w2w::v1::GetReadinessRequest::set_top}}) {
+    if (!args.Has(flag)) continue;
+    uint32_t value = 0;
+    if (!absl::SimpleAtoi(args.Get(flag), &value)) return env.Usage(absl::StrCat("--", flag, " must be a number"));
+    (request.*setter)(value);
+  }
+  request.set_page_token(args.Get("page_token"));
+  grpc::ClientContext context;
+  env.SetDeadline(&context, false);
+  w2w::v1::GetReadinessResponse response;
+  auto status = w2w::v1::ReportService::NewStub(env.channel())->GetReadiness(&context, request, &response);
+  if (!status.ok()) return env.RpcError(status, "readiness");
+  if (env.json) {
+    env.out() << MessageToJson(response, true) << "\n";
+  } else {
+    PrintReadinessTable(env.out(), response, env.language);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 std::vector<Command> ReportCommands() {
@@ -112,6 +160,22 @@ std::vector<Command> ReportCommands() {
        {"format", "", "table|csv", "Output: a readable table (default) or CSV with every figure"}}));
   commands.push_back(MakeCommand({"plan"}, "RUN_ID", 1, "A rematch run's plan against the placements that followed.",
                                  "Example:\n  w2w plan r-20261207093000123-4f2a9c", RunPlan));
+  commands.push_back(MakeCommand(
+      {"readiness"}, "", 0, "How placeable each employer's workforce would be now (docs/readiness.md).",
+      "A standing dry run of rematching every employer's workforce (EMPLOYED, AT_RISK,\n"
+      "NOTICE_GIVEN, BANKRUPT_EMPLOYER): the shares placeable now within reach, after at most\n"
+      "4 / 13 / 26 weeks of retraining and not at all; the qualifications that would unlock the\n"
+      "most people and the vacancies that would absorb them; when it was computed. Kept up to\n"
+      "date by the server in the background.\n\n"
+      "Examples:\n  w2w readiness\n  w2w readiness --employer emp-001\n  w2w readiness --by region --lang en",
+      RunReadiness,
+      {{"by", "", "GROUPING", "employer (default), region, cluster or sector"},
+       {"employer", "", "ID", "Only this employer's workforce"},
+       {"region", "", "REGION", "Only people living in this region"},
+       {"sector", "", "SECTOR", "Only people of this sector (ME, INST, PROC, BOUW, MVT, OTHER)"},
+       {"top", "", "N", "Qualifications and vacancies listed (1..50; default 5)"},
+       {"page_size", "", "N", "Groups per page (1..1000; default 100)"},
+       {"page_token", "", "TOKEN", "The next page, as the previous page said"}}));
   return commands;
 }
 

@@ -11,7 +11,8 @@
 //   kChangeModel        yes     no                       no         SetPolicy, taxonomy changes
 //   kManageAccess       yes     no                       no         tokens, audit, erasure, export
 //   kRecordOutcomes     all     candidates in scope      own source RecordPlacement, RecordTrack, RecordFollowUp, CancelEvent, ImportEvents
-//   kReadOutcomes       all     candidates/regions in scope own source ListEvents, GetReport, GetPlanRealised
+//   kReadOutcomes       all     candidates/regions in scope own source ListEvents, GetReport, GetPlanRealised,
+//                                                                       GetReadiness
 //
 // Thread safety: pure functions.
 #ifndef W2W_ENGINE_ACCESS_PERMISSIONS_H_

@@ -1,7 +1,8 @@
 // EngineState: the one state object behind the Engine facade (Engine holds it), shared by
 // the engine*.cc files that implement it (engine.cc: open/info; engine_records.cc, engine_list.cc,
 // engine_import.cc: records; engine_admin.cc: taxonomy and policy; engine_match.cc:
-// queries; engine_rematch.cc: rematch runs). Private to engine/.
+// queries; engine_rematch.cc: rematch runs; engine_readiness.cc: the readiness report).
+// Private to engine/.
 //
 // Concurrency model:
 //   * writer_mu serializes every write (records, taxonomy changes, policy): the
@@ -34,6 +35,7 @@
 #include "engine/match/change_feed.h"
 #include "engine/match/matcher.h"
 #include "engine/outcomes/ledger.h"
+#include "engine/readiness/tracker.h"
 #include "engine/records/record_store.h"
 #include "engine/rematch/manager.h"
 #include "engine/storage/store.h"
@@ -81,6 +83,10 @@ struct EngineState {
   // write reaches the change listeners (watch streams, readiness); `observed` is it.
   std::unique_ptr<match::Matcher> matcher;
   match::ObservedMatcher* observed = nullptr;
+  // The standing readiness picture (readiness/tracker.h): seeded by RebuildIndex, then a
+  // listener of `observed` with its own worker thread. Declared after `matcher` so that it
+  // is destroyed (its worker joined) before the matcher and the records it borrows.
+  std::unique_ptr<readiness::Tracker> readiness;
   // The tokens, for authentication and scopes; borrows `store`.
   std::unique_ptr<access::TokenRegistry> tokens;
   // Who read which candidate; borrows `store`.

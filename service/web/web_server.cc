@@ -380,7 +380,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& op
     }
     res.set_content(AppShell(), "text/html; charset=utf-8");
   };
-  for (const char* path : {"/", "/rematch", "/rapportages", "/kandidaten", "/vacatures"}) {
+  for (const char* path : {"/", "/rematch", "/rapportages", "/inzetbaarheid", "/kandidaten", "/vacatures"}) {
     http.Get(path, [page](const httplib::Request& req, httplib::Response& res) {
       page(req, res, "", "");
     });

@@ -2,7 +2,7 @@
 // coach's web page, its JSON API, and /metrics for Prometheus (docs/web.md).
 //
 //   GET  /login, POST /login (form field `token`), POST /logout     the session
-//   GET  /, /vacatures/ID, /kandidaten/ID, /rematch, /rapportages    the pages (one app)
+//   GET  /, /vacatures/ID, /kandidaten/ID, /rematch, /rapportages, /inzetbaarheid  the pages (one app)
 //   POST /api/w2w.v1.Service/Method          a unary RPC, JSON in and out (gateway.h)
 //   POST /api/stream/w2w.v1.Service/Method   a server stream, one JSON line per message
 //   GET  /assets/...                         the page's files, compiled into the binary

@@ -125,7 +125,8 @@ async function renderHeader() {
       link('/', 'Vacatures', path === '/' || path.startsWith('/vacatures')), ' ',
       link('/kandidaten', 'Kandidaten', path.startsWith('/kandidaten')), ' ',
       link('/rematch', 'Rematch', path === '/rematch'), ' ',
-      link('/rapportages', 'Rapportages', path === '/rapportages')),
+      link('/rapportages', 'Rapportages', path === '/rapportages'), ' ',
+      link('/inzetbaarheid', 'Inzetbaarheid', path === '/inzetbaarheid')),
     h('span', {class: 'who', id: 'who'}),
     h('form', {method: 'post', action: '/logout'}, h('button', {type: 'submit'}, 'Uitloggen')));
   try {
@@ -571,6 +572,72 @@ async function reportsPage() {
     {label: 'Plaatsingen', data: rows.map((r) => num(r.placements)), backgroundColor: '#12355b'}]}});
 }
 
+// ---- Readiness (docs/readiness.md) ---------------------------------------------------
+async function readinessPage() {
+  const params = new URLSearchParams(location.search);
+  const groupBy = params.get('by') || 'READINESS_GROUPING_EMPLOYER';
+  const employerId = params.get('employer') || '';
+  const form = h('form', {class: 'filters'},
+    h('label', {}, 'Indeling', h('select', {name: 'by', id: 'ready-by'},
+      [['READINESS_GROUPING_EMPLOYER', 'Werkgever'], ['READINESS_GROUPING_REGION', 'Regio (woonplaats)'],
+        ['READINESS_GROUPING_CLUSTER', 'Cluster'], ['READINESS_GROUPING_SECTOR', 'Sector']]
+        .map(([v, t]) => h('option', {value: v, selected: v === groupBy}, t)))),
+    h('label', {}, 'Werkgever', h('input', {name: 'employer', value: employerId, placeholder: 'alle'})),
+    h('button', {type: 'submit'}, 'Tonen'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const query = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (v) query.set(k, v);
+    history.pushState(null, '', '/inzetbaarheid?' + query);
+    route();
+  });
+  show(h('h1', {}, 'Inzetbaarheid'), form, h('p', {class: 'muted'}, 'Laden...'));
+  let r;
+  try {
+    r = await api('w2w.v1.ReportService/GetReadiness', {groupBy, employerId, pageSize: 50});
+  } catch (e) { show(h('h1', {}, 'Inzetbaarheid'), form, errorBox(e)); return; }
+  charts.forEach((c) => c.destroy()); charts = [];
+  const groups = r.groups || [];
+  const t = r.total || {};
+  const sh = (g, k) => num((g.shares || {})[k]);
+  const canvas = h('canvas', {id: 'chart-readiness', 'aria-label': 'Inzetbaarheid per groep'});
+  const detail = groups.length === 1 ? groups[0] : t;
+  show(h('h1', {}, 'Inzetbaarheid'), form,
+    h('p', {class: 'muted'}, `Als het personeel vandaag vrij zou komen: wie kan nu aan de slag binnen reisafstand, na ` +
+      `hoeveel weken scholing, of niet. Bereik: ${r.scope}; nog te berekenen: ${fmt(r.pendingPeople)} mensen; ` +
+      `definities: ${r.definitions}.`),
+    h('div', {class: 'kpis'},
+      h('div', {class: 'kpi', id: 'kpi-ready-now'}, h('b', {}, pct(sh(t, 'now'))), 'nu plaatsbaar'),
+      h('div', {class: 'kpi'}, h('b', {}, pct(sh(t, 'within4Weeks'))), 'na hooguit 4 weken scholing'),
+      h('div', {class: 'kpi'}, h('b', {}, pct(sh(t, 'within13Weeks') + sh(t, 'within26Weeks'))), 'na 5 tot 26 weken'),
+      h('div', {class: 'kpi'}, h('b', {}, pct(sh(t, 'notPlaceable'))), 'niet plaatsbaar')),
+    h('div', {class: 'chart'}, h('h3', {}, 'Verdeling per groep'), h('div', {style: 'height:320px'}, canvas)),
+    h('table', {id: 'readiness'},
+      h('tr', {}, h('th', {}, 'Groep'), h('th', {class: 'num'}, 'Mensen'), h('th', {class: 'num'}, 'Nu'),
+        h('th', {class: 'num'}, '<= 4 wk'), h('th', {class: 'num'}, '<= 13 wk'), h('th', {class: 'num'}, '<= 26 wk'),
+        h('th', {class: 'num'}, 'Niet'), h('th', {}, 'Berekend')),
+      groups.map((g) => h('tr', {}, h('td', {}, g.label || g.group), h('td', {class: 'num'}, fmt(g.people)),
+        h('td', {class: 'num'}, pct(sh(g, 'now'))), h('td', {class: 'num'}, pct(sh(g, 'within4Weeks'))),
+        h('td', {class: 'num'}, pct(sh(g, 'within13Weeks'))), h('td', {class: 'num'}, pct(sh(g, 'within26Weeks'))),
+        h('td', {class: 'num'}, pct(sh(g, 'notPlaceable'))), h('td', {}, (g.computedAt || '').replace('T', ' ').slice(0, 19))))),
+    h('div', {class: 'grid2'},
+      h('div', {}, h('h3', {}, 'Kwalificaties die de meeste mensen nu plaatsbaar maken'),
+        h('table', {}, h('tr', {}, h('th', {}, 'Kwalificatie'), h('th', {class: 'num'}, 'Weken'), h('th', {class: 'num'}, 'Mensen')),
+          (detail.unlocking || []).map((q) => h('tr', {}, h('td', {}, `${q.qualification} ${q.name || ''}`),
+            h('td', {class: 'num'}, fmt(q.weeks, 1)), h('td', {class: 'num'}, fmt(q.people)))))),
+      h('div', {}, h('h3', {}, 'Vacatures die hen zouden opnemen'),
+        h('table', {}, h('tr', {}, h('th', {}, 'Vacature'), h('th', {}, 'Regio'), h('th', {class: 'num'}, 'Past bij'),
+          h('th', {class: 'num'}, 'Zonder scholing')),
+          (detail.absorbing || []).map((v) => h('tr', {}, h('td', {}, h('a', {href: '/vacatures/' + encodeURIComponent(v.vacancyId)}, `${v.vacancyId} ${v.title || ''}`)),
+            h('td', {}, v.region), h('td', {class: 'num'}, fmt(v.fits)), h('td', {class: 'num'}, fmt(v.fitsNow))))))));
+  const labels = groups.map((g) => g.label || g.group);
+  const series = [['now', 'Nu', '#2e7d32'], ['within4Weeks', '<= 4 weken', '#7cb342'], ['within13Weeks', '<= 13 weken', '#f9a825'],
+    ['within26Weeks', '<= 26 weken', '#ef6c00'], ['notPlaceable', 'Niet', '#c62828']];
+  chart(canvas, {type: 'bar', data: {labels, datasets: series.map(([k, label, color]) =>
+    ({label, data: groups.map((g) => sh(g, k) * 100), backgroundColor: color}))},
+  options: {scales: {x: {stacked: true}, y: {stacked: true, min: 0, max: 100, title: {display: true, text: '%'}}}}});
+}
+
 // ---- Router ---------------------------------------------------------------------------
 async function route() {
   const path = decodeURIComponent(location.pathname);
@@ -582,6 +649,7 @@ async function route() {
   else if ((m = path.match(/^\/kandidaten\/(.+)$/))) await matchPage('candidate', m[1]);
   else if (path === '/rematch') await rematchPage();
   else if (path === '/rapportages') await reportsPage();
+  else if (path === '/inzetbaarheid') await readinessPage();
   else show(h('h1', {}, 'Niet gevonden'));
   document.body.dataset.ready = '1';  // The browser tests wait for this.
 }
