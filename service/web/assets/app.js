@@ -33,9 +33,10 @@ async function api(method, body) {
 // from outside; it then rejects with an AbortError.
 async function apiStream(method, body, onMessage, {signal, idleMs} = {}) {
   const controller = new AbortController();
+  const stop = () => controller.abort();
   if (signal) {
     if (signal.aborted) controller.abort();
-    signal.addEventListener('abort', () => controller.abort());
+    signal.addEventListener('abort', stop);
   }
   let silent = false;
   let timer = null;
@@ -79,6 +80,7 @@ async function apiStream(method, body, onMessage, {signal, idleMs} = {}) {
     throw e;
   } finally {
     clearTimeout(timer);
+    if (signal) signal.removeEventListener('abort', stop);
   }
 }
 
@@ -560,8 +562,18 @@ function vacancyLivePanel(vacancyId) {
     },
     onNotice: (n) => { if (n.kind === 'STARTED' || n.kind === 'RESYNC') { members.clear(); renderTop(); } },
     onEvent: (e) => {
-      if (e.kind === 'LEFT_TOP_K') members.delete(e.candidateId);
-      else if (e.kind === 'CURRENT_TOP_K' || e.kind === 'ENTERED_TOP_K') members.set(e.candidateId, e.rank);
+      // Ranks move without events when someone enters above or leaves above (docs/watch.md),
+      // so the members' ranks shift here as the entries and exits say.
+      if (e.kind === 'LEFT_TOP_K' && members.has(e.candidateId)) {
+        const was = members.get(e.candidateId);
+        members.delete(e.candidateId);
+        for (const [c, rank] of members) if (rank > was) members.set(c, rank - 1);
+      } else if (e.kind === 'ENTERED_TOP_K') {
+        for (const [c, rank] of members) if (rank >= e.rank) members.set(c, rank + 1);
+        members.set(e.candidateId, e.rank);
+      } else if (e.kind === 'CURRENT_TOP_K') {
+        members.set(e.candidateId, e.rank);
+      }
       renderTop();
       if (e.kind !== 'ENTERED_TOP_K' && e.kind !== 'LEFT_TOP_K') return;
       log.prepend(h('li', {class: e.kind.toLowerCase(), 'data-kind': e.kind, 'data-candidate': e.candidateId},
