@@ -128,7 +128,7 @@ absl::StatusOr<std::string> Gateway::Unary(absl::string_view method_name, absl::
 absl::Status Gateway::ServerStream(
     absl::string_view method_name, absl::string_view json, absl::string_view token,
     absl::Duration timeout, const std::function<bool(const std::string& json)>& on_message,
-    const Idle& idle) const {
+    const StreamIdle& idle) const {
   absl::StatusOr<const MethodDescriptor*> method = FindMethod(method_name, true);
   if (!method.ok()) return method.status();
   absl::StatusOr<grpc::ByteBuffer> request = RequestBytes(**method, json);

@@ -25,6 +25,15 @@
 
 namespace w2w::service::web {
 
+// While a server stream waits for its next message: `on_idle` is called about every
+// `interval`; a status other than OK from it cancels the call, and ServerStream returns
+// that status. So a caller can write keep-alive lines (and learn that its reader went
+// away) and end a stream whose session ended, even when the stream is quiet for hours.
+struct StreamIdle {
+  absl::Duration interval = absl::Seconds(1);
+  std::function<absl::Status()> on_idle;  // Empty: never called.
+};
+
 class Gateway {
  public:
   explicit Gateway(std::shared_ptr<grpc::Channel> channel) : channel_(std::move(channel)) {}
@@ -37,22 +46,13 @@ class Gateway {
   absl::StatusOr<std::string> Unary(absl::string_view method, absl::string_view json,
                                     absl::string_view token, absl::Duration timeout) const;
 
-  // While a stream waits for its next message: `on_idle` is called about every
-  // `interval`; a status other than OK from it cancels the call, and ServerStream returns
-  // that status. So a caller can write keep-alive lines (and learn that its reader went
-  // away) and end a stream whose session ended, even when the stream is quiet for hours.
-  struct Idle {
-    absl::Duration interval = absl::Seconds(1);
-    std::function<absl::Status()> on_idle;  // Empty: never called.
-  };
-
   // Calls the server-streaming method `method` and hands each message to `on_message`
   // as one line of JSON (no newline); `on_message` returning false cancels the call
   // (returns CANCELLED). Returns the stream's final status.
   absl::Status ServerStream(absl::string_view method, absl::string_view json,
                             absl::string_view token, absl::Duration timeout,
                             const std::function<bool(const std::string& json)>& on_message,
-                            const Idle& idle = {}) const;
+                            const StreamIdle& idle = {}) const;
 
  private:
   std::shared_ptr<grpc::Channel> channel_;

@@ -486,7 +486,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& op
                 return sessions->Find(session_id, now).has_value();
               };
               bool session_ended = false;
-              Gateway::Idle idle;
+              StreamIdle idle;
               idle.interval = every;
               idle.on_idle = [&]() -> absl::Status {
                 if (!session_live()) return absl::UnauthenticatedError(kSessionEnded);
