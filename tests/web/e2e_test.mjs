@@ -432,7 +432,9 @@ describe('the web page', () => {
     await page.waitForSelector('#live-status[data-state="connected"]', {timeout: LIVE_WAIT_MS});
     const top = await call('MatchService', 'shortlist', {vacancyId: openVacancy.id, k: 10});
     await page.waitForFunction((n) => document.querySelectorAll('#live-top .tag').length === n, top.matches.length,
-      {timeout: LIVE_WAIT_MS});
+      {timeout: LIVE_WAIT_MS}).catch(async (e) => {
+      throw new Error(`${e.message}; the panel: ${await page.textContent('#live')}; Shortlist: ${top.matches.map((m) => m.candidateId)}`);
+    });
     assert.deepEqual(await page.$$eval('#live-top .tag a', (as) => as.map((a) => a.textContent)),
       top.matches.map((m) => m.candidateId), 'the panel starts with the top 10 Shortlist gives');
     // The trade is named in Dutch, not by its ESCO UUID.

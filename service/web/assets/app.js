@@ -553,8 +553,8 @@ function vacancyLivePanel(vacancyId) {
   const log = h('ul', {id: 'live-events', class: 'live-events'});
   const members = new Map();  // candidate id -> rank, the top k as the events say it.
   const renderTop = () => top.replaceChildren(h('span', {class: 'muted'}, `Nu in de top ${ALERT_K}: `),
-    members.size === 0 ? '-' : [...members].sort((a, b) => a[1] - b[1])
-      .map(([c, rank]) => h('span', {class: 'tag'}, `#${rank} `, candidateLink(c))));
+    ...(members.size === 0 ? ['-'] : [...members].sort((a, b) => a[1] - b[1])
+      .map(([c, rank]) => h('span', {class: 'tag'}, `#${rank} `, candidateLink(c)))));
   liveWatch({vacancyIds: [vacancyId], k: ALERT_K}, {
     onState: (state, detail) => {
       status.textContent = watchStatusText(state, detail);
