@@ -407,17 +407,22 @@ describe('the web page', () => {
 
     // The edge ends each watch after --web_watch_seconds; the page reopens it with the
     // last resume token it read (the server answers RESUMED), and keeps updating.
-    await until(() => streams.length >= 3, WATCH_SECONDS * 4 * 1000 + LIVE_WAIT_MS, 'the page reopens its watch twice');
-    await Promise.all(streams.slice(0, 2).map((s) => s.done));
-    assert.ok(streams.length >= 3, `the page reopened its watch: ${streams.length} streams`);
-    for (let i = 0; i + 1 < streams.length && streams[i].lines; i++) {
+    // (Playwright cannot always read a streamed body, so each pair of streams whose
+    // bodies it read is checked, and at least one pair must be.)
+    await until(() => streams.length >= 4, WATCH_SECONDS * 5 * 1000 + LIVE_WAIT_MS, 'the page reopens its watch');
+    await Promise.all(streams.slice(0, 3).map((s) => s.done));
+    let checked = 0;
+    for (let i = 0; i + 1 < streams.length; i++) {
+      assert.notEqual(streams[i + 1].request.resumeToken, '', `stream ${i + 1} resumes`);
+      assert.equal(streams[i + 1].request.inScope, true);
       const lines = streams[i].lines;
+      if (!lines) continue;
       assert.equal(lines[lines.length - 1].status.code, 'DEADLINE_EXCEEDED', `stream ${i} ended by the edge`);
       assert.equal(streams[i + 1].request.resumeToken, lastToken(lines), `stream ${i + 1} resumes where ${i} stopped`);
-      assert.equal(streams[i + 1].request.inScope, true);
       if (streams[i + 1].lines) assert.equal(streams[i + 1].lines[0].notice.kind, 'RESUMED');
+      checked++;
     }
-    assert.ok(streams[1].lines, 'the first reopened stream was read to its end');
+    assert.ok(checked > 0, 'the body of a stream was read and the next one resumed at its last token');
     await pushAndExpect('v-e2e-alert-2');
     await coach.waitForSelector('#alert-status[data-state="connected"]', {timeout: LIVE_WAIT_MS});
     assert.match(await coach.textContent('#alert-status'), /^Verbonden sinds/);

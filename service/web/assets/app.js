@@ -88,14 +88,15 @@ async function apiStream(method, body, onMessage, {signal, idleMs} = {}) {
 // its stream but a logout (401 / UNAUTHENTICATED) or a refusal (an unknown id), it opens
 // the stream again with the last resume token it read, so it misses nothing the server
 // still keeps; after failures it waits longer each time (up to 30 s). `handlers`:
-// onEvent(event), onNotice(notice), onState(state, detail) with state 'connecting',
+// onEvent(event), onBatch(events of one message, in order), onNotice(notice),
+// onState(state, detail) with state 'connecting',
 // 'connected', 'reconnecting', 'behind', 'failed' or 'login'. Returns {stop()}.
 // route() stops every watch of the page it leaves.
 const WATCH_IDLE_MS = 35000;  // Three keep-alive intervals of the server (10 s) and some.
 const WATCH_MAX_PAUSE_MS = 30000;
 let pageWatches = [];
 function liveWatch(request, handlers) {
-  const on = Object.assign({onEvent() {}, onNotice() {}, onState() {}}, handlers);
+  const on = Object.assign({onEvent() {}, onBatch() {}, onNotice() {}, onState() {}}, handlers);
   const controller = new AbortController();
   let token = '';
   let failures = 0;
@@ -122,6 +123,7 @@ function liveWatch(request, handlers) {
             if (e.resumeToken) token = e.resumeToken;
             on.onEvent(e);
           }
+          if ((m.events || []).length) on.onBatch(m.events);
         }, {signal: controller.signal, idleMs: WATCH_IDLE_MS});
       } catch (e) {
         if (controller.signal.aborted) return;
@@ -528,19 +530,22 @@ async function alertsPage() {
       status.textContent = watchStatusText(state, detail);
       status.dataset.state = state;
     },
-    onEvent: (e) => {
+    // Newest message first; the events of one message in their order (by rank).
+    onBatch: (events) => {
       // The current state after a RESYNC is no news; the alerts are the changes.
-      if (e.kind === 'CURRENT_TOP_K' || e.kind === 'CURRENT_BEST_VACANCY') return;
-      received++;
+      const news = events.filter((e) => e.kind !== 'CURRENT_TOP_K' && e.kind !== 'CURRENT_BEST_VACANCY');
+      if (!news.length) return;
+      received += news.length;
       count.textContent = fmt(received);
       empty.hidden = true;
-      body.prepend(h('tr', {class: 'alert ' + e.kind.toLowerCase(), 'data-kind': e.kind, 'data-vacancy': e.vacancyId, 'data-candidate': e.candidateId},
-        h('td', {class: 'id'}, alertTime(e.changedAt)),
-        h('td', {}, vacancyLink(e.vacancyId)),
-        h('td', {}, candidateLink(e.candidateId)),
-        h('td', {class: 'what'}, whatHappened(e), h('br', {}), h('span', {class: 'muted'}, label(WATCH_CAUSE, e.cause))),
-        h('td', {class: 'num score'}, e.kind === 'LEFT_TOP_K' ? '-' : fmt(e.score, 3)),
-        h('td', {}, h('ul', {class: 'reasons'}, (e.reasons || []).map((r) => h('li', {}, r))))));
+      body.prepend(...news.map((e) => h('tr', {class: 'alert ' + e.kind.toLowerCase(), 'data-kind': e.kind,
+        'data-vacancy': e.vacancyId, 'data-candidate': e.candidateId},
+      h('td', {class: 'id'}, alertTime(e.changedAt)),
+      h('td', {}, vacancyLink(e.vacancyId)),
+      h('td', {}, candidateLink(e.candidateId)),
+      h('td', {class: 'what'}, whatHappened(e), h('br', {}), h('span', {class: 'muted'}, label(WATCH_CAUSE, e.cause))),
+      h('td', {class: 'num score'}, e.kind === 'LEFT_TOP_K' ? '-' : fmt(e.score, 3)),
+      h('td', {}, h('ul', {class: 'reasons'}, (e.reasons || []).map((r) => h('li', {}, r)))))));
       while (body.rows.length > MAX_ALERTS) body.lastElementChild.remove();
     },
   });
