@@ -279,6 +279,8 @@ describe('the web page', () => {
     if (expected.matches.length) await page.waitForSelector('tr.match');
     const ids = await page.$$eval('tr.match', (trs) => trs.map((tr) => tr.dataset.id));
     assert.deepEqual(ids, expected.matches.map((m) => m.vacancyId));
+    assert.doesNotMatch(await page.textContent('main'), /\bnull\b|undefined/, 'no placeholder leaks into the page');
+    assert.equal(await page.$('#live'), null, 'a candidate page has no vacancy live panel');
     await shot(page, 'candidate');
   });
 

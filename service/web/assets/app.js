@@ -169,7 +169,7 @@ function h(tag, attrs, ...children) {
   return el;
 }
 const main = () => document.getElementById('main');
-function show(...nodes) { main().replaceChildren(...nodes); }
+function show(...nodes) { main().replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false)); }
 function errorBox(error) {
   return h('p', {class: 'error', role: 'alert'},
     error.http === 403 ? 'Geen toegang: ' : error.http === 404 ? 'Niet gevonden: ' : 'Fout: ',
