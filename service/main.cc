@@ -115,6 +115,9 @@ ABSL_FLAG(std::string, http_address, "127.0.0.1:8080",
           "host:port of the web page and /metrics (with --web); the same TLS as the gRPC port; "
           "loopback only without TLS. Port 0 picks a free one.");
 ABSL_FLAG(double, session_hours, 8, "A web session ends this many hours after login.");
+ABSL_FLAG(double, web_watch_seconds, 0,
+          "The web page's live alerts: the web edge ends a watch after this many seconds and "
+          "the page opens it again with its last resume token; 0 = when the session ends.");
 ABSL_FLAG(bool, log_calls, false,
           "One JSON line per call on stderr: time, method, status code, milliseconds, token "
           "name (no personal data).");
@@ -346,6 +349,9 @@ int main(int argc, char** argv) {
   web_options.address = absl::GetFlag(FLAGS_http_address);
   web_options.tls = server_options.tls;
   web_options.session_ttl = absl::Hours(session_hours);
+  const double web_watch_seconds = absl::GetFlag(FLAGS_web_watch_seconds);
+  if (web_watch_seconds < 0) return Fail("--web_watch_seconds must be >= 0");
+  if (web_watch_seconds > 0) web_options.watch_timeout = absl::Seconds(web_watch_seconds);
   if (web_on) {
     if (absl::Status checked = w2w::service::web::CheckWebOptions(web_options); !checked.ok()) {
       return Fail(checked.ToString());

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/message.h"
@@ -126,7 +127,8 @@ absl::StatusOr<std::string> Gateway::Unary(absl::string_view method_name, absl::
 
 absl::Status Gateway::ServerStream(
     absl::string_view method_name, absl::string_view json, absl::string_view token,
-    absl::Duration timeout, const std::function<bool(const std::string& json)>& on_message) const {
+    absl::Duration timeout, const std::function<bool(const std::string& json)>& on_message,
+    const StreamIdle& idle) const {
   absl::StatusOr<const MethodDescriptor*> method = FindMethod(method_name, true);
   if (!method.ok()) return method.status();
   absl::StatusOr<grpc::ByteBuffer> request = RequestBytes(**method, json);
@@ -146,11 +148,29 @@ absl::Status Gateway::ServerStream(
   bool ok = (call->StartCall(nullptr), wait());
   if (ok) ok = (call->Write(*request, nullptr), wait());
   if (ok) ok = (call->WritesDone(nullptr), wait());
+  // A read, waiting in steps of idle.interval and asking idle.on_idle in between, until
+  // it completes; once on_idle ended the call, the cancelled read is waited for plainly.
+  absl::Status ended_by_idle = absl::OkStatus();
+  auto wait_read = [&] {
+    if (!idle.on_idle) return wait();
+    for (;;) {
+      void* tag = nullptr;
+      bool read_ok = false;
+      switch (cq.AsyncNext(&tag, &read_ok, absl::ToChronoTime(absl::Now() + idle.interval))) {
+        case grpc::CompletionQueue::GOT_EVENT: return read_ok;
+        case grpc::CompletionQueue::SHUTDOWN: return false;
+        case grpc::CompletionQueue::TIMEOUT: break;
+      }
+      if (!ended_by_idle.ok()) continue;
+      ended_by_idle = idle.on_idle();
+      if (!ended_by_idle.ok()) context.TryCancel();
+    }
+  };
   bool stopped = false;
   while (ok) {
     grpc::ByteBuffer message;
     call->Read(&message, nullptr);
-    if (!wait()) break;  // End of stream (or a broken call: Finish says which).
+    if (!wait_read()) break;  // End of stream (or a broken call: Finish says which).
     absl::StatusOr<std::string> line = ResponseJson(**method, message);
     if (!line.ok() || !on_message(*line)) {
       stopped = true;
@@ -167,6 +187,7 @@ absl::Status Gateway::ServerStream(
   while (cq.Next(&tag, &more)) {
   }
   if (stopped) return absl::CancelledError("the reader went away");
+  if (!ended_by_idle.ok()) return ended_by_idle;
   return FromGrpc(status);
 }
 

@@ -16,7 +16,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -25,6 +24,15 @@
 #include "grpcpp/channel.h"
 
 namespace w2w::service::web {
+
+// While a server stream waits for its next message: `on_idle` is called about every
+// `interval`; a status other than OK from it cancels the call, and ServerStream returns
+// that status. So a caller can write keep-alive lines (and learn that its reader went
+// away) and end a stream whose session ended, even when the stream is quiet for hours.
+struct StreamIdle {
+  absl::Duration interval = absl::Seconds(1);
+  std::function<absl::Status()> on_idle;  // Empty: never called.
+};
 
 class Gateway {
  public:
@@ -43,7 +51,8 @@ class Gateway {
   // (returns CANCELLED). Returns the stream's final status.
   absl::Status ServerStream(absl::string_view method, absl::string_view json,
                             absl::string_view token, absl::Duration timeout,
-                            const std::function<bool(const std::string& json)>& on_message) const;
+                            const std::function<bool(const std::string& json)>& on_message,
+                            const StreamIdle& idle = {}) const;
 
  private:
   std::shared_ptr<grpc::Channel> channel_;

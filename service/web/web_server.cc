@@ -5,8 +5,10 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "absl/strings/string_view.h"
+#include <algorithm>
 #include <utility>
+
+#include "absl/strings/string_view.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -19,6 +21,7 @@
 #include "service/web/assets.h"
 #include "service/web/gateway.h"
 #include "service/web/sessions.h"
+#include "service/web/stream_slots.h"
 #include "w2w/v1/access.grpc.pb.h"
 
 namespace w2w::service::web {
@@ -27,6 +30,17 @@ namespace {
 constexpr char kCookie[] = "w2w_session";
 constexpr size_t kMaxSessions = 10'000;
 constexpr size_t kMaxBodyBytes = 4 << 20;  // As the gRPC port's default message limit.
+// httplib's worker threads. An open stream holds one for as long as it runs, so the
+// streams get at most kMaxStreams of them and the pages' short calls the rest.
+constexpr size_t kHttpThreads = 64;
+constexpr size_t kMaxStreams = 48;
+// A coach with a few tabs open (alerts, a vacancy's live panel, a rematch), plus the
+// streams of pages just left, which end at their next keep-alive write.
+constexpr size_t kMaxStreamsPerSession = 8;
+constexpr char kWatchMethod[] = "w2w.v1.WatchService/Watch";
+// What a quiet stream writes every keepalive_interval; no w2w.v1 response has the field.
+constexpr char kKeepAliveLine[] = "{\"keepalive\":{}}\n";
+constexpr char kSessionEnded[] = "session: ended (logged out or expired); log in at /login";
 
 // HTTP status for a gRPC code, so the page (and curl) can tell a refusal from a failure.
 int HttpStatus(absl::StatusCode code) {
@@ -230,6 +244,12 @@ absl::Status CheckWebOptions(const WebOptions& options) {
   if (options.session_ttl <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("session_hours: must be positive");
   }
+  if (options.watch_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("web_watch_seconds: must be positive (or unset)");
+  }
+  if (options.keepalive_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("keepalive_interval: must be positive");
+  }
   return absl::OkStatus();
 }
 
@@ -243,6 +263,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& op
   web->options_ = options;
   web->gateway_ = std::make_unique<Gateway>(channel);
   web->sessions_ = std::make_unique<SessionStore>(options.session_ttl, kMaxSessions);
+  web->stream_slots_ = std::make_unique<StreamSlots>(kMaxStreams, kMaxStreamsPerSession);
   web->metrics_ = metrics;
   if (options.tls.has_value()) {
     const ServerTlsOptions tls = *options.tls;
@@ -257,6 +278,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& op
     web->http_ = std::make_unique<httplib::Server>();
   }
   httplib::Server& http = *web->http_;
+  http.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
   http.set_payload_max_length(kMaxBodyBytes);
   http.set_keep_alive_timeout(5);  // Also bounds how long Stop waits for idle keep-alive connections.
   http.set_read_timeout(30);
@@ -265,6 +287,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& op
   WebServer* self = web.get();
   Gateway* gateway = web->gateway_.get();
   SessionStore* sessions = web->sessions_.get();
+  StreamSlots* slots = web->stream_slots_.get();
   const bool secure = options.tls.has_value();
 
   // The live session of a request, or nullopt.
@@ -380,7 +403,8 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& op
     }
     res.set_content(AppShell(), "text/html; charset=utf-8");
   };
-  for (const char* path : {"/", "/rematch", "/rapportages", "/inzetbaarheid", "/kandidaten", "/vacatures"}) {
+  for (const char* path :
+       {"/", "/rematch", "/rapportages", "/inzetbaarheid", "/meldingen", "/kandidaten", "/vacatures"}) {
     http.Get(path, [page](const httplib::Request& req, httplib::Response& res) {
       page(req, res, "", "");
     });
@@ -425,27 +449,71 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& op
             });
   http.Post(
       R"(/api/stream/(w2w\.v1\.[A-Za-z]+/[A-Za-z]+))",
-      [api_session, gateway, self](const httplib::Request& req, httplib::Response& res) {
+      [api_session, gateway, sessions, slots, self](const httplib::Request& req,
+                                                    httplib::Response& res) {
         std::optional<Session> session = api_session(req, res);
         if (!session.has_value()) return;
+        const std::string session_id = CookieValue(req, kCookie).value_or("");
+        if (absl::Status slot = slots->Acquire(session_id); !slot.ok()) {
+          res.status = HttpStatus(slot.code());
+          res.set_content(ErrorJson(slot), "application/json");
+          return;
+        }
+        const std::string method = req.matches[1].str();
+        const WebOptions& options = self->options_;
+        const absl::Duration timeout =
+            method == kWatchMethod
+                ? std::min(options.watch_timeout, session->expires - absl::Now())
+                : options.stream_timeout;
         // Lines of JSON as the messages come: the page shows progress as it goes. The last
         // line is {"status":{"code":..,"message":..}}, so an error after the first
         // message still reaches the page.
         res.set_chunked_content_provider(
             "application/x-ndjson",
-            [gateway, self, method = req.matches[1].str(), body = req.body,
-             token = session->token](size_t, httplib::DataSink& sink) {
+            [gateway, sessions, method, timeout, every = options.keepalive_interval,
+             body = req.body, token = session->token,
+             session_id](size_t, httplib::DataSink& sink) {
+              absl::Time last_write = absl::Now();
+              absl::Time last_check = last_write;
+              auto write = [&sink, &last_write](absl::string_view line) {
+                last_write = absl::Now();
+                return sink.is_writable() && sink.write(line.data(), line.size());
+              };
+              // A session that ended (logout, expiry) ends its streams within `every`.
+              auto session_live = [&] {
+                const absl::Time now = absl::Now();
+                if (now - last_check < every) return true;
+                last_check = now;
+                return sessions->Find(session_id, now).has_value();
+              };
+              bool session_ended = false;
+              StreamIdle idle;
+              idle.interval = every;
+              idle.on_idle = [&]() -> absl::Status {
+                if (!session_live()) return absl::UnauthenticatedError(kSessionEnded);
+                // A write to a page that went away fails (at the latest the second one
+                // after it closed), and that ends the call and frees the thread.
+                if (absl::Now() - last_write >= every && !write(kKeepAliveLine)) {
+                  return absl::CancelledError("the reader went away");
+                }
+                return absl::OkStatus();
+              };
               absl::Status status = gateway->ServerStream(
-                  method, body, token, self->options_.stream_timeout,
-                  [&sink](const std::string& json) {
-                    const std::string line = json + "\n";
-                    return sink.is_writable() && sink.write(line.data(), line.size());
-                  });
-              const std::string last = absl::StrCat("{\"status\":", ErrorJson(status), "}\n");
-              if (sink.is_writable()) sink.write(last.data(), last.size());
+                  method, body, token, timeout,
+                  [&](const std::string& json) {
+                    if (!session_live()) {
+                      session_ended = true;
+                      return false;
+                    }
+                    return write(json + "\n");
+                  },
+                  idle);
+              if (session_ended) status = absl::UnauthenticatedError(kSessionEnded);
+              write(absl::StrCat("{\"status\":", ErrorJson(status), "}\n"));
               sink.done();
               return true;
-            });
+            },
+            [slots, session_id](bool) { slots->Release(session_id); });
       });
 
   const int port = host_port->second == 0

@@ -2,9 +2,12 @@
 // coach's web page, its JSON API, and /metrics for Prometheus (docs/web.md).
 //
 //   GET  /login, POST /login (form field `token`), POST /logout     the session
-//   GET  /, /vacatures/ID, /kandidaten/ID, /rematch, /rapportages, /inzetbaarheid  the pages (one app)
+//   GET  /, /vacatures/ID, /kandidaten/ID, /rematch, /rapportages, /inzetbaarheid,
+//        /meldingen                                                                the pages (one app)
 //   POST /api/w2w.v1.Service/Method          a unary RPC, JSON in and out (gateway.h)
 //   POST /api/stream/w2w.v1.Service/Method   a server stream, one JSON line per message
+//                                            (keep-alive lines while quiet; a watch
+//                                            ends with its session, docs/web.md)
 //   GET  /assets/...                         the page's files, compiled into the binary
 //   GET  /metrics                            Prometheus text format, no session needed
 //
@@ -45,6 +48,15 @@ struct WebOptions {
   // Deadline of one API call made for the page; a rematch stream gets `stream_timeout`.
   absl::Duration call_timeout = absl::Seconds(30);
   absl::Duration stream_timeout = absl::Hours(1);
+  // A watch (WatchService.Watch) never ends by itself: the edge ends it when the
+  // session ends (logout or expiry, noticed within `keepalive_interval`), or after
+  // `watch_timeout` if that is sooner (DEADLINE_EXCEEDED). The page opens it again with
+  // its last resume token on any end but a logout.
+  absl::Duration watch_timeout = absl::InfiniteDuration();
+  // A stream with nothing to send writes a keep-alive line this often: the page learns
+  // the connection is alive, and the edge learns that a page went away (the write
+  // fails) and ends the call, instead of holding its thread until the next event.
+  absl::Duration keepalive_interval = absl::Seconds(10);
 };
 
 // Checks `options` without starting anything (main calls it before opening the store).
@@ -53,6 +65,7 @@ absl::Status CheckWebOptions(const WebOptions& options);
 
 class Gateway;
 class SessionStore;
+class StreamSlots;
 
 class WebServer {
  public:
@@ -81,6 +94,7 @@ class WebServer {
   WebOptions options_;
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<SessionStore> sessions_;
+  std::unique_ptr<StreamSlots> stream_slots_;
   const metrics::Registry* metrics_ = nullptr;
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;

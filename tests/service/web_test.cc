@@ -1,6 +1,7 @@
 // The HTTP edge of the real w2w-server (--web): /metrics read by a strict parser of the
 // Prometheus text format after known calls, imports and a rematch; the call log; the web
-// port over the gRPC port's TLS; and the start-up refusals of a bad --http_address.
+// port over the gRPC port's TLS; the start-up refusals of a bad --http_address; and
+// open-ended watches: keep-alive lines, the per-session bound, ending at logout.
 // The page itself is tested in a real browser by tests/web/e2e_test.mjs.
 #include <httplib.h>
 
@@ -8,11 +9,14 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testkit/prometheus_text.h"
@@ -261,6 +265,98 @@ TEST(WebStartTest, ABadHttpAddressIsRefusedAtStartNamingTheFlag) {
     EXPECT_THAT(result.err, HasSubstr(words)) << address;
     EXPECT_THAT(result.out, Not(HasSubstr("listening on"))) << address;
   }
+}
+
+
+// One server stream of the web edge, read on a thread of its own into `body`.
+class WebStream {
+ public:
+  WebStream(const std::string& host, int port, const std::string& cookie, std::string request)
+      : thread_([this, host, port, cookie, request = std::move(request)] {
+          httplib::Client http(host, port);
+          http.set_read_timeout(60);
+          httplib::Request req;
+          req.method = "POST";
+          req.path = "/api/stream/w2w.v1.WatchService/Watch";
+          req.headers = {{"Cookie", cookie}, {"Content-Type", "application/json"}};
+          req.body = request;
+          req.content_receiver = [this](const char* data, size_t size, uint64_t, uint64_t) {
+            absl::MutexLock lock(&mu_);
+            body_.append(data, size);
+            return true;
+          };
+          httplib::Response res;
+          httplib::Error error = httplib::Error::Success;
+          http.send(req, res, error);
+          absl::MutexLock lock(&mu_);
+          status_ = res.status;
+          done_ = true;
+        }) {}
+  ~WebStream() { thread_.join(); }
+
+  // Waits (at most `limit`) until the body holds `text`, or the stream ended.
+  bool WaitFor(absl::string_view text, absl::Duration limit) {
+    absl::MutexLock lock(&mu_);
+    auto seen = [this, text]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return done_ || absl::StrContains(body_, text);
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&seen), limit);
+    return absl::StrContains(body_, text);
+  }
+  std::string body() {
+    absl::MutexLock lock(&mu_);
+    return body_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::string body_ ABSL_GUARDED_BY(mu_);
+  int status_ ABSL_GUARDED_BY(mu_) = 0;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+// A watch is open-ended: while quiet the edge writes keep-alive lines (so a page that
+// went away is noticed), a session may hold 8 streams at once, and logging out ends
+// the session's streams UNAUTHENTICATED within one keep-alive interval (10 s), without
+// waiting for an event or a deadline.
+TEST(WebStreamTest, QuietWatchesKeepAliveAreBoundedPerSessionAndEndAtLogout) {
+  std::unique_ptr<ServerProcess> server = StartWeb();
+  ASSERT_NE(server, nullptr);
+  auto [host, port] = HostPort(server->web_url());
+  httplib::Client http(host, port);
+  httplib::Result login = http.Post("/login", httplib::Params{{"token", server->admin_token()}});
+  ASSERT_TRUE(login);
+  ASSERT_EQ(login->status, 303);
+  std::string cookie = login->get_header_value("Set-Cookie");
+  cookie = cookie.substr(0, cookie.find(';'));
+
+  constexpr int kPerSession = 8;  // web_server.cc kMaxStreamsPerSession.
+  std::vector<std::unique_ptr<WebStream>> streams;
+  for (int i = 0; i < kPerSession; ++i) {
+    streams.push_back(std::make_unique<WebStream>(host, port, cookie, R"({"inScope": true})"));
+  }
+  for (auto& stream : streams) {
+    ASSERT_TRUE(stream->WaitFor("\"STARTED\"", absl::Seconds(30))) << stream->body();
+  }
+  httplib::Result refused = http.Post("/api/stream/w2w.v1.WatchService/Watch",
+                                      httplib::Headers{{"Cookie", cookie}}, R"({"inScope": true})",
+                                      "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 429);
+  EXPECT_THAT(refused->body, HasSubstr("RESOURCE_EXHAUSTED"));
+
+  EXPECT_TRUE(streams[0]->WaitFor("{\"keepalive\":{}}\n", absl::Seconds(30))) << streams[0]->body();
+  const absl::Time logout = absl::Now();
+  httplib::Result out = http.Post("/logout", httplib::Headers{{"Cookie", cookie}}, "",
+                                  "application/x-www-form-urlencoded");
+  ASSERT_TRUE(out);
+  for (auto& stream : streams) {
+    EXPECT_TRUE(stream->WaitFor("{\"status\":{\"code\":\"UNAUTHENTICATED\"", absl::Seconds(30)))
+        << stream->body();
+    EXPECT_THAT(stream->body(), HasSubstr("session: ended"));
+  }
+  EXPECT_LT(absl::Now() - logout, absl::Seconds(25)) << "ended within a keep-alive interval or two";
 }
 
 }  // namespace

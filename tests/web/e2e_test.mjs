@@ -7,7 +7,10 @@
 //   an explanation (the reasons ExplainMatch gives), a rematch run to its summary (the
 //   counts StartRematch gives), the reports page, a page outside a coach's scope
 //   (HTTP 403), the JSON API refusing a call without a session or without JSON, and
-//   /metrics counting the calls the page made.
+//   /metrics counting the calls the page made; live alerts: /meldingen lists the
+//   matches of a pushed vacancy in a coach's scope as Shortlist gives them, in Dutch,
+//   and reopens its watch with the last resume token when the edge ends the stream
+//   (--web_watch_seconds); a vacancy's live panel shows a candidate entering and leaving.
 // Screenshots of every page go to W2W_SCREENSHOT_DIR (default build/web-screenshots).
 //
 // Environment: W2W_SERVER_BIN, W2W_CLI_BIN, W2W_DATAGEN_BIN, W2W_DATA_DIR, W2W_PROTO_DIR,
@@ -37,6 +40,8 @@ const CHROMIUM = env('W2W_CHROMIUM', '/usr/bin/chromium');
 const SHOTS = env('W2W_SCREENSHOT_DIR', path.join(repo, 'build', 'web-screenshots'));
 const CANDIDATES = 3000;
 const VACANCIES = 600;
+const WATCH_SECONDS = 3;
+const LIVE_WAIT_MS = 15_000;  // The longest a live alert may take to show in these tests.
 
 // ---- gRPC -----------------------------------------------------------------------------
 function loadContract() {
@@ -83,8 +88,11 @@ let web = '';
 async function startServer() {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'w2w-web-test-'));
   const dataDir = path.join(root, 'data');
+  // --web_watch_seconds: the web edge ends every watch after that long, so the page's
+  // reconnect with its resume token happens (and is checked) within the test.
   server = spawn(SERVER_BIN, [`--data_dir=${dataDir}`, '--address=127.0.0.1:0', '--web',
-    '--http_address=127.0.0.1:0', `--reference_dir=${REFERENCE_DIR}`], {stdio: ['ignore', 'pipe', 'pipe']});
+    '--http_address=127.0.0.1:0', `--reference_dir=${REFERENCE_DIR}`, `--web_watch_seconds=${WATCH_SECONDS}`],
+  {stdio: ['ignore', 'pipe', 'pipe']});
   let stderr = '';
   server.stderr.on('data', (d) => { stderr += d; });
   const lines = readline.createInterface({input: server.stdout});
@@ -144,6 +152,38 @@ async function shot(page, name) {
   fs.mkdirSync(SHOTS, {recursive: true});
   await page.screenshot({path: path.join(SHOTS, `${name}.png`), fullPage: true});
 }
+// Records the page's Watch streams: each request's body and, once it ended, its lines.
+function recordWatches(page) {
+  const streams = [];
+  page.on('response', (response) => {
+    if (!response.url().endsWith('/api/stream/w2w.v1.WatchService/Watch')) return;
+    const entry = {request: JSON.parse(response.request().postData()), lines: null};
+    entry.done = response.text()
+      .then((text) => { entry.lines = text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)); })
+      .catch(() => {});  // A stream cut by a navigation has no body to read.
+    streams.push(entry);
+  });
+  return streams;
+}
+// The last resume token of a stream's lines.
+function lastToken(lines) {
+  let token = '';
+  for (const line of lines) {
+    if (line.notice && line.notice.resumeToken) token = line.notice.resumeToken;
+    for (const e of line.events || []) token = e.resumeToken || token;
+  }
+  return token;
+}
+// Waits (polling, bounded) until condition() holds.
+async function until(condition, ms, what) {
+  const end = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+// A copy of a stored record under a new id, as an upsert takes it.
+const copyOf = (record, id, extra = {}) => ({...record, id, version: 0, updatedAt: '', ...extra});
 const pageNumber = (text) => Number(text.trim().replace(/\./g, '').replace(',', '.'));
 
 describe('the web page', () => {
@@ -239,6 +279,8 @@ describe('the web page', () => {
     if (expected.matches.length) await page.waitForSelector('tr.match');
     const ids = await page.$$eval('tr.match', (trs) => trs.map((tr) => tr.dataset.id));
     assert.deepEqual(ids, expected.matches.map((m) => m.vacancyId));
+    assert.doesNotMatch(await page.textContent('main'), /\bnull\b|undefined/, 'no placeholder leaks into the page');
+    assert.equal(await page.$('#live'), null, 'a candidate page has no vacancy live panel');
     await shot(page, 'candidate');
   });
 
@@ -317,6 +359,116 @@ describe('the web page', () => {
       {method: 'POST', headers: {'Content-Type': 'application/json'}, body: '{}'})).status);
     assert.equal(api, 401);
     await coach.context().close();
+  });
+
+  it('lists new matches in a coach\'s scope live on /meldingen, and resumes after the stream ends', async () => {
+    const region = openVacancy.region;
+    const created = await call('AccessService', 'createToken',
+      {name: 'coach-alerts-e2e', role: 'ROLE_COACH', scope: {regions: [region]}});
+    const coach = await newPage();
+    const streams = recordWatches(coach);
+    await login(coach, created.secret, '/meldingen');
+    assert.equal(await coach.getAttribute('nav a[href="/meldingen"]', 'aria-current'), 'page', 'Meldingen is in the navigation');
+    await coach.waitForSelector('#alert-status[data-state="connected"]', {timeout: LIVE_WAIT_MS});
+    assert.equal(streams[0].request.inScope, true);
+    assert.equal(streams[0].request.language, 'LANGUAGE_NL');
+    assert.equal(streams[0].request.resumeToken, '');
+
+    // A vacancy pushed in the coach's region: its first events list who fits it.
+    const template = await call('VacancyService', 'getVacancy', {id: openVacancy.id});
+    const pushAndExpect = async (id) => {
+      await call('VacancyService', 'upsertVacancy', {vacancy: copyOf(template, id, {title: 'E2E live', filledPositions: 0})});
+      const expected = await call('MatchService', 'shortlist', {vacancyId: id, k: 10, language: 'LANGUAGE_NL'}, created.secret);
+      assert.ok(expected.matches.length > 0, `the pushed vacancy ${id} fits someone`);
+      await coach.waitForFunction(([v, n]) => document.querySelectorAll(
+        `#alerts tr.alert[data-vacancy="${v}"][data-kind="ENTERED_TOP_K"]`).length >= n,
+      [id, expected.matches.length], {timeout: LIVE_WAIT_MS});
+      const rows = await coach.$$eval(`#alerts tr.alert[data-vacancy="${id}"]`, (trs) => trs.map((tr) => ({
+        candidate: tr.dataset.candidate, kind: tr.dataset.kind, time: tr.cells[0].textContent,
+        vacancyHref: tr.cells[1].querySelector('a').getAttribute('href'),
+        candidateHref: tr.cells[2].querySelector('a').getAttribute('href'),
+        what: tr.cells[3].textContent, score: tr.cells[4].textContent,
+        reasons: [...tr.cells[5].querySelectorAll('li')].map((li) => li.textContent)})));
+      assert.equal(rows.length, expected.matches.length, 'one alert per candidate, none twice');
+      for (const row of rows) {
+        const rank = expected.matches.findIndex((m) => m.candidateId === row.candidate) + 1;
+        assert.ok(rank > 0, `${row.candidate} is in the shortlist of ${id}`);
+        const match = expected.matches[rank - 1];
+        assert.equal(row.vacancyHref, `/vacatures/${id}`);
+        assert.equal(row.candidateHref, `/kandidaten/${row.candidate}`);
+        assert.match(row.what, new RegExp(`^nieuw in top 10 \\(#${rank}\\)vacature gewijzigd$`));
+        assert.match(row.time, /^\d{2}:\d{2}:\d{2}$/);
+        assert.ok(Math.abs(pageNumber(row.score) - match.score) < 0.0006, `score of ${row.candidate}`);
+        assert.deepEqual(row.reasons, match.explanation.reasons, 'the reasons, in Dutch, as Shortlist gives them');
+      }
+      assert.ok(rows.some((r) => r.reasons.some((x) => /^(zelfde beroep|verwant beroep)/.test(x))), 'Dutch reasons');
+      return rows;
+    };
+    await pushAndExpect('v-e2e-alert-1');
+    await shot(coach, 'alerts');
+
+    // The edge ends each watch after --web_watch_seconds; the page reopens it with the
+    // last resume token it read (the server answers RESUMED), and keeps updating.
+    // (Playwright cannot always read a streamed body, so each pair of streams whose
+    // bodies it read is checked, and at least one pair must be.)
+    await until(() => streams.length >= 4, WATCH_SECONDS * 5 * 1000 + LIVE_WAIT_MS, 'the page reopens its watch');
+    await Promise.all(streams.slice(0, 3).map((s) => s.done));
+    let checked = 0;
+    for (let i = 0; i + 1 < streams.length; i++) {
+      assert.notEqual(streams[i + 1].request.resumeToken, '', `stream ${i + 1} resumes`);
+      assert.equal(streams[i + 1].request.inScope, true);
+      const lines = streams[i].lines;
+      if (!lines) continue;
+      assert.equal(lines[lines.length - 1].status.code, 'DEADLINE_EXCEEDED', `stream ${i} ended by the edge`);
+      assert.equal(streams[i + 1].request.resumeToken, lastToken(lines), `stream ${i + 1} resumes where ${i} stopped`);
+      if (streams[i + 1].lines) assert.equal(streams[i + 1].lines[0].notice.kind, 'RESUMED');
+      checked++;
+    }
+    assert.ok(checked > 0, 'the body of a stream was read and the next one resumed at its last token');
+    await pushAndExpect('v-e2e-alert-2');
+    await coach.waitForSelector('#alert-status[data-state="connected"]', {timeout: LIVE_WAIT_MS});
+    assert.match(await coach.textContent('#alert-status'), /^Verbonden sinds/);
+    assert.deepEqual(coach.errors, [], 'no script errors on the alerts page');
+    await coach.context().close();
+    for (const id of ['v-e2e-alert-1', 'v-e2e-alert-2']) await call('VacancyService', 'deleteVacancy', {id});
+  });
+
+  it('shows a vacancy\'s top 10 live on its page: a candidate entering and leaving', async () => {
+    await page.goto(`${web}/vacatures/${openVacancy.id}`);
+    await ready(page);
+    await page.waitForSelector('#live-status[data-state="connected"]', {timeout: LIVE_WAIT_MS});
+    const top = await call('MatchService', 'shortlist', {vacancyId: openVacancy.id, k: 10});
+    await page.waitForFunction((n) => document.querySelectorAll('#live-top .tag').length === n, top.matches.length,
+      {timeout: LIVE_WAIT_MS}).catch(async (e) => {
+      throw new Error(`${e.message}; the panel: ${await page.textContent('#live')}; Shortlist: ${top.matches.map((m) => m.candidateId)}`);
+    });
+    assert.deepEqual(await page.$$eval('#live-top .tag a', (as) => as.map((a) => a.textContent)),
+      top.matches.map((m) => m.candidateId), 'the panel starts with the top 10 Shortlist gives');
+    // The trade is named in Dutch, not by its ESCO UUID.
+    const trades = await call('TaxonomyService', 'listTrades', {pageSize: 1000, language: 'LANGUAGE_NL'});
+    const trade = trades.trades.find((t) => t.id === openVacancy.trade || t.escoCode === openVacancy.trade);
+    assert.equal(await page.textContent('#v-trade'), `${trade.label} (${trade.escoCode})`);
+    assert.equal(trade.label, trade.labelNl);
+
+    // A twin of its best candidate enters the top 10 (and pushes the 10th out).
+    const best = await call('CandidateService', 'getCandidate', {id: top.matches[0].candidateId});
+    await call('CandidateService', 'upsertCandidate', {candidate: copyOf(best, 'c-e2e-live')});
+    const entered = await page.waitForSelector('#live-events li[data-kind="ENTERED_TOP_K"][data-candidate="c-e2e-live"]',
+      {timeout: LIVE_WAIT_MS});
+    assert.match(await entered.textContent(), /kandidaat c-e2e-live nieuw in top 10 \(#[12]\), score .*\(kandidaat gewijzigd\)/);
+    if (top.matches.length === 10) {
+      const tenth = top.matches[9].candidateId;
+      const left = await page.waitForSelector(`#live-events li[data-kind="LEFT_TOP_K"][data-candidate="${tenth}"]`,
+        {timeout: LIVE_WAIT_MS});
+      assert.match(await left.textContent(), new RegExp(`kandidaat ${tenth} uit de top 10 \\(was #10\\)`));
+    }
+    await shot(page, 'vacancy-live');
+    // Deleted again, it leaves.
+    await call('CandidateService', 'deleteCandidate', {id: 'c-e2e-live'});
+    const gone = await page.waitForSelector('#live-events li[data-kind="LEFT_TOP_K"][data-candidate="c-e2e-live"]',
+      {timeout: LIVE_WAIT_MS});
+    assert.match(await gone.textContent(), /uit de top 10/);
+    await page.waitForFunction(() => !document.querySelector('#live-top a[href="/kandidaten/c-e2e-live"]'));
   });
 
   it('refuses API calls without a session or without JSON, and counts calls in /metrics', async () => {

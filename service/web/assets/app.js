@@ -2,7 +2,8 @@
 // Every call goes to /api/<w2w.v1 method> with the session cookie; the server calls the
 // gRPC service with the session's token, so the page sees what the token may see.
 // Labels are Dutch, code and names English; the server's texts (reasons, exclusion and
-// rematch reasons) are asked for in Dutch (LANGUAGE). No framework, no external files.
+// rematch reasons, trade labels) are asked for in Dutch (LANGUAGE). Live alerts
+// (/meldingen, a vacancy's live panel) are watches that reopen themselves (liveWatch). No framework, no external files.
 'use strict';
 
 // ---- API ------------------------------------------------------------------------------
@@ -26,34 +27,129 @@ async function api(method, body) {
 }
 
 // A server stream: onMessage(obj) per message; resolves with the final {code, message}.
-async function apiStream(method, body, onMessage) {
-  const response = await fetch('/api/stream/' + method, {
-    method: 'POST', credentials: 'same-origin',
-    headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body || {}),
-  });
-  if (!response.ok) {
-    let json = {};
-    try { json = await response.json(); } catch (e) { /* empty */ }
-    throw new ApiError(json.code || String(response.status), json.message || '', response.status);
+// The server writes a keep-alive line ({"keepalive":{}}, skipped here) while a stream is
+// quiet; with `idleMs`, a stream that shows no sign of life for that long is aborted and
+// ends UNAVAILABLE, so a dead connection is noticed. `signal` (an AbortSignal) ends it
+// from outside; it then rejects with an AbortError.
+async function apiStream(method, body, onMessage, {signal, idleMs} = {}) {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  if (signal) {
+    if (signal.aborted) controller.abort();
+    signal.addEventListener('abort', stop);
   }
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffered = '';
-  let final = {code: 'UNAVAILABLE', message: 'de verbinding werd verbroken'};
-  for (;;) {
-    const {value, done} = await reader.read();
-    if (done) break;
-    buffered += decoder.decode(value, {stream: true});
-    let newline;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      if (!line) continue;
-      const message = JSON.parse(line);
-      if (message.status) final = message.status; else onMessage(message);
+  let silent = false;
+  let timer = null;
+  const alive = () => {
+    if (!idleMs) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => { silent = true; controller.abort(); }, idleMs);
+  };
+  alive();
+  try {
+    const response = await fetch('/api/stream/' + method, {
+      method: 'POST', credentials: 'same-origin', signal: controller.signal,
+      headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body || {}),
+    });
+    if (!response.ok) {
+      let json = {};
+      try { json = await response.json(); } catch (e) { /* empty */ }
+      throw new ApiError(json.code || String(response.status), json.message || '', response.status);
     }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffered = '';
+    let final = {code: 'UNAVAILABLE', message: 'de verbinding werd verbroken'};
+    for (;;) {
+      const {value, done} = await reader.read();
+      if (done) break;
+      alive();
+      buffered += decoder.decode(value, {stream: true});
+      let newline;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (!line) continue;
+        const message = JSON.parse(line);
+        if (message.status) final = message.status; else if (!message.keepalive) onMessage(message);
+      }
+    }
+    return final;
+  } catch (e) {
+    if (silent) return {code: 'UNAVAILABLE', message: 'geen teken van leven van de server'};
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    if (signal) signal.removeEventListener('abort', stop);
   }
-  return final;
+}
+
+// A watch (WatchService.Watch, docs/watch.md) that never silently stops: on any end of
+// its stream but a logout (401 / UNAUTHENTICATED) or a refusal (an unknown id), it opens
+// the stream again with the last resume token it read, so it misses nothing the server
+// still keeps; after failures it waits longer each time (up to 30 s). `handlers`:
+// onEvent(event), onBatch(events of one message, in order), onNotice(notice),
+// onState(state, detail) with state 'connecting',
+// 'connected', 'reconnecting', 'behind', 'failed' or 'login'. Returns {stop()}.
+// route() stops every watch of the page it leaves.
+const WATCH_IDLE_MS = 35000;  // Three keep-alive intervals of the server (10 s) and some.
+const WATCH_MAX_PAUSE_MS = 30000;
+let pageWatches = [];
+function liveWatch(request, handlers) {
+  const on = Object.assign({onEvent() {}, onBatch() {}, onNotice() {}, onState() {}}, handlers);
+  const controller = new AbortController();
+  let token = '';
+  let failures = 0;
+  const pause = (ms) => new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    controller.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); });
+  });
+  const toLogin = () => {
+    on.onState('login');
+    location.href = '/login?next=' + encodeURIComponent(location.pathname + location.search);
+  };
+  (async () => {
+    while (!controller.signal.aborted) {
+      on.onState(token ? 'reconnecting' : 'connecting', null);
+      let final;
+      try {
+        final = await apiStream('w2w.v1.WatchService/Watch', {...request, resumeToken: token, language: LANGUAGE}, (m) => {
+          if (m.notice) {
+            if (m.notice.resumeToken) token = m.notice.resumeToken;
+            on.onNotice(m.notice);
+            if (m.notice.kind !== 'FELL_BEHIND') { failures = 0; on.onState('connected', m.notice); }
+          }
+          for (const e of m.events || []) {
+            if (e.resumeToken) token = e.resumeToken;
+            on.onEvent(e);
+          }
+          if ((m.events || []).length) on.onBatch(m.events);
+        }, {signal: controller.signal, idleMs: WATCH_IDLE_MS});
+      } catch (e) {
+        if (controller.signal.aborted) return;
+        final = {code: e.code || 'UNAVAILABLE', message: e.message || String(e), http: e.http};
+      }
+      if (controller.signal.aborted) return;
+      if (final.http === 401 || final.code === 'UNAUTHENTICATED') { toLogin(); return; }
+      if (final.code === 'INVALID_ARGUMENT' && /resume_token/.test(final.message)) token = '';
+      else if (['INVALID_ARGUMENT', 'NOT_FOUND', 'PERMISSION_DENIED'].includes(final.code)) {
+        on.onState('failed', final);
+        return;
+      }
+      // A watch the edge ended on time (DEADLINE_EXCEEDED) or that fell behind
+      // (RESOURCE_EXHAUSTED after FELL_BEHIND) comes back at once; failures wait.
+      // (An HTTP 429 is the edge refusing one more stream of this session: a failure.)
+      const behind = final.code === 'RESOURCE_EXHAUSTED' && final.http === undefined;
+      const routine = behind || final.code === 'DEADLINE_EXCEEDED';
+      if (!routine) failures++;
+      const ms = routine ? 0 : Math.min(WATCH_MAX_PAUSE_MS, 1000 * 2 ** Math.min(5, failures - 1));
+      on.onState(behind ? 'behind' : 'reconnecting', {...final, pauseMs: ms});
+      await pause(ms);
+    }
+  })();
+  const watch = {stop: () => controller.abort()};
+  pageWatches.push(watch);
+  return watch;
 }
 
 // ---- DOM helpers ----------------------------------------------------------------------
@@ -73,7 +169,7 @@ function h(tag, attrs, ...children) {
   return el;
 }
 const main = () => document.getElementById('main');
-function show(...nodes) { main().replaceChildren(...nodes); }
+function show(...nodes) { main().replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false)); }
 function errorBox(error) {
   return h('p', {class: 'error', role: 'alert'},
     error.http === 403 ? 'Geen toegang: ' : error.http === 404 ? 'Niet gevonden: ' : 'Fout: ',
@@ -108,6 +204,30 @@ function taxonomy() {
   }
   return taxonomyPromise;
 }
+// Trade labels in Dutch (ListTrades, LANGUAGE_NL), fetched once: records carry the ESCO
+// occupation id (a UUID), which is no name for a person. By id and by ESCO code.
+let tradesPromise = null;
+function trades() {
+  if (!tradesPromise) {
+    tradesPromise = (async () => {
+      const byKey = new Map();
+      let pageToken = '';
+      do {
+        const page = await api('w2w.v1.TaxonomyService/ListTrades', {pageSize: 1000, pageToken, language: LANGUAGE});
+        for (const t of page.trades) { byKey.set(t.id, t); byKey.set(t.escoCode, t); }
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      return byKey;
+    })().catch(() => new Map());  // Without labels the page still works: it shows the ids.
+  }
+  return tradesPromise;
+}
+// "lasser (7212.1)" for a trade id or code, the id itself when unknown.
+function tradeName(byKey, key) {
+  const t = byKey.get(key);
+  return t ? `${t.label} (${t.escoCode})` : (key || '-');
+}
+
 function select(name, text, options, value) {
   return h('label', {}, text, h('select', {name, id: 'f-' + name},
     h('option', {value: ''}, 'Alle'),
@@ -126,7 +246,8 @@ async function renderHeader() {
       link('/kandidaten', 'Kandidaten', path.startsWith('/kandidaten')), ' ',
       link('/rematch', 'Rematch', path === '/rematch'), ' ',
       link('/rapportages', 'Rapportages', path === '/rapportages'), ' ',
-      link('/inzetbaarheid', 'Inzetbaarheid', path === '/inzetbaarheid')),
+      link('/inzetbaarheid', 'Inzetbaarheid', path === '/inzetbaarheid'), ' ',
+      link('/meldingen', 'Meldingen', path === '/meldingen')),
     h('span', {class: 'who', id: 'who'}),
     h('form', {method: 'post', action: '/logout'}, h('button', {type: 'submit'}, 'Uitloggen')));
   try {
@@ -230,7 +351,7 @@ function scoreBar(explanation) {
 function legend() {
   return h('div', {class: 'legend', 'aria-hidden': 'true'}, COMPONENTS.map(([k, t]) => h('span', {}, h('i', {class: 'c-' + k}), t)));
 }
-function explanationView(ex) {
+function explanationView(ex, tradeNames) {
   const e = ex.explanation || {};
   return h('div', {class: 'explanation'},
     ex.excluded ? h('p', {class: 'error'}, 'Uitgesloten: ', ex.exclusionReason) : null,
@@ -244,7 +365,7 @@ function explanationView(ex) {
           h('td', {class: 'num'}, fmt(c.contribution, 3)));
       })),
     h('dl', {class: 'facts'},
-      h('dt', {}, 'Beroep'), h('dd', {}, e.matchedTrade || '-', ' (overlap ', pct(e.tradeSimilarity), ', ', e.yearsExperience, ' jaar ervaring)'),
+      h('dt', {}, 'Beroep'), h('dd', {class: 'matched-trade'}, e.matchedTrade ? tradeName(tradeNames, e.matchedTrade) : '-', ' (overlap ', pct(e.tradeSimilarity), ', ', e.yearsExperience, ' jaar ervaring)'),
       h('dt', {}, 'Afstand'), h('dd', {}, fmt(e.distanceKm, 1), ' km: ', (e.candidatePlace || {}).name || '-', ' naar ', (e.vacancyPlace || {}).name || '-'),
       h('dt', {}, 'Gewenste kwalificaties'), h('dd', {}, (e.preferredHeld || []).join(', ') || '-')),
     h('h3', {}, 'Omscholingsplan'),
@@ -262,10 +383,11 @@ async function matchPage(kind, id) {
   try {
     record = await api(isVacancy ? 'w2w.v1.VacancyService/GetVacancy' : 'w2w.v1.CandidateService/GetCandidate', {id});
   } catch (e) { show(h('h1', {}, id), errorBox(e)); return; }
+  const tradeNames = await trades();
   const facts = isVacancy
     ? h('dl', {class: 'facts'}, h('dt', {}, 'Werkgever'), h('dd', {}, record.employerId),
       h('dt', {}, 'Regio'), h('dd', {}, record.region, record.municipality ? ` (${record.municipality})` : ''),
-      h('dt', {}, 'Sector'), h('dd', {}, label(SECTORS, record.sector)), h('dt', {}, 'Beroep'), h('dd', {}, record.trade),
+      h('dt', {}, 'Sector'), h('dd', {}, label(SECTORS, record.sector)), h('dt', {}, 'Beroep'), h('dd', {id: 'v-trade'}, tradeName(tradeNames, record.trade)),
       h('dt', {}, 'Vereist'), h('dd', {}, record.requiredQualifications.map((q) => h('span', {class: 'tag'}, q)), record.requiredQualifications.length ? '' : '-'),
       h('dt', {}, 'Gewenst'), h('dd', {}, record.preferredQualifications.map((q) => h('span', {class: 'tag'}, q)), record.preferredQualifications.length ? '' : '-'),
       h('dt', {}, 'Status'), h('dd', {}, label(VACANCY_STATUS, record.status), `, ${record.filledPositions}/${record.positions} plaatsen vervuld`,
@@ -273,7 +395,7 @@ async function matchPage(kind, id) {
     : h('dl', {class: 'facts'}, h('dt', {}, 'Regio'), h('dd', {}, record.region, record.municipality ? ` (${record.municipality})` : ''),
       h('dt', {}, 'Sector'), h('dd', {}, label(SECTORS, record.sector)), h('dt', {}, 'Status'), h('dd', {}, label(CANDIDATE_STATUS, record.status)),
       h('dt', {}, 'Werkgever'), h('dd', {}, record.employerId || '-'),
-      h('dt', {}, 'Beroepen'), h('dd', {}, record.trades.map((t) => h('span', {class: 'tag'}, `${t.code} (${t.years} jaar)`))),
+      h('dt', {}, 'Beroepen'), h('dd', {}, record.trades.map((t) => h('span', {class: 'tag'}, `${tradeName(tradeNames, t.code)}, ${t.years} jaar`))),
       h('dt', {}, 'Kwalificaties'), h('dd', {}, record.qualifications.map((q) => h('span', {class: 'tag'}, q)), record.qualifications.length ? '' : '-'),
       h('dt', {}, 'Reisafstand'), h('dd', {}, (record.maxTravelKm || 50) + ' km', record.willingToRetrain ? ', wil omscholen' : ', wil niet omscholen'));
   const params = new URLSearchParams(location.search);
@@ -293,7 +415,8 @@ async function matchPage(kind, id) {
   const table = h('table', {id: 'matches'});
   const status = h('p', {class: 'muted', 'aria-live': 'polite', id: 'match-status'});
   show(h('h1', {}, isVacancy ? `Vacature ${record.id}` : `Kandidaat ${record.id}`, record.title ? ': ' + record.title : ''),
-    h('div', {class: 'card'}, facts), h('h2', {}, isVacancy ? 'Shortlist' : 'Beste vacatures'), form, legend(), status, table);
+    h('div', {class: 'card'}, facts), isVacancy ? vacancyLivePanel(record.id) : null,
+    h('h2', {}, isVacancy ? 'Shortlist' : 'Beste vacatures'), form, legend(), status, table);
 
   async function loadMatches() {
     const p = new URLSearchParams(location.search);
@@ -336,7 +459,7 @@ async function matchPage(kind, id) {
         try {
           const ex = await api('w2w.v1.MatchService/ExplainMatch', isVacancy
             ? {vacancyId: id, candidateId: otherId, language: LANGUAGE} : {vacancyId: otherId, candidateId: id, language: LANGUAGE});
-          cell.replaceChildren(explanationView(ex));
+          cell.replaceChildren(explanationView(ex, tradeNames));
         } catch (err) { cell.replaceChildren(errorBox(err)); }
       };
       row.addEventListener('click', toggle);
@@ -345,6 +468,131 @@ async function matchPage(kind, id) {
     });
   }
   await loadMatches();
+}
+
+// ---- Live alerts: WatchService.Watch -------------------------------------------------
+const ALERT_K = 10;           // The "top 10" the alerts speak of (WatchRequest.k).
+const MAX_ALERTS = 200;       // The alerts list keeps the newest this many.
+const MAX_PANEL_EVENTS = 50;  // A vacancy's live panel keeps the newest this many.
+const WATCH_CAUSE = {WATCH_CAUSE_STARTED: 'bij de start', WATCH_CAUSE_CANDIDATE_CHANGED: 'kandidaat gewijzigd',
+  WATCH_CAUSE_VACANCY_CHANGED: 'vacature gewijzigd', WATCH_CAUSE_MODEL_CHANGED: 'beleid of taxonomie gewijzigd'};
+// What happened, in Dutch: "nieuw in top 10 (#3)", "uit de top 10 (was #4)", ...
+function whatHappened(e) {
+  switch (e.kind) {
+    case 'ENTERED_TOP_K': return `nieuw in top ${ALERT_K} (#${e.rank})`;
+    case 'LEFT_TOP_K': return `uit de top ${ALERT_K}` + (e.previousRank ? ` (was #${e.previousRank})` : '');
+    case 'CURRENT_TOP_K': return `in top ${ALERT_K} (#${e.rank})`;
+    case 'NEW_BEST_VACANCY': return e.vacancyId ? 'nieuwe beste vacature' : 'geen passende vacature meer';
+    case 'CURRENT_BEST_VACANCY': return 'beste vacature';
+    default: return e.kind;
+  }
+}
+function alertTime(changedAt) {
+  const t = new Date(changedAt);
+  if (isNaN(t)) return '-';
+  const today = new Date().toDateString() === t.toDateString();
+  return t.toLocaleString('nl-NL', today ? {hour: '2-digit', minute: '2-digit', second: '2-digit'}
+    : {day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit'});
+}
+const vacancyLink = (id) => id ? h('a', {href: '/vacatures/' + encodeURIComponent(id)}, id) : '-';
+const candidateLink = (id) => id ? h('a', {href: '/kandidaten/' + encodeURIComponent(id)}, id) : '-';
+// The status line of a watch, in Dutch.
+function watchStatusText(state, detail) {
+  const why = detail && detail.code ? ` (${detail.code}${detail.message ? ': ' + detail.message : ''})` : '';
+  switch (state) {
+    case 'connecting': return 'Verbinden...';
+    case 'connected':
+      if (detail && detail.kind === 'RESYNC') return `Verbonden sinds ${alertTime(new Date())}; opnieuw gesynchroniseerd: wat tijdens de onderbreking veranderde, kan ontbreken.`;
+      return `Verbonden sinds ${alertTime(new Date())}` + (detail && detail.kind === 'RESUMED' ? ' (hervat, niets gemist)' : '') + '.';
+    case 'reconnecting':
+      return 'Opnieuw verbinden' + (detail && detail.pauseMs ? ` over ${Math.round(detail.pauseMs / 1000)} s` : '') + '...' + why;
+    case 'behind': return 'Achtergebleven: opnieuw verbinden en de gemiste meldingen ophalen...';
+    case 'failed': return 'Gestopt' + why;
+    case 'login': return 'Niet meer ingelogd.';
+    default: return state;
+  }
+}
+
+async function alertsPage() {
+  const status = h('p', {id: 'alert-status', class: 'watch-status', role: 'status', 'aria-live': 'polite'}, 'Verbinden...');
+  const count = h('span', {id: 'alert-count'}, '0');
+  const body = h('tbody', {});
+  const table = h('table', {id: 'alerts'},
+    h('thead', {}, h('tr', {}, h('th', {}, 'Tijd'), h('th', {}, 'Vacature'), h('th', {}, 'Kandidaat'), h('th', {}, 'Wat'),
+      h('th', {class: 'num'}, 'Score'), h('th', {}, 'Redenen'))), body);
+  const empty = h('p', {class: 'muted', id: 'alert-empty'}, 'Nog geen meldingen. Ze verschijnen hier zodra een vacature binnenkomt of een kandidaat verandert.');
+  show(h('h1', {}, 'Meldingen'),
+    h('p', {class: 'muted'}, `Nieuwe matches in uw bereik, live: wie in de top ${ALERT_K} van een vacature komt of eruit gaat, `,
+      `vanaf het moment dat u deze pagina opent. Nieuwste bovenaan, de laatste ${MAX_ALERTS}.`),
+    status, table, empty, h('p', {class: 'muted'}, count, ' meldingen ontvangen.'));
+  let received = 0;
+  liveWatch({inScope: true, k: ALERT_K}, {
+    onState: (state, detail) => {
+      status.textContent = watchStatusText(state, detail);
+      status.dataset.state = state;
+    },
+    // Newest message first; the events of one message in their order (by rank).
+    onBatch: (events) => {
+      // The current state after a RESYNC is no news; the alerts are the changes.
+      const news = events.filter((e) => e.kind !== 'CURRENT_TOP_K' && e.kind !== 'CURRENT_BEST_VACANCY');
+      if (!news.length) return;
+      received += news.length;
+      count.textContent = fmt(received);
+      empty.hidden = true;
+      body.prepend(...news.map((e) => h('tr', {class: 'alert ' + e.kind.toLowerCase(), 'data-kind': e.kind,
+        'data-vacancy': e.vacancyId, 'data-candidate': e.candidateId},
+      h('td', {class: 'id'}, alertTime(e.changedAt)),
+      h('td', {}, vacancyLink(e.vacancyId)),
+      h('td', {}, candidateLink(e.candidateId)),
+      h('td', {class: 'what'}, whatHappened(e), h('br', {}), h('span', {class: 'muted'}, label(WATCH_CAUSE, e.cause))),
+      h('td', {class: 'num score'}, e.kind === 'LEFT_TOP_K' ? '-' : fmt(e.score, 3)),
+      h('td', {}, h('ul', {class: 'reasons'}, (e.reasons || []).map((r) => h('li', {}, r)))))));
+      while (body.rows.length > MAX_ALERTS) body.lastElementChild.remove();
+    },
+  });
+}
+
+// A vacancy page's live panel: its top k as it changes (entries and exits as they happen).
+function vacancyLivePanel(vacancyId) {
+  const status = h('p', {id: 'live-status', class: 'watch-status', role: 'status', 'aria-live': 'polite'}, 'Verbinden...');
+  const top = h('p', {id: 'live-top'});
+  const log = h('ul', {id: 'live-events', class: 'live-events'});
+  const members = new Map();  // candidate id -> rank, the top k as the events say it.
+  const renderTop = () => top.replaceChildren(h('span', {class: 'muted'}, `Nu in de top ${ALERT_K}: `),
+    ...(members.size === 0 ? ['-'] : [...members].sort((a, b) => a[1] - b[1])
+      .map(([c, rank]) => h('span', {class: 'tag'}, `#${rank} `, candidateLink(c)))));
+  liveWatch({vacancyIds: [vacancyId], k: ALERT_K}, {
+    onState: (state, detail) => {
+      status.textContent = watchStatusText(state, detail);
+      status.dataset.state = state;
+    },
+    onNotice: (n) => { if (n.kind === 'STARTED' || n.kind === 'RESYNC') { members.clear(); renderTop(); } },
+    onEvent: (e) => {
+      // Ranks move without events when someone enters above or leaves above (docs/watch.md),
+      // so the members' ranks shift here as the entries and exits say.
+      if (e.kind === 'LEFT_TOP_K' && members.has(e.candidateId)) {
+        const was = members.get(e.candidateId);
+        members.delete(e.candidateId);
+        for (const [c, rank] of members) if (rank > was) members.set(c, rank - 1);
+      } else if (e.kind === 'ENTERED_TOP_K') {
+        for (const [c, rank] of members) if (rank >= e.rank) members.set(c, rank + 1);
+        members.set(e.candidateId, e.rank);
+      } else if (e.kind === 'CURRENT_TOP_K') {
+        members.set(e.candidateId, e.rank);
+      }
+      renderTop();
+      if (e.kind !== 'ENTERED_TOP_K' && e.kind !== 'LEFT_TOP_K') return;
+      log.prepend(h('li', {class: e.kind.toLowerCase(), 'data-kind': e.kind, 'data-candidate': e.candidateId},
+        h('span', {class: 'muted'}, alertTime(e.changedAt), ' '), 'kandidaat ', candidateLink(e.candidateId), ' ', whatHappened(e),
+        e.kind === 'ENTERED_TOP_K' ? `, score ${fmt(e.score, 3)}` : '',
+        ' ', h('span', {class: 'muted'}, '(', label(WATCH_CAUSE, e.cause), ')'),
+        (e.reasons || []).length ? h('span', {class: 'muted'}, ': ' + e.reasons.join('; ')) : ''));
+      while (log.children.length > MAX_PANEL_EVENTS) log.lastElementChild.remove();
+    },
+  });
+  renderTop();
+  return h('section', {class: 'card live', id: 'live', 'aria-label': 'Live: top ' + ALERT_K},
+    h('h2', {}, `Live: wie komt in de top ${ALERT_K}, wie gaat eruit`), status, top, log);
 }
 
 // ---- Rematch --------------------------------------------------------------------------
@@ -641,6 +889,8 @@ async function readinessPage() {
 // ---- Router ---------------------------------------------------------------------------
 async function route() {
   const path = decodeURIComponent(location.pathname);
+  pageWatches.forEach((w) => w.stop());
+  pageWatches = [];
   renderHeader();
   let m;
   if (path === '/' || path === '/vacatures') await listPage('vacancies');
@@ -650,6 +900,7 @@ async function route() {
   else if (path === '/rematch') await rematchPage();
   else if (path === '/rapportages') await reportsPage();
   else if (path === '/inzetbaarheid') await readinessPage();
+  else if (path === '/meldingen') await alertsPage();
   else show(h('h1', {}, 'Niet gevonden'));
   document.body.dataset.ready = '1';  // The browser tests wait for this.
 }
