@@ -3,6 +3,7 @@
 // queries and rematch live in the engine_*.cc files next to this one.
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -157,6 +158,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   watch::HubOptions watch;
   watch.retention = absl::Seconds(options.watch_retention_seconds);
   watch.queue_limit = static_cast<size_t>(options.watch_queue_limit);
+  watch.progress_interval = absl::Seconds(std::max(1, options.watch_progress_seconds));
   internal::EngineState* raw = state.get();
   state->watch = std::make_unique<watch::Hub>(
       state->matcher.get(), [raw] { return raw->taxonomy(); },

@@ -30,6 +30,8 @@ struct EngineOptions {
   // told it fell behind.
   int watch_retention_seconds = 600;
   int watch_queue_limit = 10'000;
+  // A quiet watcher's resume token moves on after this long (a PROGRESS notice).
+  int watch_progress_seconds = 30;
   // Readiness (docs/readiness.md): person evaluations per second at most of its one
   // low-priority background worker; 0 = off (GetReadiness then reports everybody pending).
   uint32_t readiness_budget_per_second = 200;

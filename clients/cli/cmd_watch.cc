@@ -71,7 +71,7 @@ int RunWatch(const ParsedArgs& args, Env& env) {
   while (reader->Read(&response)) {
     if (env.json) {
       env.out() << MessageToJson(response, false) << "\n";
-    } else if (response.has_notice()) {
+    } else if (response.has_notice() && response.notice().kind() != v1::WatchNotice::PROGRESS) {
       env.err() << "watch: " << response.notice().message() << "\n";
     }
     if (!response.notice().resume_token().empty()) last_token = response.notice().resume_token();

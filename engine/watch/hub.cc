@@ -53,6 +53,7 @@ bool Matchable(const v1::Candidate& c) {
 
 int64_t Micro(double score) { return std::llround(score * 1'000'000.0); }
 
+
 // One place of a vacancy's top k.
 struct Entry {
   std::string candidate_id;
@@ -120,6 +121,8 @@ struct Kept {
 
 struct SubState {
   std::shared_ptr<Subscription> sub;
+  uint64_t told_seq = 0;                  // The sequence number of its last token.
+  absl::Time told_at = absl::InfinitePast();
   WatchSpec spec;
   std::string template_key;
   uint64_t start = 0;
@@ -468,6 +471,8 @@ void Hub::Impl::Emit(const absl::flat_hash_set<uint64_t>& watchers, v1::WatchEve
     v1::WatchEvent copy = event;
     copy.set_resume_token(Token(epoch, n, it->second.start));
     it->second.sub->Push(std::move(copy));
+    it->second.told_seq = n;
+    it->second.told_at = at;
     touched.insert(id);
   }
   Kept k;
@@ -715,6 +720,8 @@ void Hub::Impl::Join(std::shared_ptr<Subscription> sub, WatchSpec spec) {
                              "then every change");
   }
   st.sub->PushNotice(std::move(notice));
+  st.told_seq = seq;
+  st.told_at = absl::Now();
   touched.insert(id);
 
   std::vector<std::pair<VacancySubject*, bool>> vs;  // Subject, created now.
@@ -791,6 +798,18 @@ void Hub::Impl::Housekeeping(absl::Time now, bool force) {
     }
     if (st.live) ++live;
     if (!st.live && now >= st.linger_until) gone.push_back(id);
+    // A quiet watcher's token moves on (PROGRESS), so that it never falls out of the kept
+    // events while it has nothing to hear of.
+    if (st.live && seq > st.told_seq && now - st.told_at >= options.progress_interval) {
+      v1::WatchNotice progress;
+      progress.set_kind(v1::WatchNotice::PROGRESS);
+      progress.set_resume_token(Token(epoch, seq, st.start));
+      progress.set_message("nothing new for this watch; resume_token moved on");
+      st.sub->PushNotice(std::move(progress));
+      st.told_seq = seq;
+      st.told_at = now;
+      touched.insert(id);
+    }
   }
   for (uint64_t id : gone) {
     SubState& st = subs.at(id);
@@ -876,6 +895,7 @@ void Hub::Impl::Run() {
       }
     }
     Housekeeping(absl::Now(), false);
+    WakeTouched();
   }
 }
 

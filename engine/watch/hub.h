@@ -48,6 +48,8 @@ struct HubOptions {
   size_t queue_limit = 10'000;                   // Events waiting for one watcher, at most.
   size_t max_events_per_message = 256;
   size_t max_in_scope_vacancies = 1000;          // Followed per in_scope watcher, at most.
+  // A watcher that heard nothing this long while others did gets a PROGRESS notice.
+  absl::Duration progress_interval = absl::Seconds(30);
   int thread_nice = 19;                          // The hub thread's nice value (Linux).
 };
 

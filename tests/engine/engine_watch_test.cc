@@ -207,6 +207,35 @@ TEST_F(EngineWatchTest, EntriesExitsAndANewBestVacancyAsTheyHappen) {
   EXPECT_EQ(r->stream().Ended().code(), absl::StatusCode::kUnavailable);
 }
 
+TEST_F(EngineWatchTest, AQuietWatchersTokenMovesOnWhileOthersHearOfChanges) {
+  options_.watch_progress_seconds = 1;
+  Reopen();
+  Put(MakeVacancy("v1"));
+  Put(MakeVacancy("v-other", "Rijnmond"));
+  v1::WatchRequest quiet_request;
+  quiet_request.add_vacancy_ids("v1");
+  std::unique_ptr<Reader> quiet = Watch(quiet_request);
+  v1::WatchRequest busy_request;
+  busy_request.add_vacancy_ids("v-other");
+  std::unique_ptr<Reader> busy = Watch(busy_request);
+  Put(MakeCandidate("c-rijnmond", "Rijnmond"));  // An event for the busy watcher only.
+  std::vector<v1::WatchEvent> seen;
+  ASSERT_TRUE(busy->Until([](const v1::WatchEvent& e) { return e.candidate_id() == "c-rijnmond"; }, &seen));
+  // The quiet one gets a PROGRESS notice whose token is past that event.
+  const absl::Time end = absl::Now() + absl::Seconds(10);
+  while (absl::Now() < end) {
+    (void)quiet->Until([](const v1::WatchEvent&) { return false; }, &seen, absl::Milliseconds(200));
+    if (!quiet->notices.empty() && quiet->notices.back().kind() == v1::WatchNotice::PROGRESS) break;
+  }
+  ASSERT_FALSE(quiet->notices.empty());
+  const v1::WatchNotice& progress = quiet->notices.back();
+  ASSERT_EQ(progress.kind(), v1::WatchNotice::PROGRESS);
+  absl::StatusOr<watch::ResumePoint> moved = watch::Hub::ParseResumeToken(progress.resume_token());
+  absl::StatusOr<watch::ResumePoint> started = watch::Hub::ParseResumeToken(quiet->notices.front().resume_token());
+  ASSERT_TRUE(moved.ok() && started.ok());
+  EXPECT_GT(moved->seq, started->seq);
+}
+
 TEST_F(EngineWatchTest, BadRequestsAreRefusedNamingTheField) {
   auto refused = [&](const v1::WatchRequest& request) {
     return engine_->Watch(access::Caller::System(), request, [] {}).status();

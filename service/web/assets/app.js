@@ -116,8 +116,11 @@ function liveWatch(request, handlers) {
         final = await apiStream('w2w.v1.WatchService/Watch', {...request, resumeToken: token, language: LANGUAGE}, (m) => {
           if (m.notice) {
             if (m.notice.resumeToken) token = m.notice.resumeToken;
-            on.onNotice(m.notice);
-            if (m.notice.kind !== 'FELL_BEHIND') { failures = 0; on.onState('connected', m.notice); }
+            // PROGRESS only moves the token on (a quiet watch): nothing to show.
+            if (m.notice.kind !== 'PROGRESS') {
+              on.onNotice(m.notice);
+              if (m.notice.kind !== 'FELL_BEHIND') { failures = 0; on.onState('connected', m.notice); }
+            }
           }
           for (const e of m.events || []) {
             if (e.resumeToken) token = e.resumeToken;
