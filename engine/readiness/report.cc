@@ -235,6 +235,7 @@ absl::StatusOr<v1::GetReadinessResponse> BuildReport(const Tracker& tracker, con
   out.set_dirty_people(stats.dirty);
   out.set_pending_people(stats.pending);
   out.set_stale_people(stats.stale);
+  out.set_pending_vacancy_changes(stats.pending_vacancy_changes);
   out.set_pending_employers(pending_employers.size());
   out.set_elapsed_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   out.set_definitions("docs/readiness.md");

@@ -25,6 +25,9 @@ constexpr int kSweepScanPerPick = 4096;
 // A vacancy change looks at most this many residents of its region per person it may
 // mark (most are placeable now already or dirty), so the writer's marking stays short.
 constexpr uint32_t kResidentsScannedPerMark = 4;
+// Queued vacancy changes the worker looks at per step, and at most queued.
+constexpr int kVacanciesPerStep = 8;
+constexpr size_t kMaxPendingVacancies = 100'000;
 // People a Visit hands out per hold of the lock: an index writer (the listener) waits at
 // most one chunk, never a whole report.
 constexpr size_t kVisitChunk = 4096;
@@ -161,7 +164,20 @@ void Tracker::OnCandidate(std::string_view id, const v1::Candidate* candidate) {
 }
 
 void Tracker::OnVacancy(std::string_view id, const v1::Vacancy* vacancy) {
+  // Under the engine's writer lock: only note it (a partner pushing thousands of vacancies
+  // a second must not wait for the marking); the worker marks the people.
+  PendingVacancy pending;
+  pending.id = std::string(id);
+  if (vacancy != nullptr) {
+    pending.region = vacancy->region();
+    pending.open = validate::IsOpenVacancy(*vacancy);
+  }
   absl::MutexLock lock(&mu_);
+  pending_vacancies_.push_back(std::move(pending));
+  if (pending_vacancies_.size() > kMaxPendingVacancies) pending_vacancies_.pop_front();
+}
+
+void Tracker::VacancyChangedLocked(const std::string& id, const std::string& region, bool open) {
   // The people who counted on it (it closed, moved, changed, or went).
   if (auto users = users_.find(Key(id)); users != users_.end()) {
     for (const std::string& person_id : users->second.people) {
@@ -172,8 +188,8 @@ void Tracker::OnVacancy(std::string_view id, const v1::Vacancy* vacancy) {
   // People it could newly serve: those living in its region who are not placeable now
   // (an open vacancy cannot improve a person who already is). Bounded; the sweep reaches
   // the rest, and the people of neighbouring regions.
-  if (vacancy == nullptr || !validate::IsOpenVacancy(*vacancy)) return;
-  auto residents = by_region_.find(vacancy->region());
+  if (!open) return;
+  auto residents = by_region_.find(region);
   if (residents == by_region_.end()) return;
   uint32_t marked = 0;
   uint64_t scanned = 0;
@@ -245,8 +261,17 @@ void Tracker::Run() {
     {
       absl::MutexLock lock(&mu_);
       if (stop_) return;
+      // A few queued vacancy changes per step, so the lock is held briefly each time.
+      for (int i = 0; i < kVacanciesPerStep && !pending_vacancies_.empty(); ++i) {
+        PendingVacancy pending = std::move(pending_vacancies_.front());
+        pending_vacancies_.pop_front();
+        VacancyChangedLocked(pending.id, pending.region, pending.open);
+      }
       if (!PickLocked(&id)) {
-        auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || !dirty_.empty(); };
+        if (!pending_vacancies_.empty()) continue;
+        auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          return stop_ || !dirty_.empty() || !pending_vacancies_.empty();
+        };
         mu_.AwaitWithTimeout(absl::Condition(&wake), kIdlePoll);
         continue;
       }
@@ -333,6 +358,7 @@ TrackerStats Tracker::StatsLocked() const {
   s.pending = pending_;
   s.stale = people_.size() - pending_ - fresh_;
   s.evaluations = evaluations_.load(std::memory_order_relaxed);
+  s.pending_vacancy_changes = pending_vacancies_.size();
   return s;
 }
 

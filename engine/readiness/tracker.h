@@ -72,6 +72,7 @@ struct TrackerStats {
   uint64_t pending = 0;      // Never computed.
   uint64_t stale = 0;        // Computed under an older policy or taxonomy (the sweep redoes them).
   uint64_t evaluations = 0;  // Evaluations done since Start.
+  uint64_t pending_vacancy_changes = 0;  // Queued by OnVacancy, not looked at yet.
 };
 
 class Tracker final : public match::ChangeListener {
@@ -119,6 +120,10 @@ class Tracker final : public match::ChangeListener {
   bool UpsertLocked(const v1::Candidate& candidate) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RemoveLocked(std::string_view id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void MarkDirtyLocked(const std::string& id, Person& person) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Marks who a changed vacancy may concern (its users, residents it could newly serve).
+  // The worker's, for the vacancy changes OnVacancy queued: ingest only queues them.
+  void VacancyChangedLocked(const std::string& id, const std::string& region, bool open)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SetOptionsLocked(const std::string& id, Person& person, std::vector<Option> options)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The next person to evaluate (dirty first, then the sweep); false when none.
@@ -141,6 +146,14 @@ class Tracker final : public match::ChangeListener {
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   absl::btree_map<std::string, Person> people_ ABSL_GUARDED_BY(mu_);
   std::deque<std::string> dirty_ ABSL_GUARDED_BY(mu_);  // Ids with Person::dirty set.
+  // Vacancy changes not looked at yet (id, region, open), oldest first; at most
+  // kMaxPendingVacancies (past that the oldest go: the sweep reaches their people).
+  struct PendingVacancy {
+    std::string id;
+    std::string region;
+    bool open = false;
+  };
+  std::deque<PendingVacancy> pending_vacancies_ ABSL_GUARDED_BY(mu_);
   uint64_t num_dirty_ ABSL_GUARDED_BY(mu_) = 0;         // People with Person::dirty.
   uint64_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;         // Picked, not yet published (0 or 1).
   uint64_t pending_ ABSL_GUARDED_BY(mu_) = 0;           // People with !computed.

@@ -75,7 +75,8 @@ class ReadinessTest : public EngineTest {
       EXPECT_TRUE(got.ok()) << got.status();
       if (!got.ok()) return r;
       r = *got;
-      if (r.dirty_people() == 0 && r.pending_people() == 0 && r.stale_people() == 0) return r;
+      if (r.dirty_people() == 0 && r.pending_people() == 0 && r.stale_people() == 0 &&
+           r.pending_vacancy_changes() == 0) return r;
       absl::SleepFor(absl::Milliseconds(10));
     }
     ADD_FAILURE() << "the readiness worker did not settle: " << r.dirty_people() << " dirty, "

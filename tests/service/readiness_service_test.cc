@@ -84,7 +84,8 @@ class ReadinessServiceTest : public ::testing::Test {
       r.Clear();
       const grpc::Status s = stub.GetReadiness(ContextWithDeadline().get(), request, &r);
       EXPECT_THAT(s, IsOk());
-      if (!s.ok() || (r.dirty_people() == 0 && r.pending_people() == 0 && r.stale_people() == 0)) return r;
+      if (!s.ok() || (r.dirty_people() == 0 && r.pending_people() == 0 && r.stale_people() == 0 &&
+           r.pending_vacancy_changes() == 0)) return r;
       absl::SleepFor(absl::Milliseconds(10));
     }
     ADD_FAILURE() << "readiness did not settle";
