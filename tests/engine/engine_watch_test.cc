@@ -218,9 +218,19 @@ TEST_F(EngineWatchTest, AQuietWatchersTokenMovesOnWhileOthersHearOfChanges) {
   v1::WatchRequest busy_request;
   busy_request.add_vacancy_ids("v-other");
   std::unique_ptr<Reader> busy = Watch(busy_request);
-  Put(MakeCandidate("c-rijnmond", "Rijnmond"));  // An event for the busy watcher only.
   std::vector<v1::WatchEvent> seen;
+  // Both registered (their STARTED notice read) before the change, so that the change is
+  // an event (seen after the start) and not part of the busy watcher's starting state.
+  for (Reader* r : {quiet.get(), busy.get()}) {
+    const absl::Time until = absl::Now() + absl::Seconds(20);
+    while (r->notices.empty() && absl::Now() < until) {
+      (void)r->Until([](const v1::WatchEvent&) { return false; }, &seen, absl::Milliseconds(100));
+    }
+    ASSERT_FALSE(r->notices.empty());
+  }
+  Put(MakeCandidate("c-rijnmond", "Rijnmond"));  // An event for the busy watcher only.
   ASSERT_TRUE(busy->Until([](const v1::WatchEvent& e) { return e.candidate_id() == "c-rijnmond"; }, &seen));
+  EXPECT_EQ(seen.back().kind(), v1::WatchEvent::ENTERED_TOP_K);
   // The quiet one gets a PROGRESS notice whose token is past that event.
   const absl::Time end = absl::Now() + absl::Seconds(10);
   while (absl::Now() < end) {
