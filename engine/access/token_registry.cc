@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/access/secrets.h"
+#include "engine/common/status_macros.h"
 #include "engine/common/text.h"
 #include "engine/storage/keys.h"
 
@@ -84,13 +85,9 @@ void TokenRegistry::Index(std::string digest, v1::Token token) {
   by_digest_[std::move(digest)] = std::move(entry);
 }
 
-absl::StatusOr<std::shared_ptr<const Caller>> TokenRegistry::Authenticate(std::string_view secret,
-                                                                          absl::Time now) const {
-  const std::string digest = DigestOfSecret(secret);
-  absl::ReaderMutexLock lock(&mu_);
-  auto it = by_digest_.find(digest);
-  if (it == by_digest_.end()) return absl::UnauthenticatedError("unknown token");
-  const Entry& entry = it->second;
+// OK when `entry`'s token is neither revoked nor expired at `now`; else UNAUTHENTICATED
+// saying which and when. The one rule for Authenticate and CheckLive.
+absl::Status TokenRegistry::LiveAt(const Entry& entry, absl::Time now) {
   if (!Live(entry.caller->token)) {
     return absl::UnauthenticatedError(absl::StrCat("token ", QuoteValue(entry.caller->name()), " was revoked at ",
                                                    entry.caller->token.revoked_at()));
@@ -99,6 +96,17 @@ absl::StatusOr<std::shared_ptr<const Caller>> TokenRegistry::Authenticate(std::s
     return absl::UnauthenticatedError(absl::StrCat("token ", QuoteValue(entry.caller->name()), " expired at ",
                                                    entry.caller->token.expires_at()));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const Caller>> TokenRegistry::Authenticate(std::string_view secret,
+                                                                          absl::Time now) const {
+  const std::string digest = DigestOfSecret(secret);
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = by_digest_.find(digest);
+  if (it == by_digest_.end()) return absl::UnauthenticatedError("unknown token");
+  const Entry& entry = it->second;
+  RETURN_IF_ERROR(LiveAt(entry, now));
   return entry.caller;
 }
 
@@ -109,15 +117,7 @@ absl::Status TokenRegistry::CheckLive(std::string_view token_id, absl::Time now)
   auto it = by_digest_.find(id->second);
   if (it == by_digest_.end()) return absl::UnauthenticatedError("unknown token");
   const Entry& entry = it->second;
-  if (!Live(entry.caller->token)) {
-    return absl::UnauthenticatedError(absl::StrCat("token ", QuoteValue(entry.caller->name()), " was revoked at ",
-                                                   entry.caller->token.revoked_at()));
-  }
-  if (now >= entry.expires) {
-    return absl::UnauthenticatedError(absl::StrCat("token ", QuoteValue(entry.caller->name()), " expired at ",
-                                                   entry.caller->token.expires_at()));
-  }
-  return absl::OkStatus();
+  return LiveAt(entry, now);
 }
 
 std::shared_ptr<const Scope> TokenRegistry::ScopeOf(const Caller& caller,

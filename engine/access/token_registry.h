@@ -75,6 +75,7 @@ class TokenRegistry {
     absl::Time expires = absl::InfiniteFuture();
   };
   explicit TokenRegistry(storage::Store* store) : store_(store) {}
+  static absl::Status LiveAt(const Entry& entry, absl::Time now);
   absl::Status Put(const std::string& digest, const v1::Token& token) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void Index(std::string digest, v1::Token token) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
